@@ -1,0 +1,37 @@
+"""The ``screener`` command line. Each command group lives in its own module and is
+registered here; heavy modules (akshare, plotting) are imported inside commands."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from screener import __version__
+from screener.cli._app import ScreenerGroup
+from screener.cli.themes import themes
+
+
+@click.group(cls=ScreenerGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="screener")
+@click.option("--debug", is_flag=True, help="Show full tracebacks for errors.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """Thematic stock screener and basket backtester for China A-shares.
+
+    Themes are YAML baskets of listed firms from a news story; backtest them against
+    a benchmark and the story's claims, screen their members, and export reports.
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+
+
+cli.add_command(themes)
+
+
+def main() -> None:
+    cli(prog_name="screener")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,69 @@
+"""Options shared by several commands."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from screener.data.model import DataOptions
+from screener.theme.registry import ThemeRegistry
+
+F = Callable[..., Any]
+
+
+def themes_dir_option(f: F) -> F:
+    """``--themes-dir`` (repeatable), searched before the user's and built-in themes."""
+    return click.option(
+        "--themes-dir",
+        "themes_dirs",
+        multiple=True,
+        type=click.Path(file_okay=False, path_type=Path),
+        help="Extra folder of theme YAML files, searched first (repeatable; "
+        "also $SCREENER_THEMES_PATH).",
+    )(f)
+
+
+def registry(themes_dirs: tuple[Path, ...]) -> ThemeRegistry:
+    return ThemeRegistry.default(themes_dirs)
+
+
+def data_options(f: F) -> F:
+    """``--demo --data-dir --offline --cache-dir --proxy --provider``, passed to the
+    command as one ``data: DataOptions`` argument."""
+    options = [
+        click.option("--demo", is_flag=True, help="Use the built-in synthetic demo data (labelled DEMO)."),
+        click.option(
+            "--data-dir",
+            type=click.Path(exists=True, file_okay=False, path_type=Path),
+            help="Read bars from DIR/<SYMBOL>.csv or .parquet instead of fetching.",
+        ),
+        click.option("--offline", is_flag=True, help="Use only the local cache; never touch the network."),
+        click.option(
+            "--cache-dir",
+            type=click.Path(file_okay=False, path_type=Path),
+            envvar="SCREENER_CACHE_DIR",
+            help="Cache folder (default: the user cache dir; env SCREENER_CACHE_DIR).",
+        ),
+        click.option("--proxy", envvar="SCREENER_PROXY", help="HTTP(S) proxy for live fetches (env SCREENER_PROXY)."),
+        click.option("--provider", help="Data provider plugin to use instead of akshare."),
+    ]
+
+    @functools.wraps(f)
+    def wrapper(**kwargs: Any) -> Any:
+        data = DataOptions(
+            demo=kwargs.pop("demo"),
+            data_dir=kwargs.pop("data_dir"),
+            offline=kwargs.pop("offline"),
+            cache_dir=kwargs.pop("cache_dir"),
+            proxy=kwargs.pop("proxy"),
+            provider=kwargs.pop("provider"),
+        )
+        return f(data=data, **kwargs)
+
+    for option in reversed(options):
+        wrapper = option(wrapper)
+    return wrapper

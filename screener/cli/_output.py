@@ -1,0 +1,70 @@
+"""Terminal output: rich tables on a terminal, plain aligned text when piped."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+
+def console(err: bool = False) -> Console:
+    """A rich console on stdout (or stderr); plain, colourless, 80+ columns when piped."""
+    stream = sys.stderr if err else sys.stdout
+    return Console(file=stream, highlight=False, soft_wrap=False)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "-"
+    return str(value)
+
+
+def print_table(
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    title: str | None = None,
+    justify: Sequence[str] | None = None,
+) -> None:
+    """Print a table: a rich table on a terminal, aligned plain text otherwise."""
+    out = console()
+    if out.is_terminal:
+        table = Table(title=title, title_justify="left")
+        for i, col in enumerate(columns):
+            table.add_column(col, justify=(justify[i] if justify else "left"))  # type: ignore[arg-type]
+        for row in rows:
+            table.add_row(*(_cell(v) for v in row))
+        out.print(table)
+        return
+    cells = [[_cell(v) for v in row] for row in rows]
+    widths = [max([_width(c)] + [_width(r[i]) for r in cells]) for i, c in enumerate(columns)]
+    if title:
+        click.echo(title)
+    click.echo("  ".join(_pad(c, w, "left") for c, w in zip(columns, widths)).rstrip())
+    for r in cells:
+        click.echo(
+            "  ".join(
+                _pad(v, w, justify[i] if justify else "left") for i, (v, w) in enumerate(zip(r, widths))
+            ).rstrip()
+        )
+
+
+def _width(text: str) -> int:
+    from rich.cells import cell_len
+
+    return cell_len(text)
+
+
+def _pad(text: str, width: int, justify: str) -> str:
+    gap = " " * (width - _width(text))
+    return gap + text if justify == "right" else text + gap
+
+
+def print_json(payload: Any) -> None:
+    """JSON on stdout, UTF-8 (Chinese names stay readable), nothing else."""
+    click.echo(json.dumps(payload, ensure_ascii=False, indent=2, default=str))

@@ -1,0 +1,146 @@
+"""``screener themes``: list, show and validate theme files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from screener.cli._options import registry, themes_dir_option
+from screener.cli._output import print_json, print_table
+from screener.errors import ThemeError, UserError
+from screener.symbols import BOARD_LABELS, parse_symbol
+from screener.theme.loader import load_theme
+from screener.theme.model import DayMoveClaim, PeriodReturnClaim, Theme
+from screener.theme.registry import THEME_SUFFIXES, builtin_themes_dir
+
+
+@click.group()
+def themes() -> None:
+    """List, inspect and validate themes."""
+
+
+@themes.command("list")
+@themes_dir_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def list_themes(themes_dirs: tuple[Path, ...], as_json: bool) -> None:
+    """List the themes on the search path: id, name, members, where each is defined."""
+    rows: list[dict[str, Any]] = []
+    for entry in registry(themes_dirs).entries().values():
+        try:
+            theme = entry.load()
+            name, count, named, error = theme.name, len(theme.members), sum(m.named_in_source for m in theme.members), None
+        except ThemeError as exc:
+            name, count, named, error = None, None, None, exc.problems[0]
+        rows.append(
+            {
+                "id": entry.id,
+                "name": name,
+                "members": count,
+                "named_in_source": named,
+                "origin": entry.origin,
+                "path": str(entry.path),
+                "shadows": [{"origin": s.origin, "path": str(s.path)} for s in entry.shadowed],
+                "error": error,
+            }
+        )
+    if as_json:
+        print_json(rows)
+        return
+    table = []
+    for r in rows:
+        origin = r["origin"] + "".join(f" (overrides {s['origin']})" for s in r["shadows"])
+        table.append([r["id"], r["name"] or f"INVALID: {r['error']}", r["members"], r["named_in_source"], origin])
+    print_table(["id", "name", "members", "named", "defined in"], table, justify=["left", "left", "right", "right", "left"])
+
+
+def _member_rows(theme: Theme) -> list[dict[str, Any]]:
+    rows = []
+    for m in theme.members:
+        sym = parse_symbol(m.symbol)
+        band = sym.limit_band()
+        rows.append(
+            {
+                "symbol": m.symbol,
+                "name": m.name,
+                "board": BOARD_LABELS[sym.board],
+                "limit": band,
+                "named_in_source": m.named_in_source,
+                "weight": m.weight,
+                "role": m.role,
+            }
+        )
+    return rows
+
+
+def _claim_text(claim: PeriodReturnClaim | DayMoveClaim) -> str:
+    if isinstance(claim, PeriodReturnClaim):
+        op = {"at_least": "≥", "at_most": "≤", "about": "≈"}[claim.comparison]
+        tol = f" ±{claim.tolerance:.2%}" if claim.tolerance is not None else ""
+        return f"{claim.subject or 'return'} {claim.start}→{claim.end} {op} {claim.value:+.2%}{tol} (proxy: {claim.proxy})"
+    return f"{claim.kind} on {claim.date}: {', '.join(claim.symbols)}"
+
+
+@themes.command("show")
+@click.argument("theme")
+@themes_dir_option
+@click.option("--json", "as_json", is_flag=True, help="Print the validated theme as JSON.")
+def show_theme(theme: str, themes_dirs: tuple[Path, ...], as_json: bool) -> None:
+    """Show THEME (an id or a path): members with board and limit band, benchmark, claims."""
+    entry = registry(themes_dirs).resolve(theme)
+    t = entry.load()
+    if as_json:
+        payload = t.model_dump(mode="json")
+        payload["members"] = [
+            {**m, **{k: r[k] for k in ("board", "limit")}} for m, r in zip(payload["members"], _member_rows(t))
+        ]
+        payload["defined_in"] = {"origin": entry.origin, "path": str(entry.path)}
+        print_json(payload)
+        return
+    click.echo(f"{t.name} [{t.id}]  ({entry.origin}: {entry.path})")
+    if t.description:
+        click.echo(t.description.strip())
+    for s in t.sources:
+        click.echo(f"source: {s.publisher}, {s.date}: {s.title}" + (f" <{s.url}>" if s.url else ""))
+    click.echo(f"benchmark: {t.benchmark.label if t.benchmark else '000300.SH (default)'}")
+    rows = [
+        [r["symbol"], r["name"], r["board"], f"±{r['limit']:.0%}" if r["limit"] else "-",
+         "yes" if r["named_in_source"] else "added", r["weight"], r["role"]]
+        for r in _member_rows(t)
+    ]
+    print_table(["symbol", "name", "board", "limit", "named", "weight", "role"], rows, title="members")
+    if t.claims:
+        print_table(
+            ["#", "id", "claim", "quote"],
+            [[i, c.id, _claim_text(c), c.quote] for i, c in enumerate(t.claims)],
+            title="claims",
+        )
+
+
+@themes.command("validate")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+def validate_themes(paths: tuple[Path, ...]) -> None:
+    """Validate theme files (every built-in theme when no PATH is given).
+
+    Exit 0 when all are valid; exit 2 with one line per problem otherwise.
+    A PATH may be a folder: its *.yaml files are checked.
+    """
+    files: list[Path] = []
+    for p in paths or (builtin_themes_dir(),):
+        if p.is_dir():
+            files += sorted(f for f in p.iterdir() if f.suffix in THEME_SUFFIXES)
+        else:
+            files.append(p)
+    if not files:
+        raise UserError("no theme files to validate")
+    problems: list[str] = []
+    for f in files:
+        try:
+            theme = load_theme(f)
+        except ThemeError as exc:
+            problems += exc.problems
+            continue
+        click.echo(f"ok  {f}  ({theme.id}: {len(theme.members)} members, {len(theme.claims)} claims)")
+    if problems:
+        raise ThemeError(problems)

@@ -1,0 +1,110 @@
+"""The data layer's contract: options, typed bar frames, and what a load returns.
+
+Every command that needs prices goes through a :class:`DataStore` made by
+``screener.data.open_store(DataOptions)``, and every result says where its data came
+from (:class:`Source`).
+
+Bar frames
+    A ``pandas.DataFrame`` indexed by a tz-naive, normalised, sorted, unique
+    ``DatetimeIndex`` named ``date``, with float64 columns ``BAR_COLUMNS``:
+    ``open, high, low, close`` raw (unadjusted) CNY prices; ``volume`` in shares;
+    ``amount`` traded value in CNY (NaN when the source lacks it); ``adj_factor``
+    = hfq price / raw price (1.0 when there were no corporate actions or for indices);
+    ``turnover`` as a fraction of float shares (NaN when unknown).
+    A session with no row is a suspension, never an error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import Enum
+from pathlib import Path
+from typing import Protocol
+
+import pandas as pd
+
+BAR_COLUMNS: tuple[str, ...] = (
+    "open", "high", "low", "close", "volume", "amount", "adj_factor", "turnover",
+)
+DEMO_LABEL = "DEMO — synthetic prices"
+
+
+class Source(str, Enum):
+    """Where a result's data came from."""
+
+    LIVE = "live"
+    CACHE = "cache"
+    DIR = "dir"
+    DEMO = "demo"
+
+
+@dataclass(frozen=True)
+class DataOptions:
+    """The data options every price-using command shares."""
+
+    demo: bool = False
+    data_dir: Path | None = None
+    offline: bool = False
+    cache_dir: Path | None = None
+    proxy: str | None = None
+    provider: str | None = None
+
+
+@dataclass
+class Bars:
+    """One symbol's daily bars and their provenance."""
+
+    symbol: str
+    frame: pd.DataFrame
+    source: Source
+    origin: str  # "eastmoney", "sina", "tencent", a file path, "demo", ...
+    fetched_at: datetime | None = None  # when the data was fetched (cache/live)
+    name: str | None = None  # short name when the source has it
+
+    def adjusted_close(self) -> pd.Series:
+        """Close × adj_factor: the total-return (hfq) price series."""
+        return self.frame["close"] * self.frame["adj_factor"]
+
+
+@dataclass(frozen=True)
+class QualityIssue:
+    """A data-quality finding, kept for reports; rows are never silently dropped."""
+
+    symbol: str
+    kind: str  # "missing_sessions", "non_positive_price", "high_below_low", ...
+    message: str
+    date: date | None = None
+
+
+@dataclass
+class MarketData:
+    """The result of a load: bars per symbol plus provenance and quality findings."""
+
+    bars: dict[str, Bars]
+    source: Source
+    label: str  # e.g. "DEMO — synthetic prices", "cache (last refresh 2026-05-12)"
+    missing: list[str] = field(default_factory=list)  # requested symbols with no data
+    issues: list[QualityIssue] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # e.g. calendar fallback notices
+
+    @property
+    def is_demo(self) -> bool:
+        return self.source is Source.DEMO
+
+
+class DataStore(Protocol):
+    """What commands use to get data. Implementations: akshare (+cache), dir, demo."""
+
+    source: Source
+
+    def load(
+        self, symbols: Sequence[str], start: date | None = None, end: date | None = None
+    ) -> MarketData:
+        """Daily bars for stocks and indices (normalised symbols, e.g. ``000300.SH``)."""
+        ...
+
+    def universe(self) -> pd.DataFrame:
+        """The A-share universe: columns ``symbol, name, full_name`` (full_name may be NaN)."""
+        ...

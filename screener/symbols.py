@@ -1,0 +1,185 @@
+"""A-share symbols: parse the forms users type, normalise to ``600487.SH``, and infer
+exchange, board, price-limit band and lot rules from the code.
+
+Facts follow ``a-share-rules.md``: main boards ±10%, STAR ±20%, ChiNext ±20% since
+2020-08-24 (±10% before), BSE ±30%, risk-warning (ST) names on main boards ±5%.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from enum import Enum
+
+from screener.errors import SymbolError
+
+CHINEXT_20PCT_FROM = date(2020, 8, 24)
+
+
+class Exchange(str, Enum):
+    SH = "SH"
+    SZ = "SZ"
+    BJ = "BJ"
+    CSI = "CSI"  # China Securities Index Co. indices (e.g. 931897.CSI)
+
+
+class Board(str, Enum):
+    MAIN = "main"
+    STAR = "star"
+    CHINEXT = "chinext"
+    BSE = "bse"
+    INDEX = "index"
+
+
+BOARD_LABELS = {
+    Board.MAIN: "main board",
+    Board.STAR: "STAR Market",
+    Board.CHINEXT: "ChiNext",
+    Board.BSE: "Beijing SE",
+    Board.INDEX: "index",
+}
+
+_SUFFIX_ALIASES = {
+    "SH": Exchange.SH, "SS": Exchange.SH, "XSHG": Exchange.SH, "SSE": Exchange.SH,
+    "SZ": Exchange.SZ, "XSHE": Exchange.SZ, "SZSE": Exchange.SZ,
+    "BJ": Exchange.BJ, "BSE": Exchange.BJ, "XBSE": Exchange.BJ,
+    "CSI": Exchange.CSI,
+}
+_PREFIX_RE = re.compile(r"^(SH|SZ|BJ|CSI)(\d{6})$")
+_SUFFIX_RE = re.compile(r"^(\d{6})\.([A-Z]+)$")
+_BARE_RE = re.compile(r"^\d{6}$")
+
+
+@dataclass(frozen=True, order=True)
+class Symbol:
+    """A normalised A-share stock or index symbol, e.g. ``Symbol("600487", Exchange.SH)``."""
+
+    code: str
+    exchange: Exchange
+
+    def __str__(self) -> str:
+        return f"{self.code}.{self.exchange.value}"
+
+    @property
+    def is_index(self) -> bool:
+        return self.board is Board.INDEX
+
+    @property
+    def board(self) -> Board:
+        return _board_of(self.code, self.exchange)
+
+    @property
+    def prefixed(self) -> str:
+        """The ``sh600487`` form used by sina and tencent."""
+        return f"{self.exchange.value.lower()}{self.code}"
+
+    def limit_band(self, on: date | None = None, *, st: bool = False) -> float | None:
+        """The daily price-limit band as a fraction (0.1 = ±10%); None for indices."""
+        board = self.board
+        if board is Board.INDEX:
+            return None
+        if board is Board.BSE:
+            return 0.30
+        if board is Board.STAR:
+            return 0.20
+        if board is Board.CHINEXT:
+            return 0.20 if on is None or on >= CHINEXT_20PCT_FROM else (0.05 if st else 0.10)
+        return 0.05 if st else 0.10
+
+    def lot_rule(self) -> tuple[int, int]:
+        """(minimum buy quantity, step) in shares: 100/100 on main boards and ChiNext,
+        200/1 on STAR, 100/1 on BSE."""
+        board = self.board
+        if board is Board.STAR:
+            return 200, 1
+        if board is Board.BSE:
+            return 100, 1
+        return 100, 100
+
+
+def _board_of(code: str, exchange: Exchange) -> Board:
+    if exchange is Exchange.CSI:
+        return Board.INDEX
+    if exchange is Exchange.SH:
+        if code.startswith(("600", "601", "603", "605")):
+            return Board.MAIN
+        if code.startswith(("688", "689")):
+            return Board.STAR
+        if code.startswith("000"):
+            return Board.INDEX
+    elif exchange is Exchange.SZ:
+        if code.startswith(("000", "001", "002", "003")):
+            return Board.MAIN
+        if code.startswith(("300", "301")):
+            return Board.CHINEXT
+        if code.startswith("399"):
+            return Board.INDEX
+    elif exchange is Exchange.BJ:
+        if code.startswith("899"):
+            return Board.INDEX
+        if code.startswith(("43", "83", "87", "88", "920")):
+            return Board.BSE
+    raise SymbolError(f"{code}.{exchange.value} is not an A-share stock or index code")
+
+
+def _infer_exchange(code: str) -> Exchange:
+    if code.startswith(("600", "601", "603", "605", "688", "689")):
+        return Exchange.SH
+    if code.startswith(("000", "001", "002", "003", "300", "301", "399")):
+        return Exchange.SZ
+    if code.startswith(("43", "83", "87", "88", "920")):
+        return Exchange.BJ
+    raise SymbolError(
+        f"cannot tell the exchange of {code!r}: add a suffix such as {code}.SH or {code}.SZ"
+    )
+
+
+def parse_symbol(text: str) -> Symbol:
+    """Parse ``600487``, ``sh600487``, ``SH600487``, ``600487.SH`` or ``600487.XSHG``.
+
+    A bare six-digit code is read as a stock (``000300`` is 000300.SZ); index codes
+    keep their suffix (``000300.SH`` is CSI 300). Raises :class:`SymbolError`.
+    """
+    raw = str(text).strip()
+    up = raw.upper()
+    if m := _SUFFIX_RE.match(up):
+        code, suffix = m.groups()
+        exchange = _SUFFIX_ALIASES.get(suffix)
+        if exchange is None:
+            raise SymbolError(
+                f"unknown exchange suffix in {raw!r}: use .SH, .SZ, .BJ (or .XSHG/.XSHE)"
+            )
+    elif m := _PREFIX_RE.match(up):
+        prefix, code = m.groups()
+        exchange = _SUFFIX_ALIASES[prefix]
+    elif _BARE_RE.match(up):
+        code, exchange = up, _infer_exchange(up)
+    else:
+        raise SymbolError(
+            f"invalid symbol {raw!r}: expected a six-digit A-share code such as "
+            "600487, sh600487 or 600487.SH"
+        )
+    symbol = Symbol(code, exchange)
+    symbol.board  # validates the code against its exchange
+    return symbol
+
+
+def normalize(text: str) -> str:
+    """``parse_symbol(text)`` as the canonical string, e.g. ``'600487.SH'``."""
+    return str(parse_symbol(text))
+
+
+def round_price(value: float) -> float:
+    """Round half-up to 0.01 CNY, as the exchanges do for limit prices."""
+    return float(Decimal(repr(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def limit_prices(prev_close: float, band: float) -> tuple[float, float]:
+    """(lower, upper) limit prices for a previous close and a band, computed in decimal
+    so that e.g. 10.05 × 1.1 rounds to 11.06 and not by binary accident."""
+    close, b, cent = Decimal(repr(float(prev_close))), Decimal(repr(float(band))), Decimal("0.01")
+    lower = (close * (1 - b)).quantize(cent, rounding=ROUND_HALF_UP)
+    upper = (close * (1 + b)).quantize(cent, rounding=ROUND_HALF_UP)
+    return float(lower), float(upper)

@@ -1,0 +1,98 @@
+"""Load theme YAML safely and turn every problem into ``file:line: field: message``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from screener.errors import ThemeError
+from screener.theme.model import Theme
+
+Loc = tuple[str | int, ...]
+
+
+def _yaml() -> YAML:
+    # The round-trip loader keeps line numbers and constructs no Python objects from tags.
+    yaml = YAML(typ="rt", pure=True)
+    yaml.allow_duplicate_keys = False
+    return yaml
+
+
+def read_yaml(path: Path) -> Any:
+    """Parse a YAML file (round-trip, so nodes carry line numbers). Raises ThemeError."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ThemeError([f"{path}: no such file"]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ThemeError([f"{path}: cannot read: {exc}"]) from None
+    try:
+        return _yaml().load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else 1
+        what = " ".join(str(p) for p in (exc.context, exc.problem) if p)
+        raise ThemeError([f"{path}:{line}: invalid YAML: {what}"]) from None
+    except (YAMLError, ValueError) as exc:  # e.g. a timestamp with month 13
+        raise ThemeError([f"{path}: invalid YAML: {exc}"]) from None
+
+
+def line_of(node: Any, loc: Loc) -> int:
+    """The 1-based line of the deepest node along ``loc`` that the YAML tree holds."""
+    line = 1
+    for key in loc:
+        if isinstance(node, CommentedMap) and key in node:
+            line = node.lc.key(key)[0] + 1
+            node = node[key]
+        elif isinstance(node, CommentedSeq) and isinstance(key, int) and 0 <= key < len(node):
+            line = node.lc.item(key)[0] + 1
+            node = node[key]
+        else:
+            break
+    return line
+
+
+def _describe(loc: Loc) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+def _problems(path: Path, data: Any, err: ValidationError) -> list[str]:
+    problems = []
+    for e in err.errors():
+        loc: Loc = tuple(
+            p for p in e["loc"] if not (isinstance(p, str) and p in {"period_return", "limit_up", "close_up", "function-before[_shorthand(), Benchmark]"})
+        )
+        at = (e.get("ctx") or {}).get("at")
+        if at:
+            loc = tuple(at)
+        msg = e["msg"].removeprefix("Value error, ")
+        if e["type"] == "extra_forbidden":
+            msg = f"unknown key '{loc[-1]}'; check the spelling (see README: Theme files)"
+        elif e["type"] == "missing":
+            msg = "required field is missing"
+        elif e["type"] in ("date_from_datetime_parsing", "date_parsing", "date_type"):
+            msg = f"{e.get('input')!r} is not a date; write YYYY-MM-DD"
+        elif e["type"] == "union_tag_invalid":
+            msg = "unknown claim kind; expected period_return, limit_up or close_up"
+        problems.append(f"{path}:{line_of(data, loc)}: {_describe(loc)}: {msg}")
+    return problems
+
+
+def load_theme(path: Path) -> Theme:
+    """Load and validate one theme file. Raises ThemeError listing every problem."""
+    path = Path(path)
+    data = read_yaml(path)
+    if not isinstance(data, CommentedMap):
+        raise ThemeError([f"{path}:1: a theme file must be a mapping with id, name, members, ..."])
+    try:
+        return Theme.model_validate(data)
+    except ValidationError as err:
+        raise ThemeError(_problems(path, data, err)) from None

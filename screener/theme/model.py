@@ -1,0 +1,200 @@
+"""The theme schema: a basket of listed firms from a story, its sources, benchmark and claims."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
+
+from pydantic_core import PydanticCustomError
+
+from screener.symbols import parse_symbol
+
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+
+
+def _symbol(value: Any) -> str:
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = f"{value:06d}"  # YAML reads an unquoted 002491 as the integer 2491
+    if not isinstance(value, str):
+        raise ValueError("expected a symbol such as 600487.SH")
+    return str(parse_symbol(value))
+
+
+SymbolStr = Annotated[str, BeforeValidator(_symbol)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Source(_Strict):
+    """Where the story comes from."""
+
+    title: str
+    publisher: str
+    date: date
+    url: str | None = None
+    author: str | None = None
+
+
+class Member(_Strict):
+    """A listed firm in the basket."""
+
+    symbol: SymbolStr
+    name: str
+    full_name: str | None = None
+    aliases: list[str] = Field(default_factory=list)
+    role: str | None = None
+    quote: str | None = None
+    named_in_source: bool = False
+    weight: float | None = None
+
+    @field_validator("weight")
+    @classmethod
+    def _weight_not_negative(cls, v: float | None) -> float | None:
+        if v is not None and v < 0:
+            raise ValueError("weight must be zero or positive")
+        return v
+
+
+class Benchmark(_Strict):
+    """An index symbol, or a concept/industry board (``{board: BK0715, source: em}``)."""
+
+    symbol: SymbolStr | None = None
+    board: str | None = None
+    source: Literal["em", "ths"] | None = None
+    name: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, data: Any) -> Any:
+        if isinstance(data, (str, int)):
+            return {"symbol": data}
+        return data
+
+    @model_validator(mode="after")
+    def _one_of(self) -> Benchmark:
+        if (self.symbol is None) == (self.board is None):
+            raise ValueError("give exactly one of 'symbol' (e.g. 000300.SH) or 'board' (e.g. BK0715)")
+        if self.board is not None and not re.fullmatch(r"BK\d{4}|\d{6}", self.board):
+            raise ValueError(f"board {self.board!r} is not a board code such as BK0715")
+        return self
+
+    @property
+    def label(self) -> str:
+        return self.symbol or f"{self.board} ({self.source or 'em'})"
+
+
+class _Claim(_Strict):
+    id: str | None = None
+    subject: str | None = None
+    quote: str | None = None
+    source: int | None = Field(default=None, description="index into the theme's sources")
+
+
+class PeriodReturnClaim(_Claim):
+    """The story says ``subject`` moved by ``value`` (a fraction) over [start, end]."""
+
+    kind: Literal["period_return"]
+    start: date
+    end: date
+    value: float
+    comparison: Literal["at_least", "at_most", "about"] = "about"
+    tolerance: float | None = None
+    proxy: str = "basket"
+
+    @field_validator("proxy", mode="before")
+    @classmethod
+    def _proxy(cls, v: Any) -> str:
+        if v == "basket":
+            return v
+        return _symbol(v)
+
+    @model_validator(mode="after")
+    def _window(self) -> PeriodReturnClaim:
+        if self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        if self.comparison == "about" and self.tolerance is None:
+            raise ValueError("comparison 'about' needs a tolerance (e.g. tolerance: 0.02)")
+        if self.tolerance is not None and self.tolerance < 0:
+            raise ValueError("tolerance must be zero or positive")
+        return self
+
+
+class DayMoveClaim(_Claim):
+    """The story says these symbols closed at their upper limit (``limit_up``) or closed
+    higher than the previous close (``close_up``) on ``date``."""
+
+    kind: Literal["limit_up", "close_up"]
+    date: date
+    symbols: list[SymbolStr] = Field(min_length=1)
+
+
+Claim = Annotated[Union[PeriodReturnClaim, DayMoveClaim], Field(discriminator="kind")]
+
+
+class Theme(_Strict):
+    """A theme file."""
+
+    id: str
+    name: str
+    description: str = ""
+    sources: list[Source] = Field(default_factory=list)
+    members: list[Member] = Field(min_length=1)
+    benchmark: Benchmark | None = None
+    claims: list[Claim] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=list)
+
+    @field_validator("id")
+    @classmethod
+    def _slug(cls, v: str) -> str:
+        if not SLUG_RE.match(v):
+            raise ValueError(
+                f"id {v!r} must be a slug: lower-case letters, digits and '-', e.g. green-power"
+            )
+        return v
+
+    @field_validator("members")
+    @classmethod
+    def _unique_members(cls, members: list[Member]) -> list[Member]:
+        seen: dict[str, int] = {}
+        for i, m in enumerate(members):
+            if m.symbol in seen:
+                raise PydanticCustomError(
+                    "duplicate_member",
+                    "duplicate member {symbol} (first listed as members[{first}]); list each firm once",
+                    {"symbol": m.symbol, "first": seen[m.symbol], "at": ("members", i, "symbol")},
+                )
+            seen[m.symbol] = i
+        return members
+
+    @model_validator(mode="after")
+    def _claim_sources(self) -> Theme:
+        for i, claim in enumerate(self.claims):
+            if claim.source is not None and not 0 <= claim.source < len(self.sources):
+                raise PydanticCustomError(
+                    "bad_source",
+                    "source {source} is not an index into sources (0..{last})",
+                    {"source": claim.source, "last": len(self.sources) - 1, "at": ("claims", i, "source")},
+                )
+        return self
+
+    @property
+    def symbols(self) -> list[str]:
+        return [m.symbol for m in self.members]
+
+    def member(self, symbol: str) -> Member | None:
+        return next((m for m in self.members if m.symbol == symbol), None)
+
+    def period_claims(self) -> list[PeriodReturnClaim]:
+        return [c for c in self.claims if isinstance(c, PeriodReturnClaim)]
