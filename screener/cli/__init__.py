@@ -9,10 +9,15 @@ import click
 
 from screener import __version__
 from screener.cli._app import ScreenerGroup
-from screener.cli.themes import themes
+
+# name -> "module:attribute"; modules are imported only when their command runs (or on --help),
+# so `screener themes list` never pays for pandas, akshare or plotting.
+COMMANDS: dict[str, str] = {
+    "themes": "screener.cli.themes:themes",
+}
 
 
-@click.group(cls=ScreenerGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=ScreenerGroup, commands_spec=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="screener")
 @click.option("--debug", is_flag=True, help="Show full tracebacks for errors.")
 @click.pass_context
@@ -25,8 +30,6 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
 
-
-cli.add_command(themes)
 
 
 def main() -> None:

@@ -9,7 +9,6 @@ from typing import Any
 
 import click
 
-from screener.data.model import DataOptions
 from screener.theme.registry import ThemeRegistry
 
 F = Callable[..., Any]
@@ -54,6 +53,8 @@ def data_options(f: F) -> F:
 
     @functools.wraps(f)
     def wrapper(**kwargs: Any) -> Any:
+        from screener.data.model import DataOptions
+
         data = DataOptions(
             demo=kwargs.pop("demo"),
             data_dir=kwargs.pop("data_dir"),
