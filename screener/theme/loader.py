@@ -8,17 +8,30 @@ from typing import Any
 from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from screener.errors import ThemeError
 from screener.theme.model import Theme
 
 Loc = tuple[str | int, ...]
+CLAIM_KINDS = frozenset({"period_return", "limit_up", "close_up"})
+
+
+class _Constructor(RoundTripConstructor):
+    """Round-trip constructor that leaves timestamps as text, so that a bad date such as
+    2026-02-30 is reported by the schema with its line instead of failing the parse."""
+
+
+_Constructor.add_constructor(
+    "tag:yaml.org,2002:timestamp", lambda self, node: self.construct_scalar(node)
+)
 
 
 def _yaml() -> YAML:
     # The round-trip loader keeps line numbers and constructs no Python objects from tags.
     yaml = YAML(typ="rt", pure=True)
+    yaml.Constructor = _Constructor
     yaml.allow_duplicate_keys = False
     return yaml
 
@@ -67,9 +80,8 @@ def _describe(loc: Loc) -> str:
 def _problems(path: Path, data: Any, err: ValidationError) -> list[str]:
     problems = []
     for e in err.errors():
-        loc: Loc = tuple(
-            p for p in e["loc"] if not (isinstance(p, str) and p in {"period_return", "limit_up", "close_up", "function-before[_shorthand(), Benchmark]"})
-        )
+        # a discriminated union puts the tag in the path: claims.0.limit_up.date
+        loc: Loc = tuple(p for p in e["loc"] if p not in CLAIM_KINDS)
         at = (e.get("ctx") or {}).get("at")
         if at:
             loc = tuple(at)

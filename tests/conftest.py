@@ -1,0 +1,17 @@
+"""Test-wide isolation: no user config, cache or network leaks into the suite."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Point the user config and cache dirs at a fresh temp folder for every test and
+    clear the environment variables that change where screener looks."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
+    monkeypatch.setenv("TQDM_DISABLE", "1")
+    for var in ("SCREENER_THEMES_PATH", "SCREENER_CACHE_DIR", "SCREENER_PROXY"):
+        monkeypatch.delenv(var, raising=False)

@@ -1,0 +1,117 @@
+"""Symbol normalisation, boards, limit bands and lot rules: table-driven."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from screener.errors import SymbolError
+from screener.symbols import Board, Exchange, limit_prices, normalize, parse_symbol
+
+FORMS = ["{c}", "{p}{c}", "{P}{c}", "{c}.{S}", "{c}.{X}", " {c}.{s} "]
+# code, exchange suffix, xs suffix, board, band (today), lot rule
+STOCKS = [
+    ("600487", "SH", "XSHG", Board.MAIN, 0.10, (100, 100)),
+    ("601222", "SH", "XSHG", Board.MAIN, 0.10, (100, 100)),
+    ("603444", "SH", "XSHG", Board.MAIN, 0.10, (100, 100)),
+    ("605117", "SH", "XSHG", Board.MAIN, 0.10, (100, 100)),
+    ("688339", "SH", "XSHG", Board.STAR, 0.20, (200, 1)),
+    ("689009", "SH", "XSHG", Board.STAR, 0.20, (200, 1)),
+    ("000070", "SZ", "XSHE", Board.MAIN, 0.10, (100, 100)),
+    ("001289", "SZ", "XSHE", Board.MAIN, 0.10, (100, 100)),
+    ("002491", "SZ", "XSHE", Board.MAIN, 0.10, (100, 100)),
+    ("003816", "SZ", "XSHE", Board.MAIN, 0.10, (100, 100)),
+    ("300471", "SZ", "XSHE", Board.CHINEXT, 0.20, (100, 100)),
+    ("301307", "SZ", "XSHE", Board.CHINEXT, 0.20, (100, 100)),
+    ("430047", "BJ", "BSE", Board.BSE, 0.30, (100, 1)),
+    ("830799", "BJ", "BSE", Board.BSE, 0.30, (100, 1)),
+    ("870436", "BJ", "BSE", Board.BSE, 0.30, (100, 1)),
+    ("920002", "BJ", "BSE", Board.BSE, 0.30, (100, 1)),
+]
+
+
+@pytest.mark.parametrize("code,suffix,xs,board,band,lots", STOCKS)
+@pytest.mark.parametrize("form", FORMS)
+def test_every_input_form_normalises(code, suffix, xs, board, band, lots, form):
+    text = form.format(c=code, p=suffix.lower(), P=suffix, S=suffix, s=suffix.lower(), X=xs)
+    sym = parse_symbol(text)
+    assert str(sym) == f"{code}.{suffix}"
+    assert sym.board is board
+    assert sym.limit_band() == band
+    assert sym.lot_rule() == lots
+    assert not sym.is_index
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("000300.SH", "000300.SH"),
+        ("sh000300", "000300.SH"),
+        ("000001.XSHG", "000001.SH"),
+        ("399006.SZ", "399006.SZ"),
+        ("399438", "399438.SZ"),
+        ("sz399438", "399438.SZ"),
+        ("899050.BJ", "899050.BJ"),
+        ("931897.CSI", "931897.CSI"),
+    ],
+)
+def test_indices_keep_their_suffix(text, expected):
+    sym = parse_symbol(text)
+    assert str(sym) == expected
+    assert sym.is_index and sym.limit_band() is None
+
+
+def test_index_and_stock_codes_collide_only_by_suffix():
+    assert parse_symbol("000001.SH").is_index  # SSE Composite
+    assert not parse_symbol("000001.SZ").is_index  # Ping An Bank
+    assert str(parse_symbol("000300")) == "000300.SZ"  # a bare code is a stock
+
+
+def test_prefixed_form_for_sina_and_tencent():
+    assert parse_symbol("600487").prefixed == "sh600487"
+    assert parse_symbol("002491").prefixed == "sz002491"
+    assert parse_symbol("430047").prefixed == "bj430047"
+
+
+@pytest.mark.parametrize(
+    "bad",
+    ["", "60048", "6004870", "abc", "600487.HK", "AAPL", "900901", "200002", "123456",
+     "600487.SZ", "300471.SH", "hk600487", "600487SH"],
+)
+def test_rejects_anything_else(bad):
+    with pytest.raises(SymbolError) as err:
+        parse_symbol(bad)
+    assert repr(bad.strip()) in str(err.value) or bad.strip() in str(err.value)
+
+
+def test_chinext_band_before_and_after_reform():
+    sym = parse_symbol("300471")
+    assert sym.limit_band(date(2020, 8, 21)) == 0.10
+    assert sym.limit_band(date(2020, 8, 24)) == 0.20
+
+
+def test_st_band_on_main_board_only():
+    assert parse_symbol("600487").limit_band(st=True) == 0.05
+    assert parse_symbol("688339").limit_band(st=True) == 0.20
+
+
+@pytest.mark.parametrize(
+    "prev,band,lower,upper",
+    [
+        (10.00, 0.10, 9.00, 11.00),
+        (10.05, 0.10, 9.05, 11.06),  # 11.055 rounds half up
+        (14.02, 0.10, 12.62, 15.42),
+        (3.35, 0.10, 3.02, 3.69),  # 3.015 rounds half up (binary float would say 3.01)
+        (25.57, 0.20, 20.46, 30.68),
+        (7.77, 0.30, 5.44, 10.10),
+        (2.31, 0.05, 2.19, 2.43),
+    ],
+)
+def test_limit_prices_round_half_up(prev, band, lower, upper):
+    assert limit_prices(prev, band) == (lower, upper)
+
+
+def test_normalize_returns_text():
+    assert normalize("SH600487") == "600487.SH"
+    assert parse_symbol("600487").exchange is Exchange.SH
