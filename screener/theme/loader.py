@@ -45,14 +45,43 @@ def read_yaml(path: Path) -> Any:
     except (OSError, UnicodeDecodeError) as exc:
         raise ThemeError([f"{path}: cannot read: {exc}"]) from None
     try:
-        return _yaml().load(text)
+        data = _yaml().load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
         what = " ".join(str(p) for p in (exc.context, exc.problem) if p)
         raise ThemeError([f"{path}:{line}: invalid YAML: {what}"]) from None
-    except (YAMLError, ValueError) as exc:  # e.g. a timestamp with month 13
+    except (YAMLError, ValueError) as exc:
         raise ThemeError([f"{path}: invalid YAML: {exc}"]) from None
+    tagged = list(_tagged_nodes(data, line=1))
+    if tagged:
+        raise ThemeError(
+            [f"{path}:{line}: invalid YAML: tag {tag} is not allowed; write plain values" for line, tag in tagged]
+        )
+    return data
+
+
+def _tagged_nodes(node: Any, line: int) -> Any:
+    """(line, tag) for every explicitly tagged node (e.g. !!python/object): theme files
+    are plain data, and tags are refused rather than constructed."""
+    tag = getattr(getattr(node, "tag", None), "value", None)
+    if tag:
+        yield line, tag.replace("tag:yaml.org,2002:", "!!")
+    if isinstance(node, CommentedMap):
+        for key, value in node.items():
+            yield from _tagged_nodes(value, _child_line(node, key, line))
+    elif isinstance(node, CommentedSeq):
+        for i, value in enumerate(node):
+            yield from _tagged_nodes(value, _child_line(node, i, line))
+
+
+def _child_line(node: CommentedMap | CommentedSeq, key: Any, default: int) -> int:
+    """1-based line of a mapping key or sequence item; ``default`` when unrecorded."""
+    try:
+        pos = node.lc.key(key) if isinstance(node, CommentedMap) else node.lc.item(key)
+    except (KeyError, IndexError, TypeError):
+        pos = None
+    return pos[0] + 1 if pos else default
 
 
 def line_of(node: Any, loc: Loc) -> int:
@@ -60,13 +89,12 @@ def line_of(node: Any, loc: Loc) -> int:
     line = 1
     for key in loc:
         if isinstance(node, CommentedMap) and key in node:
-            line = node.lc.key(key)[0] + 1
-            node = node[key]
+            line = _child_line(node, key, line)
         elif isinstance(node, CommentedSeq) and isinstance(key, int) and 0 <= key < len(node):
-            line = node.lc.item(key)[0] + 1
-            node = node[key]
+            line = _child_line(node, key, line)
         else:
             break
+        node = node[key]
     return line
 
 

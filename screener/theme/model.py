@@ -17,6 +17,7 @@ from pydantic import (
 
 from pydantic_core import PydanticCustomError
 
+from screener.errors import SymbolError
 from screener.symbols import parse_symbol
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
@@ -24,7 +25,13 @@ SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
 def _symbol(value: Any) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
-        value = f"{value:06d}"  # YAML reads an unquoted 002491 as the integer 2491
+        # YAML reads an unquoted 002491 as the integer 2491: pad it back to six digits
+        try:
+            return str(parse_symbol(f"{value:06d}"))
+        except SymbolError:
+            raise ValueError(
+                f"invalid symbol {value}: expected a six-digit A-share code such as 600487.SH"
+            ) from None
     if not isinstance(value, str):
         raise ValueError("expected a symbol such as 600487.SH")
     return str(parse_symbol(value))
