@@ -1,0 +1,43 @@
+"""A non-editable install (`pip install .` into a fresh venv) ships the built-in themes."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_wheel_install_lists_builtin_themes(tmp_path):
+    # Build from a copy of the tree so nothing is written into the checkout.
+    src = tmp_path / "src"
+    shutil.copytree(REPO, src, ignore=shutil.ignore_patterns(".git", "*.egg-info", "__pycache__", ".pytest_cache", "reports"))
+    env_dir = tmp_path / "venv"
+    # System site-packages give the venv the dependencies without a network install;
+    # the package itself is installed into the venv, which takes precedence.
+    venv.EnvBuilder(system_site_packages=True, with_pip=False).create(env_dir)
+    py = env_dir / "bin" / "python"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(py), "install", "-q", "--no-deps", "--no-build-isolation", str(src)],
+        check=True,
+        capture_output=True,
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SCREENER_")}
+    where = subprocess.run(
+        [str(py), "-c", "import screener, screener.theme as t; print(screener.__file__); print(t.builtin_themes_dir())"],
+        check=True, capture_output=True, text=True, cwd=tmp_path, env=env,
+    ).stdout.splitlines()
+    assert where[0].startswith(str(env_dir)), where
+    assert where[1].startswith(str(env_dir)) and where[1].endswith("_themes"), where
+    out = subprocess.run(
+        [str(env_dir / "bin" / "screener"), "themes", "list", "--json"],
+        check=True, capture_output=True, text=True, cwd=tmp_path, env=env,
+    ).stdout
+    rows = {r["id"]: r for r in json.loads(out)}
+    assert {"fiber", "green-power", "hydrogen-low-altitude", "ai-content"} <= set(rows)
+    assert all(r["error"] is None for r in rows.values())
