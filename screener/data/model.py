@@ -94,6 +94,21 @@ class MarketData:
         return self.source is Source.DEMO
 
 
+@dataclass
+class BoardInfo:
+    """A concept/industry board: its constituents and (when the source has it) its index bars."""
+
+    code: str  # e.g. "BK0715"
+    name: str
+    constituents: pd.DataFrame  # columns: symbol, name
+    bars: Bars | None
+    source: Source
+    label: str = ""
+
+
+VALUATION_COLUMNS: tuple[str, ...] = ("symbol", "pe_ttm", "pb", "mcap", "float_mcap")
+
+
 class DataStore(Protocol):
     """What commands use to get data. Implementations: akshare (+cache), dir, demo."""
 
@@ -107,4 +122,16 @@ class DataStore(Protocol):
 
     def universe(self) -> pd.DataFrame:
         """The A-share universe: columns ``symbol, name, full_name`` (full_name may be NaN)."""
+        ...
+
+    def symbols(self) -> list[str]:
+        """Every symbol this store can serve without the network."""
+        ...
+
+    def board(self, code: str, source: str = "em") -> BoardInfo:
+        """A concept/industry board by code (``BK0715``); ``source`` is ``em`` or ``ths``."""
+        ...
+
+    def valuations(self, as_of: date | None = None) -> pd.DataFrame:
+        """``VALUATION_COLUMNS`` per symbol; empty when unavailable (never invented)."""
         ...

@@ -1,0 +1,104 @@
+"""Build and check bar frames in the shape ``model.py`` promises (``BAR_COLUMNS``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from screener.data.model import BAR_COLUMNS
+from screener.errors import DataError
+
+REQUIRED_COLUMNS: tuple[str, ...] = ("open", "high", "low", "close", "volume")
+OPTIONAL_DEFAULTS: Mapping[str, float] = {"amount": np.nan, "adj_factor": 1.0, "turnover": np.nan}
+
+
+def empty_bars() -> pd.DataFrame:
+    """A bar frame with no rows."""
+    return pd.DataFrame(
+        {c: pd.Series([], dtype="float64") for c in BAR_COLUMNS},
+        index=pd.DatetimeIndex([], name="date"),
+    )
+
+
+def from_arrays(dates: np.ndarray | pd.DatetimeIndex, values: np.ndarray) -> pd.DataFrame:
+    """A bar frame from sorted unique dates and an (n, len(BAR_COLUMNS)) float64 block."""
+    index = pd.DatetimeIndex(dates, name="date")
+    return pd.DataFrame(values, index=index, columns=list(BAR_COLUMNS), copy=False)
+
+
+def to_bar_frame(raw: pd.DataFrame, origin: str) -> pd.DataFrame:
+    """Normalise a frame with a ``date`` column (or DatetimeIndex) and at least
+    ``REQUIRED_COLUMNS`` into a bar frame. Optional columns get their defaults;
+    unknown columns are dropped. Raises :class:`DataError` naming ``origin`` and the
+    column at fault: missing columns, non-numeric values, bad or duplicate dates."""
+    df = raw.copy()
+    df.columns = [str(c).strip().lower() for c in df.columns]
+    if "date" in df.columns:
+        dates = df.pop("date")
+    elif isinstance(df.index, pd.DatetimeIndex) or df.index.name == "date":
+        dates = df.index.to_series()
+    else:
+        raise DataError(f"{origin}: no 'date' column (columns: {', '.join(df.columns) or 'none'})")
+    missing = [c for c in REQUIRED_COLUMNS if c not in df.columns]
+    if missing:
+        raise DataError(
+            f"{origin}: missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
+            f"(need date, {', '.join(REQUIRED_COLUMNS)}; optional amount, adj_factor, turnover)"
+        )
+    try:
+        idx = pd.DatetimeIndex(pd.to_datetime(pd.Series(dates).to_numpy(), errors="raise"))
+    except (ValueError, TypeError) as exc:
+        raise DataError(f"{origin}: column 'date' has a value that is not a date ({exc})") from None
+    if idx.tz is not None:
+        idx = idx.tz_localize(None)
+    idx = idx.normalize()
+    if idx.hasnans:
+        raise DataError(f"{origin}: column 'date' has empty values")
+    out = pd.DataFrame(index=pd.DatetimeIndex(idx, name="date"))
+    for col in BAR_COLUMNS:
+        if col in df.columns:
+            values = pd.to_numeric(pd.Series(df[col].to_numpy()), errors="coerce")
+            bad = values.isna() & pd.Series(df[col].to_numpy()).notna()
+            if bad.any():
+                example = df[col].to_numpy()[bad.to_numpy()][0]
+                raise DataError(f"{origin}: column {col!r} has a non-numeric value {example!r}")
+            out[col] = values.to_numpy(dtype="float64")
+        else:
+            out[col] = OPTIONAL_DEFAULTS[col]
+    if col_nan := [c for c in ("open", "high", "low", "close") if out[c].isna().all() and len(out)]:
+        raise DataError(f"{origin}: column {col_nan[0]!r} is empty")
+    if out["adj_factor"].isna().any():
+        out["adj_factor"] = out["adj_factor"].ffill().bfill().fillna(1.0)
+    out = out.sort_index(kind="stable")
+    dup = out.index[out.index.duplicated()]
+    if len(dup):
+        raise DataError(f"{origin}: date {dup[0].date()} appears more than once")
+    return out
+
+
+def validate(frame: pd.DataFrame, origin: str) -> None:
+    """Raise :class:`DataError` unless ``frame`` is a bar frame: a sorted unique
+    DatetimeIndex named ``date`` and float64 ``BAR_COLUMNS``."""
+    if list(frame.columns) != list(BAR_COLUMNS):
+        missing = [c for c in BAR_COLUMNS if c not in frame.columns]
+        raise DataError(f"{origin}: bar columns {list(frame.columns)} (missing: {missing})")
+    if not isinstance(frame.index, pd.DatetimeIndex):
+        raise DataError(f"{origin}: the index is not a DatetimeIndex")
+    if not frame.index.is_monotonic_increasing or not frame.index.is_unique:
+        raise DataError(f"{origin}: dates are not sorted and unique")
+    for col in BAR_COLUMNS:
+        if frame[col].dtype != np.float64:
+            raise DataError(f"{origin}: column {col!r} has dtype {frame[col].dtype}, expected float64")
+
+
+def clip(frame: pd.DataFrame, start: date | None, end: date | None) -> pd.DataFrame:
+    """Rows with start <= date <= end (either bound may be None)."""
+    if start is None and end is None:
+        return frame
+    idx = frame.index
+    lo = 0 if start is None else idx.searchsorted(pd.Timestamp(start), side="left")
+    hi = len(idx) if end is None else idx.searchsorted(pd.Timestamp(end), side="right")
+    return frame.iloc[lo:hi]
