@@ -1,0 +1,1 @@
+"""Screen and rank: factors for theme members, boards and the whole market."""

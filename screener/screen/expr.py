@@ -1,0 +1,347 @@
+"""The ``--where`` language: a tokenizer, a recursive-descent parser and an evaluator.
+
+Grammar (keywords are case-insensitive)::
+
+    expr     := or
+    or       := and ("or" and)*
+    and      := not ("and" not)*
+    not      := "not" not | compare
+    compare  := operand (("<" | "<=" | ">" | ">=" | "==" | "!=") operand)?
+    operand  := "-" operand | NUMBER ["%"] | FIELD | "(" expr ")"
+
+``20%`` is 0.2 and ``1e8`` is 100000000. A comparison needs a number on each side; a
+bare flag field (e.g. ``limit_up_today``) means ``limit_up_today != 0``.
+
+Missing values follow three-valued logic: a comparison with a missing value is
+*unknown*; ``not`` unknown is unknown; ``false and unknown`` is false; ``true or
+unknown`` is true. A row passes only when the whole expression is known true, so a
+missing value never lets a row through, even under ``not``. Nothing is ever handed to
+Python's ``eval``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Collection
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from screener.errors import UserError
+
+COMPARISONS = ("<=", ">=", "==", "!=", "<", ">")
+KEYWORDS = ("and", "or", "not")
+
+
+class WhereError(UserError):
+    """A ``--where`` expression that does not parse or names an unknown field."""
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str  # "name", "number", "op", "(", ")", "-", "end"
+    text: str
+    pos: int  # 0-based offset in the expression
+    value: float | None = None
+
+
+_TOKEN_RE = re.compile(
+    r"""
+    (?P<space>\s+)
+  | (?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?%?)
+  | (?P<name>[A-Za-z_][A-Za-z0-9_]*)
+  | (?P<op><=|>=|==|!=|<|>)
+  | (?P<paren>[()])
+  | (?P<minus>-)
+    """,
+    re.VERBOSE,
+)
+
+_HINTS = {
+    "=": "use == to test equality",
+    "&": "use 'and'",
+    "|": "use 'or'",
+    "!": "use 'not' (or != to test inequality)",
+    "+": "only comparisons are supported, not arithmetic",
+    "*": "only comparisons are supported, not arithmetic",
+    "/": "only comparisons are supported, not arithmetic",
+}
+
+
+def tokenize(text: str, fields: Collection[str]) -> list[Token]:
+    """Split ``text`` into tokens; raises :class:`WhereError` at the first bad character."""
+    tokens: list[Token] = []
+    pos = 0
+    while pos < len(text):
+        m = _TOKEN_RE.match(text, pos)
+        if m is None:
+            ch = text[pos]
+            hint = _HINTS.get(ch, "expected a field, a number, a comparison, and/or/not or parentheses")
+            raise _error(text, pos, 1, f"unexpected {ch!r}: {hint}", fields)
+        kind = m.lastgroup
+        word = m.group()
+        if kind == "number":
+            if word.endswith("%"):
+                value = float(word[:-1]) / 100.0
+            else:
+                value = float(word)
+            tokens.append(Token("number", word, pos, value))
+        elif kind == "name":
+            lower = word.lower()
+            tokens.append(Token(lower if lower in KEYWORDS else "name", word, pos))
+        elif kind == "op":
+            tokens.append(Token("op", word, pos))
+        elif kind == "paren":
+            tokens.append(Token(word, word, pos))
+        elif kind == "minus":
+            tokens.append(Token("-", word, pos))
+        pos = m.end()
+    tokens.append(Token("end", "", len(text)))
+    return tokens
+
+
+# ----------------------------------------------------------------------------- AST
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    pos: int
+
+
+@dataclass(frozen=True)
+class Number:
+    value: float
+    pos: int
+
+
+@dataclass(frozen=True)
+class Neg:
+    operand: Field | Number | Neg
+    pos: int
+
+
+@dataclass(frozen=True)
+class Compare:
+    op: str
+    left: Operand
+    right: Operand
+    pos: int
+
+
+@dataclass(frozen=True)
+class Truthy:
+    """A bare flag field used as a condition (``flag != 0``)."""
+
+    field: Field
+
+
+@dataclass(frozen=True)
+class Not:
+    operand: Condition
+
+
+@dataclass(frozen=True)
+class BoolOp:
+    op: str  # "and" | "or"
+    left: Condition
+    right: Condition
+
+
+Operand = Field | Number | Neg
+Condition = Compare | Truthy | Not | BoolOp
+
+
+@dataclass
+class Where:
+    """A parsed ``--where`` expression."""
+
+    text: str
+    tree: Condition
+    fields: list[str] = field(default_factory=list)  # fields it names, in order of appearance
+
+    def evaluate(self, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        """(value, known) boolean arrays over the rows of ``frame`` (three-valued logic);
+        a row passes where ``value & known``."""
+        return _eval_condition(self.tree, frame)
+
+
+# --------------------------------------------------------------------------- parser
+
+
+class _Parser:
+    def __init__(self, text: str, fields: Collection[str], flags: Collection[str]):
+        self.text = text
+        self.fields = fields
+        self.flags = flags
+        self.tokens = tokenize(text, fields)
+        self.i = 0
+        self.used: list[str] = []
+
+    @property
+    def tok(self) -> Token:
+        return self.tokens[self.i]
+
+    def take(self) -> Token:
+        tok = self.tokens[self.i]
+        self.i += 1
+        return tok
+
+    def fail(self, tok: Token, message: str) -> WhereError:
+        return _error(self.text, tok.pos, max(len(tok.text), 1), message, self.fields)
+
+    def parse(self) -> Condition:
+        if self.tok.kind == "end":
+            raise self.fail(self.tok, "empty expression: write a condition such as ret_20d > 10%")
+        node = self.parse_or()
+        if self.tok.kind != "end":
+            raise self.fail(self.tok, f"unexpected {self.tok.text!r}: expected 'and', 'or' or the end")
+        return self.as_condition(node)
+
+    def parse_or(self) -> Condition | Operand:
+        left = self.parse_and()
+        while self.tok.kind == "or":
+            self.take()
+            left = BoolOp("or", self.as_condition(left), self.as_condition(self.parse_and()))
+        return left
+
+    def parse_and(self) -> Condition | Operand:
+        left = self.parse_not()
+        while self.tok.kind == "and":
+            self.take()
+            left = BoolOp("and", self.as_condition(left), self.as_condition(self.parse_not()))
+        return left
+
+    def parse_not(self) -> Condition | Operand:
+        if self.tok.kind == "not":
+            self.take()
+            return Not(self.as_condition(self.parse_not()))
+        return self.parse_compare()
+
+    def parse_compare(self) -> Condition | Operand:
+        start = self.tok
+        left = self.parse_operand()
+        if self.tok.kind != "op":
+            return left
+        op = self.take()
+        right_tok = self.tok
+        right = self.parse_operand()
+        for side, tok in ((left, start), (right, right_tok)):
+            if not isinstance(side, (Field, Number, Neg)):
+                raise self.fail(tok, f"cannot compare a condition with {op.text!r}: compare a field or a number")
+        if self.tok.kind == "op":
+            raise self.fail(self.tok, "chained comparison: write 'a < b and b < c'")
+        return Compare(op.text, left, right, op.pos)  # type: ignore[arg-type]
+
+    def parse_operand(self) -> Condition | Operand:
+        tok = self.tok
+        if tok.kind == "-":
+            self.take()
+            inner = self.parse_operand()
+            if not isinstance(inner, (Field, Number, Neg)):
+                raise self.fail(tok, "'-' needs a number or a field after it")
+            return Neg(inner, tok.pos)
+        if tok.kind == "number":
+            self.take()
+            return Number(float(tok.value or 0.0), tok.pos)
+        if tok.kind == "name":
+            self.take()
+            name = tok.text.lower()
+            if name not in self.fields:
+                raise self.fail(tok, f"unknown field {tok.text!r}{_suggest(name, self.fields)}")
+            if name not in self.used:
+                self.used.append(name)
+            return Field(name, tok.pos)
+        if tok.kind == "(":
+            self.take()
+            if self.tok.kind == ")":
+                raise self.fail(self.tok, "empty parentheses")
+            inner = self.parse_or()
+            if self.tok.kind != ")":
+                raise self.fail(self.tok, f"expected ')' to close the '(' at position {tok.pos + 1}")
+            self.take()
+            return inner
+        if tok.kind == "end":
+            raise self.fail(tok, "unexpected end of expression: expected a field or a number")
+        raise self.fail(tok, f"unexpected {tok.text!r}: expected a field, a number or '('")
+
+    def as_condition(self, node: Condition | Operand) -> Condition:
+        if isinstance(node, Field):
+            if node.name in self.flags:
+                return Truthy(node)
+            tok = Token("name", node.name, node.pos)
+            raise self.fail(tok, f"{node.name} is a number, not a condition: compare it, e.g. {node.name} > 0")
+        if isinstance(node, (Number, Neg)):
+            tok = next(t for t in self.tokens if t.pos == node.pos)
+            raise self.fail(tok, "a number is not a condition: compare it with a field")
+        return node
+
+
+def parse_where(text: str, fields: Collection[str], flags: Collection[str] = ()) -> Where:
+    """Parse ``text`` against the valid ``fields`` (``flags`` may stand alone as conditions).
+    Raises :class:`WhereError` with the position, a caret line and the valid fields."""
+    parser = _Parser(text, fields, flags)
+    tree = parser.parse()
+    return Where(text, tree, parser.used)
+
+
+def _suggest(name: str, fields: Collection[str]) -> str:
+    close = difflib.get_close_matches(name, list(fields), n=1)
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
+def _error(text: str, pos: int, width: int, message: str, fields: Collection[str]) -> WhereError:
+    caret = " " * pos + "^" * max(1, min(width, len(text) - pos if pos < len(text) else 1))
+    return WhereError(
+        f"--where, position {pos + 1}: {message}\n"
+        f"  {text}\n"
+        f"  {caret}\n"
+        f"valid fields: {', '.join(fields)}"
+    )
+
+
+# ------------------------------------------------------------------------ evaluator
+
+_OPS = {
+    "<": np.less,
+    "<=": np.less_equal,
+    ">": np.greater,
+    ">=": np.greater_equal,
+    "==": np.equal,
+    "!=": np.not_equal,
+}
+
+
+def _eval_operand(node: Operand, frame: pd.DataFrame) -> np.ndarray:
+    if isinstance(node, Number):
+        return np.full(len(frame), node.value)
+    if isinstance(node, Field):
+        return pd.to_numeric(frame[node.name], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    return -_eval_operand(node.operand, frame)
+
+
+def _eval_condition(node: Condition, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    if isinstance(node, Compare):
+        a, b = _eval_operand(node.left, frame), _eval_operand(node.right, frame)
+        known = ~np.isnan(a) & ~np.isnan(b)
+        with np.errstate(invalid="ignore"):
+            return _OPS[node.op](a, b) & known, known
+    if isinstance(node, Truthy):
+        a = _eval_operand(node.field, frame)
+        known = ~np.isnan(a)
+        return (a != 0) & known, known
+    if isinstance(node, Not):
+        v, k = _eval_condition(node.operand, frame)
+        return ~v & k, k
+    lv, lk = _eval_condition(node.left, frame)
+    rv, rk = _eval_condition(node.right, frame)
+    if node.op == "and":
+        false = (lk & ~lv) | (rk & ~rv)
+        true = lv & rv
+    else:
+        true = lv | rv
+        false = (lk & ~lv) & (rk & ~rv)
+    return true, true | false
+
