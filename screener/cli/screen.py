@@ -1,0 +1,192 @@
+"""``screener screen``: compute factors for a theme, a board or every stored stock, filter
+with ``--where``, rank with ``--sort`` and print a table, JSON or CSV."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import textwrap
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from screener.cli._options import data_options, themes_dir_option
+from screener.errors import UserError
+
+
+def _help_factors(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    from screener.screen.factors import CONVENTIONS, FACTORS
+
+    click.echo("Conventions:")
+    for line in CONVENTIONS:
+        click.echo(textwrap.fill(line, 88, initial_indent="  - ", subsequent_indent="    "))
+    group = None
+    for f in FACTORS:
+        if f.group != group:
+            group = f.group
+            click.echo(f"\n{group}:")
+        click.echo(f"  {f.name}")
+        click.echo(textwrap.fill(f.definition, 88, initial_indent="      ", subsequent_indent="      "))
+    ctx.exit(0)
+
+
+def _split(value: str | None) -> list[str]:
+    return [p.strip().lower() for p in (value or "").split(",") if p.strip()]
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` via a temp file in the same folder and ``os.replace``."""
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise UserError(f"--out {path}: folder {folder} does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@click.command("screen")
+@click.argument("target", required=False, metavar="[THEME|PATH]")
+@click.option("--board", "board", metavar="NAME",
+              help="Screen a board: main, star, chinext or bse (the stored symbols on that exchange board), "
+              "or a concept/industry board code such as BK0715.")
+@click.option("--board-source", type=click.Choice(["em", "ths"]), default="em", show_default=True,
+              help="Where a concept/industry --board comes from (eastmoney or 10jqka).")
+@click.option("--universe", "universe_all", type=click.Choice(["all"]),
+              help="'all': every stock the data source holds offline (cache, --data-dir files, demo set).")
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="DATE",
+              help="Compute factors at the close of this session (default: the latest session in the data).")
+@click.option("--where", "where", metavar="EXPR",
+              help="Keep rows where EXPR holds, e.g. \"ret_60d > 20% and not limit_up_today\" "
+              "(fields, numbers, 20%, < <= > >= == !=, and/or/not, parentheses).")
+@click.option("--sort", "sort", metavar="FIELD[,FIELD]", help="Rank by these factors (missing values last).")
+@click.option("--desc/--asc", "descending", default=True, show_default=True, help="Sort order.")
+@click.option("--top", type=click.IntRange(min=1), metavar="N", help="Keep the first N rows.")
+@click.option("--benchmark", metavar="SYMBOL",
+              help="Benchmark for excess returns and beta (default: the theme's, else 000300.SH).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Write to FILE (JSON or CSV; the format follows --format, else the file's suffix).")
+@click.option("--columns", metavar="FIELD[,FIELD]|all",
+              help="Factor columns of the table (default: a compact set plus --sort and --where fields).")
+@click.option("--help-factors", is_flag=True, expose_value=False, is_eager=True, callback=_help_factors,
+              help="Print every factor's exact definition and exit.")
+@themes_dir_option
+@data_options
+def screen(
+    target: str | None,
+    board: str | None,
+    board_source: str,
+    universe_all: str | None,
+    as_of: datetime | None,
+    where: str | None,
+    sort: str | None,
+    descending: bool,
+    top: int | None,
+    benchmark: str | None,
+    fmt: str,
+    out: Path | None,
+    columns: str | None,
+    themes_dirs: tuple[Path, ...],
+    data: Any,
+) -> None:
+    """Screen and rank THEME's members (an id or a YAML path), a --board, or --universe all.
+
+    Factors are computed at the close of --as-of; see --help-factors for their exact
+    definitions. Examples:
+
+    \b
+      screener screen fiber --demo --sort ret_60d --top 5
+      screener screen fiber --demo --where "ret_20d > 5% and vol_20d < 60%"
+      screener screen --board star --sort amount_20d --format csv --out star.csv
+    """
+    from screener.data import open_store
+    from screener.screen.expr import parse_where
+    from screener.screen.factors import FACTOR_BY_NAME, FACTOR_NAMES
+    from screener.screen.run import screen as run_screen
+    from screener.screen.universe import BenchmarkSpec, all_universe, board_universe, theme_universe
+    from screener.symbols import normalize
+
+    chosen = [name for name, on in (("THEME", target), ("--board", board), ("--universe", universe_all)) if on]
+    if len(chosen) != 1:
+        raise UserError(
+            ("give only one of " if chosen else "say what to screen: ")
+            + "THEME (an id or a YAML path), --board NAME or --universe all"
+        )
+    if out is not None and fmt == "table":
+        fmt = {".json": "json", ".csv": "csv"}.get(out.suffix.lower(), "")
+        if not fmt:
+            raise UserError(f"--out {out}: use --format json or --format csv (or a .json/.csv file name)")
+    flags = [f.name for f in FACTOR_BY_NAME.values() if f.kind == "flag"]
+    parsed = parse_where(where, FACTOR_NAMES, flags) if where is not None else None
+    sort_fields = _split(sort)
+    shown = _split(columns)
+    for name in [*sort_fields, *(c for c in shown if shown != ["all"])]:
+        if name not in FACTOR_NAMES:
+            what = "--sort" if name in sort_fields else "--columns"
+            raise UserError(f"{what}: unknown field {name!r}; valid fields: {', '.join(FACTOR_NAMES)}")
+    bench = BenchmarkSpec(normalize(benchmark)) if benchmark else None
+
+    store = open_store(data)
+    if target:
+        universe = theme_universe(target, themes_dirs)
+    elif board:
+        universe = board_universe(store, board, board_source)
+    else:
+        universe = all_universe(store)
+    result = run_screen(
+        store, universe, as_of=as_of.date() if as_of else None, where=parsed,
+        sort=sort_fields, descending=descending, top=top, benchmark=bench,
+    )
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
+    _emit(result, fmt, out, shown)
+
+
+def _emit(result: Any, fmt: str, out: Path | None, shown: list[str]) -> None:
+    from screener.cli._output import print_json, print_table
+    from screener.screen import output
+
+    if fmt == "json":
+        import json
+
+        if out is None:
+            print_json(output.to_payload(result))
+        else:
+            _write_atomic(out, json.dumps(output.to_payload(result), ensure_ascii=False, indent=2) + "\n")
+    elif fmt == "csv":
+        text = output.to_csv(result)
+        if out is None:
+            click.echo(text, nl=False)
+        else:
+            _write_atomic(out, text)
+    else:
+        if result.is_demo:
+            click.echo(result.label)
+        u = result.universe
+        click.echo(
+            f"{u.name} [{u.id}]: {len(u.symbols)} symbols, as of {result.as_of}, "
+            f"benchmark {result.benchmark}, data: {result.data_source}"
+            + (f", where {result.where}" if result.where else "")
+        )
+        cols = output.table_columns(result, shown)
+        print_table(
+            ["#", "symbol", "name", *cols],
+            output.table_rows(result, cols),
+            justify=["right", "left", "left", *(["right"] * len(cols))],
+        )
+        for line in output.summary_lines(result):
+            click.echo(line)
+    if out is not None:
+        click.echo(f"wrote {len(result.rows)} rows to {out} ({fmt}, as of {result.as_of}, data: {result.data_source})", err=True)
+        if result.is_demo:
+            click.echo(result.label, err=True)
