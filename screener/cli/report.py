@@ -1,0 +1,63 @@
+"""``screener report RESULT.json``: re-render a saved backtest result (nothing is
+fetched or re-run)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from screener.errors import UserError
+
+
+def read_result(path: Path) -> dict[str, Any]:
+    """A saved backtest result: the JSON object ``screener backtest`` wrote."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise UserError(f"{path}: no such file; pass a result saved by `screener backtest --export json`") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(f"{path}: cannot read it ({exc.__class__.__name__}): pass a UTF-8 JSON file") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UserError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg}); pass a backtest result file") from None
+    if not isinstance(data, dict):
+        raise UserError(f"{path}: expected a JSON object (a backtest result), found {type(data).__name__}")
+    return data
+
+
+def echo_written(paths: list[Path]) -> None:
+    """One line per file written: plain paths, readable at 80 columns and when piped."""
+    if not paths:
+        return
+    folder = paths[0].parent
+    click.echo(f"wrote {len(paths)} file(s) to {folder}/", err=True)
+    for p in paths:
+        click.echo(str(p))
+
+
+@click.command("report")
+@click.argument("result", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--export", "formats", default="html", show_default=True, metavar="FORMATS",
+    help="Comma-separated formats: html, md, csv, json, xlsx.",
+)
+@click.option(
+    "--out", "out_dir", default="reports", show_default=True,
+    type=click.Path(file_okay=False, path_type=Path), help="Folder for the report files (created if missing).",
+)
+@click.option("--force", is_flag=True, help="Overwrite report files that already exist.")
+def report(result: Path, formats: str, out_dir: Path, force: bool) -> None:
+    """Render a saved backtest RESULT (JSON) as reports, without fetching anything.
+
+    Files are named <theme>_<start>_<end>.<ext> (charts <theme>_<start>_<end>_<chart>.png)
+    inside --out; existing files are never overwritten without --force. The paths
+    written are printed, one per line.
+    """
+    from screener.report import export, parse_formats
+
+    fmts = parse_formats(formats)
+    echo_written(export(read_result(result), fmts, out_dir, force=force))

@@ -1,0 +1,71 @@
+"""Reports from a backtest result: HTML, Markdown, CSV, JSON and Excel.
+
+``export(result, ["html", "md"], Path("reports"))`` renders a result dict (the JSON
+contract of ``screener backtest``) into ``reports/<theme>_<start>_<end>.<ext>`` (charts
+``<theme>_<start>_<end>_<chart>.png``) and returns the paths written."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from screener.report.view import ReportError, ReportView
+
+# format -> module under screener.report; aliases map what users type to a format
+FORMATS: dict[str, str] = {"html": "html", "md": "markdown", "csv": "csv", "json": "json", "xlsx": "xlsx"}
+ALIASES = {"markdown": "md", "excel": "xlsx", "htm": "html"}
+
+__all__ = ["ALIASES", "FORMATS", "ReportError", "export", "parse_formats", "planned_files"]
+
+
+def parse_formats(formats: Iterable[str] | str) -> list[str]:
+    """Normalise ``"html,md"`` or ``["html", "MD"]`` to known format names, in order,
+    without duplicates; raise :class:`ReportError` for an unknown one."""
+    items = formats.split(",") if isinstance(formats, str) else [p for f in formats for p in str(f).split(",")]
+    out: list[str] = []
+    for raw in items:
+        name = raw.strip().lower()
+        if not name:
+            continue
+        name = ALIASES.get(name, name)
+        if name not in FORMATS:
+            raise ReportError(f"unknown export format {raw.strip()!r}: use any of {','.join(FORMATS)}")
+        if name not in out:
+            out.append(name)
+    if not out:
+        raise ReportError(f"no export format given: use any of {','.join(FORMATS)}")
+    return out
+
+
+def _module(fmt: str) -> Any:
+    import importlib
+
+    return importlib.import_module(f"screener.report.{FORMATS[fmt]}")
+
+
+def planned_files(stem: str, formats: list[str]) -> list[str]:
+    """The file names ``formats`` produce for a report stem."""
+    return [name for fmt in formats for name in _module(fmt).files(stem)]
+
+
+def export(result: dict[str, Any], formats: list[str], out_dir: Path, *, force: bool = False) -> list[Path]:
+    """Render ``result`` in each of ``formats`` into ``out_dir`` and return the paths.
+
+    Every target is checked before anything is rendered or written: an existing file
+    stops the export unless ``force`` (nothing is written then), and names come only
+    from the theme id (a slug) and the window dates, so nothing lands outside
+    ``out_dir``. Each file is written to a temporary name and renamed into place."""
+    from screener.report.files import check_targets, write_all
+
+    fmts = parse_formats(formats)
+    view = ReportView(result)
+    stem = view.stem
+    out_dir = Path(out_dir)
+    check_targets(out_dir, planned_files(stem, fmts), force=force)
+    rendered: dict[str, bytes] = {}
+    for fmt in fmts:
+        produced = _module(fmt).render(view, stem)
+        assert list(produced) == _module(fmt).files(stem), f"{fmt} renderer produced unexpected files"
+        rendered.update(produced)
+    return write_all(out_dir, rendered, force=force)

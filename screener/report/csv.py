@@ -1,0 +1,54 @@
+"""CSV files: daily equity, members, claims — one file each, UTF-8 with a byte-order
+mark so that Excel and WPS show Chinese names; numbers exactly as in the result
+(returns as fractions)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from screener.report.view import ReportView
+
+EQUITY_COLUMNS = ["date", "basket", "benchmark"]
+MEMBER_COLUMNS = ["symbol", "name", "board", "weight_start", "total_return", "contribution", "trades", "blocked_orders"]
+CLAIM_COLUMNS = ["id", "kind", "subject", "start", "end", "claimed", "measured", "verdict", "detail", "quote"]
+
+
+def files(stem: str) -> list[str]:
+    return [f"{stem}_equity.csv", f"{stem}_members.csv", f"{stem}_claims.csv"]
+
+
+def _value(v: Any) -> Any:
+    if v is None:
+        return ""
+    if isinstance(v, (dict, list)):
+        return json.dumps(v, ensure_ascii=False)
+    return v
+
+
+def _columns(base: list[str], rows: list[dict[str, Any]]) -> list[str]:
+    """The contract's columns first, then any extra field the result carries."""
+    extra = [k for r in rows for k in r if k not in base]
+    return base + list(dict.fromkeys(extra))
+
+
+def _csv(columns: list[str], rows: list[dict[str, Any]]) -> bytes:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(columns)
+    for r in rows:
+        writer.writerow([_value(r.get(c)) for c in columns])
+    return buf.getvalue().encode("utf-8-sig")
+
+
+def render(view: ReportView, stem: str) -> dict[str, bytes]:
+    equity = [dict(r) for r in view.result["equity"]]
+    members = [{**m.raw, "board": m.raw.get("board") or m.board} for m in view.members]
+    claims = [c.raw for c in view.claims]
+    return {
+        f"{stem}_equity.csv": _csv(_columns(EQUITY_COLUMNS, equity), equity),
+        f"{stem}_members.csv": _csv(_columns(MEMBER_COLUMNS, members), members),
+        f"{stem}_claims.csv": _csv(_columns(CLAIM_COLUMNS, claims), claims),
+    }

@@ -1,0 +1,388 @@
+"""A read-only view of a backtest result (the JSON contract of ``screener backtest``)
+for the renderers: checked fields, tolerant of optional ones, plus the few series that
+are *derived* from the equity curve (drawdown, monthly returns). Nothing here invents a
+number: every figure is read from the result or computed from its equity series."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from screener.errors import UserError
+
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+VERDICTS = ("holds", "fails", "no_data")
+DASH = "—"
+
+
+class ReportError(UserError):
+    """A result that cannot be rendered, or a report that cannot be written."""
+
+
+@dataclass(frozen=True)
+class Member:
+    symbol: str
+    name: str
+    board: str | None
+    weight: float | None
+    total_return: float | None
+    contribution: float | None
+    trades: int | None
+    blocked_orders: int | None
+    raw: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: str
+    kind: str
+    subject: str
+    window: str
+    claimed: Any
+    measured: Any
+    verdict: str
+    detail: str
+    quote: str
+    raw: dict[str, Any]
+
+
+class ReportView:
+    """The result dict, checked once, with helpers the renderers share."""
+
+    def __init__(self, result: dict[str, Any]):
+        if not isinstance(result, dict):
+            raise ReportError("a backtest result must be a JSON object (the output of `screener backtest --format json`)")
+        missing = [k for k in ("theme", "start", "end", "equity") if result.get(k) in (None, "", [])]
+        if missing:
+            raise ReportError(
+                f"the backtest result has no {', '.join(missing)}: "
+                "pass a result written by `screener backtest --format json` or `--export json`"
+            )
+        self.result = result
+        theme = result["theme"]
+        self.theme_id: str = str(theme.get("id") if isinstance(theme, dict) else theme)
+        self.theme_name: str = str(
+            (theme.get("name") if isinstance(theme, dict) else None) or result.get("theme_name") or self.theme_id
+        )
+        self.start = _iso_date(result["start"], "start")
+        self.end = _iso_date(result["end"], "end")
+        self.base_date = _opt_date(result.get("base_date"))
+        self.data_source = str(result.get("data_source") or "unknown")
+        self.label = str(result.get("label") or "")
+        self.settings: dict[str, Any] = dict(result.get("settings") or {})
+        self.basket: dict[str, Any] = dict(result.get("basket") or {})
+        self.benchmark: dict[str, Any] = dict(result.get("benchmark") or {})
+        self.members = [_member(m) for m in result.get("members") or []]
+        self.claims = [_claim(c) for c in result.get("claims") or []]
+        self.warnings = [_warning_text(w) for w in result.get("warnings") or []]
+        self.equity = _equity_frame(result["equity"])
+
+    # -- identity ---------------------------------------------------------------------
+    @property
+    def is_demo(self) -> bool:
+        return self.data_source == "demo" or "DEMO" in self.label
+
+    @property
+    def stem(self) -> str:
+        """``<theme>_<start>_<end>``; the theme id must be a slug (no path tricks)."""
+        if not SLUG_RE.match(self.theme_id):
+            raise ReportError(
+                f"theme id {self.theme_id!r} cannot name a report file: use a slug of "
+                "lower-case letters, digits and '-' (e.g. green-power)"
+            )
+        return f"{self.theme_id}_{self.start.isoformat()}_{self.end.isoformat()}"
+
+    @property
+    def data_through(self) -> date:
+        """The last date in the equity series: the data's date."""
+        return self.equity.index[-1].date()
+
+    @property
+    def benchmark_label(self) -> str:
+        b = self.benchmark
+        sym = b.get("symbol") or self.settings.get("benchmark") or "benchmark"
+        return f"{b['name']} ({sym})" if b.get("name") else str(sym)
+
+    @property
+    def has_benchmark_series(self) -> bool:
+        return "benchmark" in self.equity and self.equity["benchmark"].notna().any()
+
+    # -- derived series ---------------------------------------------------------------
+    def drawdown(self) -> Any:
+        """Underwater curves: value / running peak − 1, per column of the equity frame."""
+        eq = self.equity
+        return eq / eq.cummax() - 1.0
+
+    def monthly_returns(self, column: str = "basket") -> Any:
+        """Monthly returns of one equity column as a year × month DataFrame (NaN where
+        the window has no session) plus a ``year`` column compounding the year's months.
+
+        A month's return is its last value over the last value before it; the first
+        month is measured from the base value (the first row). A month holding only the
+        base row is left out."""
+        import pandas as pd
+
+        s = self.equity[column].dropna()
+        if len(s) < 2:
+            return pd.DataFrame()
+        period = s.index.to_period("M")
+        last = s.groupby(period).last()
+        counts = s.groupby(period).size()
+        prev = last.shift(1)
+        prev.iloc[0] = s.iloc[0]
+        rets = last / prev - 1.0
+        if counts.iloc[0] == 1:
+            rets = rets.iloc[1:]
+        table = pd.DataFrame(
+            {"year": rets.index.year, "month": rets.index.month, "ret": rets.to_numpy()}
+        ).pivot(index="year", columns="month", values="ret")
+        table = table.reindex(columns=range(1, 13))
+        table["year"] = (1.0 + table[list(range(1, 13))]).prod(axis=1, min_count=1) - 1.0
+        return table
+
+
+# -- parsing helpers -------------------------------------------------------------------
+def _iso_date(value: Any, field: str) -> date:
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        raise ReportError(f"the backtest result's {field} {value!r} is not a YYYY-MM-DD date") from None
+
+
+def _opt_date(value: Any) -> date | None:
+    if value in (None, ""):
+        return None
+    return _iso_date(value, "base_date")
+
+
+def _num(value: Any) -> float | None:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if f != f else f  # NaN -> None
+
+
+def _int(value: Any) -> int | None:
+    f = _num(value)
+    return None if f is None else int(f)
+
+
+def _board(symbol: str, given: Any) -> str | None:
+    if given:
+        return str(given)
+    from screener.errors import SymbolError
+    from screener.symbols import BOARD_LABELS, parse_symbol
+
+    try:
+        return BOARD_LABELS[parse_symbol(symbol).board]
+    except SymbolError:
+        return None
+
+
+def _member(m: dict[str, Any]) -> Member:
+    symbol = str(m.get("symbol") or "")
+    blocked = m.get("blocked_orders")
+    if isinstance(blocked, list):  # a list of blocked orders: count them
+        blocked = len(blocked)
+    trades = m.get("trades")
+    if isinstance(trades, list):
+        trades = len(trades)
+    return Member(
+        symbol=symbol,
+        name=str(m.get("name") or symbol),
+        board=_board(symbol, m.get("board")),
+        weight=_num(m.get("weight_start", m.get("weight"))),
+        total_return=_num(m.get("total_return")),
+        contribution=_num(m.get("contribution")),
+        trades=_int(trades),
+        blocked_orders=_int(blocked),
+        raw=dict(m),
+    )
+
+
+def _claim(c: dict[str, Any]) -> Claim:
+    if c.get("date"):
+        window = str(c["date"])
+    elif c.get("start") and c.get("end") and c["start"] != c["end"]:
+        window = f"{c['start']} → {c['end']}"
+    else:
+        window = str(c.get("start") or c.get("end") or "")
+    verdict = str(c.get("verdict") or "no_data")
+    return Claim(
+        id=str(c.get("id") or ""),
+        kind=str(c.get("kind") or ""),
+        subject=str(c.get("subject") or ", ".join(map(str, c.get("symbols") or [])) or ""),
+        window=window,
+        claimed=c.get("claimed"),
+        measured=c.get("measured"),
+        verdict=verdict,
+        detail=str(c.get("detail") or ""),
+        quote=str(c.get("quote") or ""),
+        raw=dict(c),
+    )
+
+
+def _warning_text(w: Any) -> str:
+    if isinstance(w, dict):
+        msg = w.get("message") or w.get("detail") or w.get("text")
+        prefix = " ".join(str(w[k]) for k in ("kind", "symbol", "date") if w.get(k))
+        if msg:
+            return f"{prefix}: {msg}" if prefix else str(msg)
+        return ", ".join(f"{k}={v}" for k, v in w.items())
+    return str(w)
+
+
+def _equity_frame(rows: Any) -> Any:
+    import pandas as pd
+
+    if not isinstance(rows, list) or not all(isinstance(r, dict) and "date" in r for r in rows):
+        raise ReportError("the backtest result's equity must be a list of {date, basket, benchmark} rows")
+    frame = pd.DataFrame(rows)
+    try:
+        frame["date"] = pd.to_datetime(frame["date"], format="ISO8601")
+    except (ValueError, TypeError):
+        raise ReportError("the backtest result's equity has a date that is not YYYY-MM-DD") from None
+    if "basket" not in frame:
+        raise ReportError("the backtest result's equity rows have no 'basket' value")
+    frame = frame.set_index("date").sort_index()
+    cols = ["basket"] + (["benchmark"] if "benchmark" in frame else [])
+    out = frame[cols].apply(pd.to_numeric, errors="coerce").astype(float)
+    if out["basket"].isna().all():
+        raise ReportError("the backtest result's equity has no basket values")
+    return out
+
+
+# -- formatting shared by the renderers --------------------------------------------------
+def pct(value: Any, digits: int = 2, *, signed: bool = True) -> str:
+    f = _num(value)
+    if f is None:
+        return DASH
+    return f"{f:+.{digits}%}" if signed else f"{f:.{digits}%}"
+
+
+def ratio(value: Any, digits: int = 2) -> str:
+    f = _num(value)
+    return DASH if f is None else f"{f:.{digits}f}"
+
+
+def money(value: Any) -> str:
+    f = _num(value)
+    return DASH if f is None else f"{f:,.2f}"
+
+
+def count(value: Any) -> str:
+    return DASH if value is None else str(value)
+
+
+def plain(value: Any) -> str:
+    """A settings value as text: numbers as given (no unit guessing), lists joined."""
+    if value is None:
+        return DASH
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        if value.is_integer():
+            return f"{int(value):,}"
+        return format(Decimal(repr(value)), "f")
+    if isinstance(value, (list, tuple)):
+        return ", ".join(plain(v) for v in value) or DASH
+    return str(value)
+
+
+def claim_value(claim: Claim, value: Any) -> str:
+    """A claim's claimed/measured value: a fraction shown as % for return claims."""
+    if value is None:
+        return DASH
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and claim.kind == "period_return":
+        return pct(value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {plain(v)}" for k, v in value.items())
+    return plain(value)
+
+
+def flatten(d: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
+    """Nested settings as ``("costs.commission", 0.00025)`` pairs, in order."""
+    out: list[tuple[str, Any]] = []
+    for k, v in d.items():
+        key = f"{prefix}{k}"
+        if isinstance(v, dict):
+            out += flatten(v, key + ".")
+        else:
+            out.append((key, v))
+    return out
+
+
+def headline_rows(view: ReportView) -> list[tuple[str, str, str]]:
+    """(figure, basket, benchmark) rows for the summary tables, read from the result."""
+    b, m = view.basket, view.benchmark
+    rows = [
+        ("Total return", pct(b.get("total_return")), pct(m.get("total_return"))),
+        ("Annualised return", pct(b.get("annualized_return")), pct(m.get("annualized_return"))),
+        ("Volatility (annualised)", pct(b.get("volatility"), signed=False), pct(m.get("volatility"), signed=False)),
+        ("Sharpe ratio", ratio(b.get("sharpe")), ratio(m.get("sharpe"))),
+        ("Sortino ratio", ratio(b.get("sortino")), ratio(m.get("sortino"))),
+        ("Max drawdown", pct(b.get("max_drawdown")), pct(m.get("max_drawdown"))),
+        ("Calmar ratio", ratio(b.get("calmar")), ratio(m.get("calmar"))),
+    ]
+    return rows
+
+
+def relative_rows(view: ReportView) -> list[tuple[str, str]]:
+    """Basket-vs-benchmark figures and the basket's money figures, read from the result."""
+    b, m = view.basket, view.benchmark
+    return [
+        ("Excess return", pct(m.get("excess_return"))),
+        ("Beta", ratio(m.get("beta"))),
+        ("Alpha (annualised)", pct(m.get("alpha"))),
+        ("Tracking error", pct(m.get("tracking_error"), signed=False)),
+        ("Information ratio", ratio(m.get("information_ratio"))),
+        ("Final value (CNY)", money(b.get("final_value"))),
+        ("Costs paid (CNY)", money(b.get("costs_paid"))),
+        ("Turnover", ratio(b.get("turnover"))),
+    ]
+
+
+def methodology(view: ReportView) -> list[str]:
+    """Plain-text notes on how the figures were made, with the settings in effect."""
+    s = view.settings
+    notes = [
+        "A window is measured like an index: the basket is formed at the close of the last "
+        f"session before the start (base date {view.base_date or DASH}) and valued at each close "
+        f"through {view.end}; every equity series starts at 1.0 on the base date.",
+    ]
+    if s.get("fill"):
+        notes.append(
+            "Orders decided at a session's close fill at the next session's open."
+            if s["fill"] == "open"
+            else "Orders decided at a session's close fill at that same close."
+        )
+    if s.get("rebalance") or s.get("weights"):
+        notes.append(f"Rebalancing: {plain(s.get('rebalance'))}; weights: {plain(s.get('weights'))}; "
+                     f"members: {plain(s.get('members'))}.")
+    notes.append(
+        "A-share rules: buys in board lots, odd-lot sells allowed; T+1; no buy at the upper "
+        "limit price and no sell at the lower one (such orders are counted as blocked); "
+        "suspended members are not traded and are valued at their last close."
+    )
+    costs = s.get("costs")
+    if isinstance(costs, dict) and costs:
+        notes.append("Costs: " + "; ".join(f"{k} {plain(v)}" for k, v in flatten(costs)) + ".")
+    elif s.get("no_costs") or costs is False:
+        notes.append("Costs: none (run with --no-costs).")
+    notes.append("Returns use adjusted prices (dividends and splits); lots, limits and costs use raw prices.")
+    notes.append(
+        "Return figures are read from the backtest result; drawdown and monthly returns are "
+        "computed by the report from the daily equity series."
+    )
+    notes.append(
+        "A period-return claim is measured over its own window on its proxy: an index that stands "
+        "for the quoted one, or the theme's members at equal weight, no costs, close fills."
+    )
+    notes.append("Colours follow the A-share convention: red is up, green is down.")
+    return notes
