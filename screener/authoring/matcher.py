@@ -1,0 +1,166 @@
+"""Find firm names, group names and six-digit codes in text.
+
+Chinese has no word boundaries, so matching follows four rules:
+
+1. **Longest match wins.** Every known form is looked up at every position; overlapping
+   candidates are resolved longest first (江苏中天科技股份有限公司 beats 中天科技,
+   中国航发动力股份有限公司 beats 中国航发).
+2. **A short name inside another organisation's name does not count**: when the text
+   runs on from a short name to an organisation suffix (…有限公司, …研究所, …联合会) and
+   that longer name is not the firm's own full name, the match is dropped and reported
+   (中国石油 in 中国石油和化学工业联合会).
+3. **Common words are not names**: short names on the stop-list (``data/names.yaml``)
+   match only through their full name or code; Chinese names shorter than three
+   characters are never matched alone; ASCII names need word boundaries.
+4. **Codes**: ``600522``, ``600522.SH``, ``sh600522``; a bare code must be a known firm
+   or stand in brackets (``（600522）``), so amounts and phone numbers do not match.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from screener.authoring.names import KIND_RANK, NameIndex, Target, norm_form, norm_text
+from screener.errors import SymbolError
+from screener.symbols import parse_symbol
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A firm or group named at ``text[start:end]``."""
+
+    start: int
+    end: int
+    text: str
+    kind: str  # code | full_name | name | alias | group
+    key: str  # a symbol, or a group's name
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A candidate that was found but not matched, and why."""
+
+    start: int
+    end: int
+    text: str
+    reason: str
+
+
+_CODE_RE = re.compile(
+    r"(?<![0-9a-z.])(?:(sh|sz|bj)(\d{6})|(\d{6})(?:\.(sh|sz|bj|ss|xshg|xshe|bse))?)(?![0-9a-z])(?!\.\d)"
+)
+_OPEN = "(（[【"
+_CLOSE = ")）]】"
+# An organisation name running on after a match: up to ten name characters (no function
+# words or punctuation), then an organisation suffix. Associations may join two fields
+# with 和 (中国石油和化学工业联合会); companies may not, so 中天科技和华为技术有限公司 stays a match.
+_NAME_CHARS = r"[^\s，。、；：！？,.;:!?“”‘’\"'与和及跟同的在为向对将把被是于从等或并]"
+_ORG_RUN = re.compile(
+    rf"{_NAME_CHARS}{{0,10}}?(?:股份有限公司|有限责任公司|有限公司|集团公司|研究院|研究所|大学|学院|基金会)"
+)
+_ASSOCIATION_RUN = re.compile(rf"(?:{_NAME_CHARS}|和){{0,10}}?(?:联合会|协会|学会|研究会|委员会|商会)")
+_ASCII_WORD = re.compile(r"[0-9a-z]")
+
+
+@dataclass
+class _Candidate:
+    start: int
+    end: int
+    kind: str
+    key: str
+    ambiguous: str | None = None  # "could be A, B" when the form names several firms
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start
+
+
+def _ascii_bounded(norm: str, start: int, end: int) -> bool:
+    if _ASCII_WORD.match(norm[start]) and start > 0 and _ASCII_WORD.match(norm[start - 1]):
+        return False
+    if _ASCII_WORD.match(norm[end - 1]) and end < len(norm) and _ASCII_WORD.match(norm[end]):
+        return False
+    return True
+
+
+def _name_candidates(norm: str, index: NameIndex) -> list[_Candidate]:
+    lengths = index.lengths_by_first_char()
+    out = []
+    for i, c in enumerate(norm):
+        for length in lengths.get(c, ()):
+            if i + length > len(norm):
+                continue
+            form = norm[i : i + length]
+            targets = index.forms.get(form)
+            if not targets or not _ascii_bounded(norm, i, i + length):
+                continue
+            best = min(KIND_RANK[t.kind] for t in targets)
+            top = [t for t in targets if KIND_RANK[t.kind] == best]
+            keys = sorted({t.key for t in top})
+            ambiguous = f"ambiguous: could be {', '.join(keys)}" if len(keys) > 1 else None
+            out.append(_Candidate(i, i + length, top[0].kind, top[0].key, ambiguous))
+    return out
+
+
+def _code_candidates(norm: str, index: NameIndex, skipped: list[Skipped], text: str) -> list[_Candidate]:
+    out = []
+    for m in _CODE_RE.finditer(norm):
+        prefix, pcode, code, suffix = m.groups()
+        raw = f"{prefix}{pcode}" if prefix else (f"{code}.{suffix}" if suffix else code)
+        try:
+            symbol = parse_symbol(raw)
+        except SymbolError:
+            continue
+        if symbol.is_index:
+            continue
+        sym = str(symbol)
+        bracketed = (m.start() > 0 and norm[m.start() - 1] in _OPEN) or (m.end() < len(norm) and norm[m.end()] in _CLOSE)
+        if prefix or suffix or sym in index.firms or bracketed:
+            out.append(_Candidate(m.start(), m.end(), "code", sym))
+        else:
+            skipped.append(
+                Skipped(m.start(), m.end(), text[m.start() : m.end()], "a six-digit number that is no known firm's code")
+            )
+    return out
+
+
+def _inside_other_org(norm: str, cand: _Candidate, index: NameIndex) -> str | None:
+    """The longer organisation name a short-name match sits in, if it is not the firm's own."""
+    if cand.kind in ("code", "full_name"):
+        return None
+    m = _ORG_RUN.match(norm, cand.end) or _ASSOCIATION_RUN.match(norm, cand.end)
+    if not m:
+        return None
+    longer = norm[cand.start : m.end()]
+    full = index.full_name_of(Target(cand.kind, cand.key))
+    if full and norm_form(full).endswith(longer):
+        return None
+    return longer
+
+
+def find_mentions(text: str, index: NameIndex) -> tuple[list[Mention], list[Skipped]]:
+    """Every firm/group mention in ``text`` (in order) and the candidates that were dropped."""
+    norm = norm_text(text)
+    skipped: list[Skipped] = []
+    candidates = _code_candidates(norm, index, skipped, text) + _name_candidates(norm, index)
+    candidates.sort(key=lambda c: (-c.length, c.start, KIND_RANK[c.kind]))
+    taken = bytearray(len(norm))
+    mentions = []
+    for c in candidates:
+        if any(taken[c.start : c.end]):
+            continue
+        taken[c.start : c.end] = b"\x01" * c.length
+        if c.ambiguous:
+            skipped.append(Skipped(c.start, c.end, text[c.start : c.end], c.ambiguous))
+            continue
+        if longer := _inside_other_org(norm, c, index):
+            skipped.append(
+                Skipped(c.start, c.end, text[c.start : c.end], f"part of another organisation's name: {text[c.start:c.start + len(longer)]}")
+            )
+            continue
+        mentions.append(Mention(c.start, c.end, text[c.start : c.end], c.kind, c.key))
+    mentions.sort(key=lambda m: m.start)
+    skipped.sort(key=lambda s: s.start)
+    return mentions, skipped
+

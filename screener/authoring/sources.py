@@ -1,0 +1,87 @@
+"""Where extraction's names come from: the known themes, the cached universe, or a
+universe file the user gives."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from screener.authoring.names import NameIndex, build_index
+from screener.errors import ThemeError, UserError
+from screener.theme.model import Theme
+from screener.theme.registry import ThemeRegistry
+
+
+@dataclass
+class IndexReport:
+    """How the name table was put together, for the user."""
+
+    index: NameIndex
+    notes: list[str] = field(default_factory=list)
+
+    def describe(self) -> str:
+        idx = self.index
+        in_themes = sum(1 for f in idx.firms.values() if any(o.startswith("theme ") for o in f.origins))
+        universe = f"the universe table ({idx.universe_size} firms)" if idx.universe_size else "no universe table"
+        return f"{len(idx.theme_ids)} known themes ({in_themes} firms), {universe}, {len(idx.groups)} unlisted groups"
+
+
+def known_themes(registry: ThemeRegistry, notes: list[str]) -> list[Theme]:
+    """Every valid theme on the search path; invalid ones are noted and skipped."""
+    themes = []
+    for entry in registry.entries().values():
+        try:
+            themes.append(entry.load())
+        except ThemeError as exc:
+            notes.append(f"theme {entry.id} skipped (invalid: {exc.problems[0]})")
+    return themes
+
+
+def read_universe_file(path: Path) -> pd.DataFrame:
+    """A universe table from CSV or Parquet with columns ``symbol, name[, full_name]``."""
+    try:
+        frame = pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path, dtype=str)
+    except (OSError, ValueError) as exc:
+        raise UserError(f"cannot read universe file {path}: {exc}") from None
+    missing = {"symbol", "name"} - set(frame.columns)
+    if missing:
+        raise UserError(
+            f"universe file {path} lacks column(s) {', '.join(sorted(missing))}; "
+            "expected symbol, name and optionally full_name"
+        )
+    return frame
+
+
+def cached_universe(cache_dir: Path | None) -> tuple[pd.DataFrame | None, str | None]:
+    """The universe from the data layer's cache (never the network), or (None, why not)."""
+    from screener.data import DataOptions, open_store
+
+    try:
+        frame = open_store(DataOptions(offline=True, cache_dir=cache_dir)).universe()
+    except UserError as exc:
+        return None, f"no cached universe ({exc}); only firms in known themes are recognised"
+    if frame is None or not len(frame):
+        return None, "the cached universe is empty; only firms in known themes are recognised"
+    return frame, None
+
+
+def name_index(
+    registry: ThemeRegistry, *, universe_file: Path | None = None, cache_dir: Path | None = None
+) -> IndexReport:
+    """The name table: known themes + (a universe file, else the cached universe)."""
+    notes: list[str] = []
+    themes = known_themes(registry, notes)
+    if universe_file is not None:
+        universe: pd.DataFrame | None = read_universe_file(universe_file)
+    else:
+        universe, why = cached_universe(cache_dir)
+        if why:
+            notes.append(why)
+    return IndexReport(build_index(_unique(themes), universe), notes)
+
+
+def _unique(themes: Iterable[Theme]) -> list[Theme]:
+    return list({t.id: t for t in themes}.values())

@@ -1,0 +1,165 @@
+"""Sentences and dates in news text (Chinese, or English).
+
+Printed pages break paragraphs mid-sentence and put headings, bylines and captions on
+lines of their own; :func:`sentences` rejoins the broken lines and keeps the others
+apart, so a firm's quote is the sentence it appears in.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+_TERMINAL = "。！？!?…"
+_CLOSERS = "”’」』）)\"'"
+_INNER_PUNCT = re.compile(r"[，、：；,;:]")
+_SENTENCE_END = re.compile(rf"[{_TERMINAL}]+[{_CLOSERS}]*|(?<=[A-Za-z0-9)])\.[{_CLOSERS}]*(?=\s|$)")
+_FRAGMENT_MIN = 40  # a line this long without a full stop continues on the next line
+_ATTRIBUTION = re.compile(r"(表示|称|说|指出|介绍|透露)[。！]?$")
+
+_FULL_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月(?:份)?(?:\s*(\d{1,2})\s*日)?")
+_DAY = re.compile(r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_ISO_DAY = re.compile(r"(?<!\d)(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    text: str  # line breaks inside the sentence removed
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    spans, pos = [], 0
+    for line in text.splitlines(keepends=True):
+        body = line.rstrip("\r\n")
+        lead = len(body) - len(body.lstrip())
+        stripped = body.strip()
+        if stripped:
+            spans.append((pos + lead, pos + lead + len(stripped)))
+        pos += len(line)
+    return spans
+
+
+def _continues(line: str) -> bool:
+    """Whether a printed line breaks off mid-sentence (so the next line continues it):
+    it ends without a full stop and is long, has inner punctuation, or an open quote."""
+    if line[-1] in _TERMINAL or line[-1] in _CLOSERS and len(line) > 1 and line[-2] in _TERMINAL:
+        return False
+    if line.startswith(("■", "●", "▲", "图")):
+        return False
+    return (
+        len(line) >= _FRAGMENT_MIN
+        or bool(_INNER_PUNCT.search(line))
+        or line.count("“") > line.count("”")
+    )
+
+
+def _clean(s: str) -> str:
+    return re.sub(r"\s*\n\s*", "", s).strip()
+
+
+def sentences(text: str) -> list[Sentence]:
+    """The sentences of ``text`` with their offsets; headings and bylines are sentences of
+    their own, lines broken mid-sentence are joined."""
+    blocks: list[tuple[int, int]] = []
+    for start, end in _lines(text):
+        if blocks and _continues(text[blocks[-1][0] : blocks[-1][1]].splitlines()[-1].strip()):
+            blocks[-1] = (blocks[-1][0], end)
+        else:
+            blocks.append((start, end))
+    out: list[Sentence] = []
+    for b_start, b_end in blocks:
+        block = text[b_start:b_end]
+        pos = 0
+        for m in _SENTENCE_END.finditer(block):
+            if m.end() > pos and _clean(block[pos : m.end()]):
+                out.append(Sentence(b_start + pos, b_start + m.end(), _clean(block[pos : m.end()])))
+            pos = m.end()
+            while pos < len(block) and block[pos].isspace():
+                pos += 1
+        if _clean(block[pos:]):
+            out.append(Sentence(b_start + pos, b_end, _clean(block[pos:])))
+    return out
+
+
+class SentenceIndex:
+    """Find the sentence around an offset, and a quote for it."""
+
+    def __init__(self, text: str):
+        self.items = sentences(text)
+        self._starts = [s.start for s in self.items]
+
+    def index_at(self, offset: int) -> int:
+        return max(bisect_right(self._starts, offset) - 1, 0)
+
+    def at(self, offset: int) -> Sentence:
+        return self.items[self.index_at(offset)]
+
+    def quote_at(self, offset: int) -> str:
+        """The sentence around ``offset``; a short attribution ("X 相关负责人表示。")
+        after a quotation carries the quotation with it."""
+        i = self.index_at(offset)
+        s = self.items[i]
+        if i > 0 and len(s.text) <= 40 and _ATTRIBUTION.search(s.text):
+            prev = self.items[i - 1]
+            if prev.text.endswith(("”", "」")):
+                return prev.text + s.text
+        return s.text
+
+
+def infer_year(text: str) -> tuple[int | None, str | None]:
+    """The year of a text's undated days ("5月11日"): the latest year in its fully dated
+    mentions ("2026年4月4日", "2026年3月份"). Returns (year, the mention it came from)."""
+    best: tuple[int, str] | None = None
+    for m in _FULL_DATE.finditer(text):
+        year = int(m.group(1))
+        if best is None or year > best[0]:
+            best = (year, m.group(0))
+    return best if best else (None, None)
+
+
+@dataclass(frozen=True)
+class DayMention:
+    start: int
+    end: int
+    text: str
+    day: date | None  # None when the year is unknown or the date is impossible
+
+
+def days_in(text: str, year: int | None) -> list[DayMention]:
+    """Calendar days mentioned in ``text`` ("5月11日", "2026年4月4日", "2026-05-11")."""
+    out = []
+    for m in _DAY.finditer(text):
+        y = int(m.group(1)) if m.group(1) else year
+        out.append(DayMention(m.start(), m.end(), m.group(0), _date(y, int(m.group(2)), int(m.group(3)))))
+    for m in _ISO_DAY.finditer(text):
+        out.append(DayMention(m.start(), m.end(), m.group(0), _date(int(m.group(1)), int(m.group(2)), int(m.group(3)))))
+    return sorted(out, key=lambda d: d.start)
+
+
+def _date(y: int | None, m: int, d: int) -> date | None:
+    if y is None:
+        return None
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+def publisher_of(text: str) -> str | None:
+    """The newspaper a text cites most (《证券日报》 → 证券日报), a guess for its source."""
+    counts = Counter(re.findall(r"《([^《》]{2,12}?(?:报|刊|周刊|杂志))》", text))
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def first_heading(text: str) -> str | None:
+    """The first non-empty line, when it looks like a title (short, no full stop)."""
+    for line in text.splitlines():
+        line = line.strip()
+        if line:
+            return line if len(line) <= 60 and line[-1] not in _TERMINAL else None
+    return None
