@@ -30,13 +30,12 @@ def read_result(path: Path) -> dict[str, Any]:
 
 
 def echo_written(paths: list[Path]) -> None:
-    """One line per file written: plain paths, readable at 80 columns and when piped."""
-    if not paths:
-        return
-    folder = paths[0].parent
-    click.echo(f"wrote {len(paths)} file(s) to {folder}/", err=True)
+    """A count on stderr, then one path per line on stdout (relative to the current
+    folder when inside it), so piping gives just the paths."""
+    click.echo(f"wrote {len(paths)} report file(s):", err=True)
+    cwd = Path.cwd()
     for p in paths:
-        click.echo(str(p))
+        click.echo(str(p.relative_to(cwd)) if p.is_relative_to(cwd) else str(p))
 
 
 @click.command("report")

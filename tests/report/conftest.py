@@ -1,0 +1,129 @@
+"""A SYNTHETIC backtest result for the report tests.
+
+The prices are a seeded random walk on weekdays (not an exchange calendar), the basket is
+a buy-and-hold of four members, and every figure in the result is computed from those
+series here, so the numbers are consistent with each other but say nothing about any
+real market. It follows the ``screener backtest --format json`` contract."""
+
+from __future__ import annotations
+
+import copy
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+MEMBERS = [  # symbol, name, weight
+    ("600522.SH", "中天科技", 0.25),
+    ("600487.SH", "亨通光电", 0.25),
+    ("002491.SZ", "通鼎互联", 0.25),
+    ("688313.SH", "仕佳光子", 0.25),
+]
+PERIODS = 242
+
+
+def _metrics(v: pd.Series) -> dict[str, float]:
+    r = v.pct_change().dropna()
+    total = float(v.iloc[-1] / v.iloc[0] - 1)
+    ann = float((1 + total) ** (PERIODS / len(r)) - 1)
+    vol = float(r.std(ddof=1) * math.sqrt(PERIODS))
+    down = r[r < 0]
+    mdd = float((v / v.cummax() - 1).min())
+    return {
+        "total_return": total,
+        "annualized_return": ann,
+        "volatility": vol,
+        "sharpe": float(r.mean() / r.std(ddof=1) * math.sqrt(PERIODS)),
+        "sortino": float(r.mean() / math.sqrt((down**2).sum() / len(r)) * math.sqrt(PERIODS)),
+        "max_drawdown": mdd,
+        "calmar": ann / abs(mdd),
+    }
+
+
+def make_result(seed: int = 7) -> dict[str, Any]:
+    rng = np.random.default_rng(seed)
+    dates = pd.bdate_range("2024-12-31", "2026-05-11")
+    n = len(dates)
+    prices = {}
+    for i, (sym, _, _) in enumerate(MEMBERS):
+        drift = 0.0025 - 0.0012 * i
+        steps = rng.normal(drift, 0.028, n)
+        steps[0] = 0.0
+        prices[sym] = pd.Series(10.0 * np.exp(np.cumsum(steps)), index=dates)
+    bench = pd.Series(np.exp(np.cumsum(np.r_[0.0, rng.normal(0.0004, 0.011, n - 1)])), index=dates)
+    shares = {sym: w / prices[sym].iloc[0] for sym, _, w in MEMBERS}
+    basket = sum(shares[s] * prices[s] for s, _, _ in MEMBERS)
+    basket = basket / basket.iloc[0]
+    bench = bench / bench.iloc[0]
+    b, m = _metrics(basket), _metrics(bench)
+    rb, rm = basket.pct_change().dropna(), bench.pct_change().dropna()
+    beta = float(rb.cov(rm) / rm.var())
+    te = float((rb - rm).std(ddof=1) * math.sqrt(PERIODS))
+    cash = 1_000_000.0
+    members = []
+    for sym, name, w in MEMBERS:
+        ret = float(prices[sym].iloc[-1] / prices[sym].iloc[0] - 1)
+        members.append(
+            {"symbol": sym, "name": name, "weight_start": w, "total_return": ret,
+             "contribution": w * ret, "trades": 1, "blocked_orders": 1 if sym == "688313.SH" else 0}
+        )
+    ytd = basket[basket.index >= "2025-12-31"]
+    ytd_ret = float(ytd.iloc[-1] / ytd.iloc[0] - 1)
+    return {
+        "theme": "synthetic-fiber",
+        "theme_name": "光纤 Optical fiber (SYNTHETIC TEST DATA)",
+        "data_source": "demo",
+        "label": "DEMO — synthetic prices",
+        "start": "2025-01-01",
+        "end": "2026-05-11",
+        "base_date": "2024-12-31",
+        "settings": {
+            "rebalance": "none", "weights": "equal", "members": "all", "benchmark": "000300.SH",
+            "fill": "open", "cash": cash, "lot_size": 100,
+            "costs": {"commission": 0.00025, "min_commission": 5.0, "stamp_duty": 0.0005, "transfer_fee": 0.00001},
+        },
+        "basket": {**b, "final_value": cash * float(basket.iloc[-1]), "costs_paid": 1234.56, "turnover": 1.0},
+        "benchmark": {
+            "symbol": "000300.SH", "name": "CSI 300", **{k: m[k] for k in ("total_return", "annualized_return", "volatility", "max_drawdown")},
+            "excess_return": b["total_return"] - m["total_return"], "beta": beta,
+            "alpha": b["annualized_return"] - beta * m["annualized_return"], "tracking_error": te,
+            "information_ratio": (b["annualized_return"] - m["annualized_return"]) / te,
+        },
+        "members": members,
+        "claims": [
+            {"id": "fiber-index-ytd", "kind": "period_return", "subject": "Wind 光纤指数 (Wind fiber index)",
+             "start": "2026-01-01", "end": "2026-05-11", "claimed": 1.2165, "measured": ytd_ret,
+             "verdict": "holds" if ytd_ret >= 1.2165 else "fails",
+             "detail": "proxy: basket (equal weight, no costs, close fills)",
+             "quote": "Wind数据显示，截至5月11日收盘，A股市场光纤指数年内涨幅已超121.65%。"},
+            {"id": "limit-up-0511", "kind": "limit_up", "subject": "600522.SH, 600487.SH | both",
+             "start": "2026-05-11", "end": "2026-05-11", "claimed": ["600522.SH", "600487.SH"],
+             "measured": None, "verdict": "no_data", "detail": "no bar on 2026-05-11 for 600487.SH",
+             "quote": "中天科技、亨通光电5月11日涨停。"},
+        ],
+        "equity": [
+            {"date": d.date().isoformat(), "basket": float(x), "benchmark": float(y)}
+            for d, x, y in zip(dates, basket, bench)
+        ],
+        "warnings": [
+            "688313.SH: buy blocked at the upper limit on 2025-01-02 <script>alert(1)</script>",
+            "600487.SH: suspended 2026-03-02 → 2026-03-04, valued at its last close",
+        ],
+    }
+
+
+_RESULT = make_result()
+
+
+@pytest.fixture(scope="session")
+def synthetic_result() -> dict[str, Any]:
+    """The synthetic result shared by a session (do not mutate; use ``result``)."""
+    return copy.deepcopy(_RESULT)
+
+
+@pytest.fixture
+def result() -> dict[str, Any]:
+    """A fresh deep copy of the synthetic result (tests may mutate it)."""
+    return copy.deepcopy(_RESULT)

@@ -1,0 +1,215 @@
+"""export(): every format, file names, no overwrite without force, nothing outside --out."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from screener.report import ReportError, export, parse_formats
+from screener.report.view import pct
+
+STEM = "synthetic-fiber_2025-01-01_2026-05-11"
+ALL = ["html", "md", "csv", "json", "xlsx"]
+EXPECTED = sorted(
+    [f"{STEM}.html", f"{STEM}.md", f"{STEM}.json", f"{STEM}.xlsx"]
+    + [f"{STEM}_{c}.png" for c in ("equity", "drawdown", "monthly", "members")]
+    + [f"{STEM}_{t}.csv" for t in ("equity", "members", "claims")]
+)
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory, synthetic_result) -> Path:
+    """All five formats of the synthetic result, rendered once for the module."""
+    out = tmp_path_factory.mktemp("reports")
+    export(synthetic_result, ALL, out)
+    return out
+
+
+def test_all_formats_are_written_with_predictable_names(exported):
+    assert sorted(p.name for p in exported.iterdir()) == EXPECTED
+
+
+def test_json_is_the_contract_unchanged(exported, result):
+    assert json.loads((exported / f"{STEM}.json").read_text("utf-8")) == result
+
+
+def test_csv_files_hold_the_results_numbers(exported, result):
+    def rows(name):
+        text = (exported / f"{STEM}_{name}.csv").read_bytes().decode("utf-8")
+        assert text.startswith("\ufeff")  # BOM: Excel/WPS read the Chinese names right
+        return list(csv.DictReader(io.StringIO(text[1:])))
+
+    equity = rows("equity")
+    assert len(equity) == len(result["equity"])
+    for got, want in zip(equity, result["equity"]):
+        assert got["date"] == want["date"]
+        assert float(got["basket"]) == want["basket"] and float(got["benchmark"]) == want["benchmark"]
+    members = rows("members")
+    assert [m["name"] for m in members] == [m["name"] for m in result["members"]]
+    assert [float(m["contribution"]) for m in members] == [m["contribution"] for m in result["members"]]
+    assert members[3]["board"] == "STAR Market"
+    claims = rows("claims")
+    assert [c["verdict"] for c in claims] == ["fails", "no_data"]
+    assert json.loads(claims[1]["claimed"]) == ["600522.SH", "600487.SH"]
+    assert claims[0]["quote"].startswith("Wind数据显示")
+
+
+def test_excel_has_the_four_sheets_with_real_numbers(exported, result):
+    from openpyxl import load_workbook
+
+    wb = load_workbook(exported / f"{STEM}.xlsx")
+    assert wb.sheetnames == ["summary", "equity", "members", "claims"]
+    summary = {r[0]: r[1] for r in wb["summary"].iter_rows(min_row=2, values_only=True)}
+    assert summary["WARNING"].startswith("DEMO DATA")
+    assert summary["basket total return"] == result["basket"]["total_return"]
+    assert summary["beta"] == result["benchmark"]["beta"]
+    eq = list(wb["equity"].iter_rows(min_row=2, values_only=True))
+    assert len(eq) == len(result["equity"])
+    assert eq[-1][1] == result["equity"][-1]["basket"] and eq[-1][0].date().isoformat() == result["equity"][-1]["date"]
+    assert wb["equity"]["B2"].number_format == "0.000000"
+    members = list(wb["members"].iter_rows(min_row=2, values_only=True))
+    assert [m[1] for m in members] == ["中天科技", "亨通光电", "通鼎互联", "仕佳光子"]
+    assert wb["members"]["E2"].number_format == "0.00%"
+    claims = list(wb["claims"].iter_rows(min_row=2, values_only=True))
+    assert claims[0][4] == 1.2165 and wb["claims"]["E2"].number_format == "0.00%"
+
+
+def test_markdown_has_the_sections_tables_and_existing_images(exported, result):
+    md = (exported / f"{STEM}.md").read_text("utf-8")
+    for heading in ("## Headline figures", "## Performance", "## Members", "## Claims", "## Warnings", "## Methodology"):
+        assert heading in md
+    assert "DEMO DATA" in md.splitlines()[0]
+    images = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", md)
+    assert len(images) == 4 and all((exported / i).is_file() for i in images)
+    assert f"| 中天科技 | 600522.SH | main board | 25.00% | {pct(result['members'][0]['total_return'])} |" in md
+    assert pct(result["basket"]["total_return"]) in md
+    assert "Wind数据显示" in md
+    assert "| 2025 |" in md  # the monthly returns table
+
+
+def test_pngs_are_real_images(exported):
+    from PIL import Image, ImageStat
+
+    for chart in ("equity", "drawdown", "monthly", "members"):
+        with Image.open(exported / f"{STEM}_{chart}.png") as im:
+            assert im.width >= 800
+            assert max(ImageStat.Stat(im.convert("L")).stddev) > 10  # not blank
+
+
+def test_html_is_self_contained_with_every_section(exported, result):
+    page = (exported / f"{STEM}.html").read_text("utf-8")
+    assert "Content-Security-Policy" in page and "default-src 'none'" in page
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)
+    assert "<script" not in page.replace("&lt;script&gt;", "")
+    for section in ("header", "headline", "performance", "members", "claims", "warnings", "methodology"):
+        assert f'id="{section}"' in page
+    assert page.count('<svg class="chart"') == 4
+    assert 'id="demo-banner"' in page
+    assert "@font-face{font-family:'ReportCJK'" in page  # the CJK names render without system fonts
+    assert pct(result["basket"]["total_return"]) in page and pct(result["benchmark"]["total_return"]) in page
+    assert "中天科技" in page and "Wind数据显示" in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page  # warnings are escaped
+    ids = re.findall(r'\bid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), "duplicate element ids across the inline charts"
+
+
+def test_a_cache_result_has_no_demo_banner(tmp_path, result):
+    result["data_source"], result["label"] = "cache", "cache (last refresh 2026-05-12)"
+    (path,) = export(result, ["html"], tmp_path)
+    page = path.read_text("utf-8")
+    assert "demo-banner" not in page and "DEMO" not in page
+    assert "cache (last refresh 2026-05-12)" in page
+
+
+def test_existing_files_are_not_overwritten_and_nothing_is_written(tmp_path, result):
+    victim = tmp_path / f"{STEM}_claims.csv"
+    victim.write_text("mine")
+    with pytest.raises(ReportError, match=r"already exist.*--force"):
+        export(result, ALL, tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [victim.name]
+    assert victim.read_text() == "mine"
+
+
+def test_force_overwrites(tmp_path, result):
+    (tmp_path / f"{STEM}.json").write_text("old")
+    export(result, ["json"], tmp_path, force=True)
+    assert json.loads((tmp_path / f"{STEM}.json").read_text("utf-8")) == result
+
+
+def test_a_symlink_target_is_replaced_not_followed(tmp_path, result):
+    outside = tmp_path / "outside.json"
+    outside.write_text("keep")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / f"{STEM}.json").symlink_to(outside)
+    with pytest.raises(ReportError):
+        export(result, ["json"], out)
+    export(result, ["json"], out, force=True)
+    assert outside.read_text() == "keep" and not (out / f"{STEM}.json").is_symlink()
+
+
+@pytest.mark.parametrize("theme", ["../evil", "/tmp/evil", "a/../../b", "evil\x00"])
+def test_path_tricks_in_the_theme_id_are_rejected(tmp_path, result, theme):
+    result["theme"] = theme
+    out = tmp_path / "out"
+    with pytest.raises(ReportError, match="slug"):
+        export(result, ALL, out)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_out_must_be_a_folder(tmp_path, result):
+    f = tmp_path / "file"
+    f.write_text("")
+    with pytest.raises(ReportError, match="is a file"):
+        export(result, ["json"], f)
+
+
+def test_out_is_created(tmp_path, result):
+    paths = export(result, ["json", "csv"], tmp_path / "a" / "b")
+    assert [p.parent for p in paths] == [tmp_path / "a" / "b"] * 4
+
+
+def test_a_failed_render_writes_nothing(tmp_path, result, monkeypatch):
+    import screener.report.xlsx as xlsx
+
+    def boom(view, stem):
+        raise RuntimeError("render failed")
+
+    monkeypatch.setattr(xlsx, "render", boom)
+    with pytest.raises(RuntimeError):
+        export(result, ["json", "xlsx"], tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failed_write_leaves_no_temporary_file(tmp_path, result, monkeypatch):
+    import os
+
+    def fail(src, dst):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", fail)
+    with pytest.raises(OSError):
+        export(result, ["json"], tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_formats_are_parsed_with_aliases_and_refused_when_unknown():
+    assert parse_formats("HTML, markdown,csv,md") == ["html", "md", "csv"]
+    assert parse_formats(["xlsx,json", "excel"]) == ["xlsx", "json"]
+    with pytest.raises(ReportError, match="unknown export format 'pdf'"):
+        parse_formats("html,pdf")
+    with pytest.raises(ReportError, match="no export format"):
+        parse_formats(" , ")
+
+
+def test_nan_in_a_result_is_refused_for_json(tmp_path, result):
+    result["basket"]["sharpe"] = float("nan")
+    with pytest.raises(ReportError, match="cannot be written as JSON"):
+        export(result, ["json"], tmp_path)
+    export(result, ["html"], tmp_path)  # shown as a dash instead
+    assert "Sharpe" in (tmp_path / f"{STEM}.html").read_text("utf-8")

@@ -1,0 +1,120 @@
+"""The report's view of a result: checks, derived series, formatting."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from screener.report.view import ReportError, ReportView, claim_value, pct, plain
+
+
+def _tiny(rows):
+    return {"theme": "t", "start": "2025-01-01", "end": "2025-03-31", "equity": rows}
+
+
+def test_monthly_returns_chain_from_the_base_value():
+    view = ReportView(_tiny([
+        {"date": "2024-12-31", "basket": 1.0, "benchmark": 1.0},
+        {"date": "2025-01-15", "basket": 1.2, "benchmark": 1.0},
+        {"date": "2025-01-31", "basket": 1.1, "benchmark": 1.0},
+        {"date": "2025-02-28", "basket": 0.99, "benchmark": 1.0},
+        {"date": "2025-03-03", "basket": 1.188, "benchmark": 1.0},
+    ]))
+    table = view.monthly_returns()
+    assert list(table.index) == [2025]  # December 2024 holds only the base row: left out
+    assert table.loc[2025, 1] == pytest.approx(0.10)
+    assert table.loc[2025, 2] == pytest.approx(-0.10)
+    assert table.loc[2025, 3] == pytest.approx(0.20)
+    assert math.isnan(table.loc[2025, 4])
+    assert table.loc[2025, "year"] == pytest.approx(1.188 - 1)
+
+
+def test_monthly_returns_of_a_window_starting_mid_month_measure_from_the_base():
+    view = ReportView(_tiny([
+        {"date": "2025-01-10", "basket": 1.0},
+        {"date": "2025-01-31", "basket": 1.05},
+        {"date": "2025-02-03", "basket": 0.84},
+    ]))
+    table = view.monthly_returns()
+    assert table.loc[2025, 1] == pytest.approx(0.05)
+    assert table.loc[2025, 2] == pytest.approx(-0.20)
+
+
+def test_drawdown_is_value_over_running_peak():
+    view = ReportView(_tiny([
+        {"date": "2025-01-01", "basket": 1.0, "benchmark": 1.0},
+        {"date": "2025-01-02", "basket": 1.25, "benchmark": 0.9},
+        {"date": "2025-01-03", "basket": 1.0, "benchmark": 0.95},
+        {"date": "2025-01-06", "basket": 1.3, "benchmark": 1.1},
+    ]))
+    dd = view.drawdown()
+    assert list(dd["basket"]) == pytest.approx([0.0, 0.0, -0.2, 0.0])
+    assert list(dd["benchmark"]) == pytest.approx([0.0, -0.1, -0.05, 0.0])
+
+
+def test_equity_rows_are_sorted_and_benchmark_is_optional():
+    view = ReportView(_tiny([{"date": "2025-01-03", "basket": 1.1}, {"date": "2025-01-02", "basket": 1.0}]))
+    assert [d.day for d in view.equity.index] == [2, 3]
+    assert not view.has_benchmark_series
+    assert str(view.data_through) == "2025-01-03"
+
+
+@pytest.mark.parametrize("missing", ["theme", "start", "end", "equity"])
+def test_a_result_without_a_required_field_is_refused(result, missing):
+    del result[missing]
+    with pytest.raises(ReportError, match=missing):
+        ReportView(result)
+
+
+@pytest.mark.parametrize("bad", [[{"basket": 1.0}], [{"date": "yesterday", "basket": 1.0}], [{"date": "2025-01-01"}], "x"])
+def test_bad_equity_is_refused(result, bad):
+    result["equity"] = bad
+    with pytest.raises(ReportError, match="equity"):
+        ReportView(result)
+
+
+def test_a_bad_window_date_is_named(result):
+    result["start"] = "01/01/2025"
+    with pytest.raises(ReportError, match="start '01/01/2025'"):
+        ReportView(result)
+
+
+@pytest.mark.parametrize("theme", ["../../etc/passwd", "a/b", "a\\b", "..", "Fiber", "fiber.html", "", "x" * 65, "-x"])
+def test_theme_ids_that_are_not_slugs_cannot_name_files(result, theme):
+    result["theme"] = theme or None
+    with pytest.raises(ReportError):
+        ReportView(result).stem
+
+
+def test_stem_is_theme_and_window(result):
+    assert ReportView(result).stem == "synthetic-fiber_2025-01-01_2026-05-11"
+    result["theme"] = {"id": "fiber", "name": "光纤"}
+    view = ReportView(result)
+    assert (view.stem, view.theme_name) == ("fiber_2025-01-01_2026-05-11", "光纤")
+
+
+def test_members_and_claims_are_read_tolerantly(result):
+    result["members"].append({"symbol": "430047.BJ", "name": "诺思兰德", "blocked_orders": [{"date": "2025-01-02"}] * 3})
+    result["claims"].append({"kind": "close_up", "date": "2026-05-11", "symbols": ["600522.SH"], "verdict": "holds"})
+    view = ReportView(result)
+    bj = view.members[-1]
+    assert (bj.board, bj.blocked_orders, bj.total_return, bj.weight) == ("Beijing SE", 3, None, None)
+    assert view.members[0].board == "main board" and view.members[3].board == "STAR Market"
+    c = view.claims[-1]
+    assert (c.window, c.subject, c.verdict) == ("2026-05-11", "600522.SH", "holds")
+
+
+def test_formatting_never_invents_a_value():
+    assert pct(None) == "—" and pct("n/a") == "—" and pct(float("nan")) == "—"
+    assert pct(0.12345) == "+12.35%" and pct(-0.5, signed=False) == "-50.00%"
+    assert plain(0.00001) == "0.00001" and plain(1_000_000.0) == "1,000,000" and plain(True) == "yes"
+    assert plain(["a", "b"]) == "a, b"
+
+
+def test_claim_values_are_percentages_only_for_return_claims(result):
+    view = ReportView(result)
+    ret, day = view.claims
+    assert claim_value(ret, 1.2165) == "+121.65%"
+    assert claim_value(day, ["600522.SH", "600487.SH"]) == "600522.SH, 600487.SH"
+    assert claim_value(day, None) == "—"
