@@ -14,6 +14,7 @@ from screener.cli._app import ScreenerGroup
 # so `screener themes list` never pays for pandas, akshare or plotting.
 COMMANDS: dict[str, str] = {
     "themes": "screener.cli.themes:themes",
+    "data": "screener.cli.data:data",
     "report": "screener.cli.report:report",
     "screen": "screener.cli.screen:screen",
 }

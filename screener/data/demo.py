@@ -286,7 +286,8 @@ class DemoStore:
                 f"not in the demo data set: {', '.join(missing)} (the demo covers the built-in "
                 "themes and major indices; see `screener data status --demo`)"
             )
-        return MarketData(bars, Source.DEMO, DEMO_LABEL, missing, issues, notes)
+        errors = {s: "not in the demo data set" for s in missing}
+        return MarketData(bars, Source.DEMO, DEMO_LABEL, missing, issues, notes, errors=errors)
 
     def universe(self) -> pd.DataFrame:
         entries = catalog().entries.values()

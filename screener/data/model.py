@@ -88,6 +88,10 @@ class MarketData:
     missing: list[str] = field(default_factory=list)  # requested symbols with no data
     issues: list[QualityIssue] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # e.g. calendar fallback notices
+    # requested date ranges with no data (e.g. --offline and not cached), per symbol
+    gaps: dict[str, list[tuple[date, date]]] = field(default_factory=dict)
+    # why a symbol has no (fresh) data: "offline: not cached", "eastmoney: ...; sina: ..."
+    errors: dict[str, str] = field(default_factory=dict)
 
     @property
     def is_demo(self) -> bool:

@@ -1,0 +1,260 @@
+"""``screener data fetch|status|clear``: fill, inspect and empty the market-data cache
+(or preview the demo set and a --data-dir folder)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from screener.cli._options import data_options, registry, themes_dir_option
+from screener.cli._output import console, print_json, print_table
+from screener.errors import DataError, SymbolError, UserError
+
+BOARD_RE = re.compile(r"^BK\d{4}$", re.IGNORECASE)
+
+
+@dataclass
+class Targets:
+    symbols: list[str]
+    boards: list[tuple[str, str]]  # (code, source)
+
+
+def resolve_targets(names: tuple[str, ...], themes_dirs: tuple[Path, ...]) -> Targets:
+    """Theme ids/paths expand to members + benchmark; anything else must be a symbol
+    or a BK board code."""
+    from screener.symbols import normalize
+
+    reg = registry(themes_dirs)
+    entries = None
+    symbols: list[str] = []
+    boards: list[tuple[str, str]] = []
+    for name in names:
+        if BOARD_RE.match(name):
+            boards.append((name.upper(), "em"))
+            continue
+        if entries is None:
+            entries = reg.entries()
+        if name in entries or name.endswith((".yaml", ".yml")):
+            theme = reg.load(name)
+            symbols += [m.symbol for m in theme.members]
+            if theme.benchmark is not None:
+                if theme.benchmark.symbol:
+                    symbols.append(theme.benchmark.symbol)
+                else:
+                    boards.append((theme.benchmark.board or "", theme.benchmark.source or "em"))
+            continue
+        try:
+            symbols.append(normalize(name))
+        except SymbolError as exc:
+            known = ", ".join(sorted(entries)) or "none"
+            raise UserError(
+                f"{name!r} is not a theme, a symbol or a board code ({exc}); themes: {known}"
+            ) from None
+    return Targets(list(dict.fromkeys(symbols)), list(dict.fromkeys(boards)))
+
+
+def _parse_day(value: datetime | None) -> date | None:
+    return value.date() if value is not None else None
+
+
+@click.group("data")
+def data() -> None:
+    """Fetch market data into the cache, show what is cached, clear it."""
+
+
+@data.command("fetch")
+@click.argument("targets", nargs=-1, required=True)
+@click.option("--start", type=click.DateTime(["%Y-%m-%d"]), help="First date (YYYY-MM-DD); default 2016-01-01.")
+@click.option("--end", type=click.DateTime(["%Y-%m-%d"]), help="Last date (YYYY-MM-DD); default: the last closed session.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@themes_dir_option
+@data_options
+def fetch(targets: tuple[str, ...], start: datetime | None, end: datetime | None, as_json: bool,
+          themes_dirs: tuple[Path, ...], data: Any) -> None:
+    """Fetch THEME|SYMBOL|BKCODE... into the cache (or read them from --demo / --data-dir).
+
+    Live fetches try eastmoney, then sina, then tencent per symbol and keep going when
+    one symbol fails. Exit status: 0 all fetched, 1 some failed, 2 none could be had.
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from screener.data import open_store
+    from screener.data.live import LiveStore
+
+    first, last = _parse_day(start), _parse_day(end)
+    if first and last and first > last:
+        raise UserError(f"--start {first} is after --end {last}")
+    wanted = resolve_targets(targets, themes_dirs)
+    store = open_store(data)
+    rows: list[dict[str, Any]] = []
+    labels: set[str] = set()
+    err = console(err=True)
+    with Progress(
+        TextColumn("{task.description:<12}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=err, transient=True, disable=not err.is_terminal,
+    ) as progress:
+        task = progress.add_task("fetching", total=len(wanted.symbols) + len(wanted.boards))
+        for symbol in wanted.symbols:
+            progress.update(task, description=symbol)
+            md = store.load([symbol], first, last)
+            labels.add(md.label)
+            rows.append(_symbol_row(symbol, md))
+            progress.advance(task)
+        for code, source in wanted.boards:
+            progress.update(task, description=code)
+            rows.append(_board_row(store, code, source))
+            progress.advance(task)
+    failed = [r for r in rows if r["status"] == "failed"]
+    if as_json:
+        print_json({"data_source": store.source.value, "labels": sorted(labels), "results": rows})
+    else:
+        print_table(
+            ["symbol", "name", "from", "rows", "first", "last", "status"],
+            [[r["symbol"], r["name"], r["from"], r["rows"], r["first"], r["last"], r["status"]] for r in rows],
+            title=f"data: {'; '.join(sorted(labels)) or store.source.value}",
+            justify=["left", "left", "left", "right", "left", "left", "left"],
+        )
+        counts = Counter(r["from"] for r in rows if r["status"] != "failed")
+        summary = ", ".join(f"{k} {v}" for k, v in counts.most_common())
+        click.echo(f"{len(rows) - len(failed)} of {len(rows)} fetched" + (f" ({summary})" if summary else ""))
+    for r in failed:
+        r["error"] = str(r["error"]).removeprefix(f"{r['symbol']}: ")
+        click.echo(f"failed: {r['symbol']}: {r['error']}", err=True)
+    if failed and len(failed) == len(rows):
+        hint = ""
+        if isinstance(store, LiveStore):
+            hint = (" — without network or cache, use --demo for synthetic prices or --data-dir DIR "
+                    "for your own CSV/Parquet files (or --proxy URL)")
+        raise DataError(f"no data for {len(rows)} item(s) ({failed[0]['symbol']}: {failed[0]['error']}){hint}")
+    if failed:
+        raise click.exceptions.Exit(1)
+
+
+def _symbol_row(symbol: str, md: Any) -> dict[str, Any]:
+    bars = md.bars.get(symbol)
+    if bars is None:
+        return {"symbol": symbol, "name": "", "from": "-", "rows": 0, "first": None, "last": None,
+                "status": "failed", "error": md.errors.get(symbol, "no data")}
+    frame = bars.frame
+    status = "ok"
+    if symbol in md.errors:
+        status = "cached (live failed)"
+    elif symbol in md.gaps:
+        status = "partial"
+    issues = sum(1 for i in md.issues if i.symbol == symbol)
+    if issues:
+        status += f", {issues} warning{'s' if issues > 1 else ''}"
+    origin = bars.origin if bars.source.value in ("live", "demo") else bars.source.value
+    if bars.source.value == "cache":
+        origin = f"cache ({bars.origin})"
+    return {
+        "symbol": symbol, "name": bars.name or "", "from": origin, "rows": len(frame),
+        "first": frame.index[0].date() if len(frame) else None,
+        "last": frame.index[-1].date() if len(frame) else None,
+        "status": status, "error": md.errors.get(symbol),
+    }
+
+
+def _board_row(store: Any, code: str, source: str) -> dict[str, Any]:
+    try:
+        board = store.board(code, source)
+    except UserError as exc:
+        return {"symbol": code, "name": "", "from": "-", "rows": 0, "first": None, "last": None,
+                "status": "failed", "error": str(exc)}
+    frame = board.bars.frame if board.bars is not None else None
+    return {
+        "symbol": code, "name": board.name, "from": board.bars.origin if board.bars else board.source.value,
+        "rows": 0 if frame is None else len(frame),
+        "first": frame.index[0].date() if frame is not None and len(frame) else None,
+        "last": frame.index[-1].date() if frame is not None and len(frame) else None,
+        "status": f"ok, {len(board.constituents)} members", "error": None,
+    }
+
+
+def _size(n: int) -> str:
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if n < 1024 or unit == "GiB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n} B"  # pragma: no cover
+
+
+@data.command("status")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@data_options
+def status(as_json: bool, data: Any) -> None:
+    """What is cached (or in the demo set / --data-dir): ranges, sizes, last refresh."""
+    from screener.data import open_store
+    from screener.data.cache import Cache
+
+    if data.demo or data.data_dir is not None or data.provider is not None:
+        store = open_store(data)
+        md = store.load(store.symbols())
+        rows = [
+            {"dataset": "bars", "key": s, "rows": len(b.frame),
+             "first": b.frame.index[0].date() if len(b.frame) else None,
+             "last": b.frame.index[-1].date() if len(b.frame) else None,
+             "origin": b.origin, "name": b.name}
+            for s, b in md.bars.items()
+        ]
+        if as_json:
+            print_json({"data_source": store.source.value, "label": md.label, "entries": rows})
+            return
+        print_table(["symbol", "name", "rows", "first", "last", "origin"],
+                    [[r["key"], r["name"], r["rows"], r["first"], r["last"], r["origin"]] for r in rows],
+                    title=f"data: {md.label}", justify=["left", "left", "right", "left", "left", "left"])
+        click.echo(f"{len(rows)} symbols")
+        return
+    cache = Cache(data.cache_dir)
+    entries = cache.entries()
+    rows = [
+        {"dataset": e.dataset, "key": e.key, "rows": e.rows, "first": e.first, "last": e.last,
+         "size": e.size, "fetched_at": e.meta.fetched_at if e.meta else None,
+         "origin": e.meta.origin if e.meta else None,
+         "covered_end": e.meta.covered_end if e.meta else None}
+        for e in entries
+    ]
+    total = sum(e.size for e in entries)
+    if as_json:
+        print_json({"cache_dir": str(cache.root), "total_bytes": total, "entries": rows})
+        return
+    if not entries:
+        click.echo(f"the cache at {cache.root} is empty; fill it with `screener data fetch THEME|SYMBOL...`")
+        return
+    print_table(
+        ["dataset", "key", "rows", "first", "last", "size", "fetched", "from"],
+        [[r["dataset"], r["key"], r["rows"], r["first"], r["last"], _size(r["size"]),
+          r["fetched_at"].strftime("%Y-%m-%d %H:%M") if r["fetched_at"] else "?", r["origin"]] for r in rows],
+        title=f"cache: {cache.root}",
+        justify=["left", "left", "right", "left", "left", "right", "left", "left"],
+    )
+    refreshed = max((r["fetched_at"] for r in rows if r["fetched_at"]), default=None)
+    click.echo(f"{len(rows)} files, {_size(total)}"
+               + (f", last refresh {refreshed:%Y-%m-%d %H:%M}" if refreshed else ""))
+
+
+@data.command("clear")
+@click.argument("symbols", nargs=-1)
+@data_options
+def clear(symbols: tuple[str, ...], data: Any) -> None:
+    """Remove SYMBOL... (or BK codes) from the cache; with no arguments, everything."""
+    from screener.data.cache import Cache
+    from screener.symbols import normalize
+
+    if data.demo or data.data_dir is not None:
+        raise UserError("data clear acts on the cache; drop --demo / --data-dir")
+    keys = [s.upper() if BOARD_RE.match(s) else normalize(s) for s in symbols]
+    cache = Cache(data.cache_dir)
+    removed = cache.clear(keys or None)
+    if keys:
+        found = {p.name.split(".parquet")[0].removesuffix(".members") for p in removed}
+        absent = [k for k in keys if k not in found]
+        if absent:
+            click.echo(f"not cached: {', '.join(absent)}", err=True)
+    click.echo(f"removed {len(removed)} file{'s' if len(removed) != 1 else ''} from {cache.root}")
