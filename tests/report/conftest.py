@@ -127,3 +127,16 @@ def synthetic_result() -> dict[str, Any]:
 def result() -> dict[str, Any]:
     """A fresh deep copy of the synthetic result (tests may mutate it)."""
     return copy.deepcopy(_RESULT)
+
+
+@pytest.fixture
+def cjk_font() -> None:
+    """Skip without a CJK font locally; in CI (which installs fonts-noto-cjk) fail."""
+    import os
+
+    from screener.report.fonts import find_cjk_font
+
+    if find_cjk_font() is None:
+        if os.environ.get("CI"):
+            pytest.fail("no CJK font: .ci/run installs fonts-noto-cjk")
+        pytest.skip("no CJK font installed (apt-get install fonts-noto-cjk)")

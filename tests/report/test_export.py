@@ -101,7 +101,7 @@ def test_pngs_are_real_images(exported):
             assert max(ImageStat.Stat(im.convert("L")).stddev) > 10  # not blank
 
 
-def test_html_is_self_contained_with_every_section(exported, result):
+def test_html_is_self_contained_with_every_section(exported, result, cjk_font):
     page = (exported / f"{STEM}.html").read_text("utf-8")
     assert "Content-Security-Policy" in page and "default-src 'none'" in page
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)
@@ -213,3 +213,35 @@ def test_nan_in_a_result_is_refused_for_json(tmp_path, result):
         export(result, ["json"], tmp_path)
     export(result, ["html"], tmp_path)  # shown as a dash instead
     assert "Sharpe" in (tmp_path / f"{STEM}.html").read_text("utf-8")
+
+
+def test_the_embedded_font_covers_every_chinese_character_of_the_page(exported, cjk_font):
+    import base64
+
+    from fontTools.ttLib import TTFont
+
+    from screener.report.fonts import is_cjk
+
+    page = (exported / f"{STEM}.html").read_text("utf-8")
+    data = re.search(r"src:url\(data:font/\w+;base64,([A-Za-z0-9+/=]+)\)", page).group(1)
+    cmap = TTFont(io.BytesIO(base64.b64decode(data))).getBestCmap()
+    text = re.sub(r"<style>.*?</style>|<svg.*?</svg>", "", page, flags=re.S)
+    needed = {ch for ch in text if is_cjk(ch)}
+    assert {"中", "纤", "，"} <= needed
+    assert needed <= {chr(c) for c in cmap}
+    assert len(data) < 400_000  # a subset, not the whole 20 MB font
+
+
+def test_without_a_cjk_font_charts_label_members_by_code_and_html_relies_on_system_fonts(tmp_path, result, monkeypatch):
+    import screener.report.charts as charts
+    import screener.report.fonts as fonts
+    from screener.report.view import ReportView
+
+    monkeypatch.setattr(fonts, "find_cjk_font", lambda: None)
+    monkeypatch.setattr(charts, "find_cjk_font", lambda: None)
+    (path,) = export(result, ["html"], tmp_path)
+    page = path.read_text("utf-8")
+    assert "@font-face" not in page and "中天科技" in page and page.count('<svg class="chart"') == 4
+    member = ReportView(result).members[0]
+    assert charts._member_label(member, cjk=False) == "600522.SH"
+    assert charts._member_label(member, cjk=True) == "中天科技 600522.SH"

@@ -1,0 +1,165 @@
+"""The HTML report in a real browser: headless Chromium, offline.
+
+Skipped when Chromium is not installed locally; in CI (``CI`` set) a missing Chromium
+fails, since `.ci/run` installs Debian's ``chromium``."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from screener.report import export
+
+CHROMIUM = next(
+    (p for p in (shutil.which("chromium"), shutil.which("chromium-browser"), "/usr/bin/chromium") if p and os.path.exists(p)),
+    None,
+)
+if CHROMIUM is None and os.environ.get("CI"):
+    raise RuntimeError("CI must run the browser tests: .ci/run installs Debian's chromium")
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (apt-get install chromium)")
+
+FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-default-apps", "--disable-extensions", "--hide-scrollbars", "--mute-audio",
+    "--enable-logging=stderr", "--v=0",
+]
+# Chromium logs each console message (log, warning, error, uncaught exception, CSP
+# violation) as "...:CONSOLE:<line>] ..." or "...:CONSOLE(<line>)] ..." with --enable-logging.
+CONSOLE_RE = re.compile(r":CONSOLE(?::\d+|\(\d+\))\]\s*(.*)")
+
+
+def chromium(tmp: Path, url: str, *args: str, env: dict[str, str] | None = None) -> tuple[str, list[str]]:
+    """Run headless Chromium on ``url``; return (stdout, console messages)."""
+    profile = tmp / f"profile-{len(list(tmp.glob('profile-*')))}"
+    proc = subprocess.run(
+        [CHROMIUM, *FLAGS, f"--user-data-dir={profile}", *args, url],
+        capture_output=True, text=True, timeout=180, env={**os.environ, "HOME": str(tmp), **(env or {})},
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return proc.stdout, [m.group(1) for m in CONSOLE_RE.finditer(proc.stderr)]
+
+
+class _Dom(HTMLParser):
+    """Counts what rendered: chart SVGs and their drawn shapes, table rows per table."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[tuple[str, dict[str, str | None]]] = []
+        self.charts: dict[str, int] = {}
+        self.rows: dict[str, int] = {}
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if a.get("id"):
+            self.ids.add(a["id"] or "")
+        if tag == "svg" and a.get("class") == "chart":
+            self.charts[a.get("data-chart") or "?"] = 0
+        chart = next((s[1].get("data-chart") for s in reversed(self.stack) if s[0] == "svg" and s[1].get("class") == "chart"), None)
+        if chart and tag in ("path", "use", "rect", "polyline"):
+            self.charts[chart] += 1
+        if tag == "tr" and any(s[0] == "tbody" for s in self.stack):
+            table = next((s[1].get("class") for s in reversed(self.stack) if s[0] == "table"), None)
+            self.rows[table or "?"] = self.rows.get(table or "?", 0) + 1
+        if tag not in ("path", "use", "rect", "polyline", "meta", "br", "img", "stop", "circle", "line", "ellipse", "polygon"):
+            self.stack.append((tag, a))
+
+    def handle_endtag(self, tag: str) -> None:
+        for i in range(len(self.stack) - 1, -1, -1):
+            if self.stack[i][0] == tag:
+                del self.stack[i:]
+                break
+
+
+@pytest.fixture(scope="module")
+def report_html(tmp_path_factory, synthetic_result) -> Path:
+    out = tmp_path_factory.mktemp("browser")
+    (path,) = export(synthetic_result, ["html"], out)
+    return path
+
+
+def test_report_loads_with_no_console_message_and_renders_charts_and_tables(tmp_path, report_html, synthetic_result):
+    dom_text, console = chromium(tmp_path, report_html.as_uri(), "--dump-dom")
+    assert console == []
+    dom = _Dom()
+    dom.feed(dom_text)
+    assert set(dom.charts) == {"equity", "drawdown", "monthly", "members"}
+    assert all(n > 20 for n in dom.charts.values()), dom.charts
+    assert dom.rows["members"] == len(synthetic_result["members"])
+    assert dom.rows["claims"] == len(synthetic_result["claims"])
+    assert dom.rows["figures"] == 7
+    assert {"demo-banner", "header", "headline", "performance", "members", "claims", "warnings", "methodology"} <= dom.ids
+
+
+def test_screenshot_is_not_blank_and_shows_the_demo_banner(tmp_path, report_html):
+    from PIL import Image, ImageStat
+
+    shot = tmp_path / "shot.png"
+    _, console = chromium(tmp_path, report_html.as_uri(), f"--screenshot={shot}", "--window-size=1200,3000")
+    assert console == []
+    with Image.open(shot) as im:
+        rgb = im.convert("RGB")
+        assert rgb.size == (1200, 3000)
+        assert max(ImageStat.Stat(rgb).stddev) > 25  # text, charts and tables, not a blank page
+        r, g, b = rgb.getpixel((20, 10))  # the banner's red strip across the top
+        assert r > 150 and g < 60 and b < 80, (r, g, b)
+        # the charts drew in the basket's blue somewhere below the headline
+        colours = rgb.crop((0, 1000, 1200, 3000)).getcolors(maxcolors=1 << 20)
+        assert sum(n for n, (r, g, b) in colours if b > 120 and r < 80 and g < 110) > 500
+
+
+def test_console_errors_and_network_requests_are_caught(tmp_path, report_html):
+    """The harness is not blind: a script error and a blocked network request in the
+    report (the CSP forbids any) both show up as console messages."""
+    bad = tmp_path / "bad.html"
+    page = report_html.read_text("utf-8")
+    bad.write_text(page.replace("</main>", '<img src="http://127.0.0.1:9/x.png" alt=""></main>'), "utf-8")
+    _, console = chromium(tmp_path, bad.as_uri(), "--dump-dom")
+    assert any("Content Security Policy" in m for m in console), console
+    scripted = tmp_path / "script.html"
+    scripted.write_text('<!DOCTYPE html><p>x</p><script>console.error("boom"); throw new Error("oops")</script>')
+    _, console = chromium(tmp_path, scripted.as_uri(), "--dump-dom")
+    assert any("boom" in m for m in console) and any("oops" in m for m in console), console
+
+
+def test_chinese_renders_from_the_embedded_font_without_system_cjk_fonts(tmp_path, report_html, cjk_font):
+    """With fontconfig limited to DejaVu (no CJK font), two different Chinese names drawn
+    in the report's font stack must look different, while the same names in a font stack
+    without the embedded font collapse into identical tofu boxes (the control)."""
+    from PIL import Image, ImageChops
+
+    dejavu = Path("/usr/share/fonts/truetype/dejavu")
+    if not dejavu.is_dir():
+        pytest.skip("needs DejaVu fonts to build a CJK-free fontconfig")
+    conf = tmp_path / "fonts.conf"
+    conf.write_text(
+        f'<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig><dir>{dejavu}</dir>'
+        f"<cachedir>{tmp_path / 'fc-cache'}</cachedir></fontconfig>"
+    )
+    page = report_html.read_text("utf-8")
+    style = re.search(r"<style>(.*?)</style>", page, re.S).group(1)
+    lines = [("ReportCJK", "中天科技"), ("ReportCJK", "亨通光电"), ("NoSuchFont", "中天科技"), ("NoSuchFont", "亨通光电")]
+    body = "".join(
+        f'<div style="position:absolute;left:10px;top:{10 + 60 * i}px;font:40px/50px {fam},DejaVu Sans">{text}</div>'
+        for i, (fam, text) in enumerate(lines)
+    )
+    test_page = tmp_path / "glyphs.html"
+    test_page.write_text(f'<!DOCTYPE html><meta charset="utf-8"><style>{style}</style><body style="margin:0">{body}', "utf-8")
+    shot = tmp_path / "glyphs.png"
+    _, console = chromium(tmp_path, test_page.as_uri(), f"--screenshot={shot}", "--window-size=400,260",
+                          env={"FONTCONFIG_FILE": str(conf)})
+    assert console == []
+    with Image.open(shot) as im:
+        rows = [im.convert("L").crop((0, 10 + 60 * i, 400, 60 + 60 * i)) for i in range(4)]
+    if ImageChops.difference(rows[2], rows[3]).getbbox() is not None:
+        pytest.skip("this Chromium still finds a CJK font: the tofu control does not hold")
+    assert ImageChops.difference(rows[0], rows[1]).getbbox() is not None, "embedded font did not render: tofu"
+    assert ImageChops.difference(rows[0], rows[2]).getbbox() is not None
