@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from screener.authoring.draft import dump, slugify
 from screener.data.model import BoardInfo, Source
-from screener.errors import SymbolError
+from screener.errors import SymbolError, UserError
 from screener.symbols import parse_symbol
+from screener.theme.model import Theme
 
 PUBLISHERS = {"em": "eastmoney 东方财富", "ths": "THS 同花顺"}
 BOARD_CODE = re.compile(r"^(?:BK\d{4}|\d{6})$", re.IGNORECASE)
@@ -20,17 +22,61 @@ def is_board_code(text: str) -> bool:
     return bool(BOARD_CODE.match(text.strip()))
 
 
+def resolve_board(arg: str, known: dict[str, str]) -> tuple[str, str | None]:
+    """(board code, its name if known) for a code or a name.
+
+    Names are looked up in ``known`` (name → code: boards that known themes use as their
+    benchmark, and the demo boards with ``--demo``): an exact name, else the one name
+    that contains ``arg``. The data layer fetches boards by code only.
+    """
+    arg = arg.strip()
+    if is_board_code(arg):
+        code = arg.upper()
+        return code, next((n for n, c in known.items() if c == code), None)
+    if arg in known:
+        return known[arg], arg
+    hits = sorted(n for n in known if arg.lower() in n.lower())
+    if len(hits) == 1:
+        return known[hits[0]], hits[0]
+    if hits:
+        raise UserError(f"board name {arg!r} is ambiguous: {', '.join(f'{n} ({known[n]})' for n in hits)}; pass the code")
+    raise UserError(
+        f"unknown board name {arg!r}: pass the board's code instead (eastmoney BK0xxx, as in "
+        "the board page's address quote.eastmoney.com/bk/90.BK0xxx.html)"
+    )
+
+
+def known_boards(themes: Iterable[Theme], demo: bool) -> dict[str, str]:
+    """Board name → code from the known themes' board benchmarks (and the demo boards)."""
+    known = {t.benchmark.name: t.benchmark.board for t in themes if t.benchmark and t.benchmark.board and t.benchmark.name}
+    if demo:
+        from screener.data.demo import catalog
+
+        known.update({b.name: b.code for b in catalog().boards.values()})
+    return known
+
+
 def board_as_of(info: BoardInfo) -> date:
-    """When the constituents were fetched (today when the store does not say)."""
+    """When the constituents were fetched; else the board's last bar (demo data has a
+    fixed end); else today."""
     if info.bars is not None and info.bars.fetched_at is not None:
         return info.bars.fetched_at.date()
+    if info.bars is not None and len(info.bars.frame):
+        return info.bars.frame.index[-1].date()
     return date.today()
 
 
 def render_board_theme(
-    info: BoardInfo, source: str, *, theme_id: str | None, name: str | None, as_of: date
+    info: BoardInfo,
+    source: str,
+    *,
+    theme_id: str | None,
+    name: str | None,
+    board_name: str | None,
+    as_of: date,
 ) -> tuple[str, list[str]]:
-    """The theme YAML for a board, and notes on constituents that were left out."""
+    """The theme YAML for a board, and notes on constituents that were left out.
+    ``board_name`` is the board's name when known (the live store knows only its code)."""
     notes: list[str] = []
     members = CommentedSeq()
     seen: set[str] = set()
@@ -49,20 +95,23 @@ def render_board_theme(
         m["named_in_source"] = False
         members.append(m)
     code = info.code.upper()
+    board_name = board_name or (info.name if info.name and info.name.upper() != code else None)
+    label = f"{board_name} ({code})" if board_name else code
     publisher = PUBLISHERS[source]
     demo = info.source is Source.DEMO
     doc = CommentedMap()
-    doc["id"] = theme_id or slugify(info.name, default=code.lower())
-    doc["name"] = name or info.name
+    doc["id"] = theme_id or slugify(board_name or "", default=code.lower())
+    doc["name"] = name or board_name or code
     doc["description"] = (
-        ("DEMO — synthetic board (data_source: demo). " if demo else "")
-        + f"Constituents of the {publisher} board {info.name} ({code}) as of {as_of.isoformat()}; "
+        ("DEMO — synthetic prices (data_source: demo). " if demo else "")
+        + f"Constituents of the {publisher} board {label} as of {as_of.isoformat()}; "
         "the board itself is the benchmark."
     )
-    doc["sources"] = [
-        {"title": f"{info.name} ({code}) constituents", "publisher": publisher, "date": as_of}
-    ]
-    doc["benchmark"] = {"board": code, "source": source, "name": info.name}
+    doc["sources"] = [{"title": f"{label} constituents", "publisher": publisher, "date": as_of}]
+    benchmark = {"board": code, "source": source}
+    if board_name:
+        benchmark["name"] = board_name
+    doc["benchmark"] = benchmark
     doc["members"] = members
     doc["claims"] = CommentedSeq()
     header = (

@@ -144,3 +144,10 @@ def validate_themes(paths: tuple[Path, ...]) -> None:
         click.echo(f"ok  {f}  ({theme.id}: {len(theme.members)} members, {len(theme.claims)} claims)")
     if problems:
         raise ThemeError(problems)
+
+
+# Authoring subcommands (extract, import-board) live in their own module.
+from screener.cli.themes_author import extract, import_board  # noqa: E402
+
+themes.add_command(extract)
+themes.add_command(import_board)

@@ -1,0 +1,124 @@
+"""`screener themes extract` through click's CliRunner."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from screener.cli import cli
+from screener.theme.loader import load_theme
+
+from .conftest import TRICKY_UNIVERSE
+from .test_seed_article import SEED_FIRMS
+
+
+def run(*args: str, **kw):
+    return CliRunner().invoke(cli, list(args), **kw)
+
+
+@pytest.fixture
+def universe_csv(tmp_path: Path) -> Path:
+    path = tmp_path / "universe.csv"
+    TRICKY_UNIVERSE.to_csv(path, index=False)
+    return path
+
+
+def test_extract_seed_to_stdout(seed_path, universe_csv):
+    result = run("themes", "extract", str(seed_path), "--universe", str(universe_csv))
+    assert result.exit_code == 0, result.output
+    out, err = result.stdout, result.stderr
+    assert out.startswith("# ---- draft theme")
+    assert "id: seed-article-securities-daily-2026-05" in out
+    for symbol, name in SEED_FIRMS.items():
+        assert f"  {symbol}  {name}" in err
+    assert "unlisted: 中国大唐 — listed arms: 601991.SH 大唐发电, 600236.SH 桂冠电力 (member), 600744.SH 华银电力" in err
+    assert "unlisted: 中国航发 — listed arms: 600893.SH 航发动力, 000738.SZ 航发控制, 600391.SH 航发科技" in err
+    assert "mentioned, not a member: 601688.SH 华泰证券 (research source)" in err
+    assert "mentioned, not a member: 000681.SZ 视觉中国 (image credit)" in err
+    assert "claims to confirm: 3" in err
+
+
+def test_extract_out_never_overwrites_without_force(seed_path, universe_csv, tmp_path):
+    out = tmp_path / "draft.yaml"
+    args = ["themes", "extract", str(seed_path), "--universe", str(universe_csv), "--out", str(out),
+            "--id", "seed-page", "--name", "证券日报 2026-05"]
+    assert run(*args).exit_code == 0
+    theme = load_theme(out)
+    assert (theme.id, theme.name, len(theme.members)) == ("seed-page", "证券日报 2026-05", 11)
+    out.write_text("mine", encoding="utf-8")
+    again = run(*args)
+    assert again.exit_code == 2
+    assert f"{out} already exists; pass --force to overwrite it" in again.stderr
+    assert out.read_text(encoding="utf-8") == "mine"
+    assert run(*args, "--force").exit_code == 0
+    assert load_theme(out).id == "seed-page"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temp files left
+
+
+def test_extract_from_stdin_and_gb18030(tmp_path, universe_csv):
+    text = "江苏亨通光电股份有限公司与600522.SH同日公告。"
+    result = run("themes", "extract", "-", "--universe", str(universe_csv), input=text.encode("utf-8"))
+    assert result.exit_code == 0, result.output
+    assert "id: draft" in result.stdout and "symbol: 600487.SH" in result.stdout and "symbol: 600522.SH" in result.stdout
+    gbk = tmp_path / "gbk.txt"
+    gbk.write_bytes(text.encode("gb18030"))
+    result = run("themes", "extract", str(gbk), "--universe", str(universe_csv))
+    assert result.exit_code == 0 and "name: 亨通光电" in result.stdout
+
+
+def test_extract_works_with_no_universe_at_all(seed_path, monkeypatch):
+    """Offline with no cache: the firms of every known theme are still recognised."""
+    import screener.authoring.sources as sources
+
+    monkeypatch.setattr(sources, "cached_universe", lambda cache_dir: (None, "no cached universe (test)"))
+    result = run("themes", "extract", str(seed_path))
+    assert result.exit_code == 0, result.output
+    assert "note: no cached universe (test)" in result.stderr
+    assert "listed firms named: 11" in result.stderr
+    assert "mentioned, not a member" not in result.stderr  # 华泰证券/视觉中国 are in no theme
+
+
+def test_theme_dir_firms_are_recognised(tmp_path, universe_csv):
+    themes = tmp_path / "themes"
+    themes.mkdir()
+    (themes / "mine.yaml").write_text(
+        "id: mine\nname: Mine\nmembers:\n  - {symbol: 688981.SH, name: 中芯国际, full_name: 中芯国际集成电路制造有限公司}\n",
+        encoding="utf-8",
+    )
+    article = tmp_path / "a.txt"
+    article.write_text("中芯国际集成电路制造有限公司发布公告。", encoding="utf-8")
+    result = run("themes", "extract", str(article), "--universe", str(universe_csv), "--themes-dir", str(themes))
+    assert result.exit_code == 0, result.output
+    assert "symbol: 688981.SH" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["missing.txt"], "missing.txt: no such file"),
+        (["{article}", "--id", "Bad Id"], "--id 'Bad Id' is not a theme id"),
+        (["{empty}"], "no listed A-share firm found in empty.txt"),
+    ],
+)
+def test_extract_user_errors(tmp_path, universe_csv, args, message):
+    article = tmp_path / "article.txt"
+    article.write_text("中天科技公告。", encoding="utf-8")
+    empty = tmp_path / "empty.txt"
+    empty.write_text("今天天气很好。", encoding="utf-8")
+    args = [a.format(article=article, empty=empty) for a in args]
+    result = run("themes", "extract", *args, "--universe", str(universe_csv))
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_bad_universe_file(tmp_path):
+    bad = tmp_path / "u.csv"
+    bad.write_text("code,title\n600522,中天科技\n", encoding="utf-8")
+    article = tmp_path / "a.txt"
+    article.write_text("中天科技公告。", encoding="utf-8")
+    result = run("themes", "extract", str(article), "--universe", str(bad))
+    assert result.exit_code == 2
+    assert "lacks column(s) name, symbol" in result.stderr
