@@ -18,7 +18,8 @@ from screener.screen.panel import build_panel
 from screener.screen.universe import BenchmarkSpec, Universe
 
 GRID_SESSIONS = HISTORY_SESSIONS + 9  # sessions laid on the grid before the seed row
-LOOKBACK_DAYS = 600  # calendar days loaded before the as-of date (covers GRID_SESSIONS and long suspensions)
+GRID_DAYS = 400  # calendar days GRID_SESSIONS span at most (holidays included)
+LOOKBACK_DAYS = 600  # calendar days loaded before the as-of date: the grid plus room for long suspensions
 
 
 @dataclass
@@ -136,8 +137,9 @@ def screen(
     wanted = list(universe.symbols) + ([spec.symbol] if spec.symbol and spec.symbol not in universe.symbols else [])
     md = store.load(wanted, start=start, end=end)
     frames = {s: md.bars[s].frame for s in universe.symbols if s in md.bars}
-    if as_of is None and (_latest(frames) is None or _latest(frames) < pd.Timestamp(start)):
-        md = store.load(wanted, start=None, end=None)  # the data ends before the usual window
+    latest = _latest(frames)
+    if as_of is None and (latest is None or latest - pd.Timedelta(days=GRID_DAYS) < pd.Timestamp(start)):
+        md = store.load(wanted, start=None, end=None)  # the data ends well before today: take it all
         frames = {s: md.bars[s].frame for s in universe.symbols if s in md.bars}
     notes += md.notes
     latest = _latest(frames)
