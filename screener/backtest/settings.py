@@ -1,0 +1,162 @@
+"""Every backtest option in one validated model, and saved specs (``backtests/*.yaml``).
+
+A spec is a YAML mapping with ``theme`` (an id, or a path relative to the spec file)
+plus any option of :class:`BacktestSettings`, including a ``costs:`` block. Problems are
+reported as ``file:line: field: message`` like theme files.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from screener.errors import ThemeError
+
+STAMP_DUTY_CUT = date(2023, 8, 28)
+BOARD_CODE_PREFIX = "BK"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DatedRate(_Strict):
+    """A rate that applies to trades on or after ``since`` (None: since always)."""
+
+    since: date | None = None
+    rate: float = Field(ge=0, lt=0.1)
+
+
+def _default_stamp_duty() -> list[DatedRate]:
+    return [DatedRate(since=None, rate=0.001), DatedRate(since=STAMP_DUTY_CUT, rate=0.0005)]
+
+
+class Costs(_Strict):
+    """A-share trading costs. Rates are fractions of traded value (0.00025 = 0.025%)."""
+
+    enabled: bool = True
+    commission: float = Field(default=0.00025, ge=0, lt=0.1)
+    min_commission: float = Field(default=5.0, ge=0)
+    stamp_duty: list[DatedRate] = Field(default_factory=_default_stamp_duty, min_length=1)
+    transfer_fee: float = Field(default=0.00001, ge=0, lt=0.1)
+
+    @field_validator("stamp_duty", mode="before")
+    @classmethod
+    def _flat_rate(cls, v: Any) -> Any:
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            return [{"since": None, "rate": v}]  # one rate for every date
+        return v
+
+    @field_validator("stamp_duty")
+    @classmethod
+    def _sorted(cls, v: list[DatedRate]) -> list[DatedRate]:
+        dated = [r.since for r in v if r.since is not None]
+        if dated != sorted(set(dated)) or sum(r.since is None for r in v) > 1:
+            raise ValueError("stamp_duty dates must be unique and in increasing order")
+        return sorted(v, key=lambda r: r.since or date.min)
+
+    def stamp_duty_on(self, day: date) -> float:
+        """The sell-side stamp duty rate for a trade on ``day`` (0 before the first date)."""
+        rate = 0.0
+        for r in self.stamp_duty:
+            if r.since is None or day >= r.since:
+                rate = r.rate
+        return rate
+
+
+class BacktestSettings(_Strict):
+    """The options of one backtest run (``settings`` in the JSON result)."""
+
+    start: date | None = None
+    end: date | None = None
+    rebalance: Literal["none", "monthly", "quarterly"] = "none"
+    weights: Literal["equal", "theme"] = "equal"
+    members: Literal["all", "named"] = "all"
+    benchmark: str | None = None
+    fill: Literal["open", "close"] = "open"
+    cash: float = Field(default=1_000_000.0, gt=0)
+    lot_size: int | None = Field(default=None, ge=1)  # None: board lots (Symbol.lot_rule)
+    costs: Costs = Field(default_factory=Costs)
+    risk_free: float = Field(default=0.0, ge=-0.5, le=0.5)
+    sessions_per_year: int = Field(default=242, ge=1, le=366)
+
+    @field_validator("benchmark", mode="before")
+    @classmethod
+    def _benchmark(cls, v: Any) -> Any:
+        if v is None:
+            return v
+        if isinstance(v, int) and not isinstance(v, bool):
+            v = f"{v:06d}"  # YAML reads an unquoted 000300 as an integer
+        text = str(v).strip()
+        if text.upper().startswith(BOARD_CODE_PREFIX):
+            return text.upper()
+        from screener.symbols import normalize
+
+        return normalize(text)  # SymbolError is a ValueError: pydantic reports it
+
+    @model_validator(mode="after")
+    def _window(self) -> BacktestSettings:
+        if self.start and self.end and self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
+
+    def lot_rule(self, symbol: str) -> tuple[int, int]:
+        """(minimum buy, step) in shares: the board's rule, or ``lot_size`` for every board."""
+        if self.lot_size is not None:
+            return self.lot_size, self.lot_size
+        from screener.symbols import parse_symbol
+
+        return parse_symbol(symbol).lot_rule()
+
+
+class BacktestSpec(BacktestSettings):
+    """A saved backtest: a theme plus options."""
+
+    theme: str
+    description: str | None = None
+
+    def settings(self) -> BacktestSettings:
+        return BacktestSettings.model_validate(self.model_dump(exclude={"theme", "description"}))
+
+
+def is_spec(path: Path) -> bool:
+    """True when ``path`` is a YAML mapping with a top-level ``theme`` key (a spec file)
+    rather than a theme file."""
+    from screener.theme.loader import read_yaml
+
+    try:
+        data = read_yaml(path)
+    except ThemeError:
+        return False
+    return isinstance(data, dict) and "theme" in data and "members" not in data
+
+
+def load_spec(path: Path) -> BacktestSpec:
+    """Load and validate a spec file. Raises ThemeError listing every ``file:line`` problem."""
+    from ruamel.yaml.comments import CommentedMap
+
+    from screener.theme.loader import line_of, read_yaml
+
+    path = Path(path)
+    data = read_yaml(path)
+    if not isinstance(data, CommentedMap):
+        raise ThemeError([f"{path}:1: a backtest spec must be a mapping with theme: and options"])
+    try:
+        return BacktestSpec.model_validate(data)
+    except ValidationError as err:
+        problems = []
+        for e in err.errors():
+            loc = tuple(e["loc"])
+            where = ".".join(str(p) for p in loc) or "(top level)"
+            msg = e["msg"].removeprefix("Value error, ")
+            if e["type"] == "extra_forbidden":
+                msg = f"unknown key '{loc[-1]}'; check the spelling (see README: Backtests)"
+            elif e["type"] == "missing":
+                msg = "required field is missing"
+            elif e["type"] in ("date_from_datetime_parsing", "date_parsing", "date_type"):
+                msg = f"{e.get('input')!r} is not a date; write YYYY-MM-DD"
+            problems.append(f"{path}:{line_of(data, loc)}: {where}: {msg}")
+        raise ThemeError(problems) from None

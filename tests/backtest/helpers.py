@@ -1,0 +1,67 @@
+"""Hand-made bar frames that follow the data contract (``screener/data/model.py``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from screener.data.model import BAR_COLUMNS
+
+
+def bars(
+    dates: Sequence[str] | pd.DatetimeIndex,
+    close: Sequence[float],
+    open: Sequence[float] | None = None,
+    adj: Sequence[float] | float = 1.0,
+) -> pd.DataFrame:
+    """A bar frame: raw ``close`` (and ``open``, default = close), ``adj_factor``."""
+    idx = pd.DatetimeIndex(pd.to_datetime(list(dates)), name="date")
+    c = np.asarray(close, dtype=float)
+    o = c if open is None else np.asarray(open, dtype=float)
+    frame = pd.DataFrame(
+        {
+            "open": o,
+            "high": np.maximum(o, c),
+            "low": np.minimum(o, c),
+            "close": c,
+            "volume": 1e6,
+            "amount": np.nan,
+            "adj_factor": np.broadcast_to(np.asarray(adj, dtype=float), c.shape).copy(),
+            "turnover": np.nan,
+        },
+        index=idx,
+    )
+    return frame[list(BAR_COLUMNS)]
+
+
+def random_walk(
+    sessions: pd.DatetimeIndex,
+    seed: int,
+    *,
+    first: int = 0,
+    gaps: Sequence[tuple[int, int]] = (),
+    dividends: Sequence[int] = (),
+    sigma: float = 0.012,
+) -> pd.DataFrame:
+    """A member listed at ``sessions[first]``, with no bar on the rows in ``gaps``
+    ((start, stop) ranges), cash dividends (ex-date rows) that raise the factor, and daily
+    moves small enough never to touch a 10% limit."""
+    rng = np.random.default_rng(seed)
+    n = len(sessions)
+    steps = np.clip(rng.normal(0.0005, sigma, n), -0.045, 0.045)
+    close = np.round(8.0 * np.exp(np.cumsum(steps)), 2)
+    opn = np.round(close * np.exp(np.clip(rng.normal(0, 0.006, n), -0.02, 0.02)), 2)
+    adj = np.ones(n)
+    for d in dividends:
+        cash = round(close[d - 1] * 0.03, 2)
+        factor = close[d - 1] / (close[d - 1] - cash)
+        close[d:] = np.round(close[d:] - cash, 2)
+        opn[d:] = np.round(opn[d:] - cash, 2)
+        adj[d:] *= factor
+    keep = np.zeros(n, dtype=bool)
+    keep[first:] = True
+    for a, b in gaps:
+        keep[a:b] = False
+    return bars(sessions[keep], close[keep], opn[keep], adj[keep])
