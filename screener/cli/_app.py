@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+import warnings
 from typing import Any
 
 import click
@@ -33,11 +34,30 @@ class LazyGroup(click.Group):
         return super().get_command(ctx, cmd_name)
 
 
+class _WarningPrinter:
+    """Shows each distinct warning once, as ``warning: <message>`` on stderr (e.g. a
+    broken plugin that was skipped), instead of Python's file:line format."""
+
+    def __init__(self) -> None:
+        self.seen: set[str] = set()
+
+    def __call__(self, message: Warning | str, *args: Any, **kwargs: Any) -> None:
+        text = str(message)
+        if text not in self.seen:
+            self.seen.add(text)
+            click.echo(f"warning: {text}", err=True)
+
+
 class ScreenerGroup(LazyGroup):
     """The root group: turns :class:`UserError` into ``error: ...`` and exit 2
     (the traceback only with ``--debug``)."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        with warnings.catch_warnings():
+            warnings.showwarning = _WarningPrinter()
+            return self._invoke(ctx)
+
+    def _invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except UserError as exc:
