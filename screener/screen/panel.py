@@ -74,6 +74,7 @@ def build_panel(frames: Mapping[str, pd.DataFrame], sessions: pd.DatetimeIndex) 
         raise ValueError("empty session grid")
     grid_values = grid.values.astype("datetime64[ns]")
     lo, hi = grid_values[0], grid_values[-1]
+    positions: dict[tuple[str, ...], list[tuple[str, int]]] = {}
     for j, sym in enumerate(symbols):
         frame = frames[sym]
         if frame is None or frame.empty:
@@ -83,17 +84,21 @@ def build_panel(frames: Mapping[str, pd.DataFrame], sessions: pd.DatetimeIndex) 
         if end == 0:
             continue
         start = int(np.searchsorted(dates, lo, side="left"))
-        cols = {c: frame[c].to_numpy(dtype=float, na_value=np.nan)[:end] for c in _COLUMNS if c in frame}
+        key = tuple(frame.columns)
+        if key not in positions:
+            positions[key] = [(c, key.index(c)) for c in _COLUMNS if c in key]
+        block = frame.to_numpy(dtype=float, na_value=np.nan)  # one call: cheap for a single float block
         if start > 0:  # the seed: last bar before the grid
-            for c, v in cols.items():
-                arrays[c][0, j] = v[start - 1]
+            for c, k in positions[key]:
+                arrays[c][0, j] = block[start - 1, k]
         d = dates[start:end]
         pos = np.searchsorted(grid_values, d)
         ok = (pos < len(grid_values)) & (grid_values[np.minimum(pos, len(grid_values) - 1)] == d)
         rows = pos[ok] + 1
         if len(rows):
-            for c, v in cols.items():
-                arrays[c][rows, j] = v[start:end][ok]
+            picked = block[start:end][ok]
+            for c, k in positions[key]:
+                arrays[c][rows, j] = picked[:, k]
     close = arrays["close"]
     traded = ~np.isnan(close)  # a bar without a close is no bar
     first = np.where(traded.any(axis=0), traded.argmax(axis=0), np.iinfo(np.int64).max)
