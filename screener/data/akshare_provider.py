@@ -104,9 +104,11 @@ def require_columns(raw: pd.DataFrame, columns: Sequence[str], source: str, endp
         )
 
 
-def _finish(df: pd.DataFrame, source: str, endpoint: str, start: date | None, end: date | None) -> pd.DataFrame:
+def _finish(
+    df: pd.DataFrame, source: str, endpoint: str, start: date | None, end: date | None, fill_adj: bool = True
+) -> pd.DataFrame:
     try:
-        frame = frames.to_bar_frame(df, f"{source} {endpoint} (akshare {akshare_version()})")
+        frame = frames.to_bar_frame(df, f"{source} {endpoint} (akshare {akshare_version()})", fill_adj=fill_adj)
     except DataError as exc:
         raise SourceError(source, endpoint, "schema", str(exc)) from None
     return frames.clip(frame, start, end)
@@ -194,7 +196,7 @@ class AkshareProvider:
                         "sina", query.endpoint)
         df = raw[["date", "open", "high", "low", "close", "volume", "amount", "turnover"]].copy()
         df["adj_factor"] = np.nan  # sina gives raw prices only; the caller fills factors
-        frame = _finish(df, "sina", query.endpoint, start, end)
+        frame = _finish(df, "sina", query.endpoint, start, end, fill_adj=False)
         if frame.empty:
             raise SourceError("sina", query.endpoint, "empty", "no rows in the requested range")
         return frame, False

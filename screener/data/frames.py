@@ -24,15 +24,17 @@ def empty_bars() -> pd.DataFrame:
 
 
 def from_arrays(dates: np.ndarray | pd.DatetimeIndex, values: np.ndarray) -> pd.DataFrame:
-    """A bar frame from sorted unique dates and an (n, len(BAR_COLUMNS)) float64 block."""
-    index = pd.DatetimeIndex(dates, name="date")
+    """A bar frame from sorted unique dates and an (n, len(BAR_COLUMNS)) float64 block.
+    Dates are kept at nanosecond resolution in every frame the data layer returns."""
+    index = pd.DatetimeIndex(dates, name="date").as_unit("ns")
     return pd.DataFrame(values, index=index, columns=list(BAR_COLUMNS), copy=False)
 
 
-def to_bar_frame(raw: pd.DataFrame, origin: str) -> pd.DataFrame:
+def to_bar_frame(raw: pd.DataFrame, origin: str, *, fill_adj: bool = True) -> pd.DataFrame:
     """Normalise a frame with a ``date`` column (or DatetimeIndex) and at least
     ``REQUIRED_COLUMNS`` into a bar frame. Optional columns get their defaults;
-    unknown columns are dropped. Raises :class:`DataError` naming ``origin`` and the
+    unknown columns are dropped; gaps in ``adj_factor`` are filled from neighbours unless
+    ``fill_adj`` is false. Raises :class:`DataError` naming ``origin`` and the
     column at fault: missing columns, non-numeric values, bad or duplicate dates."""
     df = raw.copy()
     df.columns = [str(c).strip().lower() for c in df.columns]
@@ -54,7 +56,7 @@ def to_bar_frame(raw: pd.DataFrame, origin: str) -> pd.DataFrame:
         raise DataError(f"{origin}: column 'date' has a value that is not a date ({exc})") from None
     if idx.tz is not None:
         idx = idx.tz_localize(None)
-    idx = idx.normalize()
+    idx = idx.normalize().as_unit("ns")
     if idx.hasnans:
         raise DataError(f"{origin}: column 'date' has empty values")
     out = pd.DataFrame(index=pd.DatetimeIndex(idx, name="date"))
@@ -70,7 +72,7 @@ def to_bar_frame(raw: pd.DataFrame, origin: str) -> pd.DataFrame:
             out[col] = OPTIONAL_DEFAULTS[col]
     if col_nan := [c for c in ("open", "high", "low", "close") if out[c].isna().all() and len(out)]:
         raise DataError(f"{origin}: column {col_nan[0]!r} is empty")
-    if out["adj_factor"].isna().any():
+    if fill_adj and out["adj_factor"].isna().any():
         out["adj_factor"] = out["adj_factor"].ffill().bfill().fillna(1.0)
     out = out.sort_index(kind="stable")
     dup = out.index[out.index.duplicated()]

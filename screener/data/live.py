@@ -43,8 +43,10 @@ UNIVERSE_MAX_AGE = timedelta(days=7)
 
 
 def last_complete_day(now: datetime | None = None) -> date:
-    """Today in Shanghai once the market has closed (15:30), else yesterday."""
-    now = (now or datetime.now(SHANGHAI)).astimezone(SHANGHAI)
+    """Today in Shanghai once the market has closed (15:30), else yesterday. A naive
+    ``now`` is read as Shanghai time."""
+    now = now or datetime.now(SHANGHAI)
+    now = now.replace(tzinfo=SHANGHAI) if now.tzinfo is None else now.astimezone(SHANGHAI)
     return now.date() if now.time() >= CLOSE_PLUS else now.date() - timedelta(days=1)
 
 

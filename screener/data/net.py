@@ -115,7 +115,7 @@ class NetPolicy:
     clock: Callable[[], float] = time.monotonic
     rng: random.Random = field(default_factory=random.Random)
     down: dict[str, str] = field(default_factory=dict)  # host -> reason
-    requests_made: list[str] = field(default_factory=list)  # URLs, for summaries and tests
+    requests_made: list[tuple[float, str]] = field(default_factory=list)  # (clock, URL) sent
     _last: dict[str, float] = field(default_factory=dict)
 
     def _throttle(self, host: str) -> None:
@@ -142,7 +142,7 @@ class NetPolicy:
         last_resp: requests.Response | None = None
         for attempt in range(self.attempts):
             self._throttle(host)
-            self.requests_made.append(url)
+            self.requests_made.append((self.clock(), url))
             last_exc = last_resp = None
             try:
                 response = original(session, method, url, **kwargs)
