@@ -55,29 +55,37 @@ def read_universe_file(path: Path) -> pd.DataFrame:
     return frame
 
 
-def cached_universe(cache_dir: Path | None) -> tuple[pd.DataFrame | None, str | None]:
-    """The universe from the data layer's cache (never the network), or (None, why not)."""
+def store_universe(cache_dir: Path | None, *, fetch: bool = False, proxy: str | None = None) -> tuple[pd.DataFrame | None, str | None]:
+    """The A-share list through the data layer: from the cache only, or with ``fetch``
+    live when it is not cached or stale (and then cached). Returns (table, None) or
+    (None, why not)."""
     from screener.data import DataOptions, open_store
 
     try:
-        frame = open_store(DataOptions(offline=True, cache_dir=cache_dir)).universe()
+        frame = open_store(DataOptions(offline=not fetch, cache_dir=cache_dir, proxy=proxy)).universe()
     except UserError as exc:
-        return None, f"no cached universe ({exc}); only firms in known themes are recognised"
+        hint = "" if fetch else " (--fetch-universe fetches it)"
+        return None, f"no A-share list: {exc}{hint}; only firms in known themes are recognised"
     if frame is None or not len(frame):
-        return None, "the cached universe is empty; only firms in known themes are recognised"
+        return None, "the A-share list is empty; only firms in known themes are recognised"
     return frame, None
 
 
 def name_index(
-    registry: ThemeRegistry, *, universe_file: Path | None = None, cache_dir: Path | None = None
+    registry: ThemeRegistry,
+    *,
+    universe_file: Path | None = None,
+    cache_dir: Path | None = None,
+    fetch: bool = False,
+    proxy: str | None = None,
 ) -> IndexReport:
-    """The name table: known themes + (a universe file, else the cached universe)."""
+    """The name table: known themes + (a universe file, else the data layer's A-share list)."""
     notes: list[str] = []
     themes = known_themes(registry, notes)
     if universe_file is not None:
         universe: pd.DataFrame | None = read_universe_file(universe_file)
     else:
-        universe, why = cached_universe(cache_dir)
+        universe, why = store_universe(cache_dir, fetch=fetch, proxy=proxy)
         if why:
             notes.append(why)
     return IndexReport(build_index(_unique(themes), universe), notes)

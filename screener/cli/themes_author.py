@@ -56,11 +56,17 @@ def _emit(text: str, out: Path | None, force: bool) -> None:
     help="CSV/Parquet with symbol,name[,full_name] to match against instead of the cached universe.",
 )
 @click.option(
+    "--fetch-universe",
+    is_flag=True,
+    help="Fetch the A-share list with akshare when it is not cached or a week old (then cache it).",
+)
+@click.option(
     "--cache-dir",
     type=click.Path(file_okay=False, path_type=Path),
     envvar="SCREENER_CACHE_DIR",
-    help="Cache folder holding the universe (default: the user cache dir).",
+    help="Cache folder holding the A-share list (default: the user cache dir; env SCREENER_CACHE_DIR).",
 )
+@click.option("--proxy", envvar="SCREENER_PROXY", help="HTTP(S) proxy for --fetch-universe (env SCREENER_PROXY).")
 @themes_dir_option
 def extract(
     file: str,
@@ -69,13 +75,16 @@ def extract(
     out: Path | None,
     force: bool,
     universe_file: Path | None,
+    fetch_universe: bool,
     cache_dir: Path | None,
+    proxy: str | None,
     themes_dirs: tuple[Path, ...],
 ) -> None:
     """Draft a theme from an article: find the A-share firms FILE names (or stdin, `-`).
 
     Firms are matched by full legal name, short name, former/English name or six-digit
-    code against the cached universe and every known theme. Unlisted groups (中国大唐 …)
+    code against the cached A-share list (never fetched unless --fetch-universe) and
+    every known theme. Unlisted groups (中国大唐 …)
     are reported with their listed arms; firms named only as a source (a broker's
     research, an image credit) are reported, not added. Claims (dated percent moves,
     limit-up names) are listed as comments to confirm. Prints a summary on stderr.
@@ -89,7 +98,11 @@ def extract(
     if out is not None and out.exists() and not force:
         raise UserError(f"{out} already exists; pass --force to overwrite it")
     text, origin = _read_text(file)
-    report = name_index(registry(themes_dirs), universe_file=universe_file, cache_dir=cache_dir)
+    if universe_file is not None and fetch_universe:
+        raise UserError("--universe and --fetch-universe cannot be combined: choose one A-share list")
+    report = name_index(
+        registry(themes_dirs), universe_file=universe_file, cache_dir=cache_dir, fetch=fetch_universe, proxy=proxy
+    )
     x = run_extract(text, report.index)
     for note in report.notes:
         click.echo(f"note: {note}", err=True)
@@ -97,7 +110,7 @@ def extract(
     if not x.members:
         raise UserError(
             f"no listed A-share firm found in {origin}; nothing to draft (names are matched "
-            "against known themes and the cached universe: fetch it or pass --universe FILE)"
+            "against known themes and the cached A-share list: --fetch-universe or --universe FILE)"
         )
     draft = render(
         x,

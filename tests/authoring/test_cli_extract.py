@@ -68,16 +68,35 @@ def test_extract_from_stdin_and_gb18030(tmp_path, universe_csv):
     assert result.exit_code == 0 and "name: 亨通光电" in result.stdout
 
 
-def test_extract_works_with_no_universe_at_all(seed_path, monkeypatch):
+def test_extract_works_with_no_universe_at_all(seed_path, tmp_path):
     """Offline with no cache: the firms of every known theme are still recognised."""
-    import screener.authoring.sources as sources
-
-    monkeypatch.setattr(sources, "cached_universe", lambda cache_dir: (None, "no cached universe (test)"))
-    result = run("themes", "extract", str(seed_path))
+    result = run("themes", "extract", str(seed_path), "--cache-dir", str(tmp_path / "empty-cache"))
     assert result.exit_code == 0, result.output
-    assert "note: no cached universe (test)" in result.stderr
+    assert "note: no A-share list: offline: the A-share list is not cached" in result.stderr
+    assert "(--fetch-universe fetches it)" in result.stderr
     assert "listed firms named: 11" in result.stderr
     assert "mentioned, not a member" not in result.stderr  # 华泰证券/视觉中国 are in no theme
+
+
+def test_fetch_universe_fetches_once_then_uses_the_cache(seed_path, tmp_path, monkeypatch):
+    from screener.data.akshare_provider import AkshareProvider
+
+    calls = []
+
+    def fake_universe(self):
+        calls.append(1)
+        return TRICKY_UNIVERSE.copy()
+
+    monkeypatch.setattr(AkshareProvider, "universe", fake_universe)
+    cache = str(tmp_path / "cache")
+    first = run("themes", "extract", str(seed_path), "--fetch-universe", "--cache-dir", cache)
+    assert first.exit_code == 0, first.output
+    assert "mentioned, not a member: 601688.SH 华泰证券 (research source)" in first.stderr
+    second = run("themes", "extract", str(seed_path), "--cache-dir", cache)  # cache only
+    assert second.exit_code == 0 and "mentioned, not a member: 601688.SH" in second.stderr
+    assert calls == [1]
+    both = run("themes", "extract", str(seed_path), "--fetch-universe", "--universe", str(seed_path))
+    assert both.exit_code == 2 and "cannot be combined" in both.stderr
 
 
 def test_theme_dir_firms_are_recognised(tmp_path, universe_csv):
