@@ -146,7 +146,8 @@ def screen(
     if latest is None:
         raise DataError(
             f"no price data for any of the {len(universe.symbols)} symbols of {universe.name} "
-            f"in the {md.source.value} data up to {as_of or 'today'}"
+            f"in the {md.source.value} data up to {as_of or 'today'}: fetch them first "
+            "(`screener data fetch THEME|SYMBOL...`), or use --demo or --data-dir"
         )
     grid = _session_grid(pd.Timestamp(as_of) if as_of is not None else latest, frames)
     session = grid[-1]
