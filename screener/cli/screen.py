@@ -176,6 +176,7 @@ def _emit(result: Any, fmt: str, out: Path | None, shown: list[str]) -> None:
         click.echo(
             f"{u.name} [{u.id}]: {len(u.symbols)} symbols, as of {result.as_of}, "
             f"benchmark {result.benchmark}, data: {result.data_source}"
+            + (f" ({result.label})" if not result.is_demo and result.label != result.data_source else "")
             + (f", where {result.where}" if result.where else "")
         )
         cols = output.table_columns(result, shown)

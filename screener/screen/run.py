@@ -144,10 +144,13 @@ def screen(
     notes += md.notes
     latest = _latest(frames)
     if latest is None:
+        hint = (
+            "choose a later --as-of" if md.source.value in ("demo", "dir") and as_of is not None
+            else "fetch them first (`screener data fetch THEME|SYMBOL...`), or use --demo or --data-dir"
+        )
         raise DataError(
             f"no price data for any of the {len(universe.symbols)} symbols of {universe.name} "
-            f"in the {md.source.value} data up to {as_of or 'today'}: fetch them first "
-            "(`screener data fetch THEME|SYMBOL...`), or use --demo or --data-dir"
+            f"in the {md.source.value} data up to {as_of or 'today'}: {hint}"
         )
     grid = _session_grid(pd.Timestamp(as_of) if as_of is not None else latest, frames)
     session = grid[-1]
