@@ -111,8 +111,8 @@ class NetPolicy:
     min_interval: float = 0.3
     jitter: float = 0.3
     proxy: str | None = None
-    sleep: Callable[[float], None] = time.sleep
-    clock: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], None] = field(default=lambda seconds: time.sleep(seconds))
+    clock: Callable[[], float] = field(default=lambda: time.monotonic())
     rng: random.Random = field(default_factory=random.Random)
     down: dict[str, str] = field(default_factory=dict)  # host -> reason
     requests_made: list[tuple[float, str]] = field(default_factory=list)  # (clock, URL) sent

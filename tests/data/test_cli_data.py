@@ -1,0 +1,144 @@
+"""`screener data fetch|status|clear` and provider plugins, through CliRunner."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from importlib import metadata
+
+import pytest
+from click.testing import CliRunner
+
+from screener.cli import cli
+from screener.data import DataOptions, open_store
+from screener.data.cache import Cache, CacheMeta
+from screener.data.demo import DemoStore
+from screener.errors import UserError
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args))
+
+
+def test_fetch_theme_from_demo_with_summary():
+    res = run("data", "fetch", "fiber", "--demo", "--start", "2025-01-01", "--end", "2026-05-11")
+    assert res.exit_code == 0, res.output
+    assert "data: DEMO — synthetic prices" in res.output
+    assert "600522.SH" in res.output and "000300.SH" in res.output
+    assert "8 of 8 fetched (demo 8)" in res.output
+
+
+def test_fetch_json_carries_the_data_source():
+    res = run("data", "fetch", "600487", "000300.SH", "BK9002", "--demo", "--json")
+    assert res.exit_code == 0, res.output
+    payload = json.loads(res.output)
+    assert payload["data_source"] == "demo" and payload["labels"] == ["DEMO — synthetic prices"]
+    by = {r["symbol"]: r for r in payload["results"]}
+    assert by["600487.SH"]["first"] == "2016-01-04" and by["600487.SH"]["last"] == "2026-11-20"
+    assert by["BK9002"]["status"] == "ok, 7 members"
+
+
+def test_failures_are_listed_without_aborting_the_rest():
+    res = run("data", "fetch", "600487", "300750.SZ", "--demo")
+    assert res.exit_code == 1
+    assert "1 of 2 fetched" in res.output
+    assert "failed: 300750.SZ: not in the demo data set" in res.output
+
+
+def test_fetch_from_a_data_dir(tmp_path):
+    store = open_store(DataOptions(demo=True))
+    md = store.load(["600487.SH", "000300.SH"], start=date(2026, 1, 1))
+    for s, b in md.bars.items():
+        b.frame.reset_index().to_csv(tmp_path / f"{s}.csv", index=False)
+    res = run("data", "fetch", "600487.SH", "000300.SH", "--data-dir", str(tmp_path))
+    assert res.exit_code == 0, res.output
+    assert "2 of 2 fetched (dir 2)" in res.output and f"local files in {tmp_path}" in res.output
+
+
+def test_no_network_and_no_cache_fails_fast_with_a_hint(rsps, tmp_path):
+    # nothing registered with `responses`: every host refuses, like a machine offline
+    res = run("data", "fetch", "fiber", "--cache-dir", str(tmp_path))
+    assert res.exit_code == 2
+    last = res.output.strip().splitlines()[-1]
+    assert last.startswith("error: no data for 8 item(s)") and "--demo" in last and "--data-dir" in last
+    # one request per host, then every other symbol skipped the dead hosts
+    assert len(rsps.calls) == 3
+
+
+def test_unknown_target():
+    res = run("data", "fetch", "not-a-theme", "--demo")
+    assert res.exit_code == 2 and "'not-a-theme' is not a theme, a symbol or a board code" in res.output
+
+
+def _cache_with(tmp_path) -> Cache:
+    cache = Cache(tmp_path)
+    md = open_store(DataOptions(demo=True)).load(["600487.SH", "600522.SH"], start=date(2026, 1, 1), end=date(2026, 5, 11))
+    meta = CacheMeta("eastmoney", datetime(2026, 5, 12, 16, 5), date(2026, 1, 1), date(2026, 5, 11))
+    for s, b in md.bars.items():
+        cache.write_bars(s, b.frame, meta)
+    return cache
+
+
+def test_status_and_offline_fetch_and_clear(tmp_path):
+    _cache_with(tmp_path)
+    res = run("data", "status", "--cache-dir", str(tmp_path))
+    assert res.exit_code == 0, res.output
+    assert "600487.SH" in res.output and "2026-05-11" in res.output and "last refresh 2026-05-12 16:05" in res.output
+    payload = json.loads(run("data", "status", "--cache-dir", str(tmp_path), "--json").output)
+    assert {e["key"] for e in payload["entries"]} == {"600487.SH", "600522.SH"}
+    assert all(e["origin"] == "eastmoney" and e["size"] > 0 for e in payload["entries"])
+
+    res = run("data", "fetch", "600487", "--offline", "--cache-dir", str(tmp_path), "--end", "2026-05-11")
+    assert res.exit_code == 0, res.output
+    assert "cache (eastmoney)" in res.output and "cache, fetched 2026-05-12" in res.output
+
+    res = run("data", "clear", "600487", "--cache-dir", str(tmp_path))
+    assert res.exit_code == 0 and "removed 1 file" in res.output
+    assert Cache(tmp_path).bar_symbols() == ["600522.SH"]
+    res = run("data", "clear", "--cache-dir", str(tmp_path))
+    assert "removed 1 file" in res.output
+    assert "is empty" in run("data", "status", "--cache-dir", str(tmp_path)).output
+
+
+def test_status_of_the_demo_set():
+    res = run("data", "status", "--demo")
+    assert res.exit_code == 0 and "DEMO — synthetic prices" in res.output and "000300.SH" in res.output
+
+
+# -- provider plugins --------------------------------------------------------------------
+
+def demo_factory(options: DataOptions) -> DemoStore:
+    return DemoStore()
+
+
+@pytest.fixture
+def plugins(monkeypatch):
+    eps = [
+        metadata.EntryPoint("good", f"{__name__}:demo_factory", "screener.providers"),
+        metadata.EntryPoint("broken", "screener_no_such_module:factory", "screener.providers"),
+    ]
+    real = metadata.entry_points
+
+    def fake(**kw):
+        if kw.get("group") == "screener.providers":
+            return eps
+        return real(**kw)
+
+    monkeypatch.setattr(metadata, "entry_points", fake)
+
+
+def test_provider_plugins(plugins):
+    with pytest.warns(UserWarning, match="'broken'.*skipped"):
+        store = open_store(DataOptions(provider="good"))
+    assert isinstance(store, DemoStore)
+    with pytest.warns(UserWarning), pytest.raises(UserError, match="unknown data provider 'nope'; available: akshare, good"):
+        open_store(DataOptions(provider="nope"))
+    with pytest.warns(UserWarning), pytest.raises(UserError, match="'broken'.*ModuleNotFoundError"):
+        open_store(DataOptions(provider="broken"))
+
+
+def test_provider_option_on_the_cli(plugins):
+    res = run("data", "fetch", "600487", "--provider", "good")
+    assert res.exit_code == 0, res.output
+    res = run("data", "fetch", "600487", "--provider", "nope")
+    assert res.exit_code == 2 and "available: akshare, good" in res.output

@@ -1,0 +1,88 @@
+"""Quality checks on load: each finding kind, and the calendar fallback past 2026."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from screener.data import frames, quality
+
+
+def frame(days, closes, **cols) -> pd.DataFrame:
+    n = len(days)
+    c = np.asarray(closes, dtype=float)
+    values = np.column_stack([
+        cols.get("open", c), cols.get("high", c + 0.1), cols.get("low", c - 0.1), c,
+        cols.get("volume", np.full(n, 1e5)), np.full(n, 1e6), cols.get("adj", np.ones(n)), np.full(n, 0.01),
+    ])
+    return frames.from_arrays(pd.DatetimeIndex(days), values)
+
+
+def kinds(issues):
+    return {i.kind for i in issues}
+
+
+def test_clean_data_has_no_findings():
+    days = pd.bdate_range("2024-01-02", "2024-01-05")
+    issues, notes = quality.check({"600487.SH": frame(days, [10, 10.5, 10.2, 10.3])})
+    assert issues == [] and notes == []
+
+
+def test_every_kind_is_reported_with_dates():
+    days = ["2024-01-02", "2024-01-03", "2024-01-05", "2024-01-06", "2024-01-08", "2024-01-09", "2024-01-10", "2024-01-11", "2024-01-12"]
+    closes = [10.0, 10.5, -1.0, 10.0, 10.0, 10.0, 10.0, 12.0, 12.0]
+    high = np.array(closes) + 0.1
+    high[1] = 9.0  # high < low and close above high
+    vol = np.full(9, 1e5)
+    vol[4] = 0
+    f = frame(days, closes, high=high, volume=vol)
+    issues, _ = quality.check({"600487.SH": f}, start=date(2024, 1, 1))
+    by_kind = {i.kind: i for i in issues}
+    assert set(by_kind) == {"missing_sessions", "non_session_date", "non_positive_price", "high_below_low",
+                            "close_outside_range", "zero_volume", "limit_breach"}
+    assert by_kind["missing_sessions"].date == date(2024, 1, 4)
+    assert by_kind["non_session_date"].date == date(2024, 1, 6)  # a Saturday
+    assert by_kind["zero_volume"].date == date(2024, 1, 8)
+    # the fall to -1 and the +20% jump on a ±10% main-board stock
+    assert by_kind["limit_breach"].message.endswith("2 closes beyond the board's daily limit: 2024-01-05, 2024-01-11")
+    assert "600487.SH: 1 sessions without a row" in by_kind["missing_sessions"].message
+
+
+def test_limit_band_follows_board_and_dividends():
+    days = pd.bdate_range("2024-01-02", periods=7)
+    # STAR ±20%: +15% is fine
+    star = frame(days, [10, 11.5, 11.5, 11.5, 11.5, 11.5, 11.5])
+    assert "limit_breach" not in kinds(quality.check({"688981.SH": star}, start=date(2024, 1, 1))[0])
+    main = frame(days, [10, 11.5, 11.5, 11.5, 11.5, 11.5, 11.5])
+    assert "limit_breach" in kinds(quality.check({"600487.SH": main}, start=date(2024, 1, 1))[0])
+    # exactly at limit-up (10.05 → 11.06, half-up) is fine; one cent more is not
+    ok = frame(days[:2], [10.05, 11.06])
+    assert not quality.limit_breaches("600487.SH", ok).any()
+    assert quality.limit_breaches("600487.SH", frame(days[:2], [10.05, 11.07])).any()
+    # ex-dividend: the reference is prev close minus cash (via adj_factor)
+    adj = np.array([1.0, 10.0 / 9.0])
+    ex = frame(days[:2], [10.0, 9.9], adj=adj)  # ref 9.00 → limit-up 9.90
+    assert not quality.limit_breaches("600487.SH", ex).any()
+    # indices have no band
+    assert not quality.limit_breaches("000300.SH", main).any()
+
+
+def test_new_listings_are_not_checked_for_limits_in_their_first_days():
+    days = pd.bdate_range("2024-01-02", periods=3)
+    ipo = frame(days, [10, 30, 30])  # +200% on day two
+    assert "limit_breach" not in kinds(quality.check({"688981.SH": ipo}, start=date(2023, 12, 1))[0])
+    assert "limit_breach" not in kinds(quality.check({"688981.SH": ipo})[0])
+
+
+def test_past_the_calendar_end_the_data_dates_are_used_once():
+    days = pd.DatetimeIndex(["2026-12-30", "2026-12-31", "2027-01-04", "2027-01-05"])
+    issues, notes = quality.check({
+        "600487.SH": frame(days, [10, 10, 10, 10]),
+        "600522.SH": frame(days[[0, 1, 3]], [10, 10, 10]),
+    }, start=date(2026, 12, 1), end=date(2027, 1, 31))
+    assert len(notes) == 1 and "2026-12-31" in notes[0]
+    missing = [i for i in issues if i.kind == "missing_sessions"]
+    assert [(i.symbol, i.date) for i in missing] == [("600522.SH", date(2027, 1, 4))]
+    assert "non_session_date" not in kinds(issues)
