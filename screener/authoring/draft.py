@@ -71,6 +71,8 @@ def _member(f: FirmHit) -> CommentedMap:
         how += f" ({len(f.mentions)} mentions)"
     if f.symbol == f.name:
         how += "; code only, no name known: fill in `name`"
+    elif not f.known:
+        how += "; not in the A-share list: check `name`"
     m.yaml_add_eol_comment(how, "symbol")
     return m
 

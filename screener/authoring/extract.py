@@ -36,6 +36,7 @@ class FirmHit:
     full_name: str | None
     mentions: list[Mention] = field(default_factory=list)
     cited_as: list[str] = field(default_factory=list)  # one entry per citation-only mention
+    known: bool = True  # False: a code in no name table (the name is a guess)
     quote: str = ""  # the sentence of the first mention that is not a citation
     cited_quote: str = ""  # the sentence of the first citation
     aliases_used: list[str] = field(default_factory=list)
@@ -107,7 +108,7 @@ def extract(text: str, index: NameIndex) -> Extraction:
             continue
         firm = index.firms.get(m.key)
         name = firm.name if firm else _name_for_code(text, m)
-        f_hit = firms.setdefault(m.key, FirmHit(m.key, name, firm.full_name if firm else None))
+        f_hit = firms.setdefault(m.key, FirmHit(m.key, name, firm.full_name if firm else None, known=firm is not None))
         f_hit.mentions.append(m)
         cited = citation_kind(norm, m, f_hit.name + (f_hit.full_name or ""))
         if cited:
@@ -136,7 +137,7 @@ def extract(text: str, index: NameIndex) -> Extraction:
 
 
 def _name_for_code(text: str, m: Mention) -> str:
-    """A name for a code that is in no table: the Chinese characters right before
-    ``（600000）``, else the code itself."""
-    before = re.search(r"([\u4e00-\u9fff]{2,8})[（(\[【]?\s*$", text[max(0, m.start - 10) : m.start])
+    """A guess at the name of a code that is in no table: the (up to four, as most short
+    names have) Chinese characters right before ``（600000）``, else the code itself."""
+    before = re.search(r"([\u4e00-\u9fff]{2,4})\s*[（(\[【]\s*$", text[max(0, m.start - 7) : m.start])
     return before.group(1) if before else m.key
