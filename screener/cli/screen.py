@@ -113,7 +113,12 @@ def screen(
     from screener.screen.expr import parse_where
     from screener.screen.factors import FACTOR_BY_NAME, FACTOR_NAMES
     from screener.screen.run import screen as run_screen
-    from screener.screen.universe import BenchmarkSpec, all_universe, board_universe, theme_universe
+    from screener.screen.universe import (
+        BenchmarkSpec,
+        all_universe,
+        board_universe,
+        theme_universe,
+    )
     from screener.symbols import normalize
 
     chosen = [name for name, on in (("THEME", target), ("--board", board), ("--universe", universe_all)) if on]

@@ -29,16 +29,26 @@ RETURN_WINDOWS = (5, 20, 60, 120, 250)
 HISTORY_SESSIONS = 251  # the longest look-back (ret_250d) needs the close 250 sessions before t
 
 CONVENTIONS: tuple[str, ...] = (
-    "t is the as-of session (--as-of, default the latest session in the data); t−N is the "
-    "session N sessions earlier on the XSHG calendar (suspended sessions count).",
-    "P(s) is the adjusted close (close × adj_factor, hfq) of the last bar on or before "
-    "session s, so prices carry over suspensions.",
-    "r(s) = P(s) / P(s−1) − 1 is the daily return: 0 on a suspended session; the day trading "
-    "resumes carries the whole move.",
-    "Returns, volatilities, drawdowns and turnover are fractions (0.25 = 25%); --where "
-    "accepts 25% for 0.25. Amounts and market caps are CNY.",
-    "A factor whose window reaches before the symbol's first bar is missing; missing values "
-    "fail --where comparisons and sort last.",
+    (
+        "t is the as-of session (--as-of, default the latest session in the data); t−N is the "
+        "session N sessions earlier on the XSHG calendar (suspended sessions count)."
+    ),
+    (
+        "P(s) is the adjusted close (close × adj_factor, hfq) of the last bar on or before "
+        "session s, so prices carry over suspensions."
+    ),
+    (
+        "r(s) = P(s) / P(s−1) − 1 is the daily return: 0 on a suspended session; the day trading "
+        "resumes carries the whole move."
+    ),
+    (
+        "Returns, volatilities, drawdowns and turnover are fractions (0.25 = 25%); --where "
+        "accepts 25% for 0.25. Amounts and market caps are CNY."
+    ),
+    (
+        "A factor whose window reaches before the symbol's first bar is missing; missing values "
+        "fail --where comparisons and sort last."
+    ),
 )
 
 

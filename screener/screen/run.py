@@ -13,7 +13,12 @@ import pandas as pd
 from screener import calendar
 from screener.errors import DataError, UserError
 from screener.screen.expr import Where
-from screener.screen.factors import FACTOR_NAMES, HISTORY_SESSIONS, VALUATION_FIELDS, compute_factors
+from screener.screen.factors import (
+    FACTOR_NAMES,
+    HISTORY_SESSIONS,
+    VALUATION_FIELDS,
+    compute_factors,
+)
 from screener.screen.panel import build_panel
 from screener.screen.universe import BenchmarkSpec, Universe
 

@@ -13,7 +13,13 @@ import pandas as pd
 import pytest
 
 from screener.calendar import sessions as xshg_sessions
-from screener.screen.factors import FACTOR_NAMES, PRICE_FIELDS, SESSIONS_PER_YEAR, compute_factors, limit_hits
+from screener.screen.factors import (
+    FACTOR_NAMES,
+    PRICE_FIELDS,
+    SESSIONS_PER_YEAR,
+    compute_factors,
+    limit_hits,
+)
 from screener.screen.panel import build_panel
 from screener.symbols import limit_prices, parse_symbol, round_price
 
@@ -135,7 +141,7 @@ def test_vectorised_limits_match_limit_prices() -> None:
             sym = str(parse_symbol(f"{prefix}{i:03d}"))
             frames[sym] = bar_frame({grid[0]: (prev, 1.0, 1.0, 0.0), grid[1]: (close, 1.0, 1.0, 0.0)})
             expected[sym] = (close == up, close == lo)
-    up, down, bands = limit_hits(build_panel(frames, grid), slice(2, 3))
+    up, down, _ = limit_hits(build_panel(frames, grid), slice(2, 3))
     for j, sym in enumerate(frames):
         assert (bool(up[0, j]), bool(down[0, j])) == expected[sym], sym
 

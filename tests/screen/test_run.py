@@ -16,7 +16,12 @@ from screener.errors import DataError, UserError
 from screener.screen.expr import parse_where
 from screener.screen.factors import FACTOR_NAMES
 from screener.screen.run import screen
-from screener.screen.universe import BenchmarkSpec, Universe, all_universe, board_universe
+from screener.screen.universe import (
+    BenchmarkSpec,
+    Universe,
+    all_universe,
+    board_universe,
+)
 
 GRID = xshg_sessions("2024-01-02", "2025-06-30")
 
