@@ -55,13 +55,21 @@ class ArrayFeed(bt.feed.DataBase):
 class StockBroker(bt.brokers.BackBroker):
     """BackBroker for a long-only cash stock account: the same order processing, without
     the per-bar credit-interest and futures cash-adjustment loops (both always zero for
-    stocks), which dominate the broker's time with many members."""
+    stocks), which dominate the broker's time with many members.
+
+    While a session's orders execute, cash carries a tiny ``cushion`` (1e-6 CNY plus
+    1e-12 of the starting cash) so that an order sized to spend the cash exactly is not
+    refused for floating-point residue; the strategy never plans to overspend by more
+    than a tenth of the cushion."""
+
+    cushion = 1e-6
 
     def next(self) -> None:
         while self._toactivate:
             self._toactivate.popleft().activate()
         if self.p.checksubmit:
             self.check_submitted()
+        self.cash += self.cushion
         self.pending.append(None)
         while True:
             order = self.pending.popleft()
@@ -75,6 +83,7 @@ class StockBroker(bt.brokers.BackBroker):
                 self._try_exec(order)
                 if order.alive():
                     self.pending.append(order)
+        self.cash -= self.cushion
         self._get_value()
 
 
@@ -218,7 +227,7 @@ class BasketStrategy(bt.Strategy):
         wanted = np.array([b[1] for b in buys])
         prices = np.array([b[2] for b in buys])
         lots = np.array([plan.lots[b[0]] for b in buys], dtype=float)
-        got = fit_buys(wanted, prices, lots[:, 0], lots[:, 1], cash - plan.cash_margin, plan.costs, day)
+        got = fit_buys(wanted, prices, lots[:, 0], lots[:, 1], cash + plan.cash_tolerance, plan.costs, day)
         # a buy cut short for cash waits only for the proceeds of sells still open
         sells_open = any(u * adj[j] < held[j] for j, u in self.targets.items())
         for (j, qty, p), g in zip(buys, got):

@@ -39,7 +39,7 @@ class Plan:
     rebalance_rows: set[int]
     lots: list[tuple[int, int]]
     costs: CostModel
-    cash_margin: float
+    cash_tolerance: float  # CNY a plan may overspend by float residue (< the broker's cushion)
     comminfo: Any = None
     target_log: list[tuple[int, np.ndarray]] = field(default_factory=list)
 
@@ -91,6 +91,7 @@ def simulate(panel: Panel, weights: np.ndarray, settings: BacktestSettings) -> E
     rebal = schedule.rebalance_rows(panel.dates, settings.rebalance)
     costs = CostModel(settings.costs)
     fill = panel.close if settings.fill == "close" else panel.open
+    cushion = 1e-6 + settings.cash * 1e-12  # see StockBroker
     plan = Plan(
         panel=panel,
         weights=np.asarray(weights, dtype=float),
@@ -100,11 +101,12 @@ def simulate(panel: Panel, weights: np.ndarray, settings: BacktestSettings) -> E
         rebalance_rows={form, *rebal},
         lots=[settings.lot_rule(s) for s in panel.symbols],
         costs=costs,
-        cash_margin=1e-6 + settings.cash * 1e-12,
+        cash_tolerance=cushion / 10,
     )
     cerebro = bt.Cerebro(stdstats=False, cheat_on_open=True, runonce=True, preload=True)
     broker = _bt.StockBroker()
     broker.set_cash(settings.cash)
+    broker.cushion = cushion
     broker.set_coo(True)
     broker.set_checksubmit(False)
     cerebro.broker = broker
