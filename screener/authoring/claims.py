@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from screener.authoring.text import Sentence, days_in
+from screener.authoring.text import LINE_BREAKS, Sentence, days_in
 
 _CLAUSE_SPLIT = re.compile(r"[，；,;]")
 _LIMIT_UP = re.compile(r"(?<![未没不])涨停(?!板?打开)")
@@ -68,7 +68,7 @@ def _symbols_in(span: tuple[int, int], named: Sequence[NamedSpan]) -> list[str]:
 
 
 def _one_line(s: str) -> str:
-    return re.sub(r"\s*\n\s*", "", s).strip()
+    return LINE_BREAKS.sub("", s).strip()
 
 
 def find_claims(

@@ -17,6 +17,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from screener.authoring.claims import DraftClaim
 from screener.authoring.extract import Extraction, FirmHit
+from screener.authoring.text import LINE_BREAKS
 from screener.errors import UserError
 from screener.theme.model import SLUG_RE, Theme
 
@@ -50,7 +51,7 @@ def check_id(theme_id: str) -> str:
 
 
 def _comment_block(title: str, lines: Iterable[str]) -> str:
-    body = [f"# {line}".rstrip() for line in lines]
+    body = [f"# {LINE_BREAKS.sub(' ', line)}".rstrip() for line in lines]  # one comment per line
     return "\n".join([f"# ---- {title} ----", *body]) + "\n" if body else ""
 
 

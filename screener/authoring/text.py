@@ -58,8 +58,12 @@ def _continues(line: str) -> bool:
     )
 
 
+# Every character Python or YAML reads as a line break.
+LINE_BREAKS = re.compile(r"\s*[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]\s*")
+
+
 def _clean(s: str) -> str:
-    return re.sub(r"\s*\n\s*", "", s).strip()
+    return LINE_BREAKS.sub("", s).strip()
 
 
 def sentences(text: str) -> list[Sentence]:

@@ -66,3 +66,14 @@ def test_group_named_by_full_name_and_arms_listed(themes_index):
     x = extract("中国华能集团有限公司发布年报。", themes_index)
     assert x.members == [] and [g.group.name for g in x.groups] == ["中国华能"]
     assert [a.symbol for a in x.groups[0].arms] == ["600011.SH", "600025.SH", "600863.SH"]
+
+
+def test_odd_line_breaks_cannot_escape_the_comments(themes_index, tmp_path):
+    from screener.theme.loader import load_theme
+
+    text = "图片来源：亨通光电\u2028id: hacked\r中国大唐\x85members: []\u2029。中天科技公告。"
+    draft = render(extract(text, themes_index), theme_id="t", name="T", origin="t\u2028x", universe_note="n")
+    path = tmp_path / "t.yaml"
+    path.write_text(draft, encoding="utf-8")
+    theme = load_theme(path)
+    assert theme.id == "t" and [m.symbol for m in theme.members] == ["600522.SH"]
