@@ -3,6 +3,7 @@ with ``--where``, rank with ``--sort`` and print a table, JSON or CSV."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import tempfile
 import textwrap
@@ -36,6 +37,11 @@ def _help_factors(ctx: click.Context, _param: click.Parameter, value: bool) -> N
 
 def _split(value: str | None) -> list[str]:
     return [p.strip().lower() for p in (value or "").split(",") if p.strip()]
+
+
+def _shorten(note: str, limit: int = 400) -> str:
+    """A note cut to ``limit`` characters (a note may list thousands of symbols)."""
+    return note if len(note) <= limit else f"{note[:limit]}… ({len(note) - limit} more characters)"
 
 
 def _write_atomic(path: Path, text: str) -> None:
@@ -114,6 +120,7 @@ def screen(
     from screener.screen.factors import FACTOR_BY_NAME, FACTOR_NAMES
     from screener.screen.run import screen as run_screen
     from screener.screen.universe import (
+        EXCHANGE_BOARDS,
         BenchmarkSpec,
         all_universe,
         board_universe,
@@ -141,6 +148,13 @@ def screen(
             raise UserError(f"{what}: unknown field {name!r}; valid fields: {', '.join(FACTOR_NAMES)}")
     bench = BenchmarkSpec(normalize(benchmark)) if benchmark else None
 
+    broad = bool(universe_all) or (board or "").strip().lower() in EXCHANGE_BOARDS
+    live = not (data.demo or data.offline or data.data_dir or data.provider)
+    if broad and live:
+        # Refreshing thousands of symbols one request at a time is `screener data fetch`'s job.
+        data = dataclasses.replace(data, offline=True)
+        click.echo("note: --universe all and exchange boards read the cache as it is "
+                   "(refresh it with `screener data fetch`)", err=True)
     store = open_store(data)
     if target:
         universe = theme_universe(target, themes_dirs)
@@ -153,7 +167,7 @@ def screen(
         sort=sort_fields, descending=descending, top=top, benchmark=bench,
     )
     for note in result.notes:
-        click.echo(f"note: {note}", err=True)
+        click.echo(f"note: {_shorten(note)}", err=True)
     _emit(result, fmt, out, shown)
 
 

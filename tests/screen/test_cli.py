@@ -192,3 +192,50 @@ def test_help_factors_defines_every_factor() -> None:
 
 def test_as_of_date_parses() -> None:
     assert date.fromisoformat(demo_json("fiber", "--as-of", "2025-12-31")["as_of"]) == date(2025, 12, 31)
+
+
+def _fill_cache(root: Path, symbols: list[str]) -> None:
+    """Demo bars written into a real cache folder, plus a valuation snapshot for 2026-11-20."""
+    from datetime import datetime
+
+    from screener.data.cache import Cache, CacheMeta
+
+    cache = Cache(root)
+    md = open_store(DataOptions(demo=True)).load(symbols)
+    for s, b in md.bars.items():
+        meta = CacheMeta("eastmoney", datetime(2026, 11, 20, 16), b.frame.index[0].date(), date(2026, 11, 20), True, b.name)
+        cache.write_bars(s, b.frame, meta)
+    snapshot = pd.DataFrame({"symbol": ["600522.SH", "600487.SH"], "pe_ttm": [25.5, -3.0], "pb": [2.1, 1.2],
+                             "mcap": [8.1e10, 4.5e10], "float_mcap": [7.9e10, 4.4e10]})
+    cache.write_frame(cache.valuations_path(date(2026, 11, 20)), snapshot,
+                      CacheMeta("eastmoney", datetime(2026, 11, 20, 16), date(2026, 11, 20), date(2026, 11, 20)))
+
+
+def test_offline_cache_with_valuations(tmp_path: Path) -> None:
+    _fill_cache(tmp_path, ["600522.SH", "600487.SH", "601869.SH", "000300.SH"])
+    result = run("screen", "fiber", "--offline", "--cache-dir", str(tmp_path), "--format", "json",
+                 "--where", "pe_ttm > 0 or pb > 1.5")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["data_source"] == "cache" and doc["as_of"] == "2026-11-20"
+    assert [r["symbol"] for r in doc["rows"]] == ["600522.SH"]
+    row = doc["rows"][0]
+    assert (row["pe_ttm"], row["pb"], row["mcap"], row["float_mcap"]) == (25.5, 2.1, 8.1e10, 7.9e10)
+    s = doc["summary"]
+    assert (s["screened"], s["passed"], s["failed"], s["failed_missing"]) == (3, 1, 1, 1)  # 601869: no snapshot row
+    assert sorted(s["no_data"]) == ["000070.SZ", "002491.SZ", "600105.SH", "600498.SH"]
+    # The same numbers as the demo store computes from the same bars.
+    demo = {r["symbol"]: r for r in demo_json("fiber")["rows"]}
+    assert row["ret_60d"] == pytest.approx(demo["600522.SH"]["ret_60d"], rel=1e-12)
+
+
+def test_universe_all_reads_the_cache_without_network(tmp_path: Path) -> None:
+    _fill_cache(tmp_path, ["600522.SH", "688339.SH", "300251.SZ", "000300.SH"])
+    result = run("screen", "--universe", "all", "--cache-dir", str(tmp_path), "--format", "csv")  # no --offline
+    assert result.exit_code == 0, result.output
+    assert "read the cache as it is" in result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert sorted(r["symbol"] for r in rows) == ["300251.SZ", "600522.SH", "688339.SH"]
+    assert {r["data_source"] for r in rows} == {"cache"}
+    star = run("screen", "--board", "star", "--cache-dir", str(tmp_path), "--format", "json")
+    assert [r["symbol"] for r in json.loads(star.stdout)["rows"]] == ["688339.SH"]
