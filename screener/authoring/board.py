@@ -39,7 +39,8 @@ def resolve_board(arg: str, known: dict[str, str]) -> tuple[str, str | None]:
     if len(hits) == 1:
         return known[hits[0]], hits[0]
     if hits:
-        raise UserError(f"board name {arg!r} is ambiguous: {', '.join(f'{n} ({known[n]})' for n in hits)}; pass the code")
+        choices = ", ".join(f"{n} ({known[n]})" for n in hits)
+        raise UserError(f"board name {arg!r} is ambiguous: {choices}; pass the code")
     raise UserError(
         f"unknown board name {arg!r}: pass the board's code instead (eastmoney BK0xxx, as in "
         "the board page's address quote.eastmoney.com/bk/90.BK0xxx.html)"
@@ -48,7 +49,11 @@ def resolve_board(arg: str, known: dict[str, str]) -> tuple[str, str | None]:
 
 def known_boards(themes: Iterable[Theme], demo: bool) -> dict[str, str]:
     """Board name → code from the known themes' board benchmarks (and the demo boards)."""
-    known = {t.benchmark.name: t.benchmark.board for t in themes if t.benchmark and t.benchmark.board and t.benchmark.name}
+    known = {
+        t.benchmark.name: t.benchmark.board
+        for t in themes
+        if t.benchmark and t.benchmark.board and t.benchmark.name
+    }
     if demo:
         from screener.data.demo import catalog
 

@@ -114,6 +114,7 @@ def render(
         if x.year
         else "the text has no full date: days without a year are left as YYYY-MM-DD"
     )
+    source = {"title": x.title or "...", "publisher": x.publisher or "...", "date": "YYYY-MM-DD"}
     header = _comment_block(
         "draft theme: review before use",
         [
@@ -121,7 +122,7 @@ def render(
             f"Names matched against: {universe_note}",
             year_note,
             "Fill in and uncomment the source (its date is the publication date):",
-            *dump({"sources": [{"title": x.title or "...", "publisher": x.publisher or "...", "date": "YYYY-MM-DD"}]}).splitlines(),
+            *dump({"sources": [source]}).splitlines(),
         ],
     )
     sections = [

@@ -14,7 +14,12 @@ from dataclasses import dataclass, field
 from screener.authoring.claims import DraftClaim, NamedSpan, find_claims
 from screener.authoring.matcher import Mention, Skipped, find_mentions
 from screener.authoring.names import Arm, Group, NameIndex, norm_text
-from screener.authoring.text import SentenceIndex, first_heading, infer_year, publisher_of
+from screener.authoring.text import (
+    SentenceIndex,
+    first_heading,
+    infer_year,
+    publisher_of,
+)
 
 _RESEARCH_AFTER = re.compile(
     r"^(?:股份有限公司|证券研究所|研究所|研究院)?[^，。；]{0,4}?"

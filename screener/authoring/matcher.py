@@ -77,11 +77,10 @@ class _Candidate:
 
 
 def _ascii_bounded(norm: str, start: int, end: int) -> bool:
-    if _ASCII_WORD.match(norm[start]) and start > 0 and _ASCII_WORD.match(norm[start - 1]):
-        return False
-    if _ASCII_WORD.match(norm[end - 1]) and end < len(norm) and _ASCII_WORD.match(norm[end]):
-        return False
-    return True
+    """An ASCII letter or digit at either edge of a match must not continue a word."""
+    glued_left = start > 0 and _ASCII_WORD.match(norm[start]) and _ASCII_WORD.match(norm[start - 1])
+    glued_right = end < len(norm) and _ASCII_WORD.match(norm[end - 1]) and _ASCII_WORD.match(norm[end])
+    return not (glued_left or glued_right)
 
 
 def _name_candidates(norm: str, index: NameIndex) -> list[_Candidate]:
@@ -115,13 +114,14 @@ def _code_candidates(norm: str, index: NameIndex, skipped: list[Skipped], text: 
         if symbol.is_index:
             continue
         sym = str(symbol)
-        bracketed = (m.start() > 0 and norm[m.start() - 1] in _OPEN) or (m.end() < len(norm) and norm[m.end()] in _CLOSE)
+        bracketed = (m.start() > 0 and norm[m.start() - 1] in _OPEN) or (
+            m.end() < len(norm) and norm[m.end()] in _CLOSE
+        )
         if prefix or suffix or sym in index.firms or bracketed:
             out.append(_Candidate(m.start(), m.end(), "code", sym))
         else:
-            skipped.append(
-                Skipped(m.start(), m.end(), text[m.start() : m.end()], "a six-digit number that is no known firm's code")
-            )
+            reason = "a six-digit number that is no known firm's code"
+            skipped.append(Skipped(m.start(), m.end(), text[m.start() : m.end()], reason))
     return out
 
 
@@ -155,9 +155,8 @@ def find_mentions(text: str, index: NameIndex) -> tuple[list[Mention], list[Skip
             skipped.append(Skipped(c.start, c.end, text[c.start : c.end], c.ambiguous))
             continue
         if longer := _inside_other_org(norm, c, index):
-            skipped.append(
-                Skipped(c.start, c.end, text[c.start : c.end], f"part of another organisation's name: {text[c.start:c.start + len(longer)]}")
-            )
+            reason = f"part of another organisation's name: {text[c.start : c.start + len(longer)]}"
+            skipped.append(Skipped(c.start, c.end, text[c.start : c.end], reason))
             continue
         mentions.append(Mention(c.start, c.end, text[c.start : c.end], c.kind, c.key))
     mentions.sort(key=lambda m: m.start)

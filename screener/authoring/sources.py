@@ -3,7 +3,6 @@ universe file the user gives."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,7 +54,9 @@ def read_universe_file(path: Path) -> pd.DataFrame:
     return frame
 
 
-def store_universe(cache_dir: Path | None, *, fetch: bool = False, proxy: str | None = None) -> tuple[pd.DataFrame | None, str | None]:
+def store_universe(
+    cache_dir: Path | None, *, fetch: bool = False, proxy: str | None = None
+) -> tuple[pd.DataFrame | None, str | None]:
     """The A-share list through the data layer: from the cache only, or with ``fetch``
     live when it is not cached or stale (and then cached). Returns (table, None) or
     (None, why not)."""
@@ -88,8 +89,4 @@ def name_index(
         universe, why = store_universe(cache_dir, fetch=fetch, proxy=proxy)
         if why:
             notes.append(why)
-    return IndexReport(build_index(_unique(themes), universe), notes)
-
-
-def _unique(themes: Iterable[Theme]) -> list[Theme]:
-    return list({t.id: t for t in themes}.values())
+    return IndexReport(build_index(themes, universe), notes)

@@ -47,7 +47,7 @@ def _emit(text: str, out: Path | None, force: bool) -> None:
 @click.argument("file", metavar="FILE|-")
 @click.option("--id", "theme_id", help="Theme id (default: from the file name).")
 @click.option("--name", help="Theme name (default: the text's first line).")
-@click.option("--out", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the draft here instead of stdout.")
+@click.option("--out", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the draft here, not stdout.")
 @click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
 @click.option(
     "--universe",
@@ -124,7 +124,9 @@ def extract(
 
 
 def _summary(x: Any) -> None:
-    echo = lambda s: click.echo(s, err=True)  # noqa: E731
+    def echo(line: str) -> None:
+        click.echo(line, err=True)
+
     echo(f"listed firms named: {len(x.members)}")
     for f in x.members:
         echo(f"  {f.symbol}  {f.name}")
@@ -145,7 +147,7 @@ def _summary(x: Any) -> None:
               help="Board provider: eastmoney (em) or THS (ths).")
 @click.option("--id", "theme_id", help="Theme id (default: from the board's name or code).")
 @click.option("--name", help="Theme name (default: the board's name).")
-@click.option("--out", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the theme here instead of stdout.")
+@click.option("--out", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the theme here, not stdout.")
 @click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
 @themes_dir_option
 @data_options
@@ -166,7 +168,12 @@ def import_board(
     through the data layer: live (and cached), --offline from the cache, --demo, or a
     --provider plugin.
     """
-    from screener.authoring.board import board_as_of, known_boards, render_board_theme, resolve_board
+    from screener.authoring.board import (
+        board_as_of,
+        known_boards,
+        render_board_theme,
+        resolve_board,
+    )
     from screener.authoring.draft import check_id, validate
     from screener.authoring.sources import known_themes
     from screener.data import open_store

@@ -6,7 +6,14 @@ import pandas as pd
 import pytest
 
 from screener.authoring.matcher import find_mentions
-from screener.authoring.names import Arm, Group, build_index, load_extra_names, load_groups, norm_form
+from screener.authoring.names import (
+    Arm,
+    Group,
+    build_index,
+    load_extra_names,
+    load_groups,
+    norm_form,
+)
 from screener.symbols import parse_symbol
 
 

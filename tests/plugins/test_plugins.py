@@ -130,7 +130,7 @@ def test_broken_plugins_are_reported_and_skipped(broken_plugins):
 
 def test_broken_provider_is_reported_by_name(broken_plugins):
     with pytest.warns(UserWarning, match="data provider plugin 'broken'"):
-        providers, problems = discover()
+        providers, _ = discover()
     assert {"akshare", "example"} <= set(providers) and "broken" not in providers
     result = run("data", "fetch", "600406.SH", "--provider", "broken")
     assert result.exit_code == 2

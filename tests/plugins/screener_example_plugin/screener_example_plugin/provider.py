@@ -17,7 +17,16 @@ import numpy as np
 import pandas as pd
 
 from screener.calendar import sessions
-from screener.data import BAR_COLUMNS, DEMO_LABEL, VALUATION_COLUMNS, Bars, BoardInfo, DataOptions, MarketData, Source
+from screener.data import (
+    BAR_COLUMNS,
+    DEMO_LABEL,
+    VALUATION_COLUMNS,
+    Bars,
+    BoardInfo,
+    DataOptions,
+    MarketData,
+    Source,
+)
 from screener.errors import DataError
 from screener.symbols import limit_prices, normalize, parse_symbol
 
