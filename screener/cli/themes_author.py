@@ -53,7 +53,7 @@ def _emit(text: str, out: Path | None, force: bool) -> None:
     "--universe",
     "universe_file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="CSV/Parquet with symbol,name[,full_name] to match against instead of the cached universe.",
+    help="CSV/Parquet with symbol,name[,full_name] to match against instead of the cached A-share list.",
 )
 @click.option(
     "--fetch-universe",
@@ -177,6 +177,7 @@ def import_board(
     from screener.authoring.draft import check_id, validate
     from screener.authoring.sources import known_themes
     from screener.data import open_store
+    from screener.errors import DataError
 
     if theme_id is not None:
         check_id(theme_id)
@@ -184,7 +185,16 @@ def import_board(
         raise UserError(f"{out} already exists; pass --force to overwrite it")
     known = {} if _is_code(board) else known_boards(known_themes(registry(themes_dirs), []), data.demo)
     code, board_name = resolve_board(board, known)
-    info = open_store(data).board(code, source=source)
+    try:
+        info = open_store(data).board(code, source=source)
+    except DataError as exc:
+        if data.offline or data.demo or data.data_dir is not None or data.provider is not None:
+            raise  # these say themselves what they lack
+        # the live store falls back to its cache when a fetch fails: so this board is not cached
+        raise DataError(
+            f"{exc} — and board {code} is not cached: fetch it when online with "
+            f"`screener data fetch {code}`, or try --demo"
+        ) from None
     if info.constituents is None or not len(info.constituents):
         raise UserError(f"board {code} has no constituents; nothing to import")
     text, notes = render_board_theme(

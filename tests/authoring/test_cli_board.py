@@ -110,3 +110,15 @@ def test_extract_uses_the_cached_universe(tmp_path, seed_path):
     assert "note:" not in result.stderr
     assert "mentioned, not a member: 601688.SH 华泰证券 (research source)" in result.stderr
     assert "universe table (13 firms)" in result.stdout
+
+
+def test_import_board_live_failure_says_not_cached(tmp_path, monkeypatch):
+    from screener.data.akshare_provider import AkshareProvider, FetchError
+
+    def unreachable(self, code, start, end):
+        raise FetchError(code, [])
+
+    monkeypatch.setattr(AkshareProvider, "board", unreachable)
+    result = run("themes", "import-board", "BK0715", "--cache-dir", str(tmp_path / "empty"))
+    assert result.exit_code == 2
+    assert "board BK0715 is not cached: fetch it when online with `screener data fetch BK0715`" in result.stderr

@@ -106,6 +106,9 @@ def test_example_provider_selected_by_cli_option(example_plugin):
     assert {r["symbol"] for r in payload["results"] if r["status"] == "ok"} == {
         "600406.SH", "000400.SZ", "600312.SH", "300274.SZ", "000300.SH",
     }
+    screen = run("screen", "example-grid", "--provider", "example")
+    assert screen.exit_code == 0, screen.output
+    assert "DEMO — synthetic prices (example plugin)" in screen.stdout and "600406.SH" in screen.stdout
     board = run("themes", "import-board", "BK9901", "--provider", "example")
     assert board.exit_code == 0, board.output
     assert "board: BK9901" in board.stdout and "symbol: 300274.SZ" in board.stdout
