@@ -17,6 +17,7 @@ COMMANDS: dict[str, str] = {
     "data": "screener.cli.data:data",
     "report": "screener.cli.report:report",
     "screen": "screener.cli.screen:screen",
+    "backtest": "screener.cli.backtest:backtest",
 }
 
 
