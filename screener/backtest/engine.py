@@ -65,6 +65,7 @@ class EngineResult:
     dates: pd.DatetimeIndex
     symbols: list[str]
     value: np.ndarray
+    starting_cash: float
     cash: float
     shares: np.ndarray  # final raw shares per member
     trades: pd.DataFrame
@@ -75,7 +76,11 @@ class EngineResult:
 
     @property
     def equity(self) -> pd.Series:
-        return pd.Series(self.value / self.value[0], index=self.dates, name="basket")
+        """Value over the starting cash, 1.0 at the base date: the value before any trade,
+        so that costs of a formation at the base close land in the first session."""
+        v = self.value / self.starting_cash
+        v[0] = 1.0
+        return pd.Series(v, index=self.dates, name="basket")
 
 
 def simulate(panel: Panel, weights: np.ndarray, settings: BacktestSettings) -> EngineResult:
@@ -127,6 +132,7 @@ def simulate(panel: Panel, weights: np.ndarray, settings: BacktestSettings) -> E
         dates=panel.dates,
         symbols=panel.symbols,
         value=values,
+        starting_cash=float(settings.cash),
         cash=float(broker.cash),
         shares=np.where(sizes == 0.0, 0.0, sizes * panel.adj[-1]),
         trades=_trades(strat.fills, plan),

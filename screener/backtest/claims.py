@@ -1,0 +1,228 @@
+"""Check a story's claims against the data.
+
+* ``period_return``: measured over the claim's own window like an index, from the close
+  of the last session before ``start`` to the close of the last session on or before
+  ``end``, on adjusted prices. The ``proxy`` is a symbol (an index standing for the quoted
+  one) or ``basket``: the theme's members at equal weight, bought at the base close with
+  no costs and held (the mean of the members' returns); members not listed at the base
+  date are left out and named.
+* ``limit_up`` / ``close_up``: each symbol's close on the date against its board's upper
+  limit price (``limit_up``) or above the previous close (``close_up``), the previous
+  close restated for a corporate action on the day.
+
+Verdicts: ``holds``, ``fails`` or ``no_data`` (with the reason in ``detail``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, timedelta
+from typing import Any
+
+import pandas as pd
+
+from screener import calendar
+from screener.backtest import rules
+from screener.symbols import BOARD_LABELS, Board, parse_symbol
+from screener.theme.model import DayMoveClaim, PeriodReturnClaim, Theme
+
+HOLDS, FAILS, NO_DATA = "holds", "fails", "no_data"
+
+
+def base_session(start: date) -> date | None:
+    """The last XSHG session strictly before ``start``."""
+    prior = calendar.sessions(start - timedelta(days=40), start - timedelta(days=1))
+    return prior[-1].date() if len(prior) else None
+
+
+def last_session(end: date) -> date | None:
+    """The last XSHG session on or before ``end`` (weekdays past the calendar's end)."""
+    days = calendar.sessions(end - timedelta(days=40), end)
+    last_known = calendar.last_known_session().date()
+    if end > last_known:
+        day = end
+        while day.weekday() >= 5:
+            day -= timedelta(days=1)
+        return day
+    return days[-1].date() if len(days) else None
+
+
+def _price_on_or_before(frame: pd.DataFrame, day: date) -> tuple[date, float] | None:
+    """(date, adjusted close) of the last bar on or before ``day``."""
+    upto = frame.loc[: pd.Timestamp(day)]
+    if upto.empty:
+        return None
+    row = upto.iloc[-1]
+    return upto.index[-1].date(), float(row["close"] * row["adj_factor"])
+
+
+def _pct(x: float) -> str:
+    return f"{x:+.2%}"
+
+
+def check_period_return(
+    claim: PeriodReturnClaim, frames: Mapping[str, pd.DataFrame], members: list[str]
+) -> dict[str, Any]:
+    out = _base(claim)
+    out.update(start=claim.start.isoformat(), end=claim.end.isoformat(), claimed=claim.value,
+               comparison=claim.comparison, tolerance=claim.tolerance, proxy=claim.proxy)
+    base, end = base_session(claim.start), last_session(claim.end)
+    if base is None or end is None or end <= base:
+        return _no_data(out, f"the window {claim.start} → {claim.end} has no sessions")
+    out["base_date"] = base.isoformat()
+    symbols = members if claim.proxy == "basket" else [claim.proxy]
+    latest = max((f.index[-1].date() for s in symbols if (f := frames.get(s)) is not None and len(f)), default=None)
+    if latest is None:
+        return _no_data(out, f"no data for {', '.join(symbols)}")
+    if latest < end:
+        return _no_data(out, f"the data ends on {latest}, before the claim's last session {end}")
+    ratios, left_out = {}, []
+    for s in symbols:
+        f = frames.get(s)
+        at_base = _price_on_or_before(f, base) if f is not None else None
+        at_end = _price_on_or_before(f, end) if f is not None else None
+        if at_base is None or at_end is None:
+            left_out.append(s)
+            continue
+        ratios[s] = at_end[1] / at_base[1]
+    if not ratios:
+        return _no_data(out, f"no price on the base date {base} for {', '.join(symbols)}")
+    measured = sum(ratios.values()) / len(ratios) - 1.0
+    out["measured"] = measured
+    ok = _compare(measured, claim)
+    out["verdict"] = HOLDS if ok else FAILS
+    what = (
+        f"basket of {len(ratios)} members at equal weight (buy and hold, no costs)"
+        if claim.proxy == "basket" else f"{claim.proxy}"
+    )
+    detail = (
+        f"{what}: {_pct(measured)} from the {base} close to the {end} close; "
+        f"claimed {_comparison_text(claim)}"
+    )
+    if left_out:
+        detail += f"; left out (no price on {base}): {', '.join(left_out)}"
+    out["detail"] = detail
+    return out
+
+
+def _compare(measured: float, claim: PeriodReturnClaim) -> bool:
+    tol = claim.tolerance or 0.0
+    if claim.comparison == "at_least":
+        return measured >= claim.value - tol
+    if claim.comparison == "at_most":
+        return measured <= claim.value + tol
+    return abs(measured - claim.value) <= tol
+
+
+def _comparison_text(claim: PeriodReturnClaim) -> str:
+    words = {"at_least": "at least", "at_most": "at most", "about": "about"}[claim.comparison]
+    tol = f" ± {claim.tolerance:.2%}" if claim.tolerance else ""
+    return f"{words} {_pct(claim.value)}{tol}"
+
+
+def check_day_move(claim: DayMoveClaim, frames: Mapping[str, pd.DataFrame]) -> dict[str, Any]:
+    out = _base(claim)
+    day = claim.date
+    out.update(start=day.isoformat(), end=day.isoformat(), date=day.isoformat(), claimed=list(claim.symbols))
+    results = [_day_move(claim.kind, s, day, frames.get(s)) for s in claim.symbols]
+    out["results"] = results
+    out["measured"] = {r["symbol"]: r["change"] for r in results}
+    verdicts = {r["verdict"] for r in results}
+    out["verdict"] = FAILS if FAILS in verdicts else NO_DATA if NO_DATA in verdicts else HOLDS
+    out["detail"] = "; ".join(r["detail"] for r in results)
+    return out
+
+
+def _day_move(kind: str, symbol: str, day: date, frame: pd.DataFrame | None) -> dict[str, Any]:
+    res: dict[str, Any] = {"symbol": symbol, "date": day.isoformat(), "close": None, "prev_close": None,
+                           "limit": None, "change": None, "verdict": NO_DATA}
+    ts = pd.Timestamp(day)
+    if frame is None or ts not in frame.index:
+        res["detail"] = f"{symbol}: no bar on {day} (suspended, or no data)"
+        return res
+    before = frame.loc[: ts - pd.Timedelta(days=1)]
+    if before.empty:
+        res["detail"] = f"{symbol}: no bar before {day} to compare with"
+        return res
+    row, prev = frame.loc[ts], before.iloc[-1]
+    base = rules.limit_base(float(prev["close"]), float(prev["adj_factor"]), float(row["adj_factor"]))
+    close = float(row["close"])
+    change = close / base - 1.0
+    res.update(close=close, prev_close=base, change=change)
+    sym = parse_symbol(symbol)
+    if kind == "close_up":
+        up = close > base + 1e-9
+        res["verdict"] = HOLDS if up else FAILS
+        res["detail"] = f"{symbol} closed {close:.2f} vs {base:.2f} the session before ({_pct(change)})"
+        return res
+    band = rules.band_on(sym, day)
+    limits = rules.price_limits(base, band)
+    if limits is None:
+        res["detail"] = f"{symbol}: an index has no price limit"
+        return res
+    upper = limits[1]
+    res["limit"] = upper
+    at_limit = rules.buy_blocked(close, limits)  # close at (or above) the upper limit price
+    res["verdict"] = HOLDS if at_limit else FAILS
+    board = f"{BOARD_LABELS[sym.board]} ±{band:.0%}"
+    if at_limit:
+        res["detail"] = f"{symbol} closed {close:.2f} at its upper limit {upper:.2f} ({_pct(change)}, {board})"
+    else:
+        res["detail"] = f"{symbol} closed {close:.2f} below its upper limit {upper:.2f} ({_pct(change)}, {board})"
+        st = rules.price_limits(base, 0.05)
+        if sym.board is Board.MAIN and st is not None and rules.buy_blocked(close, st):
+            res["detail"] += "; that is the ±5% limit of a risk-warning (ST) stock"
+    return res
+
+
+def _base(claim: Any) -> dict[str, Any]:
+    return {
+        "id": claim.id or "",
+        "kind": claim.kind,
+        "subject": claim.subject or "",
+        "quote": claim.quote or "",
+        "claimed": None,
+        "measured": None,
+        "verdict": NO_DATA,
+        "detail": "",
+    }
+
+
+def _no_data(out: dict[str, Any], why: str) -> dict[str, Any]:
+    out["verdict"] = NO_DATA
+    out["detail"] = why
+    return out
+
+
+def claim_symbols(theme: Theme) -> set[str]:
+    """Symbols the claims need besides the members (proxies and day-move symbols)."""
+    out: set[str] = set()
+    for c in theme.claims:
+        if isinstance(c, PeriodReturnClaim) and c.proxy != "basket":
+            out.add(c.proxy)
+        elif isinstance(c, DayMoveClaim):
+            out.update(c.symbols)
+    return out
+
+
+def claim_span(theme: Theme) -> tuple[date, date] | None:
+    """The earliest base date and latest day the claims need, or None without claims."""
+    days: list[date] = []
+    for c in theme.claims:
+        if isinstance(c, PeriodReturnClaim):
+            days += [c.start - timedelta(days=40), c.end]
+        else:
+            days += [c.date - timedelta(days=40), c.date]
+    return (min(days), max(days)) if days else None
+
+
+def check_claims(theme: Theme, frames: Mapping[str, pd.DataFrame]) -> list[dict[str, Any]]:
+    """Every claim of ``theme``, checked on ``frames`` (symbol → bar frame)."""
+    members = theme.symbols
+    out = []
+    for c in theme.claims:
+        if isinstance(c, PeriodReturnClaim):
+            out.append(check_period_return(c, frames, members))
+        else:
+            out.append(check_day_move(c, frames))
+    return out

@@ -1,0 +1,180 @@
+"""The backtest result: one JSON-ready dict (``screener backtest --format json``).
+
+Keys, in order: ``theme``, ``theme_name``, ``data_source`` (live|cache|dir|demo),
+``label`` (e.g. ``DEMO — synthetic prices``), ``demo``, ``start``, ``end``, ``base_date``,
+``sessions``, ``settings``, ``basket``, ``benchmark``, ``members``, ``claims``, ``equity``,
+``warnings``, ``generated_by``. Returns are fractions (0.1234 = 12.34%); money is CNY.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from screener import __version__
+from screener.symbols import BOARD_LABELS, parse_symbol
+from screener.theme.model import Member, Theme
+
+LOT_RULE_TEXT = "board lots: 100 shares (STAR: 200, then steps of 1; BSE: 100, then steps of 1)"
+
+
+def _num(x: Any) -> float | None:
+    if x is None:
+        return None
+    f = float(x)
+    return f if math.isfinite(f) else None
+
+
+def member_rows(
+    members: list[Member],
+    kept: dict[str, pd.DataFrame],
+    res: Any,
+    panel: Any,
+    names: dict[str, str],
+    settings: Any,
+) -> list[dict[str, Any]]:
+    """One row per selected member: weights, own return, contribution, trades, blocks."""
+    trades = res.trades
+    events = res.events
+    start_weights = res.targets[0][1] if res.targets else np.zeros(len(panel.symbols))
+    adj_close = panel.adjusted_close()
+    final_value = float(res.value[-1])
+    cash0 = res.starting_cash
+    rows = []
+    for m in members:
+        row: dict[str, Any] = {
+            "symbol": m.symbol,
+            "name": m.name or names.get(m.symbol, m.symbol),
+            "board": BOARD_LABELS[parse_symbol(m.symbol).board],
+            "named_in_source": m.named_in_source,
+            "in_basket": m.symbol in kept,
+        }
+        if m.symbol not in kept:
+            row.update(weight_start=None, weight_end=None, total_return=None, contribution=None,
+                       trades=0, blocked_orders=0, shares_end=0.0)
+            rows.append(row)
+            continue
+        j = panel.symbols.index(m.symbol)
+        t = trades[trades["symbol"] == m.symbol]
+        bought = float(t.loc[t["side"] == "buy", "value"].sum())
+        sold = float(t.loc[t["side"] == "sell", "value"].sum())
+        costs = float(t["cost"].sum())
+        holding = float(res.shares[j] * panel.last_close[-1, j]) if res.shares[j] else 0.0
+        first, last = adj_close[0, j], adj_close[-1, j]
+        e = events[events["symbol"] == m.symbol]
+        row.update(
+            weight_start=_num(start_weights[j]),
+            weight_end=holding / final_value if final_value else None,
+            total_return=_num(last / first - 1.0) if first == first else None,
+            contribution=(holding + sold - bought - costs) / cash0,
+            trades=int(len(t)),
+            blocked_orders=int(e["reason"].isin(["upper_limit", "lower_limit"]).sum()),
+            shares_end=float(res.shares[j]),
+            costs=costs,
+        )
+        if first != first:
+            row["listed"] = str(kept[m.symbol].index[0].date())
+        rows.append(row)
+    return rows
+
+
+def _dates_text(days: list[date]) -> str:
+    days = sorted(set(days))
+    shown = ", ".join(d.isoformat() for d in days[:3])
+    return shown + (f" and {len(days) - 3} more" if len(days) > 3 else "")
+
+
+_REASONS = {
+    "upper_limit": "{side} blocked at the upper limit price on {n} session(s): {days}",
+    "lower_limit": "{side} blocked at the lower limit price on {n} session(s): {days}",
+    "suspended": "{side} order waited while suspended on {n} session(s): {days}",
+    "cash": "buy waited for the cash of a blocked sell on {n} session(s): {days}",
+}
+
+
+def trading_warnings(res: Any) -> list[dict[str, Any]]:
+    """Blocked and waiting orders, one warning per member, reason and side."""
+    groups: dict[tuple[str, str, str], list[date]] = defaultdict(list)
+    for e in res.events.itertuples():
+        if e.symbol is None:
+            continue
+        groups[(e.symbol, e.reason, e.side)].append(e.date)
+    out = []
+    for (symbol, reason, side), days in groups.items():
+        kind = "blocked_order" if reason in ("upper_limit", "lower_limit") else "waiting_order"
+        text = _REASONS.get(reason, reason + " on {n} session(s): {days}")
+        msg = text.format(side=side, n=len(set(days)), days=_dates_text(days))
+        out.append({"kind": kind, "symbol": symbol, "date": min(days).isoformat(), "message": msg})
+    return out
+
+
+def data_warnings(md: Any, symbols: set[str], base: date, end: date) -> list[dict[str, Any]]:
+    """The data layer's quality findings and notes for the symbols used."""
+    out = []
+    for issue in md.issues:
+        if issue.symbol not in symbols:
+            continue
+        if issue.date is not None and not (base <= issue.date <= end):
+            continue
+        out.append({"kind": issue.kind, "symbol": issue.symbol,
+                    "date": issue.date.isoformat() if issue.date else None, "message": issue.message})
+    for note in md.notes:
+        out.append({"kind": "data", "symbol": None, "date": None, "message": note})
+    for s in md.missing:
+        out.append({"kind": "missing_data", "symbol": s, "date": None, "message": f"no data for {s}"})
+    return out
+
+
+def settings_block(settings: Any, start: date, end: date, benchmark: str) -> dict[str, Any]:
+    out = settings.model_dump(mode="json")
+    out.update(start=start.isoformat(), end=end.isoformat(), benchmark=benchmark)
+    out["lot_rule"] = LOT_RULE_TEXT if settings.lot_size is None else f"{settings.lot_size} shares on every board"
+    return out
+
+
+def assemble(
+    *,
+    theme: Theme,
+    md: Any,
+    settings: Any,
+    window_start: date,
+    end: date,
+    base: date,
+    benchmark: str,
+    basket: dict[str, Any],
+    bench_block: dict[str, Any],
+    members: list[dict[str, Any]],
+    claims: list[dict[str, Any]],
+    equity: pd.Series,
+    bench_series: pd.Series | None,
+    warnings: list[dict[str, Any]],
+) -> dict[str, Any]:
+    bench = bench_series.to_numpy() if bench_series is not None else [None] * len(equity)
+    rows = [
+        {"date": d.date().isoformat(), "basket": float(b), "benchmark": _num(m)}
+        for d, b, m in zip(equity.index, equity.to_numpy(), bench)
+    ]
+    return {
+        "theme": theme.id,
+        "theme_name": theme.name,
+        "data_source": md.source.value,
+        "label": md.label,
+        "demo": bool(md.is_demo),
+        "start": window_start.isoformat(),
+        "end": end.isoformat(),
+        "base_date": base.isoformat(),
+        "sessions": len(equity) - 1,
+        "settings": settings_block(settings, window_start, end, benchmark),
+        "basket": {k: _num(v) if isinstance(v, (int, float, np.floating)) or v is None else v for k, v in basket.items()},
+        "benchmark": bench_block,
+        "members": members,
+        "claims": claims,
+        "equity": rows,
+        "warnings": warnings,
+        "generated_by": f"screener {__version__}",
+    }

@@ -1,0 +1,145 @@
+"""``screener backtest THEME|PATH|SPEC.yaml``: backtest a theme basket under A-share rules."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from screener.cli._options import data_options, registry, themes_dir_option
+from screener.errors import UserError
+
+DATE = click.DateTime(formats=["%Y-%m-%d"])
+RATE = click.FloatRange(min=0, max=0.1)
+
+
+def _day(value: datetime | None) -> date | None:
+    return value.date() if value is not None else None
+
+
+@click.command("backtest")
+@click.argument("target", metavar="THEME|PATH|SPEC.yaml")
+@click.option("--start", type=DATE, help="First day of the window (YYYY-MM-DD). Default: the start of the "
+              "theme's first period_return claim, else 1 January of this year.")
+@click.option("--end", type=DATE, help="Last day of the window (YYYY-MM-DD). Default: the latest session with data.")
+@click.option("--rebalance", type=click.Choice(["none", "monthly", "quarterly"]),
+              help="none (buy and hold, the default), monthly or quarterly (first session of the period).")
+@click.option("--weights", type=click.Choice(["equal", "theme"]), help="equal (default) or the members' weight fields.")
+@click.option("--members", "member_set", type=click.Choice(["all", "named"]),
+              help="all (default) or only the firms the source names (named_in_source: true).")
+@click.option("--benchmark", help="Benchmark index symbol (or board code BKxxxx). Default: the theme's, else 000300.SH.")
+@click.option("--fill", type=click.Choice(["open", "close"]),
+              help="open (default): orders fill at the next session's open; close: at the same session's close.")
+@click.option("--cash", type=click.FloatRange(min=0, min_open=True), help="Starting cash in CNY (default 1,000,000).")
+@click.option("--lot-size", type=click.IntRange(min=1),
+              help="Shares per lot on every board (default: board lots — 100; STAR 200 then 1; BSE 100 then 1).")
+@click.option("--no-costs", is_flag=True, default=None, help="Trade without commission, stamp duty or transfer fee.")
+@click.option("--commission", type=RATE, help="Commission rate per order (default 0.00025 = 0.025%).")
+@click.option("--min-commission", type=click.FloatRange(min=0), help="Minimum commission per order in CNY (default 5).")
+@click.option("--stamp-duty", type=RATE,
+              help="Sell-side stamp duty rate for every date (default 0.001 before 2023-08-28, 0.0005 from then).")
+@click.option("--transfer-fee", type=RATE, help="Transfer fee rate, both sides (default 0.00001 = 0.001%).")
+@click.option("--risk-free", type=click.FloatRange(min=-0.5, max=0.5), help="Annual risk-free rate for Sharpe/Sortino/alpha (default 0).")
+@data_options
+@themes_dir_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help="table, or json: the full result on stdout and nothing else.")
+@click.option("--export", "formats", metavar="FORMATS", help="Also write reports: comma-separated html, md, csv, json, xlsx.")
+@click.option("--out", "out_dir", default="reports", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path), help="Folder for --export files (created if missing).")
+@click.option("--force", is_flag=True, help="Overwrite existing --export files.")
+def backtest(target: str, data: Any, themes_dirs: tuple[Path, ...], fmt: str, formats: str | None,
+             out_dir: Path, force: bool, **options: Any) -> None:
+    """Backtest a theme's basket against its benchmark and the story's claims.
+
+    TARGET is a theme id (fiber), a theme YAML file, or a saved spec (backtests/NAME.yaml:
+    theme plus options; options given here override the spec's). The basket is formed at
+    the close of the last session before --start and valued at each close through --end,
+    under A-share rules: board lots, T+1, no buys at the upper / sells at the lower limit
+    price, suspended members not traded, commission (minimum 5 CNY), stamp duty on sells
+    and transfer fee. See README "Backtests".
+    """
+    from screener.backtest.run import run_backtest
+    from screener.data import open_store
+
+    fmts = _export_formats(formats)
+    theme, settings = resolve(target, themes_dirs, options)
+    result = run_backtest(theme, settings, open_store(data))
+    if fmt == "json":
+        from screener.cli._output import print_json
+
+        print_json(result)
+    else:
+        from screener.backtest.terminal import render
+
+        render(result)
+    if fmts:
+        from screener.report import export
+
+        paths = export(result, fmts, out_dir, force=force)
+        click.echo(f"wrote {len(paths)} report file(s):", err=True)
+        for p in paths:
+            click.echo(str(p), err=fmt == "json")
+
+
+def _export_formats(formats: str | None) -> list[str] | None:
+    if formats is None:
+        return None
+    from screener.report import parse_formats
+
+    return parse_formats(formats)  # fails fast, before any work, on an unknown format
+
+
+def resolve(target: str, themes_dirs: tuple[Path, ...], options: dict[str, Any]) -> tuple[Any, Any]:
+    """(theme, settings) for a theme id, theme file or spec file plus command-line options."""
+    from pydantic import ValidationError
+
+    from screener.backtest.settings import BacktestSettings, is_spec, load_spec
+
+    path = Path(target)
+    spec_values: dict[str, Any] = {}
+    if path.suffix in (".yaml", ".yml") and path.is_file() and is_spec(path):
+        spec = load_spec(path)
+        theme_ref = spec.theme
+        ref_path = Path(theme_ref)
+        if ref_path.suffix in (".yaml", ".yml") and not ref_path.is_absolute():
+            theme_ref = str(path.parent / ref_path)
+        theme = registry(themes_dirs).load(theme_ref)
+        spec_values = spec.settings().model_dump()
+    else:
+        theme = registry(themes_dirs).load(target)
+    values = dict(spec_values)
+    given = {
+        "start": _day(options["start"]),
+        "end": _day(options["end"]),
+        "rebalance": options["rebalance"],
+        "weights": options["weights"],
+        "members": options["member_set"],
+        "benchmark": options["benchmark"],
+        "fill": options["fill"],
+        "cash": options["cash"],
+        "lot_size": options["lot_size"],
+        "risk_free": options["risk_free"],
+    }
+    values.update({k: v for k, v in given.items() if v is not None})
+    costs = dict(values.get("costs") or {})
+    cost_flags = {
+        "commission": options["commission"],
+        "min_commission": options["min_commission"],
+        "stamp_duty": options["stamp_duty"],
+        "transfer_fee": options["transfer_fee"],
+    }
+    costs.update({k: v for k, v in cost_flags.items() if v is not None})
+    if options["no_costs"]:
+        costs["enabled"] = False
+    values["costs"] = costs
+    try:
+        return theme, BacktestSettings.model_validate(values)
+    except ValidationError as err:
+        problems = []
+        for e in err.errors():
+            where = "--" + "-".join(str(p) for p in e["loc"] if p != "costs").replace("_", "-") if e["loc"] else "options"
+            problems.append(f"{where}: {e['msg'].removeprefix('Value error, ')}")
+        raise UserError("; ".join(problems)) from None
