@@ -188,8 +188,9 @@ def import_board(
     try:
         info = open_store(data).board(code, source=source)
     except DataError as exc:
-        if data.offline or data.demo or data.data_dir is not None or data.provider is not None:
-            raise  # these say themselves what they lack
+        live_em = source == "em" and not (data.offline or data.demo or data.data_dir or data.provider)
+        if not live_em:
+            raise  # these stores say themselves what they lack
         # the live store falls back to its cache when a fetch fails: so this board is not cached
         raise DataError(
             f"{exc} — and board {code} is not cached: fetch it when online with "

@@ -122,3 +122,9 @@ def test_import_board_live_failure_says_not_cached(tmp_path, monkeypatch):
     result = run("themes", "import-board", "BK0715", "--cache-dir", str(tmp_path / "empty"))
     assert result.exit_code == 2
     assert "board BK0715 is not cached: fetch it when online with `screener data fetch BK0715`" in result.stderr
+
+
+def test_import_board_ths_is_refused_by_the_live_store(tmp_path):
+    result = run("themes", "import-board", "BK0715", "--source", "ths", "--cache-dir", str(tmp_path))
+    assert result.exit_code == 2
+    assert "only eastmoney boards" in result.stderr and "not cached" not in result.stderr
