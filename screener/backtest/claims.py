@@ -29,21 +29,27 @@ from screener.theme.model import DayMoveClaim, PeriodReturnClaim, Theme
 HOLDS, FAILS, NO_DATA = "holds", "fails", "no_data"
 
 
+def _weekday_on_or_before(day: date) -> date:
+    while day.weekday() >= 5:
+        day -= timedelta(days=1)
+    return day
+
+
 def base_session(start: date) -> date | None:
-    """The last XSHG session strictly before ``start``."""
-    prior = calendar.sessions(start - timedelta(days=40), start - timedelta(days=1))
+    """The last XSHG session strictly before ``start`` (the last weekday past the
+    calendar's end); None before the calendar's first session."""
+    day = start - timedelta(days=1)
+    if day > calendar.last_known_session().date():
+        return _weekday_on_or_before(day)
+    prior = calendar.sessions(start - timedelta(days=40), day)
     return prior[-1].date() if len(prior) else None
 
 
 def last_session(end: date) -> date | None:
-    """The last XSHG session on or before ``end`` (weekdays past the calendar's end)."""
+    """The last XSHG session on or before ``end`` (the last weekday past the calendar's end)."""
+    if end > calendar.last_known_session().date():
+        return _weekday_on_or_before(end)
     days = calendar.sessions(end - timedelta(days=40), end)
-    last_known = calendar.last_known_session().date()
-    if end > last_known:
-        day = end
-        while day.weekday() >= 5:
-            day -= timedelta(days=1)
-        return day
     return days[-1].date() if len(days) else None
 
 

@@ -117,10 +117,15 @@ def run_backtest(
     # -- window end and members with data ------------------------------------------------
     member_frames = {m.symbol: frames.get(m.symbol) for m in members}
     latest = max((f.index[-1].date() for f in member_frames.values() if f is not None and len(f)), default=None)
-    if latest is None or latest <= window.base:
+    if latest is None:
         raise DataError(
-            f"no data for the members of {theme.id!r} after the base date {window.base} "
-            f"({md.label}); try another --start, or --demo / --data-dir"
+            f"no data for the members of {theme.id!r} ({md.label}): fetch it first "
+            f"(`screener data fetch {theme.id}`), or use --demo or --data-dir"
+        )
+    if latest <= window.base:
+        raise DataError(
+            f"no data for the members of {theme.id!r} after the base date {window.base}: "
+            f"the data ends on {latest} ({md.label}); pick an earlier --start"
         )
     end = latest if window.end is None else min(window.end, latest)
     if window.end is not None and latest < window.end:

@@ -123,15 +123,15 @@ class BacktestSpec(BacktestSettings):
 
 
 def is_spec(path: Path) -> bool:
-    """True when ``path`` is a YAML mapping with a top-level ``theme`` key (a spec file)
-    rather than a theme file."""
+    """True when ``path`` is a YAML mapping with a top-level ``theme`` key and no ``id``
+    (a spec file) rather than a theme file."""
     from screener.theme.loader import read_yaml
 
     try:
         data = read_yaml(path)
     except ThemeError:
         return False
-    return isinstance(data, dict) and "theme" in data and "members" not in data
+    return isinstance(data, dict) and "theme" in data and "id" not in data
 
 
 def load_spec(path: Path) -> BacktestSpec:

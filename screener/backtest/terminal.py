@@ -53,10 +53,11 @@ def render(result: dict[str, Any]) -> None:
         _banner(result["label"])
     click.echo(
         f"{result['theme']} {result['theme_name']}: {result['start']} → {result['end']} "
-        f"(base {result['base_date']}, {result['sessions']} sessions)"
+        f"(base {result['base_date']}, {result['sessions']} session{'s' if result['sessions'] != 1 else ''})"
     )
     _echo_wrapped(settings_line(result["settings"]), indent="")
-    click.echo(f"data: {result['data_source']} — {result['label']}")
+    label = result["label"]
+    click.echo(f"data: {label}" if label.lower().startswith(result["data_source"]) else f"data: {result['data_source']} — {label}")
     click.echo()
 
     b, m = result["basket"], result["benchmark"]

@@ -65,3 +65,34 @@ def random_walk(
     for a, b in gaps:
         keep[a:b] = False
     return bars(sessions[keep], close[keep], opn[keep], adj[keep])
+
+
+class FakeStore:
+    """An in-memory DataStore over hand-made frames (source ``dir``)."""
+
+    def __init__(self, frames: dict[str, pd.DataFrame], boards: dict | None = None):
+        self.frames = frames
+        self.boards = boards or {}
+        self.loads: list[tuple] = []
+
+    def load(self, symbols, start=None, end=None):
+        from screener.data.model import Bars, MarketData, Source
+
+        self.loads.append((tuple(symbols), start, end))
+        bars, missing = {}, []
+        for s in symbols:
+            f = self.frames.get(s)
+            if f is None:
+                missing.append(s)
+                continue
+            lo = pd.Timestamp(start) if start else f.index[0]
+            hi = pd.Timestamp(end) if end else f.index[-1]
+            bars[s] = Bars(s, f[(f.index >= lo) & (f.index <= hi)], Source.DIR, "test", None, None)
+        return MarketData(bars, Source.DIR, "dir (test frames)", missing, [], [])
+
+    def board(self, code, source="em"):
+        from screener.errors import DataError
+
+        if code not in self.boards:
+            raise DataError(f"board {code} is not in the test store")
+        return self.boards[code]

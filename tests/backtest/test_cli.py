@@ -1,0 +1,178 @@
+"""`screener backtest` through click's CliRunner: demo data, local files, specs, errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from screener.cli import cli
+from screener.data import DEMO_LABEL
+
+REPO = Path(__file__).resolve().parents[2]
+SPECS = REPO / "backtests"
+FIBER = ["backtest", "fiber", "--demo", "--end", "2026-05-11"]
+
+
+def invoke(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture(scope="module")
+def fiber_json() -> dict:
+    code, out, err = invoke(*FIBER, "--format", "json")
+    assert code == 0, err
+    return json.loads(out)  # stdout is the JSON and nothing else
+
+
+def test_json_follows_the_contract(fiber_json: dict) -> None:
+    r = fiber_json
+    for key in ("theme", "data_source", "label", "start", "end", "base_date", "settings", "basket",
+                "benchmark", "members", "claims", "equity", "warnings"):
+        assert key in r
+    assert (r["theme"], r["data_source"], r["label"]) == ("fiber", "demo", DEMO_LABEL)
+    assert (r["start"], r["end"], r["base_date"]) == ("2026-01-01", "2026-05-11", "2025-12-31")
+    for key in ("total_return", "annualized_return", "volatility", "sharpe", "sortino", "max_drawdown",
+                "calmar", "final_value", "costs_paid", "turnover"):
+        assert key in r["basket"]
+    for key in ("symbol", "total_return", "annualized_return", "volatility", "max_drawdown", "excess_return",
+                "beta", "alpha", "tracking_error", "information_ratio"):
+        assert key in r["benchmark"]
+    for m in r["members"]:
+        assert {"symbol", "name", "weight_start", "total_return", "contribution", "trades", "blocked_orders"} <= set(m)
+    for c in r["claims"]:
+        assert {"id", "kind", "subject", "start", "end", "claimed", "measured", "verdict", "detail"} <= set(c)
+        assert c["verdict"] in ("holds", "fails", "no_data")
+    assert r["equity"][0] == {"date": "2025-12-31", "basket": 1.0, "benchmark": 1.0}
+    assert r["settings"]["costs"]["commission"] == 0.00025
+    assert r["settings"]["benchmark"] == "000300.SH"
+
+
+def test_json_numbers_are_consistent(fiber_json: dict) -> None:
+    r = fiber_json
+    eq = [row["basket"] for row in r["equity"]]
+    assert r["basket"]["total_return"] == pytest.approx(eq[-1] - 1, rel=1e-12)
+    assert sum(m["contribution"] for m in r["members"]) == pytest.approx(r["basket"]["total_return"], abs=1e-12)
+    assert r["basket"]["final_value"] == pytest.approx(1e6 * eq[-1], rel=1e-12)
+    peak = np.maximum.accumulate(eq)
+    assert r["basket"]["max_drawdown"] == pytest.approx(min(np.array(eq) / peak - 1), rel=1e-12)
+    # the basket claim is measured from the base close: the mean of member returns
+    claim = r["claims"][0]
+    assert claim["measured"] == pytest.approx(np.mean([m["total_return"] for m in r["members"]]), rel=1e-9)
+
+
+def test_table_output_is_labelled_and_fits_80_columns() -> None:
+    code, out, _ = invoke(*FIBER)
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].startswith("*** DEMO — synthetic prices") and lines[-1].startswith("*** DEMO")
+    for needle in ("Total return", "Members", "600522.SH", "中天科技", "Claims", "fiber-index-ytd", "FAILS"):
+        assert needle in out
+    from rich.cells import cell_len
+
+    assert max(cell_len(line) for line in lines) <= 80
+
+
+def test_spec_runs_and_options_override_it() -> None:
+    code, out, err = invoke("backtest", str(SPECS / "fiber-ytd-2026.yaml"), "--demo", "--format", "json")
+    assert code == 0, err
+    r = json.loads(out)
+    assert (r["start"], r["end"], r["settings"]["rebalance"]) == ("2026-01-01", "2026-05-11", "none")
+    assert r["settings"]["costs"]["stamp_duty"] == [{"since": None, "rate": 0.0005}]
+    code, out, err = invoke("backtest", str(SPECS / "fiber-ytd-2026.yaml"), "--demo", "--format", "json",
+                            "--rebalance", "monthly", "--commission", "0.0001", "--no-costs")
+    assert code == 0, err
+    s = json.loads(out)["settings"]
+    assert s["rebalance"] == "monthly" and s["costs"]["commission"] == 0.0001 and s["costs"]["enabled"] is False
+    assert json.loads(out)["basket"]["costs_paid"] == 0.0
+
+
+@pytest.mark.parametrize("spec", sorted(p.name for p in SPECS.glob("*.yaml")))
+def test_shipped_specs_run_on_demo_data(spec: str) -> None:
+    code, out, err = invoke("backtest", str(SPECS / spec), "--demo", "--format", "json")
+    assert code == 0, err
+    r = json.loads(out)
+    assert r["data_source"] == "demo" and r["claims"]
+
+
+def test_green_power_spec_checks_the_day_claims() -> None:
+    code, out, _ = invoke("backtest", str(SPECS / "green-power-2026-05-11.yaml"), "--demo", "--format", "json")
+    r = json.loads(out)
+    assert (r["base_date"], r["end"], r["sessions"]) == ("2026-05-07", "2026-05-11", 2)
+    kinds = {c["kind"]: c for c in r["claims"]}
+    assert set(kinds) == {"limit_up", "close_up"}
+    assert [x["symbol"] for x in kinds["limit_up"]["results"]] == ["600236.SH", "002585.SZ"]
+    assert r["benchmark"]["symbol"] == "399438.SZ"
+
+
+def test_export_writes_reports_and_keeps_json_stdout_clean(tmp_path: Path) -> None:
+    code, out, err = invoke(*FIBER, "--format", "json", "--export", "json,csv", "--out", str(tmp_path))
+    assert code == 0, err
+    json.loads(out)
+    written = sorted(p.name for p in tmp_path.iterdir())
+    assert "fiber_2026-01-01_2026-05-11.json" in written
+    assert any(n.endswith(".csv") for n in written)
+    assert "wrote" in err
+    saved = json.loads((tmp_path / "fiber_2026-01-01_2026-05-11.json").read_text(encoding="utf-8"))
+    assert saved["basket"] == json.loads(out)["basket"]
+    code, _, err = invoke(*FIBER, "--export", "json", "--out", str(tmp_path))
+    assert code == 2 and "--force" in err  # no overwrite without --force
+    code, _, err = invoke(*FIBER, "--export", "json", "--out", str(tmp_path), "--force")
+    assert code == 0
+
+
+def test_data_dir_and_a_theme_file(tmp_path: Path) -> None:
+    from screener.calendar import sessions
+
+    days = sessions("2025-06-02", "2026-02-27")
+    rng = np.random.default_rng(3)
+    data = tmp_path / "data"
+    data.mkdir()
+    for sym in ("600000.SH", "600036.SH", "000300.SH"):
+        close = np.round(10 * np.exp(np.cumsum(rng.normal(0, 0.01, len(days)))), 2)
+        pd.DataFrame({"date": days.strftime("%Y-%m-%d"), "open": close, "high": close, "low": close,
+                      "close": close, "volume": 1e6}).to_csv(data / f"{sym}.csv", index=False)
+    theme = tmp_path / "mine.yaml"
+    theme.write_text("id: mine\nname: Mine\nmembers:\n  - {symbol: 600000.SH, name: A}\n"
+                     "  - {symbol: 600036.SH, name: B}\n", encoding="utf-8")
+    code, out, err = invoke("backtest", str(theme), "--data-dir", str(data), "--start", "2026-01-01",
+                            "--rebalance", "monthly", "--fill", "close", "--format", "json")
+    assert code == 0, err
+    r = json.loads(out)
+    assert r["data_source"] == "dir" and r["demo"] is False and "DEMO" not in r["label"]
+    assert (r["base_date"], r["end"]) == ("2025-12-31", "2026-02-27")
+    code, out, _ = invoke("backtest", str(theme), "--data-dir", str(data), "--start", "2026-01-01")
+    assert "DEMO" not in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["backtest", "no-such-theme", "--demo"], "unknown theme 'no-such-theme'"),
+        ([*FIBER, "--start", "2026-06-01"], "end 2026-05-11 is before start 2026-06-01"),
+        (["backtest", "green-power", "--demo", "--weights", "theme"], "no weight"),
+        ([*FIBER, "--benchmark", "12345"], "--benchmark"),
+        ([*FIBER, "--export", "pdf"], "unknown export format"),
+        ([*FIBER, "--start", "1999-01-01", "--end", "1999-02-01"], "too early: the XSHG calendar starts"),
+        (["backtest", "fiber", "--demo", "--start", "2030-01-01"], "the data ends on 2026-11-20"),
+    ],
+)
+def test_user_errors_exit_2_with_one_line(args: list[str], message: str) -> None:
+    code, out, err = invoke(*args)
+    assert code == 2, (out, err)
+    assert message in err
+    assert "Traceback" not in err
+
+
+def test_bad_spec_reports_file_and_line(tmp_path: Path) -> None:
+    spec = tmp_path / "bad.yaml"
+    spec.write_text("theme: fiber\nstart: 2026-01-01\nrebalence: monthly\nfill: noon\n", encoding="utf-8")
+    code, _, err = invoke("backtest", str(spec), "--demo")
+    assert code == 2
+    assert f"{spec}:3: rebalence: unknown key 'rebalence'" in err
+    assert f"{spec}:4: fill:" in err

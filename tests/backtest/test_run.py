@@ -1,0 +1,222 @@
+"""The run pipeline on hand-made data: window defaults, dropped and late members,
+benchmark, contributions, claims and warnings."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from screener.backtest.run import run_backtest
+from screener.backtest.settings import BacktestSettings, Costs
+from screener.calendar import sessions as xshg
+from screener.errors import DataError, UserError
+from screener.theme.model import Theme
+from tests.backtest.helpers import FakeStore, bars, random_walk
+
+SESSIONS = xshg("2023-09-01", "2024-04-30")
+CLAIM_DAY = "2024-03-15"
+
+
+def _with_close(frame: pd.DataFrame, day: str, close: float) -> pd.DataFrame:
+    f = frame.copy()
+    f.loc[pd.Timestamp(day), ["open", "high", "low", "close"]] = close
+    return f
+
+
+def _frames() -> dict[str, pd.DataFrame]:
+    a = random_walk(SESSIONS, 11)
+    b = random_walk(SESSIONS, 12)
+    prev_a = a.loc[: pd.Timestamp(CLAIM_DAY) - pd.Timedelta(days=1), "close"].iloc[-1]
+    prev_b = b.loc[: pd.Timestamp(CLAIM_DAY) - pd.Timedelta(days=1), "close"].iloc[-1]
+    a = _with_close(a, CLAIM_DAY, round(prev_a * 1.1 + 1e-9, 2))  # limit-up (prices < 100: exact)
+    b = _with_close(b, CLAIM_DAY, round(prev_b * 1.05 + 1e-9, 2))  # +5%: up, but not a 10% limit
+    late = int(SESSIONS.searchsorted(pd.Timestamp("2024-02-01")))
+    index = random_walk(SESSIONS, 13, sigma=0.008)
+    index["adj_factor"] = 1.0
+    return {
+        "600000.SH": a,
+        "600036.SH": b,
+        "688001.SH": random_walk(SESSIONS, 14, first=late, sigma=0.02),
+        "000300.SH": index,
+    }
+
+
+FRAMES = _frames()
+
+
+def theme(**extra) -> Theme:
+    data = {
+        "id": "test-theme",
+        "name": "Test theme",
+        "members": [
+            {"symbol": "600000.SH", "name": "A", "named_in_source": True, "weight": 0.6},
+            {"symbol": "600036.SH", "name": "B", "named_in_source": True, "weight": 0.4},
+            {"symbol": "688001.SH", "name": "C (listed 2024-02-01)"},
+            {"symbol": "000001.SZ", "name": "D (no data)"},
+        ],
+        "benchmark": "000300.SH",
+        "claims": [
+            {"id": "ytd", "kind": "period_return", "start": "2024-01-01", "end": "2024-03-29",
+             "value": 0.0, "comparison": "at_least"},
+            {"id": "index", "kind": "period_return", "start": "2024-01-01", "end": "2024-03-29",
+             "value": 0.5, "comparison": "about", "tolerance": 0.01, "proxy": "000300.SH"},
+            {"id": "lu", "kind": "limit_up", "date": CLAIM_DAY, "symbols": ["600000.SH", "600036.SH"]},
+            {"id": "cu", "kind": "close_up", "date": CLAIM_DAY, "symbols": ["600036.SH"]},
+            {"id": "gone", "kind": "close_up", "date": CLAIM_DAY, "symbols": ["000001.SZ"]},
+        ],
+    }
+    data.update(extra)
+    return Theme.model_validate(data)
+
+
+def run(settings: BacktestSettings | None = None, frames: dict | None = None, **kw) -> dict:
+    return run_backtest(kw.pop("t", None) or theme(), settings or BacktestSettings(), FakeStore(frames or FRAMES),
+                        today=date(2024, 5, 1))
+
+
+def _adj(symbol: str) -> pd.Series:
+    f = FRAMES[symbol]
+    return f["close"] * f["adj_factor"]
+
+
+def test_window_defaults_to_the_first_claim_and_the_latest_data() -> None:
+    r = run()
+    assert (r["start"], r["base_date"], r["end"]) == ("2024-01-01", "2023-12-29", "2024-04-30")
+    assert r["equity"][0] == {"date": "2023-12-29", "basket": 1.0, "benchmark": 1.0}
+    assert r["equity"][-1]["date"] == "2024-04-30"
+    assert r["sessions"] == len(r["equity"]) - 1
+    assert r["data_source"] == "dir" and r["demo"] is False
+
+
+def test_dropped_and_late_members_are_warned_about() -> None:
+    r = run()
+    kinds = {(w["kind"], w["symbol"]) for w in r["warnings"]}
+    assert ("dropped_member", "000001.SZ") in kinds
+    assert ("not_bought", "688001.SH") in kinds  # buy and hold: formed before it listed
+    rows = {m["symbol"]: m for m in r["members"]}
+    assert rows["000001.SZ"]["in_basket"] is False and rows["000001.SZ"]["total_return"] is None
+    assert rows["688001.SH"]["trades"] == 0 and rows["688001.SH"]["listed"] == "2024-02-01"
+    # with monthly rebalancing the late listing joins at the first rebalance after it lists
+    m = run(BacktestSettings(rebalance="monthly"))
+    first = next(t for t in m["members"] if t["symbol"] == "688001.SH")
+    assert first["trades"] >= 1
+    assert not any(w["kind"] == "not_bought" for w in m["warnings"])
+
+
+@pytest.mark.parametrize("rebalance", ["none", "monthly", "quarterly"])
+def test_contributions_add_up_to_the_total_return(rebalance: str) -> None:
+    r = run(BacktestSettings(rebalance=rebalance, fill="close"))
+    total = sum(m["contribution"] or 0.0 for m in r["members"])
+    assert total == pytest.approx(r["basket"]["total_return"], abs=1e-12)
+    assert r["basket"]["final_value"] == pytest.approx(1_000_000 * (1 + r["basket"]["total_return"]), rel=1e-12)
+    assert r["basket"]["costs_paid"] > 0
+    assert (r["basket"]["turnover"] > 0) == (rebalance != "none")
+
+
+def test_member_return_and_benchmark_are_measured_from_the_base_close() -> None:
+    r = run()
+    a = _adj("600000.SH")
+    rows = {m["symbol"]: m for m in r["members"]}
+    expected = a[pd.Timestamp("2024-04-30")] / a[pd.Timestamp("2023-12-29")] - 1
+    assert rows["600000.SH"]["total_return"] == pytest.approx(expected, rel=1e-12)
+    idx = _adj("000300.SH")
+    assert r["benchmark"]["total_return"] == pytest.approx(idx.iloc[-1] / idx[pd.Timestamp("2023-12-29")] - 1, rel=1e-12)
+    assert r["benchmark"]["excess_return"] == pytest.approx(r["basket"]["total_return"] - r["benchmark"]["total_return"])
+
+
+def test_weights_and_member_selection() -> None:
+    r = run(BacktestSettings(weights="theme", members="named", fill="close", costs=Costs(enabled=False)))
+    rows = {m["symbol"]: m for m in r["members"]}
+    assert set(rows) == {"600000.SH", "600036.SH"}
+    assert rows["600000.SH"]["weight_start"] == pytest.approx(0.6)
+    assert rows["600036.SH"]["weight_start"] == pytest.approx(0.4)
+    with pytest.raises(UserError, match="no weight"):
+        run(BacktestSettings(weights="theme"))
+    t = theme(members=[{"symbol": "600000.SH", "name": "A"}])
+    with pytest.raises(UserError, match="named_in_source"):
+        run(BacktestSettings(members="named"), t=t)
+
+
+def test_claims_are_checked_on_their_own_windows() -> None:
+    claims = {c["id"]: c for c in run(BacktestSettings(start=date(2024, 2, 1)))["claims"]}
+    # the basket claim: mean of member returns from the 2023-12-29 close to the 2024-03-29
+    # close, over members with a price on the base date (C listed later, D has no data)
+    base, end = pd.Timestamp("2023-12-29"), pd.Timestamp("2024-03-29")
+    ratios = [_adj(s)[end] / _adj(s)[base] for s in ("600000.SH", "600036.SH")]
+    ytd = claims["ytd"]
+    assert ytd["measured"] == pytest.approx(np.mean(ratios) - 1, rel=1e-12)
+    assert ytd["verdict"] == ("holds" if ytd["measured"] >= 0 else "fails")
+    assert "688001.SH" in ytd["detail"] and "000001.SZ" in ytd["detail"]
+    idx = claims["index"]
+    assert idx["measured"] == pytest.approx(_adj("000300.SH")[end] / _adj("000300.SH")[base] - 1, rel=1e-12)
+    assert idx["verdict"] == "fails"  # +50% ± 1% is far from a quiet index
+    lu = claims["lu"]
+    assert [x["verdict"] for x in lu["results"]] == ["holds", "fails"]
+    assert lu["verdict"] == "fails"
+    assert "risk-warning (ST)" in lu["results"][1]["detail"]
+    assert lu["measured"]["600000.SH"] == pytest.approx(0.1, abs=0.002)
+    assert claims["cu"]["verdict"] == "holds"
+    assert claims["gone"]["verdict"] == "no_data"
+
+
+def test_claim_without_data_for_its_window_is_no_data() -> None:
+    t = theme(claims=[{"id": "late", "kind": "period_return", "start": "2024-04-01", "end": "2024-06-28",
+                       "value": 0.1, "comparison": "at_least"}])
+    r = run(BacktestSettings(start=date(2024, 1, 1)), t=t)
+    assert r["claims"][0]["verdict"] == "no_data"
+    assert "data ends on 2024-04-30" in r["claims"][0]["detail"]
+
+
+def test_end_after_the_data_is_cut_with_a_warning() -> None:
+    r = run(BacktestSettings(start=date(2024, 1, 1), end=date(2024, 6, 28)))
+    assert r["end"] == "2024-04-30"
+    assert any(w["kind"] == "window" for w in r["warnings"])
+
+
+def test_missing_benchmark_leaves_relative_figures_out() -> None:
+    frames = {k: v for k, v in FRAMES.items() if k != "000300.SH"}
+    r = run(frames=frames)
+    assert r["benchmark"] == {"symbol": "000300.SH", "name": None}
+    assert all(row["benchmark"] is None for row in r["equity"])
+    assert any(w["kind"] == "benchmark" for w in r["warnings"])
+
+
+def test_no_member_data_is_a_data_error() -> None:
+    with pytest.raises(DataError, match="fetch it first"):
+        run(frames={"000300.SH": FRAMES["000300.SH"]})
+    with pytest.raises(UserError, match="too early"):
+        run(BacktestSettings(start=date(1990, 1, 1)))
+
+
+def test_suspended_member_is_valued_at_its_last_close() -> None:
+    frames = dict(FRAMES)
+    a = FRAMES["600000.SH"]
+    gap = (a.index >= "2024-02-05") & (a.index <= "2024-02-08")
+    frames["600000.SH"] = a[~gap]
+    r = run(BacktestSettings(start=date(2024, 1, 1), fill="close", costs=Costs(enabled=False)), frames=frames)
+    eq = {row["date"]: row["basket"] for row in r["equity"]}
+    assert "2024-02-06" in eq  # the session is kept: members never shift each other's bars
+    rows = {m["symbol"]: m for m in r["members"]}
+    held = {s: rows[s]["shares_end"] for s in ("600000.SH", "600036.SH")}  # buy and hold, no costs
+    # on 2024-02-06 A has no bar: it is worth its 2024-02-02 close
+    day, prev = pd.Timestamp("2024-02-06"), pd.Timestamp("2024-02-02")
+    value_06 = eq["2024-02-06"] * 1_000_000
+    value_02 = eq["2024-02-02"] * 1_000_000
+    b = FRAMES["600036.SH"]
+    change_b = held["600036.SH"] * (b.loc[day, "close"] - b.loc[prev, "close"])
+    assert value_06 - value_02 == pytest.approx(change_b, abs=1e-6)
+    assert rows["600000.SH"]["trades"] == 1
+
+
+def test_board_benchmark_from_the_store() -> None:
+    from screener.data.model import Bars, BoardInfo, Source
+
+    board_bars = Bars("BK0715", bars(FRAMES["000300.SH"].index, FRAMES["000300.SH"]["close"] * 2), Source.DIR, "test")
+    info = BoardInfo("BK0715", "光纤概念", pd.DataFrame({"symbol": [], "name": []}), board_bars, Source.DIR)
+    r = run_backtest(theme(), BacktestSettings(benchmark="BK0715"), FakeStore(FRAMES, {"BK0715": info}), today=date(2024, 5, 1))
+    assert r["benchmark"]["symbol"] == "BK0715" and r["benchmark"]["name"] == "光纤概念"
+    idx = _adj("000300.SH")
+    assert r["benchmark"]["total_return"] == pytest.approx(idx.iloc[-1] / idx[pd.Timestamp("2023-12-29")] - 1, rel=1e-9)
