@@ -110,6 +110,8 @@ def fetch(targets: tuple[str, ...], start: datetime | None, end: datetime | None
             progress.update(task, description=code)
             rows.append(_board_row(store, code, source))
             progress.advance(task)
+    if isinstance(store, LiveStore):
+        store.cache.maybe_consolidate()  # keeps loading thousands of symbols fast
     failed = [r for r in rows if r["status"] == "failed"]
     if as_json:
         print_json({"data_source": store.source.value, "labels": sorted(labels), "results": rows})

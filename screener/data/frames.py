@@ -23,11 +23,19 @@ def empty_bars() -> pd.DataFrame:
     )
 
 
+_COLUMNS = pd.Index(list(BAR_COLUMNS))
+
+
 def from_arrays(dates: np.ndarray | pd.DatetimeIndex, values: np.ndarray) -> pd.DataFrame:
     """A bar frame from sorted unique dates and an (n, len(BAR_COLUMNS)) float64 block.
     Dates are kept at nanosecond resolution in every frame the data layer returns."""
-    index = pd.DatetimeIndex(dates, name="date").as_unit("ns")
-    return pd.DataFrame(values, index=index, columns=list(BAR_COLUMNS), copy=False)
+    if isinstance(dates, pd.DatetimeIndex) and dates.name == "date":
+        index = dates  # slices of one shared index: no re-validation
+    else:
+        index = pd.DatetimeIndex(dates, name="date")
+    if index.unit != "ns":
+        index = index.as_unit("ns")
+    return pd.DataFrame(values, index=index, columns=_COLUMNS, copy=False)
 
 
 def to_bar_frame(raw: pd.DataFrame, origin: str, *, fill_adj: bool = True) -> pd.DataFrame:

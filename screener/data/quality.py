@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from screener import calendar
-from screener.data.model import QualityIssue
+from screener.data.model import BAR_COLUMNS, QualityIssue
 from screener.symbols import CHINEXT_20PCT_FROM, Board, parse_symbol
 
 NEW_LISTING_UNLIMITED_ROWS = 5
@@ -42,73 +42,93 @@ def _issue(symbol: str, kind: str, days: np.ndarray, what: str) -> QualityIssue:
     )
 
 
-def _band_pct(symbol: str, dates: np.ndarray) -> np.ndarray | None:
-    """The board's limit band in whole percent per row; None for indices."""
+def _band_pct(symbol: str, dates: np.ndarray) -> np.ndarray | int | None:
+    """The board's limit band in whole percent (an array per row for ChiNext, whose band
+    changed on 2020-08-24); None for indices."""
     sym = parse_symbol(symbol)
     board = sym.board
     if board is Board.INDEX:
         return None
     if board is Board.CHINEXT:
         return np.where(dates >= np.datetime64(CHINEXT_20PCT_FROM), 20, 10).astype(np.int64)
-    band = sym.limit_band()
-    return np.full(len(dates), round(band * 100), dtype=np.int64)
+    return round((sym.limit_band() or 0.1) * 100)
+
+
+_COL = {c: i for i, c in enumerate(BAR_COLUMNS)}
 
 
 def limit_breaches(symbol: str, frame: pd.DataFrame) -> np.ndarray:
     """Boolean per row: the close is beyond the limit band around the previous close
     (ex-dividend reference = previous close × previous adj / today's adj, in cents).
     Limit prices follow ``screener.symbols.limit_prices`` (half-up to 0.01)."""
-    out = np.zeros(len(frame), dtype=bool)
-    if len(frame) < 2:
+    values = frame.to_numpy(dtype="float64")
+    return _breaches(symbol, frame.index.to_numpy(), values[:, _COL["close"]], values[:, _COL["adj_factor"]])
+
+
+def _breaches(symbol: str, dates: np.ndarray, close: np.ndarray, adj: np.ndarray) -> np.ndarray:
+    out = np.zeros(len(close), dtype=bool)
+    if len(close) < 2:
         return out
-    dates = frame.index.to_numpy()
     band = _band_pct(symbol, dates)
     if band is None:
         return out
-    close = frame["close"].to_numpy()
-    adj = frame["adj_factor"].to_numpy()
-    ref = close[:-1] * adj[:-1] / adj[1:]
-    ref_c = np.rint(ref * 100).astype(np.int64)
-    b = band[1:]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ref = close[:-1] * (adj[:-1] / adj[1:])
+        move = np.abs(close[1:] / ref - 1.0)
+    # a close beyond the rounded limit moves by more than the band itself, so only
+    # rows past the band (minus float slack) need the exact check in cents
+    b_all = band[1:] if isinstance(band, np.ndarray) else band
+    cand = np.flatnonzero(move > (b_all / 100 - 1e-9))
+    if len(cand) == 0:
+        return out
+    r, c = ref[cand], close[1:][cand]
+    valid = np.isfinite(r) & np.isfinite(c) & (r > 0.005)
+    ref_c = np.rint(np.where(valid, r, 0.0) * 100).astype(np.int64)
+    cur = np.rint(np.where(valid, c, 0.0) * 100).astype(np.int64)
+    b = band[1:][cand] if isinstance(band, np.ndarray) else band
     upper = (ref_c * (100 + b) + 50) // 100
     lower = (ref_c * (100 - b) + 50) // 100
-    cur = np.rint(close[1:] * 100).astype(np.int64)
-    valid = np.isfinite(close[1:]) & np.isfinite(ref) & (ref_c > 0)
-    out[1:] = valid & ((cur > upper) | (cur < lower))
+    out[cand + 1] = valid & ((cur > upper) | (cur < lower))
     return out
 
 
 def check_frame(
     symbol: str, frame: pd.DataFrame, sessions: np.ndarray, window_start: np.datetime64 | None
 ) -> list[QualityIssue]:
-    """Findings for one bar frame against the session array (datetime64[ns])."""
+    """Findings for one bar frame against the sorted session array (datetime64[ns])."""
     if frame.empty:
         return []
     issues: list[QualityIssue] = []
     dates = frame.index.to_numpy().astype("datetime64[ns]", copy=False)
-    first, last = dates[0], dates[-1]
-    lo, hi = np.searchsorted(sessions, first, "left"), np.searchsorted(sessions, last, "right")
-    inside = sessions[lo:hi]
-    missing = np.setdiff1d(inside, dates, assume_unique=True)
-    if len(missing):
-        issues.append(_issue(symbol, "missing_sessions", missing, "sessions without a row (suspended?)"))
+    values = frame.to_numpy(dtype="float64")
+    # rows on sessions vs rows on closed days, by binary search (both arrays are sorted)
     if len(sessions):
-        span = dates[(dates >= sessions[0]) & (dates <= sessions[-1])]
-        extra = np.setdiff1d(span, sessions, assume_unique=True)
-        if len(extra):
-            issues.append(_issue(symbol, "non_session_date", extra, "rows on days the exchange was closed"))
-    o, h, lw, c, v = (frame[k].to_numpy() for k in ("open", "high", "low", "close", "volume"))
-    checks = (
-        ("non_positive_price", (o <= 0) | (h <= 0) | (lw <= 0) | (c <= 0), "rows with a price <= 0"),
-        ("high_below_low", h < lw, "rows with high below low"),
-        ("close_outside_range", (c < lw - 1e-9) | (c > h + 1e-9), "rows with close outside [low, high]"),
-        ("zero_volume", v == 0, "rows with zero volume"),
-    )
-    for kind, mask, what in checks:
-        if mask.any():
-            issues.append(_issue(symbol, kind, dates[mask], what))
-    breach = limit_breaches(symbol, frame)
-    if window_start is None or first > window_start:
+        pos = np.searchsorted(sessions, dates)
+        on_session = sessions[np.minimum(pos, len(sessions) - 1)] == dates
+        lo, hi = pos[0], np.searchsorted(sessions, dates[-1], "right")
+        n_on = int(on_session.sum())
+        if hi - lo > n_on:
+            missing = np.setdiff1d(sessions[lo:hi], dates[on_session], assume_unique=True)
+            issues.append(_issue(symbol, "missing_sessions", missing, "sessions without a row (suspended?)"))
+        if n_on < len(dates):
+            within = (dates >= sessions[0]) & (dates <= sessions[-1])
+            extra = dates[within & ~on_session]
+            if len(extra):
+                issues.append(_issue(symbol, "non_session_date", extra, "rows on days the exchange was closed"))
+    prices = values[:, :4]
+    o, h, lw, c, v = (values[:, _COL[k]] for k in ("open", "high", "low", "close", "volume"))
+    with np.errstate(invalid="ignore"):
+        if prices.min(initial=np.inf) <= 0:
+            issues.append(_issue(symbol, "non_positive_price", dates[(prices <= 0).any(axis=1)], "rows with a price <= 0"))
+        if (h < lw).any():
+            issues.append(_issue(symbol, "high_below_low", dates[h < lw], "rows with high below low"))
+        outside = (c < lw - 1e-9) | (c > h + 1e-9)
+        if outside.any():
+            issues.append(_issue(symbol, "close_outside_range", dates[outside], "rows with close outside [low, high]"))
+        if v.min(initial=np.inf) == 0:
+            issues.append(_issue(symbol, "zero_volume", dates[v == 0], "rows with zero volume"))
+    breach = _breaches(symbol, dates, c, values[:, _COL["adj_factor"]])
+    if window_start is None or dates[0] > window_start:
         breach[:NEW_LISTING_UNLIMITED_ROWS] = False
     if breach.any():
         issues.append(_issue(symbol, "limit_breach", dates[breach], "closes beyond the board's daily limit"))

@@ -226,3 +226,47 @@ def test_a_corrupt_file_is_a_user_error_naming_it(tmp_path):
     path.write_bytes(b"not parquet")
     with pytest.raises(DataError, match="600487.SH.parquet.*data clear 600487.SH"):
         cache.read_bars("600487.SH")
+
+
+def test_snapshot_serves_only_unchanged_files(tmp_path, monkeypatch):
+    import screener.data.cache as cache_mod
+
+    monkeypatch.setattr(cache_mod, "SNAPSHOT_MIN", 2)
+    cache = Cache(tmp_path)
+    symbols = [f"60000{i}.SH" for i in range(5)]
+    for i, s in enumerate(symbols):
+        cache.write_bars(s, bars(["2024-01-02", "2024-01-03"], close=10 + i), META)
+    assert cache.snapshot_stale() == 5
+    assert cache.maybe_consolidate() == 5 and cache.snapshot_stale() == 0
+    got = cache.read_many(symbols)
+    for i, s in enumerate(symbols):
+        pd.testing.assert_frame_equal(got[s][0], bars(["2024-01-02", "2024-01-03"], close=10 + i))
+        assert got[s][1] == META
+    # a refreshed file wins over its older copy in the snapshot; a cleared one is gone
+    cache.write_bars("600001.SH", bars(["2024-01-02", "2024-01-03", "2024-01-04"], close=99), META)
+    cache.clear(["600002.SH"])
+    assert cache.snapshot_stale() == 1
+    got = cache.read_many(symbols)
+    assert "600002.SH" not in got
+    assert len(got["600001.SH"][0]) == 3 and got["600001.SH"][0]["close"].iloc[0] == 99
+    assert got["600004.SH"][0]["close"].iloc[0] == 14  # still from the snapshot
+    # re-consolidation keeps unchanged rows and picks up the new file
+    assert cache.consolidate() == 4
+    got = cache.read_many(symbols)
+    assert len(got["600001.SH"][0]) == 3 and got["600000.SH"][0]["close"].iloc[0] == 10
+    assert not list((tmp_path / "v1").glob(".*.tmp"))
+
+
+def test_snapshot_frames_are_independent(tmp_path, monkeypatch):
+    import screener.data.cache as cache_mod
+
+    monkeypatch.setattr(cache_mod, "SNAPSHOT_MIN", 2)
+    cache = Cache(tmp_path)
+    for s in ("600000.SH", "600001.SH"):
+        cache.write_bars(s, bars(["2024-01-02"]), META)
+    cache.consolidate()
+    got = cache.read_many(["600000.SH", "600001.SH"])
+    a = got["600000.SH"][0]
+    a.loc[a.index[0], "close"] = -1.0  # views of one block must not leak writes
+    assert got["600001.SH"][0]["close"].iloc[0] == 10.0
+    assert cache.read_many(["600000.SH", "600001.SH"])["600000.SH"][0]["close"].iloc[0] == 10.0
