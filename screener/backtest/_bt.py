@@ -44,12 +44,23 @@ class ArrayFeed(bt.feed.DataBase):
         self.lines.volume.array = zeros
         self.lines.openinterest.array = array.array("d", zeros)
         self.home()
+        # the clock: the next bar's time, or +inf once every bar has been delivered
+        self._peek = [*self.p.datetimes, float("inf")]
+        self._pos = 0
+        self._moving = (self.lines.datetime, self.lines.close)
 
     def _load(self) -> bool:
         return False
 
+    def advance_peek(self) -> float:
+        return self._peek[self._pos]
+
     def advance(self, size: int = 1, datamaster: Any = None, ticks: bool = True) -> None:
-        self.lines.advance(size)
+        # only the lines anything reads move: the clock and the close (valuation);
+        # fills never read open/high/low (historical orders carry their own price)
+        self._pos += size
+        for line in self._moving:
+            line.advance(size)
 
 
 class StockBroker(bt.brokers.BackBroker):
@@ -85,6 +96,21 @@ class StockBroker(bt.brokers.BackBroker):
                     self.pending.append(order)
         self.cash -= self.cushion
         self._get_value()
+
+    def _get_value(self, datas: Any = None, lever: bool = False) -> float:
+        """Cash plus each long position at its feed's close (BackBroker's own loop, less
+        the leverage and futures bookkeeping a cash stock account never needs)."""
+        if datas is not None or self._cash_addition or self._fundhist:
+            return super()._get_value(datas=datas, lever=lever)
+        held = 0.0
+        for data, position in self.positions.items():
+            if position.size:
+                held += position.size * data.close[0]
+        self._value = self._valuelever = self.cash + held
+        self._valuemkt = self._valuemktlever = held
+        self._fundval = self._value / self._fundshares
+        self._leverage = 1.0
+        return self._value
 
 
 class AShareCommission(bt.CommInfoBase):

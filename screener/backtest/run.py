@@ -142,7 +142,7 @@ def run_backtest(
     if not kept:
         raise DataError(f"no member of {theme.id!r} has data between {window.base} and {end} ({md.label})")
 
-    data_dates = pd.DatetimeIndex(sorted(set().union(*(f.index for f in kept.values()))))
+    data_dates = pd.DatetimeIndex(np.unique(np.concatenate([f.index.values for f in kept.values()])))
     sessions, note = calendar.trading_index(load_start, end, data_dates)
     if note:
         warnings.append(_warning("calendar", None, None, note))
