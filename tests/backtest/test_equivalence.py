@@ -47,9 +47,9 @@ FRAMES = _frames()
 WEIGHTS = {"600522.SH": 0.3, "600487.SH": 0.2, "300308.SZ": 0.15, "688313.SH": 0.15, "002491.SZ": 0.1, "601869.SH": 0.1}
 
 
-def _engine(rebalance: str, weights: dict[str, float]) -> pd.Series:
+def _engine(rebalance: str, weights: dict[str, float], fill: str = "close") -> pd.Series:
     settings = BacktestSettings(
-        rebalance=rebalance, fill="close", cash=CASH, lot_size=1, costs=Costs(enabled=False)
+        rebalance=rebalance, fill=fill, cash=CASH, lot_size=1, costs=Costs(enabled=False)
     )
     end = SESSIONS[-1]
     days = SESSIONS[SESSIONS <= end]
@@ -70,6 +70,14 @@ def test_engine_matches_reference(rebalance: str, weighting: str) -> None:
     np.testing.assert_allclose(engine.to_numpy(), ref.to_numpy(), rtol=1e-6)
     # the data really exercise the conventions: the result is not a trivial curve
     assert abs(total_ref) > 0.01
+
+
+@pytest.mark.parametrize("rebalance", ["none", "monthly", "quarterly"])
+@pytest.mark.parametrize("fill", ["close", "open"])
+def test_engine_matches_reference_for_each_schedule_and_fill(rebalance: str, fill: str) -> None:
+    engine = _engine(rebalance, WEIGHTS, fill)
+    ref = reference_equity(FRAMES, SESSIONS, BASE, WEIGHTS, rebalance, fill=fill)
+    np.testing.assert_allclose(engine.to_numpy(), ref.to_numpy(), rtol=1e-6)
 
 
 def test_fixture_has_gaps_listings_and_dividends() -> None:
