@@ -94,7 +94,7 @@ def render(result: dict[str, Any]) -> None:
     print_table(
         ["Symbol", "Name", "Weight", "Return", "Contrib.", "Trades", "Blocked"],
         member_rows,
-        title="Members (weight at formation, own return base → end, contribution to the basket)",
+        title="Members: weight at formation, own return, contribution to the basket",
         justify=["left", "left", "right", "right", "right", "right", "right"],
     )
     if result["claims"]:

@@ -21,27 +21,27 @@ def _day(value: datetime | None) -> date | None:
 
 @click.command("backtest")
 @click.argument("target", metavar="THEME|PATH|SPEC.yaml")
-@click.option("--start", type=DATE, help="First day of the window (YYYY-MM-DD). Default: the start of the "
+@click.option("--start", type=DATE, metavar="DATE", help="First day of the window (YYYY-MM-DD). Default: the start of the "
               "theme's first period_return claim, else 1 January of this year.")
-@click.option("--end", type=DATE, help="Last day of the window (YYYY-MM-DD). Default: the latest session with data.")
+@click.option("--end", type=DATE, metavar="DATE", help="Last day of the window (YYYY-MM-DD). Default: the latest session with data.")
 @click.option("--rebalance", type=click.Choice(["none", "monthly", "quarterly"]),
               help="none (buy and hold, the default), monthly or quarterly (first session of the period).")
 @click.option("--weights", type=click.Choice(["equal", "theme"]), help="equal (default) or the members' weight fields.")
 @click.option("--members", "member_set", type=click.Choice(["all", "named"]),
               help="all (default) or only the firms the source names (named_in_source: true).")
-@click.option("--benchmark", help="Benchmark index symbol (or board code BKxxxx). Default: the theme's, else 000300.SH.")
+@click.option("--benchmark", metavar="SYMBOL", help="Benchmark index symbol (or board code BKxxxx). Default: the theme's, else 000300.SH.")
 @click.option("--fill", type=click.Choice(["open", "close"]),
               help="open (default): orders fill at the next session's open; close: at the same session's close.")
-@click.option("--cash", type=click.FloatRange(min=0, min_open=True), help="Starting cash in CNY (default 1,000,000).")
-@click.option("--lot-size", type=click.IntRange(min=1),
+@click.option("--cash", type=click.FloatRange(min=0, min_open=True), metavar="CNY", help="Starting cash in CNY (default 1,000,000).")
+@click.option("--lot-size", type=click.IntRange(min=1), metavar="SHARES",
               help="Shares per lot on every board (default: board lots — 100; STAR 200 then 1; BSE 100 then 1).")
 @click.option("--no-costs", is_flag=True, default=None, help="Trade without commission, stamp duty or transfer fee.")
-@click.option("--commission", type=RATE, help="Commission rate per order (default 0.00025 = 0.025%).")
-@click.option("--min-commission", type=click.FloatRange(min=0), help="Minimum commission per order in CNY (default 5).")
-@click.option("--stamp-duty", type=RATE,
+@click.option("--commission", type=RATE, metavar="RATE", help="Commission rate per order (default 0.00025 = 0.025%).")
+@click.option("--min-commission", type=click.FloatRange(min=0), metavar="CNY", help="Minimum commission per order in CNY (default 5).")
+@click.option("--stamp-duty", type=RATE, metavar="RATE",
               help="Sell-side stamp duty rate for every date (default 0.001 before 2023-08-28, 0.0005 from then).")
-@click.option("--transfer-fee", type=RATE, help="Transfer fee rate, both sides (default 0.00001 = 0.001%).")
-@click.option("--risk-free", type=click.FloatRange(min=-0.5, max=0.5), help="Annual risk-free rate for Sharpe/Sortino/alpha (default 0).")
+@click.option("--transfer-fee", type=RATE, metavar="RATE", help="Transfer fee rate, both sides (default 0.00001 = 0.001%).")
+@click.option("--risk-free", type=click.FloatRange(min=-0.5, max=0.5), metavar="RATE", help="Annual risk-free rate for Sharpe/Sortino/alpha (default 0).")
 @data_options
 @themes_dir_option
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
@@ -54,8 +54,8 @@ def backtest(target: str, data: Any, themes_dirs: tuple[Path, ...], fmt: str, fo
              out_dir: Path, force: bool, **options: Any) -> None:
     """Backtest a theme's basket against its benchmark and the story's claims.
 
-    TARGET is a theme id (fiber), a theme YAML file, or a saved spec (backtests/NAME.yaml:
-    theme plus options; options given here override the spec's). The basket is formed at
+    The argument is a theme id (fiber), a theme YAML file, or a saved spec
+    (backtests/NAME.yaml: theme plus options; options given here override the spec's). The basket is formed at
     the close of the last session before --start and valued at each close through --end,
     under A-share rules: board lots, T+1, no buys at the upper / sells at the lower limit
     price, suspended members not traded, commission (minimum 5 CNY), stamp duty on sells
