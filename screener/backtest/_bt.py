@@ -182,7 +182,7 @@ class BasketStrategy(bt.Strategy):
         price = np.where(np.isnan(plan.fill[row]), panel.last_close[row], plan.fill[row])
         held = self._held(row)
         value = self.broker.cash + float(np.nansum(held * price))
-        eligible = panel.listed[row] & (plan.weights > 0)
+        eligible = panel.listed[row] & (plan.weights > 0) & (np.nan_to_num(price) > 0)
         if not eligible.any():
             self.targets = {}
             self.events.append((row, -1, "none", "no_eligible_member", np.nan, np.nan))

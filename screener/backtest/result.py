@@ -100,11 +100,13 @@ _REASONS = {
 def trading_warnings(res: Any) -> list[dict[str, Any]]:
     """Blocked and waiting orders, one warning per member, reason and side."""
     groups: dict[tuple[str, str, str], list[date]] = defaultdict(list)
+    out = []
     for e in res.events.itertuples():
         if e.symbol is None:
+            out.append({"kind": "rebalance", "symbol": None, "date": e.date.isoformat(),
+                        "message": "no member had a price to be bought at this rebalance"})
             continue
         groups[(e.symbol, e.reason, e.side)].append(e.date)
-    out = []
     for (symbol, reason, side), days in groups.items():
         kind = "blocked_order" if reason in ("upper_limit", "lower_limit") else "waiting_order"
         text = _REASONS.get(reason, reason + " on {n} session(s): {days}")
