@@ -45,8 +45,8 @@ def write_data(folder: Path, symbols: list[str], n_sessions: int) -> tuple[str, 
 def write_theme(path: Path, symbols: list[str], start: str, end: str) -> None:
     lines = ["id: bench", "name: Benchmark basket", "benchmark: 000300.SH", "members:"]
     lines += [f"  - {{symbol: {s}, name: M{i:02d}}}" for i, s in enumerate(symbols)]
-    lines += ["claims:", f"  - {{id: whole, kind: period_return, start: {start}, end: {end}, value: 0.5, "
-              "comparison: at_least, proxy: basket}"]
+    claim = f"{{id: whole, kind: period_return, start: {start}, end: {end}, value: 0.5, comparison: at_least}}"
+    lines += ["claims:", f"  - {claim}"]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 

@@ -70,14 +70,14 @@ def member_rows(
         row.update(
             weight_start=_num(start_weights[j]),
             weight_end=holding / final_value if final_value else None,
-            total_return=_num(last / first - 1.0) if first == first else None,
+            total_return=_num(last / first - 1.0) if not np.isnan(first) else None,
             contribution=(holding + sold - bought - costs) / cash0,
-            trades=int(len(t)),
+            trades=len(t),
             blocked_orders=int(e["reason"].isin(["upper_limit", "lower_limit"]).sum()),
             shares_end=float(res.shares[j]),
             costs=costs,
         )
-        if first != first:
+        if np.isnan(first):
             row["listed"] = str(kept[m.symbol].index[0].date())
         rows.append(row)
     return rows

@@ -8,7 +8,13 @@ from __future__ import annotations
 import math
 from datetime import date
 
-from screener.symbols import CHINEXT_20PCT_FROM, Board, Symbol, limit_prices, round_price
+from screener.symbols import (
+    CHINEXT_20PCT_FROM,
+    Board,
+    Symbol,
+    limit_prices,
+    round_price,
+)
 
 MAIN_BOARD_REGISTRATION = date(2023, 4, 10)  # no limit for new main-board listings from here
 NEW_LISTING_FREE_SESSIONS = 5

@@ -225,7 +225,7 @@ def _benchmark_series(
     if frame is None or frame.empty:
         warnings.append(_warning("benchmark", code, None, "no data for the benchmark: relative figures are left out"))
         return None, label
-    adj = frame["adj_factor"] if "adj_factor" in frame else 1.0
+    adj = frame.get("adj_factor", 1.0)
     series = (frame["close"] * adj).reindex(sessions).ffill().reindex(dates)
     if pd.isna(series.iloc[0]):
         warnings.append(_warning("benchmark", code, None, f"no benchmark price on the base date {dates[0].date()}: relative figures are left out"))

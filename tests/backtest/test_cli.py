@@ -101,7 +101,8 @@ def test_shipped_specs_run_on_demo_data(spec: str) -> None:
 
 
 def test_green_power_spec_checks_the_day_claims() -> None:
-    code, out, _ = invoke("backtest", str(SPECS / "green-power-2026-05-11.yaml"), "--demo", "--format", "json")
+    code, out, err = invoke("backtest", str(SPECS / "green-power-2026-05-11.yaml"), "--demo", "--format", "json")
+    assert code == 0, err
     r = json.loads(out)
     assert (r["base_date"], r["end"], r["sessions"]) == ("2026-05-07", "2026-05-11", 2)
     kinds = {c["kind"]: c for c in r["claims"]}
