@@ -295,3 +295,30 @@ def test_no_trades_on_a_session_where_nothing_is_due() -> None:
     assert [t[0] for t in trades(r)] == ["2024-01-30"]
     assert r.formation_row == 0 and r.rebalance_rows == []
     assert r.dates[0].date() == date(2024, 1, 30)
+
+
+# --- adjusted returns, raw limits -------------------------------------------------------
+
+def test_ex_date_limit_uses_the_restated_previous_close_and_dividends_are_reinvested() -> None:
+    # A pays 1.00 cash on 01-31 (ex-date): reference price 10.00 - 1.00 = 9.00, factor 10/9.
+    # Its upper limit that day is 9.00 × 1.1 = 9.90, not 10.00 × 1.1 = 11.00: a buy at 9.90
+    # is blocked. B (held since the base) shows the reinvestment: same raw trade, adjusted value.
+    days = ["2024-01-29", "2024-01-30", "2024-01-31", "2024-02-01"]
+    adj = [1.0, 1.0, 10 / 9, 10 / 9]
+    frames = {
+        "600000.SH": bars(days, [10.00, 10.00, 9.90, 9.95], adj=adj),
+        "600036.SH": bars(days, [10.00, 10.00, 9.00, 9.00], adj=adj),
+    }
+    r = run(frames, "2024-01-30", weights=[0.0, 1.0], fill="close", cash=100_000, costs=NO_COSTS)
+    # B bought 10000 at the base; after the 1.00 dividend reinvested at the ex-date's
+    # reference price 9.00 it holds 10000 × 10/9 = 11111.1 raw shares worth 100000
+    assert shares(r)["600036.SH"] == pytest.approx(10_000 * 10 / 9, abs=1e-6)
+    assert r.value[-1] == pytest.approx(100_000, abs=1e-6)
+    # A: formed at the ex-date's close, which is its upper limit
+    frames_late = {"600000.SH": frames["600000.SH"]}
+    r = run(frames_late, "2024-01-31", fill="close", cash=100_000, costs=NO_COSTS)
+    assert events(r, "upper_limit") == [("2024-01-31", "600000.SH", "buy", "upper_limit")]
+    assert r.events.iloc[0]["limit"] == 9.90
+    # retried on 02-01 at 9.95 (limit 10.89): target 100000 / 9.90 = 10101 -> 10100 shares
+    # cost 100495 > cash, so floor(100000 / 9.95 / 100) × 100 = 10000 shares
+    assert trades(r) == [("2024-02-01", "600000.SH", "buy", 10000.0, 9.95)]
