@@ -1,0 +1,114 @@
+"""Order rules, costs and settings in isolation."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pytest
+from pydantic import ValidationError
+
+from screener.backtest import rules, schedule
+from screener.backtest.costs import CostModel
+from screener.backtest.settings import BacktestSettings, Costs
+from screener.symbols import parse_symbol
+
+
+@pytest.mark.parametrize(
+    ("shortfall", "min_qty", "step", "expected"),
+    [
+        (99.9, 100, 100, 0), (100, 100, 100, 100), (1_999.99, 100, 100, 1_900),  # main board
+        (199, 200, 1, 0), (200, 200, 1, 200), (201.7, 200, 1, 201),  # STAR: 200 then steps of 1
+        (150.5, 100, 1, 150),  # BSE
+    ],
+)
+def test_buy_quantity_in_board_lots(shortfall: float, min_qty: int, step: int, expected: float) -> None:
+    assert rules.buy_quantity(shortfall, min_qty, step) == expected
+
+
+def test_sell_quantity_keeps_the_nearest_whole_lots_and_sells_odd_lots_with_them() -> None:
+    assert rules.sell_quantity(1350, 1237.5, 100) == 150  # keep 1200: one lot + the 50 odd lot
+    assert rules.sell_quantity(1350, 1260, 100) == 50  # keep 1300: the odd lot alone
+    assert rules.sell_quantity(1000, 960, 100) == 0  # 1000 is the nearest: nothing to sell
+    assert rules.sell_quantity(1000.4, 1000.1, 100) == 0  # dust below one share is not sold
+    assert rules.sell_quantity(1050.37, 0, 100) == 1050.37  # a full exit sells everything
+    assert rules.sell_quantity(1300, 0, 100, sellable=1000) == 1000  # T+1 caps the sale
+
+
+def test_limit_reference_price_is_restated_on_an_ex_date() -> None:
+    assert rules.limit_base(10.00, 1.0, 1.0) == 10.00
+    assert rules.limit_base(10.00, 1.0, 10 / 9) == 9.00  # 1.00 cash dividend
+    assert rules.limit_base(10.05, 2.0, 2.6) == 7.73  # 10.05 / 1.3 = 7.7307... (3 bonus per 10)
+    assert rules.price_limits(10.05, 0.1) == (9.05, 11.06)  # half-up, in decimal
+    assert rules.price_limits(10.0, None) is None
+
+
+def test_bands_by_board_date_and_new_listing() -> None:
+    main, star, chinext, bse = (parse_symbol(s) for s in ("600000.SH", "688001.SH", "300750.SZ", "830799.BJ"))
+    day = date(2024, 3, 1)
+    assert [rules.band_on(s, day) for s in (main, star, chinext, bse)] == [0.1, 0.2, 0.2, 0.3]
+    assert rules.band_on(chinext, date(2020, 8, 21)) == 0.1
+    # first five sessions of a listing: no limit on STAR, ChiNext (registration) and,
+    # from 2023-04-10, the main boards; BSE only on its first day
+    assert rules.band_on(star, day, nth_session=5) is None and rules.band_on(star, day, 6) == 0.2
+    assert rules.band_on(main, day, 3) is None
+    assert rules.band_on(main, date(2023, 4, 7), 3) == 0.1
+    assert rules.band_on(chinext, date(2020, 8, 21), 2) == 0.1
+    assert rules.band_on(bse, day, 1) is None and rules.band_on(bse, day, 2) == 0.3
+
+
+def test_blocking_compares_at_cent_resolution() -> None:
+    limits = (9.00, 11.00)
+    assert rules.buy_blocked(11.00, limits) and rules.buy_blocked(10.999999, limits)
+    assert not rules.buy_blocked(10.99, limits)
+    assert rules.sell_blocked(9.00, limits) and not rules.sell_blocked(9.01, limits)
+    assert not rules.buy_blocked(11.00, None)
+
+
+def test_costs_by_side_and_date() -> None:
+    model = CostModel(Costs())
+    buy = model.fees(100_000, False, date(2023, 8, 25))
+    assert (buy.commission, buy.stamp_duty, buy.transfer_fee) == pytest.approx((25.0, 0.0, 1.0))
+    assert model.fees(100_000, True, date(2023, 8, 25)).stamp_duty == pytest.approx(100.0)
+    assert model.fees(100_000, True, date(2023, 8, 28)).stamp_duty == pytest.approx(50.0)
+    assert model.fees(1_000, False, date(2024, 1, 2)).commission == 5.0  # the minimum
+    assert model.fees(1_000, True, date(2024, 1, 2)).total == pytest.approx(5.0 + 0.5 + 0.01)
+    assert CostModel(Costs(enabled=False)).total(1e6, True, date(2024, 1, 2)) == 0.0
+    np.testing.assert_allclose(model.buy_fees(np.array([0.0, 1_000.0, 100_000.0])), [0.0, 5.01, 26.0])
+
+
+def test_costs_settings_accept_a_flat_or_dated_stamp_duty() -> None:
+    flat = Costs(stamp_duty=0.002)
+    assert flat.stamp_duty_on(date(2010, 1, 4)) == flat.stamp_duty_on(date(2025, 1, 2)) == 0.002
+    dated = Costs(stamp_duty=[{"since": "2023-08-28", "rate": 0.0005}, {"since": None, "rate": 0.001}])
+    assert dated.stamp_duty_on(date(2023, 8, 25)) == 0.001 and dated.stamp_duty_on(date(2023, 8, 28)) == 0.0005
+    with pytest.raises(ValidationError, match="unique"):
+        Costs(stamp_duty=[{"since": "2023-08-28", "rate": 0.0005}, {"since": "2023-08-28", "rate": 0.001}])
+    with pytest.raises(ValidationError):
+        Costs(commission=0.5)
+
+
+def test_settings_validation() -> None:
+    s = BacktestSettings(benchmark="399300", lot_size=None)
+    assert s.benchmark == "399300.SZ" and s.lot_rule("688001.SH") == (200, 1) and s.lot_rule("600000.SH") == (100, 100)
+    assert BacktestSettings(lot_size=1).lot_rule("688001.SH") == (1, 1)
+    assert BacktestSettings(benchmark="bk0715").benchmark == "BK0715"
+    with pytest.raises(ValidationError, match="before start"):
+        BacktestSettings(start=date(2026, 5, 1), end=date(2026, 1, 1))
+    with pytest.raises(ValidationError):
+        BacktestSettings(rebalance="weekly")
+
+
+def test_rebalance_rows() -> None:
+    import pandas as pd
+
+    from screener.calendar import sessions
+
+    days = sessions("2023-12-29", "2024-07-05")  # row 0 = base 2023-12-29, row 1 = 2024-01-02
+    monthly = [str(days[r].date()) for r in schedule.rebalance_rows(days, "monthly")]
+    assert monthly[:3] == ["2024-02-01", "2024-03-01", "2024-04-01"] and monthly[-1] == "2024-07-01"
+    quarterly = [str(days[r].date()) for r in schedule.rebalance_rows(days, "quarterly")]
+    assert quarterly == ["2024-04-01", "2024-07-01"]
+    assert schedule.rebalance_rows(days, "none") == []
+    assert schedule.formation_row("close") == 0 and schedule.formation_row("open") == 1
+    assert isinstance(days, pd.DatetimeIndex)
