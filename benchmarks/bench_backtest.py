@@ -35,7 +35,7 @@ def write_data(folder: Path, symbols: list[str], n_sessions: int) -> tuple[str, 
     from screener.calendar import sessions
     from screener.data import demo
 
-    grid = sessions("2016-01-04", "2026-12-31")[:n_sessions]
+    grid = sessions("2016-01-04", "2026-12-31")[: n_sessions + 1]  # the base date, then the window
     first, last = grid[0].date(), grid[-1].date()
     for sym, frame in demo.generate([*symbols, "000300.SH"], first, last).items():
         frame.reset_index().to_parquet(folder / f"{sym}.parquet", index=False)
