@@ -9,7 +9,7 @@ command runs it — reading the files through the data layer, aligning, the back
 engine, metrics and claims — then the engine alone. Prints wall time and peak memory
 (the process's peak resident set size).
 
-    python benchmarks/bench_backtest.py [--members 50] [--sessions 2500] [--rebalance monthly]
+    python benchmarks/bench_backtest.py [--members 50] [--sessions 2500] [--rebalance monthly] [--fill close]
 """
 
 from __future__ import annotations
@@ -55,6 +55,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--members", type=int, default=50)
     parser.add_argument("--sessions", type=int, default=2500)
     parser.add_argument("--rebalance", default="monthly", choices=["none", "monthly", "quarterly"])
+    parser.add_argument("--fill", default="close", choices=["open", "close"],
+                        help="close (default) meets the generated limit-up/down closes, so orders get blocked")
     args = parser.parse_args(argv)
 
     from screener.backtest import engine
@@ -72,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
         theme_file = Path(tmp) / "bench.yaml"
         write_theme(theme_file, symbols, start, end)
         theme = load_theme(theme_file)
-        settings = BacktestSettings(start=start, end=end, rebalance=args.rebalance)
+        settings = BacktestSettings(start=start, end=end, rebalance=args.rebalance, fill=args.fill)
         import backtrader  # noqa: F401  (a command pays this once; keep it out of the loop timing)
 
         t0 = time.perf_counter()
@@ -95,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
     b = result["basket"]
     print(f"backtest: {len(result['members'])} members × {result['sessions']} sessions, "
-          f"{args.rebalance} rebalancing, A-share rules, local Parquet data")
+          f"{args.rebalance} rebalancing, fill at {args.fill}, A-share rules, local Parquet data")
     print(f"  trades {len(res.trades)}, blocked order-sessions {int(res.events['reason'].isin(['upper_limit', 'lower_limit']).sum())}, "
           f"total return {b['total_return']:+.2%}, costs {b['costs_paid']:,.0f} CNY")
     print(f"  whole backtest (load + align + engine + metrics + claims): {total:.2f} s")
