@@ -4,7 +4,8 @@ Builds a synthetic cache in a temporary folder (never committed), then — in a 
 process, so the numbers are not polluted by the build — times two read paths:
 
 * ``Cache.read_many``: the raw per-symbol Parquet reads (pyarrow, thread pool);
-* ``LiveStore(offline).load``: what a command gets, including the quality checks.
+* ``LiveStore(offline).load``: what a command gets, including the quality checks
+  (the timed result; the snapshot is built as ``screener data fetch`` would build it).
 
 Prints wall time and peak RSS of the loading process. Targets: < 3 s, < 2 GiB.
 
@@ -78,6 +79,9 @@ def measure(root: str, n_symbols: int) -> dict:
     assert len(md.bars) == n_symbols and not md.missing, (len(md.bars), md.missing[:3])
     rows = sum(len(b.frame) for b in md.bars.values())
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux: KiB
+    status = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines() if ":" in line)
+    anon = int(status.get("RssAnon", "0 kB").split()[0]) * 1024
+    mapped = int(status.get("RssFile", "0 kB").split()[0]) * 1024
     del md
     t = time.perf_counter()
     got = cache.read_many(wanted)
@@ -88,7 +92,7 @@ def measure(root: str, n_symbols: int) -> dict:
     files_s = time.perf_counter() - t
     return {"imports_s": imports, "read_many_s": read_s, "files_s": files_s, "store_load_s": load_s,
             "store_load_cpu_s": load_cpu, "rows": rows,
-            "peak_rss_bytes": peak, "load_avg": os.getloadavg()[0]}
+            "peak_rss_bytes": peak, "anon_bytes": anon, "file_bytes": mapped, "load_avg": os.getloadavg()[0]}
 
 
 def main() -> None:
@@ -108,16 +112,19 @@ def main() -> None:
             build(root, args.symbols, args.sessions)
             print(f"built {args.symbols} symbols × {args.sessions} sessions in {time.perf_counter() - t:.1f} s")
         size = sum(p.stat().st_size for p in (root / "v1" / "bars").glob("*.parquet"))
+        snap = sum(p.stat().st_size for p in (root / "v1").glob("bars.snapshot.*.npy"))
         out = subprocess.run(
             [sys.executable, __file__, "--measure", str(root), "--symbols", str(args.symbols)],
             capture_output=True, text=True, check=True,
         )
     r = json.loads(out.stdout.strip().splitlines()[-1])
     peak_gib = r["peak_rss_bytes"] / 1024**3
-    print(f"cache on disk: {size / 1024**2:.0f} MiB per-symbol files, {r['rows']:,} rows")
+    print(f"cache on disk: {size / 1024**2:.0f} MiB per-symbol Parquet + {snap / 1024**2:.0f} MiB snapshot, "
+          f"{r['rows']:,} rows")
     print(f"LiveStore(offline).load:  {r['store_load_s']:.2f} s wall, {r['store_load_cpu_s']:.2f} s CPU "
           "(snapshot + quality checks; the timed result)")
-    print(f"peak RSS of the loader:   {peak_gib:.2f} GiB (measured right after that load)")
+    print(f"peak RSS of the loader:   {peak_gib:.2f} GiB (after that load: {r['anon_bytes'] / 1024**3:.2f} GiB "
+          f"private, {r['file_bytes'] / 1024**3:.2f} GiB mapped snapshot pages)")
     print(f"Cache.read_many:          {r['read_many_s']:.2f} s (snapshot, no quality checks)")
     print(f"  one file per symbol:    {r['files_s']:.2f} s (without the snapshot, for comparison)")
     print(f"load average during the run: {r['load_avg']:.1f} on {os.cpu_count()} cores")

@@ -4,7 +4,7 @@ Layout under the cache root (platformdirs user cache dir ``screener``, or
 ``--cache-dir`` / ``$SCREENER_CACHE_DIR``)::
 
     v1/bars/600487.SH.parquet        daily bars (stocks and indices), BAR_COLUMNS
-    v1/bars.snapshot.parquet         all bars files consolidated (a read accelerator)
+    v1/bars.snapshot.json (+ .npy)   all bars files consolidated (a read accelerator)
     v1/boards/BK0715.parquet         a board's index bars
     v1/boards/BK0715.members.parquet its constituents (symbol, name)
     v1/universe.parquet              symbol, name, full_name
@@ -21,13 +21,15 @@ leaves at most a stray ``.tmp`` file, ignored and cleaned up later). Read-modify
 of one symbol holds an exclusive ``fcntl`` lock on ``<file>.lock``, so two processes
 refreshing the same symbol serialise instead of losing rows.
 
-Reading many symbols (``read_many``): per-symbol files cost ~1 ms each to open, so
-``consolidate()`` (run by ``screener data fetch``) also writes every bars file into one
-LZ4 Parquet snapshot whose footer indexes each symbol's rows together with the inode,
-mtime and size of the file they came from. A symbol is served from the snapshot only
-while its own file is unchanged; anything newer, or a few symbols at a time, is read
-from its own file (pyarrow, thread pool). Frames are built as views of one float64
-block, so 5,000 symbols × 2,500 sessions load in about a second.
+Reading many symbols (``read_many``): opening a Parquet file costs about a millisecond,
+so ``consolidate()`` (run by ``screener data fetch`` when many files changed) also copies
+every bars file into one snapshot: a dates array and a (rows, 8) float64 array saved as
+``.npy`` and memory-mapped copy-on-write when read, plus a JSON index of each symbol's
+rows and the inode, mtime and size of the file they came from. A symbol is served from
+the snapshot only while its own file is unchanged; anything newer, or a few symbols at a
+time, is read from its own file (pyarrow, thread pool). Frames are views of the mapped
+array, so 5,000 symbols × 2,500 sessions load in about a second. The snapshot is derived
+data: deleting it only makes bulk loads slower.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ import contextlib
 import fcntl
 import json
 import os
+import uuid
 import tempfile
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -54,7 +57,6 @@ from screener.errors import DataError
 
 LAYOUT = "v1"
 META_KEY = b"screener"
-INDEX_KEY = b"screener_index"
 SNAPSHOT_MIN = 64  # fewer symbols than this are read from their own files
 
 
@@ -233,20 +235,24 @@ class Cache:
 
     # -- the snapshot ----------------------------------------------------------------------
     def snapshot_path(self) -> Path:
-        return self.base / "bars.snapshot.parquet"
+        """The snapshot's index; its arrays live in ``bars.snapshot.<token>.{dates,values}.npy``."""
+        return self.base / "bars.snapshot.json"
 
-    def _snapshot_index(self, pf: pq.ParquetFile | None = None) -> dict[str, list] | None:
+    def _array_paths(self, token: str) -> tuple[Path, Path]:
+        return (self.base / f"bars.snapshot.{token}.dates.npy", self.base / f"bars.snapshot.{token}.values.npy")
+
+    def _snapshot_index(self) -> dict | None:
         try:
-            pf = pf or pq.ParquetFile(self.snapshot_path())
-            return json.loads(pf.metadata.metadata[INDEX_KEY])
-        except (OSError, KeyError, TypeError, ValueError, pa.ArrowException):
+            index = json.loads(self.snapshot_path().read_text())
+            return index if isinstance(index, dict) and "symbols" in index else None
+        except (OSError, ValueError):
             return None
 
-    def _fresh(self, index: dict[str, list], symbols: Sequence[str]) -> list[str]:
+    def _fresh(self, entries: dict[str, list], symbols: Sequence[str]) -> list[str]:
         """Symbols whose bars file is exactly the one the snapshot copied."""
         fresh = []
         for s in symbols:
-            entry = index.get(s)
+            entry = entries.get(s)
             if entry is None:
                 continue
             try:
@@ -257,61 +263,46 @@ class Cache:
                 fresh.append(s)
         return fresh
 
+    def _open_arrays(self, index: dict) -> tuple[np.ndarray, np.ndarray] | None:
+        """The snapshot's dates and (rows, 8) values, memory-mapped copy-on-write: no
+        decoding, pages are read on first touch, writes stay private to the process."""
+        dates_path, values_path = self._array_paths(index["token"])
+        try:
+            dates = np.load(dates_path, mmap_mode="c")
+            values = np.load(values_path, mmap_mode="c")
+        except (OSError, ValueError):
+            return None  # replaced by a newer snapshot meanwhile: read the files instead
+        if values.shape != (index["rows"], len(BAR_COLUMNS)) or dates.shape != (index["rows"],):
+            return None
+        return dates, values
+
     def _read_snapshot(self, symbols: Sequence[str]) -> dict[str, tuple[pd.DataFrame, CacheMeta]]:
         """(frame, meta) for symbols whose bars file is unchanged since the snapshot was
-        written; {} when opening those few files is cheaper than decoding the snapshot."""
-        try:
-            pf = pq.ParquetFile(self.snapshot_path(), memory_map=True)
-        except (OSError, pa.ArrowException):
-            return {}
-        index = self._snapshot_index(pf)
+        written; {} when there are too few of them to bother."""
+        index = self._snapshot_index()
         if index is None:
             return {}
-        fresh = self._fresh(index, symbols)
-        rows_wanted = sum(index[s][1] for s in fresh)
-        n = pf.metadata.num_rows
-        if len(fresh) < SNAPSHOT_MIN or rows_wanted * 8 < n:
+        entries = index["symbols"]
+        fresh = self._fresh(entries, symbols)
+        if len(fresh) < SNAPSHOT_MIN:
             return {}
-        # one column-major block: each column is filled contiguously, and each symbol's
-        # rows are a (count, 8) Fortran-ordered view that pandas keeps without copying
-        block = np.empty((len(BAR_COLUMNS), n), dtype="float64")
-
-        def fill(i: int) -> None:  # pyarrow decodes without the GIL: columns in parallel
-            block[i] = pf.read(columns=[BAR_COLUMNS[i]], use_threads=False).column(0).to_numpy()
-
-        with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 2)) as pool:
-            done = list(pool.map(fill, range(len(BAR_COLUMNS))))
-        dates = pf.read(columns=["date"], use_threads=False).column(0).to_numpy().astype("datetime64[ns]", copy=False)
-        all_dates = pd.DatetimeIndex(dates, name="date")
-        del done
-        share = rows_wanted * 2 >= n  # mostly wanted: keep views of the block, else copies
+        arrays = self._open_arrays(index)
+        if arrays is None:
+            return {}
+        dates, values = arrays
+        all_dates = pd.DatetimeIndex(dates.view("datetime64[ns]"), name="date")
         out = {}
         for s in fresh:
-            start, count = index[s][0], index[s][1]
-            part = block[:, start : start + count].T
-            frame = frames.from_arrays(all_dates[start : start + count], part if share else part.copy(order="F"))
-            out[s] = (frame, CacheMeta.from_json(index[s][5].encode()))
+            start, count = entries[s][0], entries[s][1]
+            frame = frames.from_arrays(all_dates[start : start + count], values[start : start + count])
+            out[s] = (frame, CacheMeta.from_json(entries[s][5].encode()))
         return out
-
-    def _reusable(self, symbols: Sequence[str]) -> dict[str, tuple[pa.Table, CacheMeta, list[int]]]:
-        """Zero-copy slices of the old snapshot for symbols whose file is unchanged."""
-        try:
-            pf = pq.ParquetFile(self.snapshot_path(), memory_map=True)
-        except (OSError, pa.ArrowException):
-            return {}
-        index = self._snapshot_index(pf)
-        fresh = self._fresh(index or {}, symbols)
-        if not fresh:
-            return {}
-        table = pf.read(use_threads=True)
-        return {s: (table.slice(index[s][0], index[s][1]), CacheMeta.from_json(index[s][5].encode()), index[s][2:5])
-                for s in fresh}
 
     def snapshot_stale(self) -> int:
         """How many bars files the snapshot lacks or has an older copy of."""
         symbols = self.bar_symbols()
-        index = self._snapshot_index() or {}
-        return len(symbols) - len(self._fresh(index, symbols))
+        index = self._snapshot_index()
+        return len(symbols) - len(self._fresh(index["symbols"] if index else {}, symbols))
 
     def maybe_consolidate(self) -> int:
         """Rewrite the snapshot when at least ``SNAPSHOT_MIN`` files are not in it as they
@@ -321,61 +312,69 @@ class Cache:
             return 0
         return self.consolidate()
 
-    def consolidate(self, batch: int = 250) -> int:
-        """Rewrite the snapshot from every bars file (atomic; unchanged symbols are taken
-        from the old snapshot; files that change while being read are left out).
-        Returns the number of symbols in it."""
-        path = self.snapshot_path()
-        with self.lock(path):
+    def consolidate(self) -> int:
+        """Rewrite the snapshot from every bars file: unchanged symbols are copied from
+        the old snapshot, files that change while being read are left out. The arrays
+        are written under a new token and the index replaced last (atomically), so a
+        reader sees the old or the new snapshot, never a mix. Returns the symbol count."""
+        index_path = self.snapshot_path()
+        with self.lock(index_path):
             symbols = self.bar_symbols()
-            reuse = self._reusable(symbols)
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-            os.close(fd)
-            index: dict[str, list] = {}
-            offset = 0
-            writer = None
+            old = self._snapshot_index()
+            old_arrays = self._open_arrays(old) if old else None
+            reuse = set(self._fresh(old["symbols"], symbols)) if old_arrays is not None else set()
+            parts: list[tuple[str, np.ndarray, np.ndarray, list[int], str]] = []
+            for s in symbols:
+                if s in reuse:
+                    start, count, *stamp, meta_json = old["symbols"][s]
+                    parts.append((s, old_arrays[0][start : start + count], old_arrays[1][start : start + count],
+                                  stamp, meta_json))
+                    continue
+                file = self.bars_path(s)
+                try:
+                    before = os.stat(file)
+                    table = pq.ParquetFile(file).read()
+                    after = os.stat(file)
+                except (OSError, pa.ArrowException):
+                    continue
+                meta = _meta_of(table.schema.metadata)
+                if meta is None or _stamp(before) != _stamp(after):
+                    continue
+                frame = _frame_from_table(table)
+                parts.append((s, frame.index.asi8, frame.to_numpy(), _stamp(after), meta.to_json().decode()))
+            token = uuid.uuid4().hex[:12]
+            dates_path, values_path = self._array_paths(token)
+            rows = sum(len(p[1]) for p in parts)
+            entries: dict[str, list] = {}
             try:
-                for k in range(0, len(symbols), batch):
-                    tables = []
-                    for s in symbols[k : k + batch]:
-                        if s in reuse:
-                            table, meta, stamp = reuse.pop(s)
-                        else:
-                            file = self.bars_path(s)
-                            try:
-                                before = os.stat(file)
-                                table = pq.ParquetFile(file).read()
-                                after = os.stat(file)
-                            except (OSError, pa.ArrowException):
-                                continue
-                            meta = _meta_of(table.schema.metadata)
-                            stamp = _stamp(after)
-                            if meta is None or _stamp(before) != stamp:
-                                continue
-                        index[s] = [offset, table.num_rows, *stamp, meta.to_json().decode()]
-                        offset += table.num_rows
-                        tables.append(table.replace_schema_metadata(None))
-                    if not tables:
-                        continue
-                    chunk = pa.concat_tables(tables)
-                    if writer is None:
-                        writer = pq.ParquetWriter(tmp, chunk.schema, compression="lz4")
-                    writer.write_table(chunk, row_group_size=len(chunk))
-                if writer is None:
-                    os.unlink(tmp)
-                    path.unlink(missing_ok=True)
-                    return 0
-                writer.add_key_value_metadata({INDEX_KEY: json.dumps(index)})
-                writer.close()
-                writer = None
-                os.replace(tmp, path)
+                for path, shape, dtype in ((dates_path, (rows,), np.int64), (values_path, (rows, len(BAR_COLUMNS)), np.float64)):
+                    tmp = path.with_name(f".{path.name}.tmp")
+                    out = np.lib.format.open_memmap(tmp, mode="w+", dtype=dtype, shape=shape)
+                    offset = 0
+                    for s, d, v, stamp, meta_json in parts:
+                        n = len(d)
+                        out[offset : offset + n] = d.view(np.int64) if dtype is np.int64 else v
+                        entries[s] = [offset, n, *stamp, meta_json]
+                        offset += n
+                    out.flush()
+                    del out
+                    os.replace(tmp, path)
+                text = json.dumps({"token": token, "rows": rows, "symbols": entries})
+                fd, tmp_index = tempfile.mkstemp(prefix=".bars.snapshot.", suffix=".tmp", dir=self.base)
+                with os.fdopen(fd, "w") as fh:
+                    fh.write(text)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                os.replace(tmp_index, index_path)
             except BaseException:
-                if writer is not None:
-                    writer.close()
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
+                for path in (dates_path, values_path):
+                    path.unlink(missing_ok=True)
+                    path.with_name(f".{path.name}.tmp").unlink(missing_ok=True)
                 raise
-        return len(index)
+            for stale in self.base.glob("bars.snapshot.*.npy"):
+                if token not in stale.name:
+                    stale.unlink(missing_ok=True)  # readers that mapped it keep their pages
+        return len(entries)
 
     # -- boards, universe, valuations ----------------------------------------------------------
     def write_board(self, code: str, members: pd.DataFrame, bars: pd.DataFrame, meta: CacheMeta) -> None:
@@ -421,8 +420,6 @@ class Cache:
                 continue
             rel = path.relative_to(self.base)
             dataset = rel.parts[0] if len(rel.parts) > 1 else path.stem
-            if path == self.snapshot_path():
-                dataset = "snapshot"
             key = path.name[: -len(".parquet")]
             try:
                 md = pq.read_metadata(path)
@@ -438,6 +435,11 @@ class Cache:
             except (OSError, pa.ArrowException):
                 meta, rows, first, last = None, 0, None, None
             out.append(CacheEntry(dataset, key, path, path.stat().st_size, rows, first, last, meta))
+        index = self._snapshot_index()
+        if index is not None:
+            size = sum(p.stat().st_size for p in self._array_paths(index["token"]) if p.exists())
+            out.append(CacheEntry("snapshot", f"{len(index['symbols'])} symbols", self.snapshot_path(),
+                                  size, index["rows"], None, None, None))
         return out
 
     def clear(self, symbols: Sequence[str] | None = None) -> list[Path]:

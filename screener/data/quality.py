@@ -99,7 +99,7 @@ def check_frame(
     if frame.empty:
         return []
     issues: list[QualityIssue] = []
-    dates = frame.index.to_numpy().astype("datetime64[ns]", copy=False)
+    dates = _ns(frame.index)
     values = frame.to_numpy(dtype="float64")
     # rows on sessions vs rows on closed days, by binary search (both arrays are sorted)
     if len(sessions):
@@ -135,18 +135,26 @@ def check_frame(
     return issues
 
 
+def _ns(index: pd.DatetimeIndex) -> np.ndarray:
+    if getattr(index, "unit", None) == "ns":
+        return index.asi8.view("datetime64[ns]")
+    return index.to_numpy().astype("datetime64[ns]")
+
+
 def check(
     frames: Mapping[str, pd.DataFrame], start: date | None = None, end: date | None = None
 ) -> tuple[list[QualityIssue], list[str]]:
     """Run every check on every frame. Returns (issues, notes); the note says when the
     XSHG calendar ran out and the sessions present in the data were used instead."""
-    nonempty = {s: f for s, f in frames.items() if not f.empty}
+    nonempty = {s: f for s, f in frames.items() if len(f)}
     if not nonempty:
         return [], []
-    lo = pd.Timestamp(start) if start else min(f.index[0] for f in nonempty.values())
-    hi = pd.Timestamp(end) if end else max(f.index[-1] for f in nonempty.values())
+    spans = [(d[0], d[-1]) for d in (_ns(f.index) for f in nonempty.values())]
+    lo = pd.Timestamp(start) if start else pd.Timestamp(min(a for a, _ in spans))
+    hi = pd.Timestamp(end) if end else pd.Timestamp(max(b for _, b in spans))
     last_known = calendar.last_known_session()
-    beyond = [f.index[f.index > last_known] for f in nonempty.values() if f.index[-1] > last_known]
+    beyond = [f.index[f.index > last_known] for (_, b), f in zip(spans, nonempty.values())
+              if b > last_known.to_datetime64()]
     data_dates = beyond[0].append(beyond[1:]).unique() if beyond else None
     idx, note = calendar.trading_index(lo, hi, data_dates)
     sessions = idx.to_numpy().astype("datetime64[ns]")
