@@ -16,6 +16,7 @@ import requests
 from screener.data import Source, frames
 from screener.data.cache import Cache, CacheMeta
 from screener.data.live import LiveStore
+from screener.errors import DataError
 from tests.data import payloads as p
 
 
@@ -270,3 +271,32 @@ def test_snapshot_frames_are_independent(tmp_path, monkeypatch):
     a.loc[a.index[0], "close"] = -1.0  # views of one block must not leak writes
     assert got["600001.SH"][0]["close"].iloc[0] == 10.0
     assert cache.read_many(["600000.SH", "600001.SH"])["600000.SH"][0]["close"].iloc[0] == 10.0
+
+
+def test_boards_universe_and_valuations_are_cached(rsps, provider, tmp_path):
+    cache = Cache(tmp_path)
+    rsps.get(p.EM_CONS, json=p.BOARD_CONS, match=p.qp(fs="b:BK0715 f:!50"))
+    rsps.get(p.EM_BOARD_HIST, json=p.BOARD_HIST, match=p.qp(secid="90.BK0715"))
+    p.register_universe(rsps)
+    rsps.get(p.EM_SPOT, json=p.SPOT)
+    live = store(cache, provider, "2024-01-03")
+    board = live.board("bk0715")
+    assert board.source is Source.LIVE and board.code == "BK0715" and len(board.constituents) == 3
+    assert board.bars.frame["close"].iloc[-1] == 1221.75
+    assert len(live.universe()) == 5
+    vals = live.valuations()
+    assert vals.set_index("symbol").loc["600487.SH", "pb"] == 1.62
+    assert live.valuations(date(2023, 12, 29)).empty  # never back-filled
+    with pytest.raises(DataError, match="only eastmoney boards"):
+        live.board("BK0715", source="ths")
+    n = len(rsps.calls)
+    offline = store(cache, None, "2024-01-05", offline=True)
+    again = offline.board("BK0715")
+    assert again.source is Source.CACHE and list(again.constituents["symbol"]) == list(board.constituents["symbol"])
+    assert "fetched 2024-01-03" in again.label
+    assert len(offline.universe()) == 5
+    assert offline.valuations(date(2024, 1, 3)).set_index("symbol").loc["300750.SZ", "mcap"] == 726_000_000_000
+    assert offline.valuations(date(2024, 1, 5)).empty
+    with pytest.raises(DataError, match="offline: board BK0448 is not cached"):
+        offline.board("BK0448")
+    assert len(rsps.calls) == n
