@@ -40,7 +40,10 @@ def member_rows(
 ) -> list[dict[str, Any]]:
     """One row per selected member: weights, own return, contribution, trades, blocks."""
     trades = res.trades
-    events = res.events
+    value = trades.groupby(["symbol", "side"])["value"].sum()
+    costs_by = trades.groupby("symbol")["cost"].sum()
+    count = trades.groupby("symbol").size()
+    blocks = res.events[res.events["reason"].isin(["upper_limit", "lower_limit"])].groupby("symbol").size()
     start_weights = res.targets[0][1] if res.targets else np.zeros(len(panel.symbols))
     adj_close = panel.adjusted_close()
     final_value = float(res.value[-1])
@@ -60,20 +63,18 @@ def member_rows(
             rows.append(row)
             continue
         j = panel.symbols.index(m.symbol)
-        t = trades[trades["symbol"] == m.symbol]
-        bought = float(t.loc[t["side"] == "buy", "value"].sum())
-        sold = float(t.loc[t["side"] == "sell", "value"].sum())
-        costs = float(t["cost"].sum())
+        bought = float(value.get((m.symbol, "buy"), 0.0))
+        sold = float(value.get((m.symbol, "sell"), 0.0))
+        costs = float(costs_by.get(m.symbol, 0.0))
         holding = float(res.shares[j] * panel.last_close[-1, j]) if res.shares[j] else 0.0
         first, last = adj_close[0, j], adj_close[-1, j]
-        e = events[events["symbol"] == m.symbol]
         row.update(
             weight_start=_num(start_weights[j]),
             weight_end=holding / final_value if final_value else None,
             total_return=_num(last / first - 1.0) if not np.isnan(first) else None,
             contribution=(holding + sold - bought - costs) / cash0,
-            trades=len(t),
-            blocked_orders=int(e["reason"].isin(["upper_limit", "lower_limit"]).sum()),
+            trades=int(count.get(m.symbol, 0)),
+            blocked_orders=int(blocks.get(m.symbol, 0)),
             shares_end=float(res.shares[j]),
             costs=costs,
         )
