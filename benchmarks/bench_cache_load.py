@@ -41,13 +41,14 @@ def symbols(n: int) -> list[str]:
 
 
 def build(root: Path, n_symbols: int, n_sessions: int) -> None:
+    from datetime import datetime
+
     import numpy as np
     import pyarrow.parquet as pq
 
     from screener import calendar
     from screener.data import frames
     from screener.data.cache import Cache, CacheMeta, _bars_table
-    from datetime import datetime
 
     sessions = calendar.sessions("2010-01-04", "2026-12-31")[-n_sessions:]
     meta = CacheMeta("eastmoney", datetime(2026, 12, 31, 16), sessions[0].date(), sessions[-1].date())

@@ -82,7 +82,13 @@ def fetch(targets: tuple[str, ...], start: datetime | None, end: datetime | None
     Live fetches try eastmoney, then sina, then tencent per symbol and keep going when
     one symbol fails. Exit status: 0 all fetched, 1 some failed, 2 none could be had.
     """
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
 
     from screener.data import open_store
     from screener.data.live import LiveStore

@@ -50,7 +50,7 @@ def akshare_version() -> str:
         from importlib.metadata import version
 
         return version("akshare")
-    except Exception:  # pragma: no cover - metadata missing in odd installs
+    except Exception:  # noqa: BLE001 - metadata missing in odd installs
         return "unknown"
 
 
@@ -140,7 +140,7 @@ class AkshareProvider:
             raise SourceError(source, query.endpoint, "unreachable", str(exc)) from None
         except NetworkFailure as exc:
             raise SourceError(source, query.endpoint, "network", str(exc)) from None
-        except Exception as exc:  # akshare surfaces payload problems as bare exceptions
+        except Exception as exc:  # noqa: BLE001 - akshare surfaces payload problems as bare exceptions
             import requests
 
             kind = "http" if isinstance(exc, requests.RequestException) else "parse"

@@ -38,8 +38,8 @@ import contextlib
 import fcntl
 import json
 import os
-import uuid
 import tempfile
+import uuid
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass

@@ -24,14 +24,21 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-import numpy as np
 import pandas as pd
 
 from screener import calendar
 from screener.data import frames, quality
-from screener.data.akshare_provider import AkshareProvider, FetchError, Fetched
+from screener.data.akshare_provider import AkshareProvider, Fetched, FetchError
 from screener.data.cache import Cache, CacheMeta
-from screener.data.model import Bars, BoardInfo, DataOptions, MarketData, QualityIssue, Source, VALUATION_COLUMNS
+from screener.data.model import (
+    VALUATION_COLUMNS,
+    Bars,
+    BoardInfo,
+    DataOptions,
+    MarketData,
+    QualityIssue,
+    Source,
+)
 from screener.data.net import NetPolicy
 from screener.errors import DataError
 from screener.symbols import normalize, parse_symbol

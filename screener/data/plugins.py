@@ -37,7 +37,7 @@ def discover() -> tuple[dict[str, Factory], list[str]]:
             factory = getattr(obj, "factory", obj)
             if not callable(factory):
                 raise TypeError(f"{ep.value} is not callable")
-        except Exception as exc:  # a broken plugin must not break the rest
+        except Exception as exc:  # noqa: BLE001 - a broken plugin must not break the rest
             msg = f"data provider plugin {ep.name!r} ({ep.value}) skipped: {type(exc).__name__}: {exc}"
             problems.append(msg)
             warnings.warn(msg, stacklevel=2)
@@ -61,7 +61,7 @@ def open_plugin(name: str, options: DataOptions) -> DataStore:
         store = providers[name](options)
     except UserError:
         raise
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - any plugin failure becomes one line
         raise UserError(f"data provider {name!r} failed to start: {type(exc).__name__}: {exc}") from None
     for attr in ("load", "universe", "symbols"):
         if not callable(getattr(store, attr, None)):

@@ -116,7 +116,7 @@ def check_frame(
             if len(extra):
                 issues.append(_issue(symbol, "non_session_date", extra, "rows on days the exchange was closed"))
     prices = values[:, :4]
-    o, h, lw, c, v = (values[:, _COL[k]] for k in ("open", "high", "low", "close", "volume"))
+    h, lw, c, v = (values[:, _COL[k]] for k in ("high", "low", "close", "volume"))
     with np.errstate(invalid="ignore"):
         if prices.min(initial=np.inf) <= 0:
             issues.append(_issue(symbol, "non_positive_price", dates[(prices <= 0).any(axis=1)], "rows with a price <= 0"))

@@ -77,9 +77,9 @@ def register_em_index(rsps: responses.RequestsMock, secid: str = "1.000300") -> 
 
 
 SINA_BARS = [
-    dict(date=date(2024, 1, 2), open=14.10, high=14.25, low=13.95, close=14.02, volume=25_000_000, amount=351_000_000),
-    dict(date=date(2024, 1, 3), open=14.00, high=14.38, low=13.90, close=14.30, volume=31_000_000, amount=440_000_000),
-    dict(date=date(2024, 1, 4), open=14.28, high=14.40, low=14.05, close=14.11, volume=20_500_000, amount=291_000_000),
+    {"date": date(2024, 1, 2), "open": 14.10, "high": 14.25, "low": 13.95, "close": 14.02, "volume": 25_000_000, "amount": 351_000_000},
+    {"date": date(2024, 1, 3), "open": 14.00, "high": 14.38, "low": 13.90, "close": 14.30, "volume": 31_000_000, "amount": 440_000_000},
+    {"date": date(2024, 1, 4), "open": 14.28, "high": 14.40, "low": 14.05, "close": 14.11, "volume": 20_500_000, "amount": 291_000_000},
 ]
 
 
@@ -92,10 +92,10 @@ def register_sina_stock(rsps: responses.RequestsMock, prefixed: str = "sh600487"
 
 def register_sina_index(rsps: responses.RequestsMock, prefixed: str = "sh000300") -> None:
     bars = [
-        dict(date=date(2024, 1, 2), open=3426.81, high=3426.81, low=3383.60, close=3386.35,
-             volume=12_150_000_000, amount=182_500_000_000),
-        dict(date=date(2024, 1, 3), open=3380.93, high=3393.21, low=3371.22, close=3385.00,
-             volume=11_460_000_000, amount=170_300_000_000),
+        {"date": date(2024, 1, 2), "open": 3426.81, "high": 3426.81, "low": 3383.60, "close": 3386.35,
+         "volume": 12_150_000_000, "amount": 182_500_000_000},
+        {"date": date(2024, 1, 3), "open": 3380.93, "high": 3393.21, "low": 3371.22, "close": 3385.00,
+         "volume": 11_460_000_000, "amount": 170_300_000_000},
     ]
     rsps.get(f"{SINA}/{prefixed}/hisdata/klc_kl.js", body=f'var KLC_KL_{prefixed}="{encode_bars(bars)}";\n')
 

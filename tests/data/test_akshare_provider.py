@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 
 import numpy as np
@@ -92,7 +93,7 @@ def test_backoff_and_rate_limit_use_the_injected_clock(rsps, provider, clock):
         by_host.setdefault(requests.utils.urlparse(url).hostname, []).append(t)
     assert by_host["finance.sina.com.cn"] and len(by_host["push2his.eastmoney.com"]) == 3
     for times in by_host.values():
-        assert all(b - a >= pol.min_interval for a, b in zip(times, times[1:]))
+        assert all(b - a >= pol.min_interval for a, b in itertools.pairwise(times))
 
 
 def test_all_sources_unreachable_fails_fast(rsps, provider, clock):

@@ -9,8 +9,7 @@ import pandas as pd
 import pytest
 
 from screener import calendar
-from screener.data import DEMO_LABEL, DataOptions, Source, open_store
-from screener.data import demo, frames
+from screener.data import DEMO_LABEL, DataOptions, Source, demo, frames, open_store
 from screener.data.quality import limit_breaches
 from screener.errors import DataError
 from screener.symbols import limit_prices, parse_symbol
