@@ -300,3 +300,16 @@ def test_boards_universe_and_valuations_are_cached(rsps, provider, tmp_path):
     with pytest.raises(DataError, match="offline: board BK0448 is not cached"):
         offline.board("BK0448")
     assert len(rsps.calls) == n
+
+
+def test_earlier_start_than_cached_refetches_the_whole_range(rsps, provider, tmp_path):
+    cache = Cache(tmp_path)
+    p.register_em_stock(rsps, rows=p.RAW[1:3], factors=p.FACTOR[1:3], beg="20240103")
+    store(cache, provider, "2024-01-04").load(["600487.SH"], start=date(2024, 1, 3))
+    rsps.reset()
+    p.register_em_stock(rsps, rows=p.RAW[:3], factors=p.FACTOR[:3], beg="20240101", end="20240104")
+    md = store(cache, provider, "2024-01-04").load(["600487.SH"], start=date(2024, 1, 1))
+    assert {c["beg"] for c in calls(rsps)} == {"20240101"}
+    assert len(md.bars["600487.SH"].frame) == 3
+    _, meta = cache.read_bars("600487.SH")
+    assert meta.covered_start == date(2024, 1, 1) and meta.covered_end == date(2024, 1, 4)
