@@ -15,13 +15,12 @@ from screener.report.view import (
     ReportView,
     claim_value,
     count,
-    flatten,
     headline_rows,
     methodology,
     pct,
-    plain,
     ratio,
     relative_rows,
+    settings_rows,
 )
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:"
@@ -53,7 +52,7 @@ figcaption{color:var(--muted);font-size:13px}
 blockquote{margin:4px 0 0;padding:2px 10px;border-left:3px solid var(--line);color:var(--muted);font-size:14px}
 ul.warnings li{margin:3px 0}
 h3{font-size:15px;margin:12px 0 6px}
-dl.settings{display:grid;grid-template-columns:repeat(auto-fill,minmax(240px,1fr));gap:4px 16px;margin:0;font-size:14px}
+dl.settings{display:grid;grid-template-columns:repeat(auto-fill,minmax(250px,1fr));gap:4px 16px;margin:0;font-size:14px}
 dl.settings div{display:flex;justify-content:space-between;gap:8px;border-bottom:1px dotted var(--line)}
 dl.settings dt{color:var(--muted)}dl.settings dd{margin:0;font-weight:600;text-align:right}
 .nw{white-space:nowrap}
@@ -147,7 +146,7 @@ def _body(view: ReportView) -> str:
 
 def _header(view: ReportView) -> str:
     label = f" — {view.label}" if view.label and view.label != view.data_source else ""
-    settings = "".join(f"<div><dt>{_e(k)}</dt><dd>{_e(plain(v))}</dd></div>" for k, v in flatten(view.settings))
+    settings = "".join(f"<div><dt>{_e(k)}</dt><dd>{_e(v)}</dd></div>" for k, v in settings_rows(view.settings))
     settings_html = f'<h3>Settings in effect</h3><dl class="settings">{settings}</dl>' if settings else ""
     return (
         '<header id="header">'

@@ -306,6 +306,52 @@ def claim_value(claim: Claim, value: Any) -> str:
     return plain(value)
 
 
+def _rate(value: Any) -> str:
+    f = _num(value)
+    return DASH if f is None else f"{format(Decimal(repr(f * 100)).normalize(), 'f')}%"
+
+
+def stamp_duty_text(value: Any) -> str:
+    """``[{since, rate}, ...]`` as "0.1%, 0.05% from 2023-08-28" (a bare number as a rate)."""
+    if isinstance(value, list) and all(isinstance(r, dict) and "rate" in r for r in value):
+        return ", ".join(_rate(r["rate"]) + (f" from {r['since']}" if r.get("since") else "") for r in value) or DASH
+    return _rate(value) if _num(value) is not None else plain(value)
+
+
+def costs_note(costs: Any) -> str:
+    """The cost settings in words; rates are fractions of traded value."""
+    if not isinstance(costs, dict) or costs.get("enabled") is False or not costs:
+        return "Costs: none (the run excluded trading costs)." if costs is not None else "Costs: not stated in the result."
+    parts = []
+    if "commission" in costs:
+        floor = f" (at least {plain(costs['min_commission'])} CNY an order)" if costs.get("min_commission") is not None else ""
+        parts.append(f"commission {_rate(costs['commission'])} of traded value{floor}")
+    if "stamp_duty" in costs:
+        parts.append(f"stamp duty on sells {stamp_duty_text(costs['stamp_duty'])}")
+    if "transfer_fee" in costs:
+        parts.append(f"transfer fee {_rate(costs['transfer_fee'])}")
+    known = {"enabled", "commission", "min_commission", "stamp_duty", "transfer_fee"}
+    parts += [f"{k} {plain(v)}" for k, v in flatten({k: v for k, v in costs.items() if k not in known})]
+    return "Costs: " + "; ".join(parts) + "."
+
+
+def setting_text(key: str, value: Any) -> str:
+    """A setting's value for display."""
+    if key == "lot_size" and value is None:
+        return "board lots"
+    if key.endswith("stamp_duty"):
+        return stamp_duty_text(value)
+    if key.endswith(("costs.commission", "costs.transfer_fee", "risk_free")) and _num(value) is not None:
+        return _rate(value)
+    if key in ("start", "end", "benchmark") and value is None:
+        return "default"
+    return plain(value)
+
+
+def settings_rows(settings: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(k, setting_text(k, v)) for k, v in flatten(settings)]
+
+
 def flatten(d: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
     """Nested settings as ``("costs.commission", 0.00025)`` pairs, in order."""
     out: list[tuple[str, Any]] = []
@@ -370,11 +416,12 @@ def methodology(view: ReportView) -> list[str]:
         "limit price and no sell at the lower one (such orders are counted as blocked); "
         "suspended members are not traded and are valued at their last close."
     )
-    costs = s.get("costs")
-    if isinstance(costs, dict) and costs:
-        notes.append("Costs: " + "; ".join(f"{k} {plain(v)}" for k, v in flatten(costs)) + ".")
-    elif s.get("no_costs") or costs is False:
-        notes.append("Costs: none (run with --no-costs).")
+    notes.append(costs_note(s.get("costs")))
+    if s.get("sessions_per_year"):
+        notes.append(
+            f"Annualised figures use {plain(s['sessions_per_year'])} sessions a year"
+            + (f" and a risk-free rate of {pct(s['risk_free'], signed=False)}." if _num(s.get("risk_free")) is not None else ".")
+        )
     notes.append("Returns use adjusted prices (dividends and splits); lots, limits and costs use raw prices.")
     notes.append(
         "Return figures are read from the backtest result; drawdown and monthly returns are "

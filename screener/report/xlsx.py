@@ -4,10 +4,11 @@ fractions with a percent number format, so cells keep full precision and sort/pl
 from __future__ import annotations
 
 import io
+import math
 from datetime import date, datetime
 from typing import Any
 
-from screener.report.view import ReportView, flatten, methodology
+from screener.report.view import ReportView, methodology, settings_rows
 
 PCT = "0.00%"
 RATIO = "0.00"
@@ -42,6 +43,9 @@ def _sheet(wb: Any, title: str, headers: list[str], rows: list[list[Any]], forma
         for (cell,) in ws.iter_rows(min_row=2, min_col=col + 1, max_col=col + 1):
             cell.number_format = fmt
     ws.freeze_panes = "A2"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True  # print one page wide
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.print_title_rows = "1:1"
     for i, h in enumerate(headers):
         width = max([len(str(h))] + [_display_len(r[i]) for r in rows[:500] if i < len(r)])
         ws.column_dimensions[get_column_letter(i + 1)].width = min(60, max(9, width + 2))
@@ -57,6 +61,7 @@ def _display_len(v: Any) -> int:
 
 def render(view: ReportView, stem: str) -> dict[str, bytes]:
     from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
 
     wb = Workbook()
     wb.remove(wb.active)
@@ -104,8 +109,8 @@ def render(view: ReportView, stem: str) -> dict[str, bytes]:
         ("tracking error", "tracking_error", PCT), ("information ratio", "information_ratio", RATIO),
     ):
         add(label, fig(key, m), fmt)
-    for k, v in flatten(view.settings):
-        add(f"setting: {k}", _cell_value(v))
+    for k, v in settings_rows(view.settings):
+        add(f"setting: {k}", v)
     for w in view.warnings:
         add("warning", w)
     for n in methodology(view):
@@ -116,7 +121,15 @@ def render(view: ReportView, stem: str) -> dict[str, bytes]:
             row[0].number_format = fmt
         elif isinstance(row[0].value, (date, datetime)):
             row[0].number_format = "yyyy-mm-dd"
-    ws.column_dimensions["B"].width = 60
+    ws.column_dimensions["B"].width = 70
+    for label, cell in ws.iter_rows(min_row=2, max_col=2):
+        lines = math.ceil(_display_len(cell.value) / 72) if isinstance(cell.value, str) else 1
+        cell.alignment = Alignment(horizontal="left", vertical="top", wrap_text=lines > 1)
+        label.alignment = Alignment(vertical="top")
+        if lines > 1:
+            ws.row_dimensions[cell.row].height = 15 * lines
+        if label.value == "WARNING":
+            label.font = cell.font = Font(bold=True, color="B00020")
 
     eq = view.equity
     eq_rows = [[d.date(), *(None if x != x else float(x) for x in vals)] for d, vals in zip(eq.index, eq.to_numpy())]

@@ -80,9 +80,14 @@ def make_result(seed: int = 7) -> dict[str, Any]:
         "end": "2026-05-11",
         "base_date": "2024-12-31",
         "settings": {
-            "rebalance": "none", "weights": "equal", "members": "all", "benchmark": "000300.SH",
-            "fill": "open", "cash": cash, "lot_size": 100,
-            "costs": {"commission": 0.00025, "min_commission": 5.0, "stamp_duty": 0.0005, "transfer_fee": 0.00001},
+            "start": "2025-01-01", "end": "2026-05-11", "rebalance": "none", "weights": "equal",
+            "members": "all", "benchmark": "000300.SH", "fill": "open", "cash": cash, "lot_size": None,
+            "costs": {
+                "enabled": True, "commission": 0.00025, "min_commission": 5.0,
+                "stamp_duty": [{"since": None, "rate": 0.001}, {"since": "2023-08-28", "rate": 0.0005}],
+                "transfer_fee": 0.00001,
+            },
+            "risk_free": 0.0, "sessions_per_year": PERIODS,
         },
         "basket": {**b, "final_value": cash * float(basket.iloc[-1]), "costs_paid": 1234.56, "turnover": 1.0},
         "benchmark": {

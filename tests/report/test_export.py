@@ -90,6 +90,8 @@ def test_markdown_has_the_sections_tables_and_existing_images(exported, result):
     assert pct(result["basket"]["total_return"]) in md
     assert "Wind数据显示" in md
     assert "| 2025 |" in md  # the monthly returns table
+    assert "<script>" not in md and "&lt;script&gt;alert(1)&lt;/script&gt;" in md  # raw HTML neutralised
+    assert "| fiber-index-ytd | period\\_return |" in md
 
 
 def test_pngs_are_real_images(exported):

@@ -84,7 +84,7 @@ def test_a_bad_window_date_is_named(result):
 def test_theme_ids_that_are_not_slugs_cannot_name_files(result, theme):
     result["theme"] = theme or None
     with pytest.raises(ReportError):
-        ReportView(result).stem
+        _ = ReportView(result).stem
 
 
 def test_stem_is_theme_and_window(result):
@@ -118,3 +118,19 @@ def test_claim_values_are_percentages_only_for_return_claims(result):
     assert claim_value(ret, 1.2165) == "+121.65%"
     assert claim_value(day, ["600522.SH", "600487.SH"]) == "600522.SH, 600487.SH"
     assert claim_value(day, None) == "—"
+
+
+def test_costs_and_settings_are_described_in_words(result):
+    from screener.report.view import costs_note, methodology, settings_rows
+
+    view = ReportView(result)
+    assert costs_note(view.settings["costs"]) == (
+        "Costs: commission 0.025% of traded value (at least 5 CNY an order); "
+        "stamp duty on sells 0.1%, 0.05% from 2023-08-28; transfer fee 0.001%."
+    )
+    assert costs_note({"enabled": False}) == "Costs: none (the run excluded trading costs)."
+    rows = dict(settings_rows(view.settings))
+    assert rows["lot_size"] == "board lots" and rows["cash"] == "1,000,000"
+    assert rows["costs.stamp_duty"] == "0.1%, 0.05% from 2023-08-28"
+    assert (rows["costs.commission"], rows["costs.transfer_fee"], rows["risk_free"]) == ("0.025%", "0.001%", "0%")
+    assert any("242 sessions a year and a risk-free rate of 0.00%" in n for n in methodology(view))
