@@ -8,6 +8,7 @@ the built-in themes, then theme packs from plugins (entry-point group
 from __future__ import annotations
 
 import os
+import re
 import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -97,8 +98,18 @@ def _theme_files(folder: Path) -> Iterator[Path]:
         yield from sorted(p for p in folder.iterdir() if p.suffix in THEME_SUFFIXES and p.is_file())
 
 
+_ID_LINE = re.compile(r"^id:[ \t]*['\"]?([A-Za-z0-9_-]+)['\"]?[ \t]*(?:#.*)?$", re.MULTILINE)
+
+
 def _peek_id(path: Path) -> str:
-    """The theme's ``id`` without full validation; the file stem if it has none."""
+    """The theme's ``id`` without parsing the whole file (a top-level ``id:`` line),
+    falling back to a YAML parse, then to the file stem."""
+    try:
+        match = _ID_LINE.search(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return path.stem
+    if match:
+        return match.group(1)
     try:
         data = read_yaml(path)
     except ThemeError:
