@@ -126,7 +126,7 @@ def test_broken_plugins_are_reported_and_skipped(broken_plugins):
     assert "warning: theme plugin 'broken' (no_such_module_xyz:themes_dir) skipped: ModuleNotFoundError" in result.stderr
     rows = {r["id"]: r for r in json.loads(result.stdout)}
     assert rows["example-grid"]["error"] is None and rows["fiber"]["error"] is None
-    bad = rows["bad"]  # an unparsable file is listed under its file name
+    bad = rows["bad-pack"]  # an unparsable file is still listed, under its id line
     assert bad["origin"] == "plugin badyaml" and "invalid YAML" in bad["error"] and bad["members"] is None
     assert run("themes", "show", "example-grid").exit_code == 0
 
