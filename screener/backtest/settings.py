@@ -15,7 +15,6 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    ValidationError,
     field_validator,
     model_validator,
 )
@@ -143,27 +142,8 @@ def is_spec(path: Path) -> bool:
 
 def load_spec(path: Path) -> BacktestSpec:
     """Load and validate a spec file. Raises ThemeError listing every ``file:line`` problem."""
-    from ruamel.yaml.comments import CommentedMap
+    from screener.theme.loader import load_model
 
-    from screener.theme.loader import line_of, read_yaml
-
-    path = Path(path)
-    data = read_yaml(path)
-    if not isinstance(data, CommentedMap):
-        raise ThemeError([f"{path}:1: a backtest spec must be a mapping with theme: and options"])
-    try:
-        return BacktestSpec.model_validate(data)
-    except ValidationError as err:
-        problems = []
-        for e in err.errors():
-            loc = tuple(e["loc"])
-            where = ".".join(str(p) for p in loc) or "(top level)"
-            msg = e["msg"].removeprefix("Value error, ")
-            if e["type"] == "extra_forbidden":
-                msg = f"unknown key '{loc[-1]}'; check the spelling (see README: Backtests)"
-            elif e["type"] == "missing":
-                msg = "required field is missing"
-            elif e["type"] in ("date_from_datetime_parsing", "date_parsing", "date_type"):
-                msg = f"{e.get('input')!r} is not a date; write YYYY-MM-DD"
-            problems.append(f"{path}:{line_of(data, loc)}: {where}: {msg}")
-        raise ThemeError(problems) from None
+    return load_model(
+        path, BacktestSpec, what="a backtest spec must be a mapping with theme: and options", docs="Backtests"
+    )

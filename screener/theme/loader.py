@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import RoundTripConstructor
@@ -15,6 +15,7 @@ from screener.errors import ThemeError
 from screener.theme.model import Theme
 
 Loc = tuple[str | int, ...]
+M = TypeVar("M", bound=BaseModel)
 CLAIM_KINDS = frozenset({"period_return", "limit_up", "close_up"})
 
 
@@ -105,7 +106,9 @@ def _describe(loc: Loc) -> str:
     return out or "(top level)"
 
 
-def _problems(path: Path, data: Any, err: ValidationError) -> list[str]:
+def validation_problems(path: Path, data: Any, err: ValidationError, *, docs: str = "Theme files") -> list[str]:
+    """One ``file:line: field: message`` line per pydantic error; ``docs`` names the
+    README section that lists the valid keys."""
     problems = []
     for e in err.errors():
         # a discriminated union puts the tag in the path: claims.0.limit_up.date
@@ -115,7 +118,7 @@ def _problems(path: Path, data: Any, err: ValidationError) -> list[str]:
             loc = tuple(at)
         msg = e["msg"].removeprefix("Value error, ")
         if e["type"] == "extra_forbidden":
-            msg = f"unknown key '{loc[-1]}'; check the spelling (see README: Theme files)"
+            msg = f"unknown key '{loc[-1]}'; check the spelling (see README: {docs})"
         elif e["type"] == "missing":
             msg = "required field is missing"
         elif e["type"] in ("date_from_datetime_parsing", "date_parsing", "date_type"):
@@ -126,13 +129,21 @@ def _problems(path: Path, data: Any, err: ValidationError) -> list[str]:
     return problems
 
 
-def load_theme(path: Path) -> Theme:
-    """Load and validate one theme file. Raises ThemeError listing every problem."""
+def load_model(path: Path, model: type[M], *, what: str, docs: str) -> M:
+    """Read a YAML mapping and validate it as ``model``. Raises ThemeError listing every
+    problem with its file and line."""
     path = Path(path)
     data = read_yaml(path)
     if not isinstance(data, CommentedMap):
-        raise ThemeError([f"{path}:1: a theme file must be a mapping with id, name, members, ..."])
+        raise ThemeError([f"{path}:1: {what}"])
     try:
-        return Theme.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as err:
-        raise ThemeError(_problems(path, data, err)) from None
+        raise ThemeError(validation_problems(path, data, err, docs=docs)) from None
+
+
+def load_theme(path: Path) -> Theme:
+    """Load and validate one theme file. Raises ThemeError listing every problem."""
+    return load_model(
+        path, Theme, what="a theme file must be a mapping with id, name, members, ...", docs="Theme files"
+    )
