@@ -161,9 +161,8 @@ def parse_symbol(text: str) -> Symbol:
             f"invalid symbol {raw!r}: expected a six-digit A-share code such as "
             "600487, sh600487 or 600487.SH"
         )
-    symbol = Symbol(code, exchange)
-    symbol.board  # validates the code against its exchange
-    return symbol
+    _board_of(code, exchange)  # raises when the code does not belong to its exchange
+    return Symbol(code, exchange)
 
 
 def normalize(text: str) -> str:

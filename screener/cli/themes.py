@@ -147,7 +147,7 @@ def validate_themes(paths: tuple[Path, ...]) -> None:
 
 
 # Authoring subcommands (extract, import-board) live in their own module.
-from screener.cli.themes_author import extract, import_board  # noqa: E402
+from screener.cli.themes_author import extract, import_board
 
 themes.add_command(extract)
 themes.add_command(import_board)

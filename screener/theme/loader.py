@@ -89,12 +89,11 @@ def line_of(node: Any, loc: Loc) -> int:
     """The 1-based line of the deepest node along ``loc`` that the YAML tree holds."""
     line = 1
     for key in loc:
-        if isinstance(node, CommentedMap) and key in node:
-            line = _child_line(node, key, line)
-        elif isinstance(node, CommentedSeq) and isinstance(key, int) and 0 <= key < len(node):
-            line = _child_line(node, key, line)
-        else:
+        in_map = isinstance(node, CommentedMap) and key in node
+        in_seq = isinstance(node, CommentedSeq) and isinstance(key, int) and 0 <= key < len(node)
+        if not (in_map or in_seq):
             break
+        line = _child_line(node, key, line)
         node = node[key]
     return line
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -14,7 +14,6 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-
 from pydantic_core import PydanticCustomError
 
 from screener.errors import SymbolError
@@ -147,7 +146,7 @@ class DayMoveClaim(_Claim):
     symbols: list[SymbolStr] = Field(min_length=1)
 
 
-Claim = Annotated[Union[PeriodReturnClaim, DayMoveClaim], Field(discriminator="kind")]
+Claim = Annotated[PeriodReturnClaim | DayMoveClaim, Field(discriminator="kind")]
 
 
 class Theme(_Strict):
