@@ -99,20 +99,21 @@ def _open(path: Path) -> CJKFont | None:
             faces = [TTFont(str(path), lazy=True)]
     except (TTLibError, OSError):
         return None
-    best: tuple[int, int, str] | None = None
+    ranked: list[tuple[int, int, str]] = []
     for i, face in enumerate(faces):
         try:
-            if ord(_PROBE) not in (face.getBestCmap() or {}):
-                continue
             family = face["name"].getBestFamilyName() or ""
         except (TTLibError, KeyError, AssertionError):
             continue
-        rank = 0 if family.endswith(" SC") or "SC" in family.split() else (1 if "Mono" not in family else 2)
-        if best is None or rank < best[0]:
-            best = (rank, i, family)
-    if best is None:
-        return None
-    return CJKFont(path=path, index=best[1], family=best[2])
+        rank = 0 if "SC" in family.split() else (1 if "Mono" not in family else 2)
+        ranked.append((rank, i, family))
+    for _, i, family in sorted(ranked):  # decode a cmap (slow) only for the best faces
+        try:
+            if ord(_PROBE) in (faces[i].getBestCmap() or {}):
+                return CJKFont(path=path, index=i, family=family)
+        except (TTLibError, KeyError, AssertionError):
+            continue
+    return None
 
 
 def subset_font_css(text: str, family: str = "ReportCJK") -> str:

@@ -14,6 +14,8 @@ from screener.report.view import (
     DASH,
     ReportView,
     claim_value,
+    claimed_text,
+    in_article,
     count,
     headline_rows,
     methodology,
@@ -51,6 +53,7 @@ figcaption{color:var(--muted);font-size:13px}
 .v-holds{background:#dbe9ff;color:#123f86}.v-fails{background:#ffe2c7;color:#8a3b00}.v-no_data{background:#e6e6e6;color:#444}
 blockquote{margin:4px 0 0;padding:2px 10px;border-left:3px solid var(--line);color:var(--muted);font-size:14px}
 ul.warnings li{margin:3px 0}
+.tag{display:inline-block;background:var(--soft);border:1px solid var(--line);border-radius:4px;padding:0 6px;font-size:12px;color:var(--muted)}
 h3{font-size:15px;margin:12px 0 6px}
 dl.settings{display:grid;grid-template-columns:repeat(auto-fill,minmax(250px,1fr));gap:4px 16px;margin:0;font-size:14px}
 dl.settings div{display:flex;justify-content:space-between;gap:8px;border-bottom:1px dotted var(--line)}
@@ -186,15 +189,16 @@ def _headline(view: ReportView) -> str:
 def _members(view: ReportView) -> str:
     rows = [
         [
-            _e(m.name), _e(m.symbol), _e(m.board or DASH),
+            _e(m.name) + ("" if m.in_basket else ' <span class="tag">dropped: no data</span>'),
+            _e(m.symbol), _e(m.board or DASH), _e(in_article(m)),
             _e(pct(m.weight, signed=False)), _pct_span(m.total_return), _pct_span(m.contribution),
             _e(count(m.trades)), _e(count(m.blocked_orders)),
         ]
         for m in view.members
     ]
     table = _table(
-        ["name", "code", "board", "weight", "return", "contribution", "trades", "blocked orders"],
-        rows, {3, 4, 5, 6, 7}, "members",
+        ["name", "code", "board", "in article", "weight", "return", "contribution", "trades", "blocked orders"],
+        rows, {4, 5, 6, 7, 8}, "members",
     )
     chart = _figure(view, "members", "Each member's total return and its contribution to the basket's return, sorted by contribution.") if view.members else ""
     return f'<section id="members"><h2>Members</h2>{chart}{table}</section>'
@@ -212,7 +216,7 @@ def _claims(view: ReportView) -> str:
             [
                 f"<span class=nw>{_e(c.id or DASH)}</span>", _e(c.kind), what,
                 " → ".join(f"<span class=nw>{_e(p)}</span>" for p in c.window.split(" → ")),
-                _e(claim_value(c, c.claimed)), _e(claim_value(c, c.measured)),
+                f"<span class=nw>{_e(claimed_text(c))}</span>", _e(claim_value(c, c.measured)),
                 f'<span class="verdict v-{_e(c.verdict)}">{_e(c.verdict.replace("_", " "))}</span>',
                 _e(c.detail),
             ]
@@ -224,5 +228,8 @@ def _claims(view: ReportView) -> str:
 def _warnings(view: ReportView) -> str:
     if not view.warnings:
         return '<section id="warnings"><h2>Warnings</h2><p>No data-quality or trading warnings.</p></section>'
-    items = "".join(f"<li>{_e(w)}</li>" for w in view.warnings)
+    items = "".join(
+        (f'<li><span class="tag">{_e(w.kind.replace("_", " "))}</span> ' if w.kind else "<li>") + f"{_e(w.message)}</li>"
+        for w in view.warnings
+    )
     return f'<section id="warnings"><h2>Warnings ({len(view.warnings)})</h2><ul class="warnings">{items}</ul></section>'

@@ -11,6 +11,8 @@ from screener.report.view import (
     DASH,
     ReportView,
     claim_value,
+    claimed_text,
+    in_article,
     count,
     headline_rows,
     methodology,
@@ -89,20 +91,21 @@ def render(view: ReportView, stem: str) -> dict[str, bytes]:
     if view.members:
         lines += _image(stem, "members")
     lines += _table(
-        ["name", "code", "board", "weight", "return", "contribution", "trades", "blocked orders"],
+        ["name", "code", "board", "in article", "weight", "return", "contribution", "trades", "blocked orders"],
         [
-            [x.name, x.symbol, x.board or DASH, pct(x.weight, signed=False), pct(x.total_return),
-             pct(x.contribution), count(x.trades), count(x.blocked_orders)]
+            [x.name + ("" if x.in_basket else " (dropped: no data)"), x.symbol, x.board or DASH, in_article(x),
+             pct(x.weight, signed=False), pct(x.total_return), pct(x.contribution), count(x.trades),
+             count(x.blocked_orders)]
             for x in view.members
         ],
-        {3, 4, 5, 6, 7},
+        {4, 5, 6, 7, 8},
     )
     lines += ["## Claims", ""]
     if view.claims:
         lines += _table(
             ["id", "kind", "claim", "window", "claimed", "measured", "verdict", "detail"],
             [
-                [c.id or DASH, c.kind, c.subject or DASH, c.window, claim_value(c, c.claimed),
+                [c.id or DASH, c.kind, c.subject or DASH, c.window, claimed_text(c),
                  claim_value(c, c.measured), c.verdict.replace("_", " "), c.detail or DASH]
                 for c in view.claims
             ],
@@ -116,7 +119,9 @@ def render(view: ReportView, stem: str) -> dict[str, bytes]:
     else:
         lines += ["The theme makes no claims to check.", ""]
     lines += ["## Warnings", ""]
-    lines += [f"- {_cell(w)}" for w in view.warnings] or ["No data-quality or trading warnings."]
+    lines += [
+        (f"- **{_cell(w.kind.replace('_', ' '))}**: " if w.kind else "- ") + _cell(w.message) for w in view.warnings
+    ] or ["No data-quality or trading warnings."]
     lines += [""]
     if view.settings:
         lines += ["## Settings", ""] + _table(["setting", "value"], [[k, v] for k, v in settings_rows(view.settings)])

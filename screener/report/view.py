@@ -32,7 +32,23 @@ class Member:
     contribution: float | None
     trades: int | None
     blocked_orders: int | None
+    named_in_source: bool | None
+    in_basket: bool
     raw: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Warning:
+    kind: str
+    symbol: str
+    date: str
+    message: str
+
+    @property
+    def text(self) -> str:
+        """One line: the kind, then the message (which names the symbol and dates)."""
+        label = self.kind.replace("_", " ")
+        return f"{label}: {self.message}" if label else self.message
 
 
 @dataclass(frozen=True)
@@ -77,13 +93,13 @@ class ReportView:
         self.benchmark: dict[str, Any] = dict(result.get("benchmark") or {})
         self.members = [_member(m) for m in result.get("members") or []]
         self.claims = [_claim(c) for c in result.get("claims") or []]
-        self.warnings = [_warning_text(w) for w in result.get("warnings") or []]
+        self.warnings = [_warning(w) for w in result.get("warnings") or []]
         self.equity = _equity_frame(result["equity"])
 
     # -- identity ---------------------------------------------------------------------
     @property
     def is_demo(self) -> bool:
-        return self.data_source == "demo" or "DEMO" in self.label
+        return bool(self.result.get("demo")) or self.data_source == "demo" or "DEMO" in self.label
 
     @property
     def stem(self) -> str:
@@ -202,6 +218,8 @@ def _member(m: dict[str, Any]) -> Member:
         contribution=_num(m.get("contribution")),
         trades=_int(trades),
         blocked_orders=_int(blocked),
+        named_in_source=m.get("named_in_source") if isinstance(m.get("named_in_source"), bool) else None,
+        in_basket=m.get("in_basket") is not False,
         raw=dict(m),
     )
 
@@ -228,14 +246,16 @@ def _claim(c: dict[str, Any]) -> Claim:
     )
 
 
-def _warning_text(w: Any) -> str:
-    if isinstance(w, dict):
-        msg = w.get("message") or w.get("detail") or w.get("text")
-        prefix = " ".join(str(w[k]) for k in ("kind", "symbol", "date") if w.get(k))
-        if msg:
-            return f"{prefix}: {msg}" if prefix else str(msg)
-        return ", ".join(f"{k}={v}" for k, v in w.items())
-    return str(w)
+def _warning(w: Any) -> Warning:
+    if not isinstance(w, dict):
+        return Warning("", "", "", str(w))
+    msg = w.get("message") or w.get("detail") or w.get("text")
+    if not msg:
+        msg = ", ".join(f"{k}={v}" for k, v in w.items() if k not in ("kind", "symbol", "date"))
+    symbol, day = str(w.get("symbol") or ""), str(w.get("date") or "")
+    if symbol and symbol not in str(msg):
+        msg = f"{symbol}: {msg}"
+    return Warning(str(w.get("kind") or ""), symbol, day, str(msg))
 
 
 def _equity_frame(rows: Any) -> Any:
@@ -293,6 +313,24 @@ def plain(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         return ", ".join(plain(v) for v in value) or DASH
     return str(value)
+
+
+_COMPARISONS = {"at_least": "≥ ", "at_most": "≤ ", "about": "≈ "}
+
+
+def claimed_text(claim: Claim) -> str:
+    """What the story claimed, with its comparison: "≥ +121.65%", "≈ +10.00% ±2.00%"."""
+    text = claim_value(claim, claim.claimed)
+    if claim.kind != "period_return" or text == DASH:
+        return text
+    op = _COMPARISONS.get(str(claim.raw.get("comparison") or ""), "")
+    tol = _num(claim.raw.get("tolerance"))
+    return op + text + (f" ±{tol:.2%}" if tol is not None else "")
+
+
+def in_article(member: Member) -> str:
+    """Whether the story names the member ("yes"), or it was added ("added")."""
+    return DASH if member.named_in_source is None else ("yes" if member.named_in_source else "added")
 
 
 def claim_value(claim: Claim, value: Any) -> str:

@@ -8,7 +8,7 @@ import math
 from datetime import date, datetime
 from typing import Any
 
-from screener.report.view import ReportView, methodology, settings_rows
+from screener.report.view import ReportView, in_article, methodology, settings_rows
 
 PCT = "0.00%"
 RATIO = "0.00"
@@ -112,7 +112,7 @@ def render(view: ReportView, stem: str) -> dict[str, bytes]:
     for k, v in settings_rows(view.settings):
         add(f"setting: {k}", v)
     for w in view.warnings:
-        add("warning", w)
+        add("warning", w.text)
     for n in methodology(view):
         add("note", n)
     ws = _sheet(wb, "summary", ["item", "value"], summary, {})
@@ -139,17 +139,20 @@ def render(view: ReportView, stem: str) -> dict[str, bytes]:
 
     _sheet(
         wb, "members",
-        ["symbol", "name", "board", "weight_start", "total_return", "contribution", "trades", "blocked_orders"],
-        [[x.symbol, x.name, x.board, x.weight, x.total_return, x.contribution, x.trades, x.blocked_orders] for x in view.members],
-        {3: PCT, 4: PCT, 5: PCT},
+        ["symbol", "name", "board", "in article", "in basket", "weight_start", "total_return", "contribution",
+         "trades", "blocked_orders"],
+        [[x.symbol, x.name, x.board, in_article(x), "yes" if x.in_basket else "dropped: no data", x.weight,
+          x.total_return, x.contribution, x.trades, x.blocked_orders] for x in view.members],
+        {5: PCT, 6: PCT, 7: PCT},
     )
     claim_rows = [
-        [c.id, c.kind, c.subject, c.window, _cell_value(c.claimed), _cell_value(c.measured), c.verdict, c.detail, c.quote]
+        [c.id, c.kind, c.subject, c.window, c.raw.get("comparison"), _cell_value(c.claimed), _cell_value(c.measured),
+         c.verdict, c.detail, c.quote]
         for c in view.claims
     ]
-    ws_c = _sheet(wb, "claims", ["id", "kind", "subject", "window", "claimed", "measured", "verdict", "detail", "quote"],
+    ws_c = _sheet(wb, "claims", ["id", "kind", "subject", "window", "comparison", "claimed", "measured", "verdict", "detail", "quote"],
                   claim_rows, {})
-    for c, (claimed, measured) in zip(view.claims, ws_c.iter_rows(min_row=2, min_col=5, max_col=6)):
+    for c, (claimed, measured) in zip(view.claims, ws_c.iter_rows(min_row=2, min_col=6, max_col=7)):
         if c.kind == "period_return":
             claimed.number_format = measured.number_format = PCT
     buf = io.BytesIO()

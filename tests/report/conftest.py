@@ -66,9 +66,14 @@ def make_result(seed: int = 7) -> dict[str, Any]:
     for sym, name, w in MEMBERS:
         ret = float(prices[sym].iloc[-1] / prices[sym].iloc[0] - 1)
         members.append(
-            {"symbol": sym, "name": name, "weight_start": w, "total_return": ret,
-             "contribution": w * ret, "trades": 1, "blocked_orders": 1 if sym == "688313.SH" else 0}
+            {"symbol": sym, "name": name, "board": None, "named_in_source": sym != "688313.SH", "in_basket": True,
+             "weight_start": w, "total_return": ret, "contribution": w * ret, "trades": 1,
+             "blocked_orders": 1 if sym == "688313.SH" else 0}
         )
+    members.append(
+        {"symbol": "000070.SZ", "name": "特发信息", "board": "main board", "named_in_source": False, "in_basket": False,
+         "weight_start": None, "total_return": None, "contribution": None, "trades": 0, "blocked_orders": 0}
+    )
     ytd = basket[basket.index >= "2025-12-31"]
     ytd_ret = float(ytd.iloc[-1] / ytd.iloc[0] - 1)
     return {
@@ -76,9 +81,11 @@ def make_result(seed: int = 7) -> dict[str, Any]:
         "theme_name": "光纤 Optical fiber (SYNTHETIC TEST DATA)",
         "data_source": "demo",
         "label": "DEMO — synthetic prices",
+        "demo": True,
         "start": "2025-01-01",
         "end": "2026-05-11",
         "base_date": "2024-12-31",
+        "sessions": n - 1,
         "settings": {
             "start": "2025-01-01", "end": "2026-05-11", "rebalance": "none", "weights": "equal",
             "members": "all", "benchmark": "000300.SH", "fill": "open", "cash": cash, "lot_size": None,
@@ -99,7 +106,8 @@ def make_result(seed: int = 7) -> dict[str, Any]:
         "members": members,
         "claims": [
             {"id": "fiber-index-ytd", "kind": "period_return", "subject": "Wind 光纤指数 (Wind fiber index)",
-             "start": "2026-01-01", "end": "2026-05-11", "claimed": 1.2165, "measured": ytd_ret,
+             "start": "2026-01-01", "end": "2026-05-11", "comparison": "at_least", "tolerance": None,
+             "proxy": "basket", "claimed": 1.2165, "measured": ytd_ret,
              "verdict": "holds" if ytd_ret >= 1.2165 else "fails",
              "detail": "proxy: basket (equal weight, no costs, close fills)",
              "quote": "Wind数据显示，截至5月11日收盘，A股市场光纤指数年内涨幅已超121.65%。"},
@@ -113,9 +121,13 @@ def make_result(seed: int = 7) -> dict[str, Any]:
             for d, x, y in zip(dates, basket, bench)
         ],
         "warnings": [
-            "688313.SH: buy blocked at the upper limit on 2025-01-02 <script>alert(1)</script>",
-            "600487.SH: suspended 2026-03-02 → 2026-03-04, valued at its last close",
+            {"kind": "blocked_order", "symbol": "688313.SH", "date": "2025-01-02",
+             "message": "buy blocked at the upper limit price on 1 session(s): 2025-01-02 <script>alert(1)</script>"},
+            {"kind": "missing_sessions", "symbol": "600487.SH", "date": "2026-03-02",
+             "message": "600487.SH: 3 sessions without a row (suspended?): 2026-03-02, 2026-03-03, 2026-03-04"},
+            {"kind": "missing_data", "symbol": "000070.SZ", "date": None, "message": "no data for 000070.SZ"},
         ],
+        "generated_by": "screener (synthetic test fixture)",
     }
 
 

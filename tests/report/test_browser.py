@@ -86,15 +86,37 @@ def report_html(tmp_path_factory, synthetic_result) -> Path:
     return path
 
 
-def test_report_loads_with_no_console_message_and_renders_charts_and_tables(tmp_path, report_html, synthetic_result):
-    dom_text, console = chromium(tmp_path, report_html.as_uri(), "--dump-dom")
+@pytest.fixture(scope="module")
+def demo_backtest(tmp_path_factory) -> tuple[Path, dict]:
+    """The HTML report and result of the real demo backtest of the fiber theme."""
+    import json
+
+    from click.testing import CliRunner
+
+    from screener.cli import cli
+
+    res = CliRunner().invoke(cli, ["backtest", "fiber", "--demo", "--format", "json"])
+    assert res.exit_code == 0, res.output
+    result = json.loads(res.stdout)
+    (path,) = export(result, ["html"], tmp_path_factory.mktemp("demo"))
+    return path, result
+
+
+@pytest.mark.parametrize("source", ["synthetic", "demo backtest"])
+def test_report_loads_with_no_console_message_and_renders_charts_and_tables(
+    tmp_path, request, source, report_html, synthetic_result
+):
+    html, result = (
+        (report_html, synthetic_result) if source == "synthetic" else request.getfixturevalue("demo_backtest")
+    )
+    dom_text, console = chromium(tmp_path, html.as_uri(), "--dump-dom")
     assert console == []
     dom = _Dom()
     dom.feed(dom_text)
     assert set(dom.charts) == {"equity", "drawdown", "monthly", "members"}
     assert all(n > 20 for n in dom.charts.values()), dom.charts
-    assert dom.rows["members"] == len(synthetic_result["members"])
-    assert dom.rows["claims"] == len(synthetic_result["claims"])
+    assert dom.rows["members"] == len(result["members"])
+    assert dom.rows["claims"] == len(result["claims"])
     assert dom.rows["figures"] == 7
     assert {"demo-banner", "header", "headline", "performance", "members", "claims", "warnings", "methodology"} <= dom.ids
 

@@ -51,8 +51,11 @@ def test_csv_files_hold_the_results_numbers(exported, result):
         assert float(got["basket"]) == want["basket"] and float(got["benchmark"]) == want["benchmark"]
     members = rows("members")
     assert [m["name"] for m in members] == [m["name"] for m in result["members"]]
-    assert [float(m["contribution"]) for m in members] == [m["contribution"] for m in result["members"]]
-    assert members[3]["board"] == "STAR Market"
+    assert [float(m["contribution"]) if m["contribution"] else None for m in members] == [
+        m["contribution"] for m in result["members"]
+    ]
+    assert members[3]["board"] == "STAR Market"  # filled in from the code when the result has none
+    assert members[4]["in_basket"] == "False" and members[4]["total_return"] == ""
     claims = rows("claims")
     assert [c["verdict"] for c in claims] == ["fails", "no_data"]
     assert json.loads(claims[1]["claimed"]) == ["600522.SH", "600487.SH"]
@@ -66,17 +69,21 @@ def test_excel_has_the_four_sheets_with_real_numbers(exported, result):
     assert wb.sheetnames == ["summary", "equity", "members", "claims"]
     summary = {r[0]: r[1] for r in wb["summary"].iter_rows(min_row=2, values_only=True)}
     assert summary["WARNING"].startswith("DEMO DATA")
-    assert summary["basket total return"] == result["basket"]["total_return"]
-    assert summary["beta"] == result["benchmark"]["beta"]
+    assert summary["basket total return"] == pytest.approx(result["basket"]["total_return"], rel=1e-14)
+    assert summary["beta"] == pytest.approx(result["benchmark"]["beta"], rel=1e-14)
     eq = list(wb["equity"].iter_rows(min_row=2, values_only=True))
     assert len(eq) == len(result["equity"])
-    assert eq[-1][1] == result["equity"][-1]["basket"] and eq[-1][0].date().isoformat() == result["equity"][-1]["date"]
+    assert eq[-1][1] == pytest.approx(result["equity"][-1]["basket"], rel=1e-14) and eq[-1][0].date().isoformat() == result["equity"][-1]["date"]
     assert wb["equity"]["B2"].number_format == "0.000000"
     members = list(wb["members"].iter_rows(min_row=2, values_only=True))
-    assert [m[1] for m in members] == ["中天科技", "亨通光电", "通鼎互联", "仕佳光子"]
-    assert wb["members"]["E2"].number_format == "0.00%"
+    assert [m[1] for m in members] == ["中天科技", "亨通光电", "通鼎互联", "仕佳光子", "特发信息"]
+    first = result["members"][0]  # Excel keeps 15 significant digits
+    assert members[0][3:8] == ("yes", "yes", 0.25, pytest.approx(first["total_return"], rel=1e-14),
+                               pytest.approx(first["contribution"], rel=1e-14))
+    assert members[4][3:5] == ("added", "dropped: no data")
+    assert wb["members"]["G2"].number_format == "0.00%"
     claims = list(wb["claims"].iter_rows(min_row=2, values_only=True))
-    assert claims[0][4] == 1.2165 and wb["claims"]["E2"].number_format == "0.00%"
+    assert claims[0][4:6] == ("at_least", 1.2165) and wb["claims"]["F2"].number_format == "0.00%"
 
 
 def test_markdown_has_the_sections_tables_and_existing_images(exported, result):
@@ -86,7 +93,10 @@ def test_markdown_has_the_sections_tables_and_existing_images(exported, result):
     assert "DEMO DATA" in md.splitlines()[0]
     images = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", md)
     assert len(images) == 4 and all((exported / i).is_file() for i in images)
-    assert f"| 中天科技 | 600522.SH | main board | 25.00% | {pct(result['members'][0]['total_return'])} |" in md
+    assert f"| 中天科技 | 600522.SH | main board | yes | 25.00% | {pct(result['members'][0]['total_return'])} |" in md
+    assert "| 特发信息 (dropped: no data) | 000070.SZ | main board | added | — | — | — | 0 | 0 |" in md
+    assert "| ≥ +121.65% |" in md
+    assert "- **missing data**: no data for 000070.SZ" in md
     assert pct(result["basket"]["total_return"]) in md
     assert "Wind数据显示" in md
     assert "| 2025 |" in md  # the monthly returns table
@@ -121,7 +131,7 @@ def test_html_is_self_contained_with_every_section(exported, result, cjk_font):
 
 
 def test_a_cache_result_has_no_demo_banner(tmp_path, result):
-    result["data_source"], result["label"] = "cache", "cache (last refresh 2026-05-12)"
+    result["data_source"], result["label"], result["demo"] = "cache", "cache (last refresh 2026-05-12)", False
     (path,) = export(result, ["html"], tmp_path)
     page = path.read_text("utf-8")
     assert "demo-banner" not in page and "DEMO" not in page

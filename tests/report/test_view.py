@@ -134,3 +134,22 @@ def test_costs_and_settings_are_described_in_words(result):
     assert rows["costs.stamp_duty"] == "0.1%, 0.05% from 2023-08-28"
     assert (rows["costs.commission"], rows["costs.transfer_fee"], rows["risk_free"]) == ("0.025%", "0.001%", "0%")
     assert any("242 sessions a year and a risk-free rate of 0.00%" in n for n in methodology(view))
+
+
+def test_warnings_may_be_strings_or_records(result):
+    result["warnings"] = [
+        "plain text warning",
+        {"kind": "blocked_order", "symbol": "600522.SH", "date": "2025-01-02", "message": "buy blocked"},
+        {"kind": "data", "symbol": None, "date": None, "message": "calendar fallback after 2026-12-31"},
+    ]
+    texts = [w.text for w in ReportView(result).warnings]
+    assert texts == ["plain text warning", "blocked order: 600522.SH: buy blocked", "data: calendar fallback after 2026-12-31"]
+
+
+def test_claimed_text_carries_the_comparison(result):
+    from screener.report.view import claimed_text
+
+    result["claims"][0].update(comparison="about", tolerance=0.02)
+    ret, day = ReportView(result).claims
+    assert claimed_text(ret) == "≈ +121.65% ±2.00%"
+    assert claimed_text(day) == "600522.SH, 600487.SH"
