@@ -80,9 +80,9 @@ def _equity(view: ReportView, fig: Any, cjk: bool) -> None:
     if view.has_benchmark_series:
         ax.plot(eq.index, eq["benchmark"] - 1.0, color=BENCH, lw=1.4, label=f"Benchmark {view.benchmark_label}")
     ax.axhline(0, color="#444", lw=0.6)
-    _percent_axis(ax.yaxis, 0)
+    _percent_axis(ax.yaxis)
     ax.grid(axis="y", alpha=0.3)
-    ax.legend(loc="upper left", frameon=False)
+    ax.legend(loc="best", frameon=False)
     ax.set_title(CHARTS["equity"])
     fig.autofmt_xdate()
 
@@ -94,7 +94,7 @@ def _drawdown(view: ReportView, fig: Any, cjk: bool) -> None:
     ax.plot(dd.index, dd["basket"], color=BASKET, lw=1.0)
     if view.has_benchmark_series:
         ax.plot(dd.index, dd["benchmark"], color=BENCH, lw=1.2, label=f"Benchmark {view.benchmark_label}")
-    _percent_axis(ax.yaxis, 0)
+    _percent_axis(ax.yaxis)
     ax.set_ylim(top=0.0)
     ax.grid(axis="y", alpha=0.3)
     ax.legend(loc="lower left", frameon=False)
@@ -159,7 +159,7 @@ def _members(view: ReportView, fig: Any, cjk: bool) -> None:
         ax.barh(range(len(members)), shown, color=colors, height=0.65)
         ax.axvline(0, color="#444", lw=0.6)
         ax.set_yticks(range(len(members)), labels)
-        _percent_axis(ax.xaxis, 0)
+        _percent_axis(ax.xaxis)
         ax.grid(axis="x", alpha=0.3)
         ax.set_title(title)
         span = max((abs(v) for v in shown), default=0.0) or 0.01

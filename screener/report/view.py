@@ -333,15 +333,23 @@ def in_article(member: Member) -> str:
     return DASH if member.named_in_source is None else ("yes" if member.named_in_source else "added")
 
 
+# claim kinds whose claimed/measured numbers are returns or daily changes (fractions)
+_FRACTION_KINDS = {"period_return", "limit_up", "close_up"}
+
+
 def claim_value(claim: Claim, value: Any) -> str:
-    """A claim's claimed/measured value: a fraction shown as % for return claims."""
+    """A claim's claimed/measured value: fractions shown as % for return and day-move
+    claims (a day move's measured value maps each symbol to its change that day)."""
     if value is None:
         return DASH
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and claim.kind == "period_return":
-        return pct(value)
+    as_pct = claim.kind in _FRACTION_KINDS
+
+    def one(v: Any) -> str:
+        return pct(v) if as_pct and _num(v) is not None and not isinstance(v, str) else plain(v)
+
     if isinstance(value, dict):
-        return "; ".join(f"{k}: {plain(v)}" for k, v in value.items())
-    return plain(value)
+        return "; ".join(f"{k} {one(v)}" for k, v in value.items()) or DASH
+    return one(value)
 
 
 def _rate(value: Any) -> str:

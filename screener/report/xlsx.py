@@ -8,7 +8,7 @@ import math
 from datetime import date, datetime
 from typing import Any
 
-from screener.report.view import ReportView, in_article, methodology, settings_rows
+from screener.report.view import ReportView, claim_value, in_article, methodology, settings_rows
 
 PCT = "0.00%"
 RATIO = "0.00"
@@ -146,7 +146,8 @@ def render(view: ReportView, stem: str) -> dict[str, bytes]:
         {5: PCT, 6: PCT, 7: PCT},
     )
     claim_rows = [
-        [c.id, c.kind, c.subject, c.window, c.raw.get("comparison"), _cell_value(c.claimed), _cell_value(c.measured),
+        [c.id, c.kind, c.subject, c.window, c.raw.get("comparison"), _cell_value(c.claimed),
+         claim_value(c, c.measured) if isinstance(c.measured, dict) else c.measured,
          c.verdict, c.detail, c.quote]
         for c in view.claims
     ]

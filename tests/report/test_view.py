@@ -118,6 +118,7 @@ def test_claim_values_are_percentages_only_for_return_claims(result):
     assert claim_value(ret, 1.2165) == "+121.65%"
     assert claim_value(day, ["600522.SH", "600487.SH"]) == "600522.SH, 600487.SH"
     assert claim_value(day, None) == "—"
+    assert claim_value(day, {"600522.SH": 0.1, "600487.SH": -0.0483}) == "600522.SH +10.00%; 600487.SH -4.83%"
 
 
 def test_costs_and_settings_are_described_in_words(result):
