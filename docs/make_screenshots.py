@@ -40,7 +40,7 @@ def shoot(html: Path, png: Path, tmp: Path, width: int = 1100, height: int = 900
     bottom = min(rgb.height, (bbox[3] + 20) if bbox else rgb.height)
     if max_height:
         bottom = min(bottom, max_height)
-    rgb.crop((0, 0, width, bottom)).save(png, optimize=True)
+    rgb.crop((0, 0, width, bottom)).quantize(colors=256).save(png, optimize=True)  # a palette PNG: smaller
 
 
 def markdown_page(md: Path, out: Path) -> None:
