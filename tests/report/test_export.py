@@ -257,3 +257,22 @@ def test_without_a_cjk_font_charts_label_members_by_code_and_html_relies_on_syst
     member = ReportView(result).members[0]
     assert charts._member_label(member, cjk=False) == "600522.SH"
     assert charts._member_label(member, cjk=True) == "中天科技 600522.SH"
+
+
+@pytest.mark.parametrize(
+    "equity",
+    [
+        [{"date": "2025-01-02", "basket": 1.0, "benchmark": None}],
+        [{"date": "2025-01-02", "basket": 1.0}, {"date": "2025-01-03", "basket": 0.97}],
+    ],
+)
+def test_a_minimal_result_renders_every_format(tmp_path, equity):
+    """Only the required fields: no settings, figures, members, claims or benchmark series."""
+    minimal = {"theme": "tiny", "start": "2025-01-02", "end": "2025-01-03", "equity": equity}
+    paths = export(minimal, ALL, tmp_path)
+    assert len(paths) == 11
+    page = (tmp_path / "tiny_2025-01-02_2025-01-03.html").read_text("utf-8")
+    assert "The theme makes no claims to check." in page and "No data-quality or trading warnings." in page
+    assert "demo-banner" not in page and page.count('<svg class="chart"') == 3  # no member chart without members
+    md = (tmp_path / "tiny_2025-01-02_2025-01-03.md").read_text("utf-8")
+    assert "| Total return | — | — |" in md
