@@ -6,6 +6,7 @@ Colours follow the A-share convention: red is up, green is down."""
 
 from __future__ import annotations
 
+import html
 import io
 import re
 from collections.abc import Callable, Iterator
@@ -203,7 +204,7 @@ def figure(view: ReportView, name: str, fmt: str) -> bytes:
     return buf.getvalue()
 
 
-def inline_svg(svg: bytes, prefix: str) -> str:
+def inline_svg(svg: bytes, prefix: str, label: str = "") -> str:
     """An SVG document as an element to paste into HTML: no XML prolog or DOCTYPE,
     every id prefixed so that several charts on one page cannot clash, and scalable."""
     text = svg.decode("utf-8")
@@ -212,4 +213,5 @@ def inline_svg(svg: bytes, prefix: str) -> str:
     text = re.sub(r'(xlink:href|href)="#([^"]+)"', lambda m: f'{m.group(1)}="#{prefix}-{m.group(2)}"', text)
     text = re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{prefix}-{m.group(1)})", text)
     text = re.sub(r'<svg ([^>]*?)width="[^"]*" height="[^"]*"', r'<svg \1', text, count=1)
-    return text.replace("<svg ", f'<svg class="chart" role="img" data-chart="{prefix}" ', 1)
+    aria = html.escape(label or CHARTS.get(prefix, prefix), quote=True)
+    return text.replace("<svg ", f'<svg class="chart" role="img" aria-label="{aria}" data-chart="{prefix}" ', 1)
