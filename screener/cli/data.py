@@ -131,15 +131,18 @@ def fetch(targets: tuple[str, ...], start: datetime | None, end: datetime | None
         counts = Counter(r["from"] for r in rows if r["status"] != "failed")
         summary = ", ".join(f"{k} {v}" for k, v in counts.most_common())
         click.echo(f"{len(rows) - len(failed)} of {len(rows)} fetched" + (f" ({summary})" if summary else ""))
+    by_reason: dict[str, list[str]] = {}
     for r in failed:
         r["error"] = str(r["error"]).removeprefix(f"{r['symbol']}: ")
-        click.echo(f"failed: {r['symbol']}: {r['error']}", err=True)
+        by_reason.setdefault(r["error"], []).append(r["symbol"])
+    for reason, symbols in by_reason.items():  # one line per distinct reason, not per symbol
+        click.echo(f"failed: {', '.join(symbols)}: {reason}", err=True)
     if failed and len(failed) == len(rows):
         hint = ""
         if isinstance(store, LiveStore):
             hint = (" — without network or cache, use --demo for synthetic prices or --data-dir DIR "
                     "for your own CSV/Parquet files (or --proxy URL)")
-        raise DataError(f"no data for {len(rows)} item(s) ({failed[0]['symbol']}: {failed[0]['error']}){hint}")
+        raise DataError(f"no data for any of {len(rows)} item(s) (see the failures above){hint}")
     if failed:
         raise click.exceptions.Exit(1)
 

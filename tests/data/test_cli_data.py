@@ -60,7 +60,7 @@ def test_no_network_and_no_cache_fails_fast_with_a_hint(rsps, tmp_path):
     res = run("data", "fetch", "fiber", "--cache-dir", str(tmp_path))
     assert res.exit_code == 2
     last = res.output.strip().splitlines()[-1]
-    assert last.startswith("error: no data for 8 item(s)") and "--demo" in last and "--data-dir" in last
+    assert last.startswith("error: no data for any of 8 item(s)") and "--demo" in last and "--data-dir" in last
     # one request per host, then every other symbol skipped the dead hosts
     assert len(rsps.calls) == 3
 
