@@ -69,14 +69,17 @@ def data() -> None:
 
 
 @data.command("fetch")
-@click.argument("targets", nargs=-1, required=True)
+@click.argument("targets", nargs=-1)
+@click.option("--universe", "with_universe", is_flag=True,
+              help="Also cache the A-share list (codes, names, full names) and today's valuation "
+              "snapshot (PB, market caps), used by `themes extract` and `screen`.")
 @click.option("--start", type=click.DateTime(["%Y-%m-%d"]), help="First date (YYYY-MM-DD); default 2016-01-01.")
 @click.option("--end", type=click.DateTime(["%Y-%m-%d"]), help="Last date (YYYY-MM-DD); default: the last closed session.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @themes_dir_option
 @data_options
-def fetch(targets: tuple[str, ...], start: datetime | None, end: datetime | None, as_json: bool,
-          themes_dirs: tuple[Path, ...], data: Any) -> None:
+def fetch(targets: tuple[str, ...], with_universe: bool, start: datetime | None, end: datetime | None,
+          as_json: bool, themes_dirs: tuple[Path, ...], data: Any) -> None:
     """Fetch THEME|SYMBOL|BKCODE... into the cache (or read them from --demo / --data-dir).
 
     Live fetches try eastmoney, then sina, then tencent per symbol and keep going when
@@ -93,6 +96,8 @@ def fetch(targets: tuple[str, ...], start: datetime | None, end: datetime | None
     from screener.data import open_store
     from screener.data.live import LiveStore
 
+    if not targets and not with_universe:
+        raise click.UsageError("give a THEME, SYMBOL or BK code to fetch, or --universe")
     first, last = _parse_day(start), _parse_day(end)
     if first and last and first > last:
         raise UserError(f"--start {first} is after --end {last}")
@@ -105,7 +110,14 @@ def fetch(targets: tuple[str, ...], start: datetime | None, end: datetime | None
         TextColumn("{task.description:<12}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         console=err, transient=True, disable=not err.is_terminal,
     ) as progress:
-        task = progress.add_task("fetching", total=len(wanted.symbols) + len(wanted.boards))
+        task = progress.add_task("fetching", total=len(wanted.symbols) + len(wanted.boards) + 2 * with_universe)
+        if with_universe:
+            progress.update(task, description="A-share list")
+            rows.append(_table_row("A-share list", store.universe, store.source.value))
+            progress.advance(task)
+            progress.update(task, description="valuations")
+            rows.append(_table_row("valuations", store.valuations, store.source.value))
+            progress.advance(task)
         for symbol in wanted.symbols:
             progress.update(task, description=symbol)
             md = store.load([symbol], first, last)
@@ -170,6 +182,17 @@ def _symbol_row(symbol: str, md: Any) -> dict[str, Any]:
         "last": frame.index[-1].date() if len(frame) else None,
         "status": status, "error": md.errors.get(symbol),
     }
+
+
+def _table_row(what: str, fetch_table: Any, origin: str) -> dict[str, Any]:
+    """A summary row for a whole-market table (the A-share list, a valuation snapshot)."""
+    row = {"symbol": what, "name": "", "from": origin, "rows": 0, "first": None, "last": None}
+    try:
+        table = fetch_table()
+    except UserError as exc:
+        return {**row, "status": "failed", "error": str(exc)}
+    status = "ok" if len(table) else "none (this source has no such table)"
+    return {**row, "rows": len(table), "status": status, "error": None}
 
 
 def _board_row(store: Any, code: str, source: str) -> dict[str, Any]:

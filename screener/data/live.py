@@ -215,7 +215,7 @@ class LiveStore:
         if cached is not None and (self.offline or now - cached[1].fetched_at < UNIVERSE_MAX_AGE):
             return cached[0]
         if self.offline:
-            raise DataError("offline: the A-share list is not cached; run `screener data fetch` once online")
+            raise DataError("offline: the A-share list is not cached; run `screener data fetch --universe` once online")
         try:
             df = self.provider.universe()
         except FetchError as exc:

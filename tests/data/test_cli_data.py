@@ -142,3 +142,21 @@ def test_provider_option_on_the_cli(plugins):
     assert res.exit_code == 0, res.output
     res = run("data", "fetch", "600487", "--provider", "nope")
     assert res.exit_code == 2 and "available: akshare, good" in res.output
+
+
+def test_fetch_universe_caches_the_a_share_list(tmp_path):
+    res = run("data", "fetch", "--universe", "--demo", "--json")
+    assert res.exit_code == 0, res.output
+    rows = {r["symbol"]: r for r in json.loads(res.stdout)["results"]}
+    assert rows["A-share list"]["status"] == "ok" and rows["A-share list"]["rows"] > 40
+    assert rows["valuations"]["rows"] == 0 and rows["valuations"]["status"].startswith("none")
+
+
+def test_fetch_needs_a_target_or_universe():
+    res = run("data", "fetch", "--demo")
+    assert res.exit_code == 2 and "--universe" in res.output
+
+
+def test_offline_universe_message_names_the_command(tmp_path):
+    with pytest.raises(UserError, match="screener data fetch --universe"):
+        open_store(DataOptions(offline=True, cache_dir=tmp_path)).universe()
