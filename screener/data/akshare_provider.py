@@ -293,18 +293,21 @@ class AkshareProvider:
         return out.sort_values("symbol", ignore_index=True)
 
     def valuations(self) -> pd.DataFrame:
-        """Today's snapshot: pb, mcap, float_mcap (CNY); pe_ttm NaN (see module doc)."""
+        """Today's snapshot: pe_dynamic (市盈率-动态), pb, mcap, float_mcap (CNY);
+        pe_ttm NaN (see module doc)."""
         endpoint = "stock_zh_a_spot_em"
         raw = self._frame("eastmoney", Query(endpoint, {}))
-        require_columns(raw, ["代码", "市净率", "总市值", "流通市值"], "eastmoney", endpoint)
+        require_columns(raw, ["代码", "市盈率-动态", "市净率", "总市值", "流通市值"], "eastmoney", endpoint)
         rows = []
-        for code, pb, mcap, fmcap in zip(raw["代码"].astype(str), raw["市净率"], raw["总市值"], raw["流通市值"]):
+        for code, pe, pb, mcap, fmcap in zip(
+            raw["代码"].astype(str), raw["市盈率-动态"], raw["市净率"], raw["总市值"], raw["流通市值"]
+        ):
             try:
-                rows.append((normalize(code.zfill(6)), pb, mcap, fmcap))
+                rows.append((normalize(code.zfill(6)), pe, pb, mcap, fmcap))
             except SymbolError:
                 continue
-        out = pd.DataFrame(rows, columns=["symbol", "pb", "mcap", "float_mcap"])
-        for c in ("pb", "mcap", "float_mcap"):
+        out = pd.DataFrame(rows, columns=["symbol", "pe_dynamic", "pb", "mcap", "float_mcap"])
+        for c in ("pe_dynamic", "pb", "mcap", "float_mcap"):
             out[c] = pd.to_numeric(out[c], errors="coerce").astype("float64")
         out.insert(1, "pe_ttm", np.nan)
         return out.drop_duplicates("symbol").sort_values("symbol", ignore_index=True)

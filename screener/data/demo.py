@@ -41,11 +41,11 @@ from screener.data import frames, quality
 from screener.data.model import (
     BAR_COLUMNS,
     DEMO_LABEL,
-    VALUATION_COLUMNS,
     Bars,
     BoardInfo,
     MarketData,
     Source,
+    empty_valuations,
 )
 from screener.errors import DataError, ThemeError
 from screener.symbols import CHINEXT_20PCT_FROM, Board, normalize, parse_symbol
@@ -322,4 +322,4 @@ class DemoStore:
         return BoardInfo(board.code, board.name, members, bars, Source.DEMO, DEMO_LABEL)
 
     def valuations(self, as_of: date | None = None) -> pd.DataFrame:
-        return pd.DataFrame({c: pd.Series(dtype="str" if c == "symbol" else "float64") for c in VALUATION_COLUMNS})
+        return empty_valuations()

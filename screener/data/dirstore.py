@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from screener.data import frames, quality
-from screener.data.model import VALUATION_COLUMNS, Bars, BoardInfo, MarketData, Source
+from screener.data.model import Bars, BoardInfo, MarketData, Source, empty_valuations
 from screener.errors import DataError, SymbolError, UserError
 from screener.symbols import normalize
 
@@ -100,4 +100,4 @@ class DirStore:
         )
 
     def valuations(self, as_of: date | None = None) -> pd.DataFrame:
-        return pd.DataFrame({c: pd.Series(dtype="str" if c == "symbol" else "float64") for c in VALUATION_COLUMNS})
+        return empty_valuations()

@@ -31,13 +31,13 @@ from screener.data import frames, quality
 from screener.data.akshare_provider import AkshareProvider, Fetched, FetchError
 from screener.data.cache import Cache, CacheMeta
 from screener.data.model import (
-    VALUATION_COLUMNS,
     Bars,
     BoardInfo,
     DataOptions,
     MarketData,
     QualityIssue,
     Source,
+    empty_valuations,
 )
 from screener.data.net import NetPolicy
 from screener.errors import DataError
@@ -273,7 +273,7 @@ class LiveStore:
         cached = self.cache.read_frame(self.cache.valuations_path(day))
         if cached is not None:
             return cached[0]
-        empty = pd.DataFrame({c: pd.Series(dtype="str" if c == "symbol" else "float64") for c in VALUATION_COLUMNS})
+        empty = empty_valuations()
         if self.offline or day != today:
             return empty
         from screener.data.akshare_provider import SourceError

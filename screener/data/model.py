@@ -110,7 +110,12 @@ class BoardInfo:
     label: str = ""
 
 
-VALUATION_COLUMNS: tuple[str, ...] = ("symbol", "pe_ttm", "pb", "mcap", "float_mcap")
+VALUATION_COLUMNS: tuple[str, ...] = ("symbol", "pe_ttm", "pe_dynamic", "pb", "mcap", "float_mcap")
+
+
+def empty_valuations() -> pd.DataFrame:
+    """A valuation table with no rows: what a store returns when it has no snapshot."""
+    return pd.DataFrame({c: pd.Series(dtype="str" if c == "symbol" else "float64") for c in VALUATION_COLUMNS})
 
 
 class DataStore(Protocol):

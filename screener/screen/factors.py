@@ -117,7 +117,10 @@ def _factors() -> tuple[Factor, ...]:
         "date); missing when the source has none (offline without a cached snapshot, demo, "
         "--data-dir) — never estimated."
     )
-    out.append(Factor("pe_ttm", "ratio", "valuation", f"Price / trailing-twelve-month earnings, {valuation}"))
+    out.append(Factor("pe_ttm", "ratio", "valuation", f"Price / trailing-twelve-month earnings, {valuation} "
+                      "akshare's spot snapshot carries no TTM P/E, so this is missing with the akshare source."))
+    out.append(Factor("pe_dynamic", "ratio", "valuation",
+                      f"Price / annualised latest-quarter earnings (eastmoney 市盈率-动态), {valuation}"))
     out.append(Factor("pb", "ratio", "valuation", f"Price / book value, {valuation}"))
     out.append(Factor("mcap", "cny", "valuation", f"Total market capitalisation (CNY), {valuation}"))
     out.append(Factor("float_mcap", "cny", "valuation", f"Float market capitalisation (CNY), {valuation}"))
@@ -127,7 +130,7 @@ def _factors() -> tuple[Factor, ...]:
 FACTORS: tuple[Factor, ...] = _factors()
 FACTOR_BY_NAME: dict[str, Factor] = {f.name: f for f in FACTORS}
 FACTOR_NAMES: tuple[str, ...] = tuple(FACTOR_BY_NAME)
-VALUATION_FIELDS: tuple[str, ...] = ("pe_ttm", "pb", "mcap", "float_mcap")
+VALUATION_FIELDS: tuple[str, ...] = ("pe_ttm", "pe_dynamic", "pb", "mcap", "float_mcap")
 PRICE_FIELDS: tuple[str, ...] = tuple(n for n in FACTOR_NAMES if n not in VALUATION_FIELDS)
 
 

@@ -114,10 +114,11 @@ def _valuations(store: Any, as_of: date, symbols: Sequence[str], notes: list[str
         notes.append(f"valuations unavailable: {exc}")
         return empty
     if val is None or val.empty:
-        notes.append(f"the {store.source.value} data has no valuations for {as_of}: pe_ttm, pb, mcap, float_mcap are missing")
+        notes.append(f"the {store.source.value} data has no valuations for {as_of}: {', '.join(VALUATION_FIELDS)} are missing")
         return empty
     val = val.drop_duplicates("symbol").set_index("symbol")
-    return val.reindex(pd.Index(symbols, name="symbol"))[list(VALUATION_FIELDS)].astype(float)
+    # a store (or an older cached snapshot) may lack a column: it is missing, not an error
+    return val.reindex(index=pd.Index(symbols, name="symbol"), columns=list(VALUATION_FIELDS)).astype(float)
 
 
 def screen(

@@ -192,9 +192,10 @@ def test_universe_from_the_exchange_lists(rsps, provider):
 def test_valuations_never_mislabel_dynamic_pe(rsps, provider):
     rsps.get(p.EM_SPOT, json=p.SPOT)
     vals = provider.valuations()
-    assert list(vals.columns) == ["symbol", "pe_ttm", "pb", "mcap", "float_mcap"]
+    assert list(vals.columns) == ["symbol", "pe_ttm", "pe_dynamic", "pb", "mcap", "float_mcap"]
     row = vals.set_index("symbol").loc["600487.SH"]
     assert row["pb"] == 1.62 and row["mcap"] == 34_800_000_000 and row["float_mcap"] == 33_000_000_000
+    assert row["pe_dynamic"] == 21.5  # f9, 市盈率-动态: kept under its own name
     assert vals["pe_ttm"].isna().all()
 
 

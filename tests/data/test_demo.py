@@ -149,4 +149,4 @@ def test_boards_are_the_builtin_themes(store):
 
 def test_valuations_are_never_invented(store):
     vals = store.valuations(date(2026, 5, 11))
-    assert vals.empty and list(vals.columns) == ["symbol", "pe_ttm", "pb", "mcap", "float_mcap"]
+    assert vals.empty and list(vals.columns) == ["symbol", "pe_ttm", "pe_dynamic", "pb", "mcap", "float_mcap"]

@@ -263,7 +263,7 @@ def test_every_factor_matches_an_independent_recomputation() -> None:
     bench = bar_frame({d: (3000 * (1 + 0.001 * math.sin(k)) + k, 1.0, 1e9, float("nan")) for k, d in enumerate(full)})
     got = compute_factors(build_panel(frames, grid), build_panel({"000300.SH": bench}, grid))
     assert list(got.columns) == list(PRICE_FIELDS)
-    assert set(PRICE_FIELDS) | {"pe_ttm", "pb", "mcap", "float_mcap"} == set(FACTOR_NAMES)
+    assert set(PRICE_FIELDS) | {"pe_ttm", "pe_dynamic", "pb", "mcap", "float_mcap"} == set(FACTOR_NAMES)
     for sym, frame in frames.items():
         want = _reference(frame, bench, list(grid), sym)
         for name in PRICE_FIELDS:
