@@ -118,9 +118,13 @@ def run_backtest(
     member_frames = {m.symbol: frames.get(m.symbol) for m in members}
     latest = max((f.index[-1].date() for f in member_frames.values() if f is not None and len(f)), default=None)
     if latest is None:
+        if md.source.value in ("live", "cache"):
+            hint = f"fetch it first (`screener data fetch {theme.id}`), or use --demo or --data-dir"
+        else:
+            hint = "check --start/--end against the dates the data covers"
         raise DataError(
-            f"no data for the members of {theme.id!r} ({md.label}): fetch it first "
-            f"(`screener data fetch {theme.id}`), or use --demo or --data-dir"
+            f"no data for the members of {theme.id!r} from {load_start} to "
+            f"{load_end or 'the latest session'} ({md.label}): {hint}"
         )
     if latest <= window.base:
         raise DataError(

@@ -185,7 +185,7 @@ def test_missing_benchmark_leaves_relative_figures_out() -> None:
 
 
 def test_no_member_data_is_a_data_error() -> None:
-    with pytest.raises(DataError, match="fetch it first"):
+    with pytest.raises(DataError, match="no data for the members of .test-theme. from .*check --start/--end"):
         run(frames={"000300.SH": FRAMES["000300.SH"]})
     with pytest.raises(UserError, match="too early"):
         run(BacktestSettings(start=date(1990, 1, 1)))
