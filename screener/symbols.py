@@ -8,6 +8,7 @@ Facts follow ``a-share-rules.md``: main boards ±10%, STAR ±20%, ChiNext ±20% 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -47,9 +48,10 @@ _SUFFIX_ALIASES = {
     "BJ": Exchange.BJ, "BSE": Exchange.BJ, "XBSE": Exchange.BJ,
     "CSI": Exchange.CSI,
 }
-_PREFIX_RE = re.compile(r"^(SH|SZ|BJ|CSI)(\d{6})$")
-_SUFFIX_RE = re.compile(r"^(\d{6})\.([A-Z]+)$")
-_BARE_RE = re.compile(r"^\d{6}$")
+# ASCII digits only: ``\d`` would also take Arabic-Indic or Devanagari digits
+_PREFIX_RE = re.compile(r"^(SH|SZ|BJ|CSI)([0-9]{6})$")
+_SUFFIX_RE = re.compile(r"^([0-9]{6})\.([A-Z]+)$")
+_BARE_RE = re.compile(r"^[0-9]{6}$")
 
 
 @dataclass(frozen=True, order=True)
@@ -140,9 +142,11 @@ def parse_symbol(text: str) -> Symbol:
     """Parse ``600487``, ``sh600487``, ``SH600487``, ``600487.SH`` or ``600487.XSHG``.
 
     A bare six-digit code is read as a stock (``000300`` is 000300.SZ); index codes
-    keep their suffix (``000300.SH`` is CSI 300). Raises :class:`SymbolError`.
+    keep their suffix (``000300.SH`` is CSI 300). Full-width forms (``６００４８７``, as
+    Chinese input methods type them) are read as their ASCII equivalents. Raises
+    :class:`SymbolError`.
     """
-    raw = str(text).strip()
+    raw = unicodedata.normalize("NFKC", str(text)).strip()
     up = raw.upper()
     if m := _SUFFIX_RE.match(up):
         code, suffix = m.groups()

@@ -115,3 +115,22 @@ def test_limit_prices_round_half_up(prev, band, lower, upper):
 def test_normalize_returns_text():
     assert normalize("SH600487") == "600487.SH"
     assert parse_symbol("600487").exchange is Exchange.SH
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("６００４８７", "600487.SH"),  # full-width digits, as Chinese input methods type them
+        ("ＳＨ６００４８７", "600487.SH"),
+        ("６００４８７．ＳＨ", "600487.SH"),
+        ("sz３０１３０７", "301307.SZ"),
+    ],
+)
+def test_full_width_forms_normalise(text, expected):
+    assert normalize(text) == expected
+
+
+@pytest.mark.parametrize("bad", ["٦٠٠٤٨٧", "६००४८७", "٦٠٠٤٨٧.SH"])
+def test_other_scripts_digits_are_not_codes(bad):
+    with pytest.raises(SymbolError, match="invalid symbol"):
+        parse_symbol(bad)
