@@ -1,6 +1,7 @@
 """Writing report files safely: only inside the output folder, never over an existing
-file unless forced (every target is checked before any is written), each file written
-to a temporary name and moved into place, so nothing is ever half-written."""
+file unless forced (every target is checked before any is written), every file staged
+under a temporary name first and then renamed into place, so nothing is ever
+half-written; file-system failures are one-line errors."""
 
 from __future__ import annotations
 
@@ -15,13 +16,15 @@ from screener.report.view import ReportError
 def check_targets(out_dir: Path, names: list[str], *, force: bool) -> list[Path]:
     """The target paths for ``names`` in ``out_dir``; raise when one would land outside
     the folder, or exists and ``force`` is off."""
-    if out_dir.exists() and not out_dir.is_dir():
-        raise ReportError(f"--out {out_dir} is a file, not a folder: pass a folder for the reports")
+    _check_folder(out_dir)
     targets = []
     for name in names:
         if Path(name).name != name or name in ("", ".", ".."):
             raise ReportError(f"report file name {name!r} is not a plain file name")
         targets.append(out_dir / name)
+    folders = [p for p in targets if p.is_dir() and not p.is_symlink()]
+    if folders:
+        raise ReportError(f"{folders[0]} is a folder, not a report file: move it away or choose another --out")
     if not force:
         existing = [p for p in targets if p.exists() or p.is_symlink()]
         if existing:
@@ -36,15 +39,45 @@ def check_targets(out_dir: Path, names: list[str], *, force: bool) -> list[Path]
 def write_all(out_dir: Path, files: Mapping[str, bytes], *, force: bool) -> list[Path]:
     """Write every file of ``files`` (name -> content) into ``out_dir`` atomically."""
     targets = check_targets(out_dir, list(files), force=force)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for path, data in zip(targets, files.values()):
-        atomic_write(path, data)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ReportError(f"cannot create --out {out_dir}: {_reason(exc)}; pass a folder you can write to") from None
+    staged: list[str] = []
+    try:
+        for path, data in zip(targets, files.values()):
+            staged.append(_stage(path, data))
+        for tmp, path in zip(list(staged), targets):
+            os.replace(tmp, path)  # a symlink at ``path`` is replaced, never followed
+            staged.remove(tmp)
+    except OSError as exc:
+        raise ReportError(f"cannot write the reports in {out_dir}: {_reason(exc)}; pass a folder you can write to") from None
+    finally:
+        for tmp in staged:
+            try:
+                os.unlink(tmp)
+            except FileNotFoundError:
+                pass
     return targets
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path`` and rename it into place
-    (a symlink at ``path`` is replaced, never followed)."""
+def _check_folder(out_dir: Path) -> None:
+    """Refuse an ``out_dir`` that is a file, or sits below a file."""
+    for folder in (out_dir, *out_dir.parents):
+        if folder.exists():
+            if not folder.is_dir():
+                where = "" if folder == out_dir else f": {folder}"
+                raise ReportError(f"--out {out_dir}{where} is a file, not a folder: pass a folder for the reports")
+            return
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or exc.__class__.__name__
+
+
+def _stage(path: Path, data: bytes) -> str:
+    """``data`` in a temporary file beside ``path`` (renamed into place once every
+    report is staged, so a failure leaves no report half-written)."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -52,13 +85,10 @@ def atomic_write(path: Path, data: bytes) -> None:
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+        os.unlink(tmp)
         raise
+    return tmp
 
 
 def _umask() -> int:

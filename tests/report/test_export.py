@@ -205,9 +205,50 @@ def test_a_failed_write_leaves_no_temporary_file(tmp_path, result, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", fail)
-    with pytest.raises(OSError):
+    with pytest.raises(ReportError, match="cannot write the reports in .*disk full|cannot write"):
         export(result, ["json"], tmp_path)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failure_while_writing_leaves_no_report_behind(tmp_path, result, monkeypatch):
+    import screener.report.files as files
+
+    real, calls = files._stage, []
+
+    def stage(path, data):
+        calls.append(path)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        return real(path, data)
+
+    monkeypatch.setattr(files, "_stage", stage)
+    with pytest.raises(ReportError, match="No space left on device; pass a folder you can write to"):
+        export(result, ["json", "csv"], tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_folder_at_a_target_is_refused_even_with_force(tmp_path, result):
+    (tmp_path / f"{STEM}.html").mkdir()
+    with pytest.raises(ReportError, match=r"is a folder, not a report file"):
+        export(result, ["json", "html"], tmp_path, force=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"{STEM}.html"]
+
+
+def test_an_out_folder_that_cannot_be_made_is_a_one_line_error(tmp_path, result, monkeypatch):
+    from pathlib import Path
+
+    def denied(self, *a, **k):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "mkdir", denied)
+    with pytest.raises(ReportError, match=r"cannot create --out .*new: Permission denied; pass a folder"):
+        export(result, ["json"], tmp_path / "new")
+
+
+def test_out_below_a_file_is_refused(tmp_path, result):
+    (tmp_path / "file").write_text("")
+    with pytest.raises(ReportError, match=r"file is a file, not a folder"):
+        export(result, ["json"], tmp_path / "file" / "sub")
 
 
 def test_formats_are_parsed_with_aliases_and_refused_when_unknown():
