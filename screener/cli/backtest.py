@@ -67,6 +67,10 @@ def backtest(target: str, data: Any, themes_dirs: tuple[Path, ...], fmt: str, fo
     fmts = _export_formats(formats)
     theme, settings = resolve(target, themes_dirs, options)
     result = run_backtest(theme, settings, open_store(data))
+    if fmts:
+        from screener.report import check_export
+
+        check_export(result, fmts, out_dir, force=force)  # before any output: a refusal prints nothing
     if fmt == "json":
         from screener.cli._output import print_json
 

@@ -16,7 +16,7 @@ from screener.report.view import ReportError, ReportView
 FORMATS: dict[str, str] = {"html": "html", "md": "markdown", "csv": "csv", "json": "json", "xlsx": "xlsx"}
 ALIASES = {"markdown": "md", "excel": "xlsx", "htm": "html"}
 
-__all__ = ["ALIASES", "FORMATS", "ReportError", "export", "parse_formats", "planned_files"]
+__all__ = ["ALIASES", "FORMATS", "ReportError", "check_export", "export", "parse_formats", "planned_files"]
 
 
 def parse_formats(formats: Iterable[str] | str) -> list[str]:
@@ -47,6 +47,14 @@ def _module(fmt: str) -> Any:
 def planned_files(stem: str, formats: list[str]) -> list[str]:
     """The file names ``formats`` produce for a report stem."""
     return [name for fmt in formats for name in _module(fmt).files(stem)]
+
+
+def check_export(result: dict[str, Any], formats: list[str], out_dir: Path, *, force: bool = False) -> None:
+    """Raise the error :func:`export` would raise for its targets (an existing file
+    without ``force``, a bad ``out_dir`` or theme id), without rendering or writing."""
+    from screener.report.files import check_targets
+
+    check_targets(Path(out_dir), planned_files(ReportView(result).stem, parse_formats(formats)), force=force)
 
 
 def export(result: dict[str, Any], formats: list[str], out_dir: Path, *, force: bool = False) -> list[Path]:

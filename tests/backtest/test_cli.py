@@ -121,8 +121,9 @@ def test_export_writes_reports_and_keeps_json_stdout_clean(tmp_path: Path) -> No
     assert "wrote" in err
     saved = json.loads((tmp_path / "fiber_2026-01-01_2026-05-11.json").read_text(encoding="utf-8"))
     assert saved["basket"] == json.loads(out)["basket"]
-    code, _, err = invoke(*FIBER, "--export", "json", "--out", str(tmp_path))
+    code, out, err = invoke(*FIBER, "--format", "json", "--export", "json", "--out", str(tmp_path))
     assert code == 2 and "--force" in err  # no overwrite without --force
+    assert out == ""  # refused before printing: stdout never holds a result of a failed run
     code, _, err = invoke(*FIBER, "--export", "json", "--out", str(tmp_path), "--force")
     assert code == 0
 
