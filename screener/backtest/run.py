@@ -161,7 +161,10 @@ def run_backtest(
     equity = res.equity
 
     # -- benchmark ----------------------------------------------------------------------
-    bench_series, bench_label = _benchmark_series(store, frames, bench_code, bench_source, sessions, panel.dates, warnings)
+    bench_series, bench_label = _benchmark_series(
+        store, frames, bench_code, bench_source, sessions, panel.dates, warnings,
+        required=f"({md.label})" if settings.benchmark else None,
+    )
     bench_name = bench_name or bench_label or names.get(bench_code)
 
     # -- figures ------------------------------------------------------------------------
@@ -213,13 +216,19 @@ def _benchmark_series(
     sessions: pd.DatetimeIndex,
     dates: pd.DatetimeIndex,
     warnings: list[dict[str, Any]],
+    required: str | None = None,
 ) -> tuple[pd.Series | None, str | None]:
-    """The benchmark's adjusted close on the engine's sessions, 1.0 at the base date."""
+    """The benchmark's adjusted close on the engine's sessions, 1.0 at the base date.
+    Without data, a benchmark the user asked for (``required``: the data's label) is an
+    error; the theme's own is a warning and the relative figures are left out."""
     label = None
+    fix = "pick another --benchmark, or leave it out for the theme's own"
     if source is not None:
         try:
             board = store.board(code, source=source)
         except UserError as exc:
+            if required:
+                raise DataError(f"--benchmark {code}: {exc}; {fix}") from None
             warnings.append(_warning("benchmark", code, None, f"board benchmark unavailable: {exc}"))
             return None, None
         label = board.name
@@ -227,6 +236,8 @@ def _benchmark_series(
     else:
         frame = frames.get(code)
     if frame is None or frame.empty:
+        if required:
+            raise DataError(f"--benchmark {code}: no data for it {required}; {fix}")
         warnings.append(_warning("benchmark", code, None, "no data for the benchmark: relative figures are left out"))
         return None, label
     adj = frame.get("adj_factor", 1.0)

@@ -184,6 +184,12 @@ def test_missing_benchmark_leaves_relative_figures_out() -> None:
     assert any(w["kind"] == "benchmark" for w in r["warnings"])
 
 
+@pytest.mark.parametrize("code", ["000905.SH", "BK0715"])
+def test_a_benchmark_asked_for_without_data_is_an_error(code: str) -> None:
+    with pytest.raises(DataError, match=f"--benchmark {code}: .*pick another --benchmark"):
+        run(BacktestSettings(benchmark=code))
+
+
 def test_no_member_data_is_a_data_error() -> None:
     with pytest.raises(DataError, match="no data for the members of .test-theme. from .*check --start/--end"):
         run(frames={"000300.SH": FRAMES["000300.SH"]})
