@@ -88,7 +88,7 @@ def run_backtest(
     theme: Theme, settings: BacktestSettings, store: Any, *, today: date | None = None
 ) -> dict[str, Any]:
     """Backtest ``theme`` with ``settings`` on data from ``store``; the JSON result."""
-    from screener.backtest import engine, metrics, result
+    from screener.backtest import engine, metrics, result, schedule
     from screener.backtest.panel import build_panel
 
     today = today or date.today()
@@ -154,6 +154,14 @@ def run_backtest(
     panel = build_panel(kept, sessions, pd.Timestamp(window.base))
     for sym, count in panel.off_calendar.items():
         warnings.append(_warning("data", sym, None, f"{count} bar(s) on days that are not XSHG sessions were ignored"))
+
+    form = schedule.formation_row(settings.fill)
+    if not panel.listed[form].any():
+        first = min(f.index[0].date() for f in kept.values())
+        raise DataError(
+            f"no member of {theme.id!r} has a price at the formation on {panel.dates[form].date()}: "
+            f"the data starts on {first} ({md.label}); pick a --start after {first}"
+        )
 
     # -- engine --------------------------------------------------------------------------
     w = np.array([weights[s] for s in panel.symbols])

@@ -190,6 +190,13 @@ def test_a_benchmark_asked_for_without_data_is_an_error(code: str) -> None:
         run(BacktestSettings(benchmark=code))
 
 
+@pytest.mark.parametrize("fill", ["open", "close"])
+def test_a_window_starting_before_every_members_data_is_an_error(fill: str) -> None:
+    late = {s: f[f.index >= pd.Timestamp("2024-03-01")] for s, f in FRAMES.items()}
+    with pytest.raises(DataError, match="has a price at the formation .*the data starts on 2024-03-01.*pick a --start after 2024-03-01"):
+        run(BacktestSettings(start=date(2024, 1, 2), fill=fill, rebalance="monthly"), frames=late)
+
+
 def test_no_member_data_is_a_data_error() -> None:
     with pytest.raises(DataError, match="no data for the members of .test-theme. from .*check --start/--end"):
         run(frames={"000300.SH": FRAMES["000300.SH"]})
