@@ -58,6 +58,15 @@ BROKEN = [
     ("python object tag", "name: Mini\n", "name: !!python/object/apply:os.system ['echo pwned']\n", 2, "is not allowed"),
     ("duplicate key", "name: Mini\n", "name: Mini\nname: Again\n", 3, "invalid YAML"),
     ("claim source out of range", "    proxy: basket\n", "    proxy: basket\n    source: 3\n", 21, "not an index into sources"),
+    ("date written as a number", "    date: 2026-05-12\n", "    date: 20260512\n", 6, "20260512 is not a date; write YYYY-MM-DD"),
+    ("date with a time of day", "    start: 2026-01-01\n", "    start: 2026-01-01T10:00:00\n", 16, "is not a date; write YYYY-MM-DD"),
+    ("weight that is not a number", "    named_in_source: true\n", "    named_in_source: true\n    weight: .nan\n", 12, "finite number"),
+    ("infinite claim value", "    value: 1.2165\n", "    value: .inf\n", 18, "finite number"),
+    ("value as a percentage", "    value: 1.2165\n", "    value: 121.65%\n", 18, "a fraction: 1.2165 for 121.65%"),
+    ("bare index-like benchmark", "benchmark: 000300.SH\n", "benchmark: 000300\n", 7, "write 000300.SH for the index"),
+    ("bare index-like proxy", "    proxy: basket\n", "    proxy: '000905'\n", 20, "write 000905.SH for the index"),
+    ("proxy that is neither basket nor a symbol", "    proxy: basket\n", "    proxy: Basket\n", 20, "or basket"),
+    ("empty member name", "    name: 中天科技\n", "    name: ''\n", 10, "must not be empty"),
 ]
 
 
@@ -138,3 +147,21 @@ def test_seed_claims_are_recorded():
 
     ai = load_theme(builtin_themes_dir() / "ai-content.yaml")
     assert not any(m.named_in_source for m in ai.members)
+
+
+def test_integer_that_is_an_exact_day_is_not_read_as_a_unix_time(tmp_path):
+    # 1778457600 seconds after 1970 is 2026-05-11: a number must never become a date
+    path = _write(tmp_path, "    date: 2026-05-12\n", "    date: 1778457600\n")
+    with pytest.raises(ThemeError, match="1778457600 is not a date"):
+        load_theme(path)
+
+
+def test_bare_stock_codes_stay_stocks_and_suffixed_indices_are_fine(tmp_path):
+    text = GOOD.replace("benchmark: 000300.SH\n", "benchmark: 399438\n").replace(
+        "    proxy: basket\n", "    proxy: 600522\n"
+    )
+    path = tmp_path / "t.yaml"
+    path.write_text(text, encoding="utf-8")
+    theme = load_theme(path)
+    assert theme.benchmark.symbol == "399438.SZ" and theme.claims[0].proxy == "600522.SH"
+

@@ -120,7 +120,9 @@ def validation_problems(path: Path, data: Any, err: ValidationError, *, docs: st
             msg = f"unknown key '{loc[-1]}'; check the spelling (see README: {docs})"
         elif e["type"] == "missing":
             msg = "required field is missing"
-        elif e["type"] in ("date_from_datetime_parsing", "date_parsing", "date_type"):
+        elif e["type"] == "string_too_short" and (e.get("ctx") or {}).get("min_length") == 1:
+            msg = "must not be empty"
+        elif e["type"] in ("date_from_datetime_parsing", "date_from_datetime_inexact", "date_parsing", "date_type"):
             msg = f"{e.get('input')!r} is not a date; write YYYY-MM-DD"
         elif e["type"] == "union_tag_invalid":
             msg = "unknown claim kind; expected period_return, limit_up or close_up"

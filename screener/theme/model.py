@@ -36,7 +36,46 @@ def _symbol(value: Any) -> str:
     return str(parse_symbol(value))
 
 
+def _index_or_symbol(value: Any) -> str:
+    """A benchmark or proxy symbol. A bare 000xxx code reads as a Shenzhen stock, but
+    where an index is expected it almost always means the SSE/CSI index of that code
+    (000300 is CSI 300): refuse to guess."""
+    bare = f"{value:06d}" if isinstance(value, int) and not isinstance(value, bool) else value
+    if isinstance(bare, str) and re.fullmatch(r"000[0-9]{3}", bare.strip()):
+        code = bare.strip()
+        raise ValueError(
+            f"{code} is ambiguous: write {code}.SH for the index (e.g. 000300.SH is CSI 300) "
+            f"or {code}.SZ for the Shenzhen stock"
+        )
+    return _symbol(value)
+
+
+def _not_a_number_date(value: Any) -> Any:
+    """Dates are YYYY-MM-DD text: a number (20260512) would otherwise be read as seconds
+    since 1970."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise PydanticCustomError("date_type", "not a date", {})
+    return value
+
+
+def _fraction(value: Any) -> Any:
+    """Returns are fractions: refuse '121.65%' with the fraction to write instead."""
+    if isinstance(value, str) and value.strip().endswith("%"):
+        number = value.strip()[:-1].strip()
+        try:
+            fraction = f"{float(number) / 100:.10g}"
+        except ValueError:
+            fraction = "0.25"
+            number = "25"
+        raise ValueError(f"write the value as a fraction: {fraction} for {number}%")
+    return value
+
+
 SymbolStr = Annotated[str, BeforeValidator(_symbol)]
+IndexSymbolStr = Annotated[str, BeforeValidator(_index_or_symbol)]
+Date = Annotated[date, BeforeValidator(_not_a_number_date)]
+Fraction = Annotated[float, BeforeValidator(_fraction), Field(allow_inf_nan=False)]
+Name = Annotated[str, Field(min_length=1)]
 
 
 class _Strict(BaseModel):
@@ -48,7 +87,7 @@ class Source(_Strict):
 
     title: str
     publisher: str
-    date: date
+    date: Date
     url: str | None = None
     author: str | None = None
 
@@ -57,13 +96,13 @@ class Member(_Strict):
     """A listed firm in the basket."""
 
     symbol: SymbolStr
-    name: str
+    name: Name
     full_name: str | None = None
     aliases: list[str] = Field(default_factory=list)
     role: str | None = None
     quote: str | None = None
     named_in_source: bool = False
-    weight: float | None = None
+    weight: Annotated[float, Field(allow_inf_nan=False)] | None = None
 
     @field_validator("weight")
     @classmethod
@@ -76,7 +115,7 @@ class Member(_Strict):
 class Benchmark(_Strict):
     """An index symbol, or a concept/industry board (``{board: BK0715, source: em}``)."""
 
-    symbol: SymbolStr | None = None
+    symbol: IndexSymbolStr | None = None
     board: str | None = None
     source: Literal["em", "ths"] | None = None
     name: str | None = None
@@ -112,11 +151,11 @@ class PeriodReturnClaim(_Claim):
     """The story says ``subject`` moved by ``value`` (a fraction) over [start, end]."""
 
     kind: Literal["period_return"]
-    start: date
-    end: date
-    value: float
+    start: Date
+    end: Date
+    value: Fraction
     comparison: Literal["at_least", "at_most", "about"] = "about"
-    tolerance: float | None = None
+    tolerance: Fraction | None = None
     proxy: str = "basket"
 
     @field_validator("proxy", mode="before")
@@ -124,7 +163,10 @@ class PeriodReturnClaim(_Claim):
     def _proxy(cls, v: Any) -> str:
         if v == "basket":
             return v
-        return _symbol(v)
+        try:
+            return _index_or_symbol(v)
+        except ValueError as exc:
+            raise ValueError(f"{exc} (or basket: the theme's members stand in)") from None
 
     @model_validator(mode="after")
     def _window(self) -> PeriodReturnClaim:
@@ -142,7 +184,7 @@ class DayMoveClaim(_Claim):
     higher than the previous close (``close_up``) on ``date``."""
 
     kind: Literal["limit_up", "close_up"]
-    date: date
+    date: Date
     symbols: list[SymbolStr] = Field(min_length=1)
 
 
@@ -153,7 +195,7 @@ class Theme(_Strict):
     """A theme file."""
 
     id: str
-    name: str
+    name: Name
     description: str = ""
     sources: list[Source] = Field(default_factory=list)
     members: list[Member] = Field(min_length=1)
