@@ -165,3 +165,12 @@ def test_bare_stock_codes_stay_stocks_and_suffixed_indices_are_fine(tmp_path):
     theme = load_theme(path)
     assert theme.benchmark.symbol == "399438.SZ" and theme.claims[0].proxy == "600522.SH"
 
+
+
+def test_a_file_that_is_not_utf8_says_so_with_its_line(tmp_path):
+    path = tmp_path / "gbk.yaml"
+    path.write_bytes(GOOD.encode("gbk"))
+    result = CliRunner().invoke(cli, ["themes", "validate", str(path)])
+    assert result.exit_code == 2
+    assert result.output.count("\n") == 1
+    assert f"{path}:5: not UTF-8 text" in result.output and "save it as UTF-8" in result.output

@@ -40,11 +40,18 @@ def _yaml() -> YAML:
 def read_yaml(path: Path) -> Any:
     """Parse a YAML file (round-trip, so nodes carry line numbers). Raises ThemeError."""
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise ThemeError([f"{path}: no such file"]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ThemeError([f"{path}: cannot read: {exc}"]) from None
+    except OSError as exc:
+        raise ThemeError([f"{path}: cannot read: {exc.strerror or exc}"]) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise ThemeError(
+            [f"{path}:{line}: not UTF-8 text (byte 0x{raw[exc.start]:02x}); save it as UTF-8"]
+        ) from None
     try:
         data = _yaml().load(text)
     except MarkedYAMLError as exc:
