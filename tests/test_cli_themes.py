@@ -120,3 +120,21 @@ def test_invalid_theme_on_path_is_listed_not_fatal(tmp_path):
 def test_debug_shows_the_traceback():
     result = run("--debug", "themes", "show", "no-such-theme")
     assert result.exit_code != 0 and result.exception is not None
+
+
+def test_a_folder_is_not_a_theme_file(tmp_path):
+    result = run("themes", "show", str(tmp_path) + "/")
+    assert result.exit_code == 2
+    assert f"{tmp_path}/ is a folder, not a theme file" in result.output
+
+
+def test_missing_themes_dir_is_reported(tmp_path):
+    result = run("themes", "list", "--themes-dir", str(tmp_path / "nope"))
+    assert result.exit_code == 2 and "does not exist" in result.output
+
+
+def test_missing_folder_in_env_path_is_a_warning(tmp_path, monkeypatch):
+    monkeypatch.setenv("SCREENER_THEMES_PATH", str(tmp_path / "typo"))
+    result = run("themes", "list")
+    assert result.exit_code == 0 and "fiber" in result.stdout
+    assert f"warning: $SCREENER_THEMES_PATH folder {tmp_path / 'typo'} does not exist" in result.stderr

@@ -20,7 +20,7 @@ def themes_dir_option(f: F) -> F:
         "--themes-dir",
         "themes_dirs",
         multiple=True,
-        type=click.Path(file_okay=False, path_type=Path),
+        type=click.Path(exists=True, file_okay=False, path_type=Path),
         help="Extra folder of theme YAML files, searched first (repeatable; "
         "also $SCREENER_THEMES_PATH).",
     )(f)

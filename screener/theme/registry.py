@@ -85,6 +85,9 @@ def search_path(themes_dirs: Iterable[Path | str] = (), *, plugins: bool = True)
     """Every folder searched for themes, first wins."""
     dirs = [ThemeDir(Path(p), "--themes-dir") for p in themes_dirs]
     env = os.environ.get("SCREENER_THEMES_PATH", "")
+    for p in env.split(os.pathsep):
+        if p and not Path(p).is_dir():
+            warnings.warn(f"$SCREENER_THEMES_PATH folder {p} does not exist", stacklevel=2)
     dirs += [ThemeDir(Path(p), "$SCREENER_THEMES_PATH") for p in env.split(os.pathsep) if p]
     dirs.append(ThemeDir(user_themes_dir(), "user config"))
     dirs.append(ThemeDir(builtin_themes_dir(), "built-in"))
@@ -148,6 +151,8 @@ class ThemeRegistry:
         """A theme by id, or by path to a YAML file."""
         path = Path(name)
         if path.suffix in THEME_SUFFIXES or os.sep in name or "/" in name:
+            if path.is_dir():
+                raise UserError(f"{name} is a folder, not a theme file: name a YAML file, or pass --themes-dir {name}")
             if not path.is_file():
                 raise UserError(f"theme file {name} does not exist")
             return ThemeEntry(_peek_id(path), path, "path")
