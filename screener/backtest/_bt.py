@@ -231,6 +231,8 @@ class BasketStrategy(bt.Strategy):
             else:
                 qty = rules.buy_quantity(target - q, min_qty, step)
                 if qty <= 0:
+                    if q <= 0:  # a member left out: its share of the value buys less than one lot
+                        self.events.append((row, j, "buy", "below_lot", p, np.nan))
                     done.append(j)
                     continue
                 limits = plan.limits(row, j)
@@ -263,6 +265,8 @@ class BasketStrategy(bt.Strategy):
             if g < qty and sells_open:
                 self.events.append((row, j, "buy", "cash", p, np.nan))
             else:
+                if g <= 0 and held[j] <= 0:  # left out: the cash does not stretch to one lot
+                    self.events.append((row, j, "buy", "no_cash", p, np.nan))
                 self.targets.pop(j, None)
 
     def notify_order(self, order: bt.Order) -> None:

@@ -95,7 +95,12 @@ _REASONS = {
     "lower_limit": "{side} blocked at the lower limit price on {n} session(s): {days}",
     "suspended": "{side} order waited while suspended on {n} session(s): {days}",
     "cash": "buy waited for the cash of a blocked sell on {n} session(s): {days}",
+    "below_lot": "not bought: its share of the basket is less than one lot at the fill price "
+    "on {n} session(s): {days}; raise --cash or lower --lot-size",
+    "no_cash": "not bought: the cash left after the other buys is less than one lot and its costs "
+    "on {n} session(s): {days}; raise --cash",
 }
+_NOT_BOUGHT = ("below_lot", "no_cash")
 
 
 def trading_warnings(res: Any) -> list[dict[str, Any]]:
@@ -109,7 +114,10 @@ def trading_warnings(res: Any) -> list[dict[str, Any]]:
             continue
         groups[(e.symbol, e.reason, e.side)].append(e.date)
     for (symbol, reason, side), days in groups.items():
-        kind = "blocked_order" if reason in ("upper_limit", "lower_limit") else "waiting_order"
+        if reason in _NOT_BOUGHT:
+            kind = "not_bought"
+        else:
+            kind = "blocked_order" if reason in ("upper_limit", "lower_limit") else "waiting_order"
         text = _REASONS.get(reason, reason + " on {n} session(s): {days}")
         msg = text.format(side=side, n=len(set(days)), days=_dates_text(days))
         out.append({"kind": kind, "symbol": symbol, "date": min(days).isoformat(), "message": msg})

@@ -196,6 +196,30 @@ def test_minimum_commission_of_5_cny() -> None:
     assert r.cash == pytest.approx(10_000 - 9_000 - 5.0 - 0.09, abs=1e-9)
 
 
+def test_a_member_whose_share_is_below_one_lot_is_left_out_and_said_so() -> None:
+    from screener.backtest.result import trading_warnings
+
+    days = ["2024-01-29", "2024-01-30", "2024-01-31"]
+    frames = {"600000.SH": bars(days, [10.00, 10.00, 10.10]), "600036.SH": bars(days, [30.00, 30.00, 30.00])}
+    r = run(frames, "2024-01-30", fill="close", cash=4_000, costs=NO_COSTS)
+    # 2000 CNY each: 200 shares of A (2000 CNY); B's 100-share lot costs 3000: not bought
+    assert shares(r) == {"600000.SH": 200.0, "600036.SH": 0.0}
+    assert r.cash == pytest.approx(2_000.0, abs=1e-9)
+    assert events(r) == [("2024-01-30", "600036.SH", "buy", "below_lot")]
+    (w,) = trading_warnings(r)
+    assert (w["kind"], w["symbol"]) == ("not_bought", "600036.SH") and "less than one lot" in w["message"]
+
+
+def test_a_member_the_cash_cannot_reach_is_said_so() -> None:
+    days = ["2024-01-29", "2024-01-30", "2024-01-31"]
+    frames = {"600000.SH": bars(days, [10.00, 10.00, 10.10]), "600036.SH": bars(days, [10.00, 10.00, 10.10])}
+    # 1000 CNY each buys 100 shares, but with the 5 CNY minimum commission on each the
+    # two lots cost 2010: the common scale-down leaves both below one lot
+    r = run(frames, "2024-01-30", fill="close", cash=2_000)
+    assert shares(r) == {"600000.SH": 0.0, "600036.SH": 0.0} and r.cash == 2_000.0
+    assert events(r, "no_cash") == [("2024-01-30", s, "buy", "no_cash") for s in ("600000.SH", "600036.SH")]
+
+
 @pytest.mark.parametrize(("resume", "rate"), [("2023-08-25", 0.001), ("2023-08-28", 0.0005)])
 def test_stamp_duty_by_trade_date(resume: str, rate: float) -> None:
     days = [str(d.date()) for d in xshg("2023-07-25", "2023-08-29")]
