@@ -141,3 +141,20 @@ def test_bad_universe_file(tmp_path):
     result = run("themes", "extract", str(article), "--universe", str(bad))
     assert result.exit_code == 2
     assert "lacks column(s) name, symbol" in result.stderr
+
+
+def test_written_draft_gets_ordinary_file_permissions(seed_path, universe_csv, tmp_path):
+    """The temp file behind the atomic write is private (0600): the draft must not be."""
+    import os
+
+    out = tmp_path / "draft.yaml"
+    old = os.umask(0o022)
+    try:
+        assert run("themes", "extract", str(seed_path), "--universe", str(universe_csv), "-o", str(out)).exit_code == 0
+        assert out.stat().st_mode & 0o777 == 0o644
+        out.chmod(0o640)  # --force keeps the permissions of the file it replaces
+        args = ("themes", "extract", str(seed_path), "--universe", str(universe_csv), "-o", str(out), "--force")
+        assert run(*args).exit_code == 0
+        assert out.stat().st_mode & 0o777 == 0o640
+    finally:
+        os.umask(old)
