@@ -13,7 +13,8 @@ Chinese has no word boundaries, so matching follows four rules:
    match only through their full name or code; Chinese names shorter than three
    characters are never matched alone; ASCII names need word boundaries.
 4. **Codes**: ``600522``, ``600522.SH``, ``sh600522``; a bare code must be a known firm
-   or stand in brackets (``（600522）``), so amounts and phone numbers do not match.
+   or stand in brackets (``（600522）``), so amounts and phone numbers do not match; a
+   bare 000xxx right after an index name (上证指数（000001）) is the SSE index, not a stock.
 """
 
 from __future__ import annotations
@@ -51,6 +52,9 @@ _CODE_RE = re.compile(
     r"(?<![0-9a-z.])(?:(sh|sz|bj)(\d{6})|(\d{6})(?:\.(sh|sz|bj|ss|xshg|xshe|bse))?)(?![0-9a-z])(?!\.\d)"
 )
 _OPEN = "(（[【"
+# A bare 000xxx code is also an SSE index code (000001 is 平安银行 and the SSE Composite):
+# right after an index name (上证指数, 深证成指, 沪深300, 中证A500) it is the index.
+_INDEX_BEFORE = re.compile(r"(?:指数|指|[0-9]{2,4})[\s(（\[【]*$")
 _CLOSE = ")）]】"
 # An organisation name running on after a match: up to ten name characters (no function
 # words or punctuation), then an organisation suffix. Associations may join two fields
@@ -114,6 +118,11 @@ def _code_candidates(norm: str, index: NameIndex, skipped: list[Skipped], text: 
         if symbol.is_index:
             continue
         sym = str(symbol)
+        before = norm[max(0, m.start() - 8) : m.start()]
+        if not (prefix or suffix) and code.startswith("000") and _INDEX_BEFORE.search(before):
+            reason = f"an index code after an index name (write {code}.SZ if the stock is meant)"
+            skipped.append(Skipped(m.start(), m.end(), text[m.start() : m.end()], reason))
+            continue
         bracketed = (m.start() > 0 and norm[m.start() - 1] in _OPEN) or (
             m.end() < len(norm) and norm[m.end()] in _CLOSE
         )

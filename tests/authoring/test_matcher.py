@@ -140,3 +140,15 @@ def test_custom_group():
     g = Group("某集团", None, (), (Arm("600000.SH", "甲"),))
     index = build_index([], None, groups=[g], extra_aliases={}, stoplist=())
     assert found("某集团宣布", index) == [("某集团", "group", "某集团")]
+
+
+def test_bare_index_codes_after_an_index_name_are_not_stocks(full_index):
+    """000001 is 平安银行 (000001.SZ) and the SSE Composite (000001.SH): after an index
+    name it is the index."""
+    pingan = build_index([], pd.DataFrame([("000001.SZ", "平安银行", None)], columns=["symbol", "name", "full_name"]))
+    text = "上证指数（000001）收涨0.5%，沪深300（000300）上涨1%，中证500指数(000905)走强，深证成指 000001 持平。"
+    assert found(text, pingan) == []
+    reasons = skipped(text, pingan)
+    assert all("index" in reasons[code] for code in ("000001", "000300", "000905"))
+    assert found("平安银行（000001）涨停", pingan) == [("平安银行", "name", "000001.SZ"), ("000001", "code", "000001.SZ")]
+    assert found("万科A（000002）", full_index)[-1] == ("000002", "code", "000002.SZ")
