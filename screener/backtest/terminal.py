@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import textwrap
 from typing import Any
 
 import click
+from rich.cells import cell_len
 
 from screener.cli._output import console, print_table
 
 WIDTH = 80
+BENCH_HEADER = 28  # widest benchmark column header that keeps the summary within WIDTH
 VERDICT_TEXT = {"holds": "HOLDS", "fails": "FAILS", "no_data": "NO DATA"}
 
 
@@ -32,7 +33,14 @@ def _banner(text: str) -> None:
 
 
 def _echo_wrapped(text: str, indent: str = "  ") -> None:
-    for line in textwrap.wrap(text, WIDTH, initial_indent=indent, subsequent_indent=indent + "  "):
+    """``text`` in lines of at most WIDTH terminal cells (Chinese characters take two)."""
+    line, cont = indent, indent + "  "
+    for word in text.split():
+        if line.strip() and cell_len(line) + 1 + cell_len(word) > WIDTH:
+            click.echo(line)
+            line = cont
+        line += word if not line.strip() else " " + word
+    if line.strip():
         click.echo(line)
 
 
@@ -51,17 +59,21 @@ def render(result: dict[str, Any]) -> None:
     demo = result.get("demo")
     if demo:
         _banner(result["label"])
-    click.echo(
+    _echo_wrapped(
         f"{result['theme']} {result['theme_name']}: {result['start']} → {result['end']} "
-        f"(base {result['base_date']}, {result['sessions']} session{'s' if result['sessions'] != 1 else ''})"
+        f"(base {result['base_date']}, {result['sessions']} session{'s' if result['sessions'] != 1 else ''})",
+        indent="",
     )
     _echo_wrapped(settings_line(result["settings"]), indent="")
     label = result["label"]
     click.echo(f"data: {label}" if label.lower().startswith(result["data_source"]) else f"data: {result['data_source']} — {label}")
-    click.echo()
-
     b, m = result["basket"], result["benchmark"]
     bench_name = f"{m.get('name') or 'benchmark'} ({m['symbol']})"
+    if cell_len(bench_name) > BENCH_HEADER:  # too wide for a column header at 80 columns
+        _echo_wrapped(f"benchmark: {bench_name}", indent="")
+        bench_name = f"Benchmark ({m['symbol']})"
+    click.echo()
+
     has_bench = m.get("total_return") is not None
     rows = [
         ("Total return", pct(b["total_return"]), pct(m.get("total_return")) if has_bench else "-"),

@@ -78,6 +78,22 @@ def test_table_output_is_labelled_and_fits_80_columns() -> None:
     assert max(cell_len(line) for line in lines) <= 80
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["backtest", str(SPECS / "green-power-2026-05-11.yaml"), "--demo"],  # a long benchmark name
+        ["backtest", "hydrogen-low-altitude", "--demo"],  # a long theme name with Chinese
+    ],
+)
+def test_every_table_line_fits_80_columns_when_piped(args: list[str]) -> None:
+    from rich.cells import cell_len
+
+    code, out, err = invoke(*args)
+    assert code == 0, err
+    assert max(cell_len(line) for line in out.splitlines()) <= 80
+    assert "399438.SZ" in out or "hydrogen" in out
+
+
 def test_spec_runs_and_options_override_it() -> None:
     code, out, err = invoke("backtest", str(SPECS / "fiber-ytd-2026.yaml"), "--demo", "--format", "json")
     assert code == 0, err
