@@ -54,10 +54,18 @@ def _write_atomic(path: Path, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
+        # mkstemp makes the file private (0600): keep the replaced file's mode, else the umask's
+        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 @click.command("screen")
@@ -207,6 +215,7 @@ def _emit(result: Any, fmt: str, out: Path | None, shown: list[str]) -> None:
         for line in output.summary_lines(result):
             click.echo(line)
     if out is not None:
-        click.echo(f"wrote {len(result.rows)} rows to {out} ({fmt}, as of {result.as_of}, data: {result.data_source})", err=True)
+        n = len(result.rows)
+        click.echo(f"wrote {n} row{'s' if n != 1 else ''} to {out} ({fmt}, as of {result.as_of}, data: {result.data_source})", err=True)
         if result.is_demo:
             click.echo(result.label, err=True)

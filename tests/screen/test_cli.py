@@ -239,3 +239,19 @@ def test_universe_all_reads_the_cache_without_network(tmp_path: Path) -> None:
     assert {r["data_source"] for r in rows} == {"cache"}
     star = run("screen", "--board", "star", "--cache-dir", str(tmp_path), "--format", "json")
     assert [r["symbol"] for r in json.loads(star.stdout)["rows"]] == ["688339.SH"]
+
+
+def test_out_file_gets_ordinary_permissions(tmp_path: Path) -> None:
+    import os
+
+    old = os.umask(0o022)
+    try:
+        out = tmp_path / "top.csv"
+        result = ok("screen", "fiber", "--demo", "--top", "1", "--out", str(out))
+        assert out.stat().st_mode & 0o777 == 0o644  # not mkstemp's private 0600
+        assert "wrote 1 row to" in result.stderr
+        out.chmod(0o640)  # replacing a file keeps its permissions
+        ok("screen", "fiber", "--demo", "--out", str(out))
+        assert out.stat().st_mode & 0o777 == 0o640
+    finally:
+        os.umask(old)
