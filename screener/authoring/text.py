@@ -16,7 +16,7 @@ from datetime import date
 _TERMINAL = "。！？!?…"
 _CLOSERS = "”’」』）)\"'"
 _INNER_PUNCT = re.compile(r"[，、：；,;:]")
-_SENTENCE_END = re.compile(rf"[{_TERMINAL}]+[{_CLOSERS}]*|(?<=[A-Za-z0-9)])\.[{_CLOSERS}]*(?=\s|$)")
+_SENTENCE_END = re.compile(rf"[{_TERMINAL}]+[{_CLOSERS}]*|(?<=[A-Za-z0-9)%\]])\.[{_CLOSERS}]*(?=\s|$)")
 _FRAGMENT_MIN = 40  # a line this long without a full stop continues on the next line
 _ATTRIBUTION = re.compile(r"(表示|称|说|指出|介绍|透露)[。！]?$")
 
@@ -49,6 +49,8 @@ def _continues(line: str) -> bool:
     it ends without a full stop and is long, has inner punctuation, or an open quote."""
     if line[-1] in _TERMINAL or line[-1] in _CLOSERS and len(line) > 1 and line[-2] in _TERMINAL:
         return False
+    if (end := _SENTENCE_END.search(line, len(line) - 3)) and end.end() == len(line):
+        return False  # an English full stop
     if line.startswith(("■", "●", "▲", "图")):
         return False
     return (
@@ -62,8 +64,15 @@ def _continues(line: str) -> bool:
 LINE_BREAKS = re.compile(r"\s*[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]\s*")
 
 
+def _join(m: re.Match[str]) -> str:
+    """A printed line break inside a sentence: nothing between Chinese characters, a
+    space between English words."""
+    before, after = m.string[m.start() - 1 : m.start()], m.string[m.end() : m.end() + 1]
+    return " " if before.isascii() and after.isascii() and before and after else ""
+
+
 def _clean(s: str) -> str:
-    return LINE_BREAKS.sub("", s).strip()
+    return LINE_BREAKS.sub(_join, s).strip()
 
 
 def sentences(text: str) -> list[Sentence]:

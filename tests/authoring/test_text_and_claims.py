@@ -31,6 +31,18 @@ def test_english_sentences():
     assert [s.text for s in sentences(text)] == ["ZTT rose 5% on May 11.", "Hengtong fell.", "Prices at 12.5 yuan."]
 
 
+def test_english_lines_keep_their_sentences_and_spaces():
+    text = (
+        "On May 11, 2026, shares of ZTT (600522.SH) and Hengtong rose by the limit, while YOFC gained 4%.\n"
+        "FiberHome said it would expand capacity in the\n"
+        "second half, the company said.\n"
+    )
+    assert [s.text for s in sentences(text)] == [
+        "On May 11, 2026, shares of ZTT (600522.SH) and Hengtong rose by the limit, while YOFC gained 4%.",
+        "FiberHome said it would expand capacity in the second half, the company said.",
+    ]
+
+
 def test_attribution_carries_the_quotation():
     text = "“我们扩产了。”\n甲公司负责人表示。\n乙公司称，不会扩产。"
     idx = SentenceIndex(text)
