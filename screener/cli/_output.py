@@ -45,7 +45,8 @@ def print_table(
     widths = [max([_width(c)] + [_width(r[i]) for r in cells]) for i, c in enumerate(columns)]
     if title:
         click.echo(title)
-    click.echo("  ".join(_pad(c, w, "left") for c, w in zip(columns, widths)).rstrip())
+    sides = list(justify) if justify else ["left"] * len(columns)
+    click.echo("  ".join(_pad(c, w, side) for c, w, side in zip(columns, widths, sides)).rstrip())
     for r in cells:
         click.echo(
             "  ".join(

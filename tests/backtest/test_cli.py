@@ -94,6 +94,17 @@ def test_every_table_line_fits_80_columns_when_piped(args: list[str]) -> None:
     assert "399438.SZ" in out or "hydrogen" in out
 
 
+def test_piped_headers_line_up_with_right_aligned_figures() -> None:
+    from rich.cells import cell_len
+
+    code, out, _ = invoke(*FIBER)
+    lines = out.splitlines()
+    head = next(line for line in lines if "Basket" in line and "CSI 300" in line)
+    total = next(line for line in lines if line.startswith("Total return"))
+    assert cell_len(head) == cell_len(total)  # both columns end where their figures end
+    assert head.index("Basket") + len("Basket") == total.index("%") + 1
+
+
 def test_spec_runs_and_options_override_it() -> None:
     code, out, err = invoke("backtest", str(SPECS / "fiber-ytd-2026.yaml"), "--demo", "--format", "json")
     assert code == 0, err
