@@ -58,10 +58,7 @@ def to_bar_frame(raw: pd.DataFrame, origin: str, *, fill_adj: bool = True) -> pd
             f"{origin}: missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
             f"(need date, {', '.join(REQUIRED_COLUMNS)}; optional amount, adj_factor, turnover)"
         )
-    try:
-        idx = pd.DatetimeIndex(pd.to_datetime(pd.Series(dates).to_numpy(), errors="raise"))
-    except (ValueError, TypeError) as exc:
-        raise DataError(f"{origin}: column 'date' has a value that is not a date ({exc})") from None
+    idx = _parse_dates(pd.Series(dates).reset_index(drop=True), origin)
     if idx.tz is not None:
         idx = idx.tz_localize(None)
     idx = idx.normalize().as_unit("ns")
@@ -87,6 +84,31 @@ def to_bar_frame(raw: pd.DataFrame, origin: str, *, fill_adj: bool = True) -> pd
     if len(dup):
         raise DataError(f"{origin}: date {dup[0].date()} appears more than once")
     return out
+
+
+def _parse_dates(values: pd.Series, origin: str) -> pd.DatetimeIndex:
+    """Dates from ISO text, datetimes, mixed spellings (2024/01/02) or YYYYMMDD numbers
+    (tushare's trade_date); DataError naming the first value that is not a date."""
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        whole = values.dropna()
+        if len(whole) and ((whole % 1 == 0) & (whole >= 1900_01_01) & (whole <= 2199_12_31)).all():
+            values = values.astype("Int64").astype("string")  # 20240102 → "20240102", not ns since 1970
+    try:
+        return pd.DatetimeIndex(pd.to_datetime(values.to_numpy(), errors="raise"))
+    except (ValueError, TypeError, OverflowError):
+        pass
+    try:
+        parsed = pd.to_datetime(values, errors="coerce", format="mixed")
+    except (ValueError, TypeError, OverflowError):
+        parsed = pd.Series(pd.NaT, index=values.index)
+    bad = parsed.isna() & values.notna()
+    if bad.any():
+        row = int(np.flatnonzero(bad.to_numpy())[0])
+        raise DataError(
+            f"{origin}: column 'date' has a value that is not a date: {values.iloc[row]!r} "
+            f"(row {row + 1}; write dates as YYYY-MM-DD)"
+        )
+    return pd.DatetimeIndex(parsed)
 
 
 def validate(frame: pd.DataFrame, origin: str) -> None:

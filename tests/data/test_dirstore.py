@@ -62,6 +62,8 @@ def test_window_and_missing_symbol(folder):
         ("day,open,high,low,close,volume\n2024-01-02,1,1,1,1,1\n", "no 'date' column"),
         ("date,open,high,low,close,volume\n2024-01-02,1,1,1,x,1\n", "column 'close' has a non-numeric value 'x'"),
         ("date,open,high,low,close,volume\nsoon,1,1,1,1,1\n", "column 'date' has a value that is not a date"),
+        ("date,open,high,low,close,volume\n2024-01-02,1,1,1,1,1\n2024-13-45,1,1,1,1,1\n",
+         r"column 'date' has a value that is not a date: '2024-13-45' \(row 2; write dates as YYYY-MM-DD\)$"),
         ("date,open,high,low,close,volume\n2024-01-02,1,1,1,1,1\n2024-01-02,1,1,1,1,1\n", "2024-01-02 appears more than once"),
     ],
 )
@@ -70,6 +72,32 @@ def test_bad_files_name_file_and_column(tmp_path, content, message):
     with pytest.raises(DataError, match=message) as info:
         open_store(DataOptions(data_dir=tmp_path)).load(["600487.SH"])
     assert "600487.SH.csv" in str(info.value)
+
+
+def test_bad_date_message_is_one_line(tmp_path):
+    (tmp_path / "600487.SH.csv").write_text("date,open,high,low,close,volume\n2024-01-02,1,1,1,1,1\n2024-13-45,1,1,1,1,1\n")
+    with pytest.raises(DataError) as info:
+        open_store(DataOptions(data_dir=tmp_path)).load(["600487.SH"])
+    assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_yyyymmdd_integer_dates(tmp_path, suffix):
+    # tushare-style trade_date columns: 20240102 as a number, not nanoseconds since 1970
+    df = pd.read_csv(pd.io.common.StringIO(ROWS))
+    df["date"] = [20240102, 20240103, 20240105]
+    path = tmp_path / f"600487.SH{suffix}"
+    df.to_csv(path, index=False) if suffix == ".csv" else df.to_parquet(path)
+    f = open_store(DataOptions(data_dir=tmp_path)).load(["600487.SH"]).bars["600487.SH"].frame
+    assert list(f.index.strftime("%Y-%m-%d")) == ["2024-01-02", "2024-01-03", "2024-01-05"]
+
+
+def test_mixed_date_spellings_are_read(tmp_path):
+    lines = ROWS.splitlines()
+    lines[2] = lines[2].replace("2024-01-03", "2024/01/03")
+    (tmp_path / "600487.SH.csv").write_text("\n".join(lines) + "\n")
+    f = open_store(DataOptions(data_dir=tmp_path)).load(["600487.SH"]).bars["600487.SH"].frame
+    assert list(f.index.strftime("%Y-%m-%d")) == ["2024-01-02", "2024-01-03", "2024-01-05"]
 
 
 def test_two_files_for_one_symbol(tmp_path):
