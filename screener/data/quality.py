@@ -4,11 +4,11 @@ never dropped.
 Kinds (one :class:`QualityIssue` per symbol and kind, naming the first dates):
 ``missing_sessions`` (XSHG sessions with no row between a series' first and last row —
 usually suspensions), ``non_session_date`` (a row on a day the exchange was closed),
-``non_positive_price``, ``high_below_low``, ``close_outside_range`` (close outside
-[low, high]), ``limit_breach`` (close beyond the board's limit band around the previous
-close, ex-dividend adjusted via ``adj_factor``; the first five rows of a series that
-starts inside the window are skipped, as new listings trade without limits) and
-``zero_volume``.
+``missing_price`` (an empty open, high, low or close), ``non_positive_price``,
+``high_below_low``, ``close_outside_range`` (close outside [low, high]), ``limit_breach``
+(close beyond the board's limit band around the previous close, ex-dividend adjusted via
+``adj_factor``; the first five rows of a series that starts inside the window are
+skipped, as new listings trade without limits) and ``zero_volume``.
 """
 
 from __future__ import annotations
@@ -118,6 +118,9 @@ def check_frame(
     prices = values[:, :4]
     h, lw, c, v = (values[:, _COL[k]] for k in ("high", "low", "close", "volume"))
     with np.errstate(invalid="ignore"):
+        empty = np.isnan(prices).any(axis=1)
+        if empty.any():
+            issues.append(_issue(symbol, "missing_price", dates[empty], "rows with an empty price (open, high, low or close)"))
         if prices.min(initial=np.inf) <= 0:
             issues.append(_issue(symbol, "non_positive_price", dates[(prices <= 0).any(axis=1)], "rows with a price <= 0"))
         if (h < lw).any():

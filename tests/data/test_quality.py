@@ -86,3 +86,12 @@ def test_past_the_calendar_end_the_data_dates_are_used_once():
     missing = [i for i in issues if i.kind == "missing_sessions"]
     assert [(i.symbol, i.date) for i in missing] == [("600522.SH", date(2027, 1, 4))]
     assert "non_session_date" not in kinds(issues)
+
+
+def test_empty_price_cells_are_a_warning_and_the_rows_stay():
+    days = pd.bdate_range("2024-01-02", periods=3)
+    f = frame(days, [10.0, np.nan, 10.2])
+    issues, _ = quality.check({"600487.SH": f}, start=date(2024, 1, 1))
+    (issue,) = [i for i in issues if i.kind == "missing_price"]
+    assert issue.date == date(2024, 1, 3) and "1 rows with an empty price" in issue.message
+    assert len(f) == 3
