@@ -30,6 +30,8 @@ KIND_RANK = {"code": 0, "full_name": 1, "name": 2, "alias": 3, "group": 4}
 MIN_CJK_FORM = 3  # shorter Chinese names (and stripped ST names) are too ambiguous to match
 MIN_ASCII_FORM = 3
 _ST_PREFIX = re.compile(r"^(?:\*?S?\*?ST|XD|XR|DR)\s*", re.IGNORECASE)
+_COMPANY_SUFFIX = re.compile(r"(?:[(（]集团[)）])?(?:股份有限公司|有限责任公司|有限公司)$")
+MIN_STEM = 4  # a full name without its company suffix, matched as a name (中国航发动力)
 
 
 def norm_char(c: str) -> str:
@@ -184,6 +186,7 @@ def build_index(
 ) -> NameIndex:
     """Merge the universe table (a DataFrame with ``symbol, name[, full_name]``, or None),
     the members of ``themes`` and the package's extra names into one :class:`NameIndex`.
+    A full name without its company suffix (中国航发动力) is a name too.
 
     The universe's current short name wins; a different name a theme uses for the same
     symbol becomes an alias (it is usually a former name).
@@ -248,6 +251,10 @@ def build_index(
     for firm in firms.values():
         add(firm.full_name, Target("full_name", firm.symbol))
         add(firm.name, Target("name", firm.symbol))
+        stem = _COMPANY_SUFFIX.sub("", firm.full_name or "")
+        known = {norm_form(n) for n in (firm.name, *firm.aliases)}
+        if len(stem) >= MIN_STEM and stem != firm.full_name and norm_form(stem) not in known:
+            add(stem, Target("name", firm.symbol))
         for a in firm.aliases:
             add(a, Target("alias", firm.symbol))
     for g in group_map.values():

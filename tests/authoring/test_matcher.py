@@ -152,3 +152,11 @@ def test_bare_index_codes_after_an_index_name_are_not_stocks(full_index):
     assert all("index" in reasons[code] for code in ("000001", "000300", "000905"))
     assert found("平安银行（000001）涨停", pingan) == [("平安银行", "name", "000001.SZ"), ("000001", "code", "000001.SZ")]
     assert found("万科A（000002）", full_index)[-1] == ("000002", "code", "000002.SZ")
+
+
+def test_full_name_without_its_company_suffix_is_the_firm(themes_index):
+    # 中国航发动力 is 航发动力's full name without 股份有限公司, not the group 中国航发 + 动力
+    assert found("中国航发动力近日公告", themes_index) == [("中国航发动力", "name", "600893.SH")]
+    assert found("中国航发动力控制公告", themes_index) == [("中国航发动力控制", "name", "000738.SZ")]
+    assert found("厚普清洁能源在成都", themes_index) == [("厚普清洁能源", "name", "300471.SZ")]
+    assert found("中国航发旗下", themes_index) == [("中国航发", "group", "中国航发")]
