@@ -1,7 +1,8 @@
 """Price claims a story makes, drafted for the user to confirm.
 
 - **Percent moves with a date**: "截至5月11日收盘，A股市场光纤指数年内涨幅已超121.65%" →
-  a ``period_return`` from the start of the year to 2026-05-11, ``at_least`` +121.65%.
+  a ``period_return`` from the start of the year to 2026-05-11, ``at_least`` +121.65%
+  ("上涨1.2倍" is +120%).
 - **Limit-up / rising names on a day**: "5月11日，…桂冠电力、双星新材等多股涨停，美利信、
   四方股份等个股纷纷跟涨" → ``limit_up`` (600236.SH, 002585.SZ) and ``close_up``
   (301307.SZ, 601126.SH) on 2026-05-11, for the firms named in the same clause.
@@ -24,9 +25,9 @@ _LIMIT_UP = re.compile(r"(?<![未没不])涨停(?!板?打开)")
 _CLOSE_UP = re.compile(r"跟涨|收涨|上涨|走高|飘红|翻红|拉升|大涨|走强")
 _PERIOD_WORDS = r"年内|今年以来|年初至今|年初以来|本年以来|(?P<since>\d{1,2})月(?:份)?以来|当日|当天|全天"
 _MOVE = re.compile(
-    rf"(?P<period>{_PERIOD_WORDS})?(?:累计)?(?P<dir>涨幅|跌幅|上涨了?|下跌了?|大涨|大跌|涨|跌)"
-    r"(?P<cmp>已超过|已超|超过|超|逾|高于|达到|达|约为|约|近|接近|不足|不到|低于)?"
-    r"\s*(?P<pct>\d+(?:\.\d+)?)\s*%(?P<tail>以上|左右|多)?"
+    rf"(?P<period>{_PERIOD_WORDS})?(?:累计|收)?(?P<dir>涨幅|跌幅|上涨了?|下跌了?|大涨|大跌|涨|跌)"
+    r"(?P<cmp>已超过|已超|超过|超|逾|高于|达到|达|约为|约|近|接近|不足|不到|低于|为)?"
+    r"\s*(?P<pct>\d+(?:\.\d+)?)\s*(?P<unit>[%％]|倍)(?P<tail>以上|左右|多)?"
 )
 _AT_LEAST = {"已超过", "已超", "超过", "超", "逾", "高于", "以上", "多"}
 _AT_MOST = {"不足", "不到", "低于"}
@@ -103,7 +104,8 @@ def _day_claim(kind: str, symbols: list[str], day: Any, quote: str) -> DraftClai
 
 def _period_claim(m: re.Match[str], clause: str, symbols: list[str], day: Any, quote: str) -> DraftClaim:
     subject = clause[: m.start()].strip() or None
-    value = float(m.group("pct")) / 100 * (-1 if "跌" in m.group("dir") else 1)
+    times = m.group("unit") == "倍"  # 上涨1.2倍: up 120%
+    value = float(m.group("pct")) / (1 if times else 100) * (-1 if "跌" in m.group("dir") else 1)
     words = {m.group("cmp"), m.group("tail")} - {None}
     if words & _AT_LEAST:
         comparison = "at_least"

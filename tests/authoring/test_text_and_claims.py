@@ -91,6 +91,18 @@ def test_period_return_claims():
     assert claim["proxy"] == "600522.SH" and claim["subject"] == "中天科技"
 
 
+def test_common_phrasings_of_a_move():
+    def one(text):
+        (claim,) = _claims(text)
+        return claim["subject"], claim["value"], claim["comparison"]
+
+    assert one("5月11日，光纤指数年内涨幅为121.65%。") == ("光纤指数", 1.2165, "about")
+    assert one("5月11日，光纤指数年内涨幅已超121.65％。") == ("光纤指数", 1.2165, "at_least")  # full-width %
+    assert one("5月11日，光纤指数年内上涨1.2倍。") == ("光纤指数", 1.2, "about")  # 1.2倍 = +120%
+    assert one("5月11日，光纤指数年内涨幅超过2倍。") == ("光纤指数", 2.0, "at_least")
+    assert one("5月11日，创业板指收跌1.2%。") == ("创业板指", -0.012, "about")
+
+
 def test_undated_moves_are_drafted_with_todo():
     (claim,) = find_claims("光纤指数年内涨幅不足5%。", sentences("光纤指数年内涨幅不足5%。"), [], 2026)
     assert claim.fields["start"] == claim.fields["end"] == "YYYY-MM-DD"
