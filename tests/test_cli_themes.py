@@ -54,7 +54,7 @@ def test_show_members_boards_and_claims():
     result = run("themes", "show", "green-power")
     assert result.exit_code == 0, result.output
     assert "301307.SZ" in result.output and "ChiNext" in result.output and "±20%" in result.output
-    assert "399438.SZ" in result.output
+    assert "benchmark: 399438.SZ 国证绿色电力" in result.output  # with its name
     assert "limit_up on 2026-05-11: 600236.SH, 002585.SZ" in result.output
 
 

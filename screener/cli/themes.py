@@ -103,7 +103,8 @@ def show_theme(theme: str, themes_dirs: tuple[Path, ...], as_json: bool) -> None
         click.echo(t.description.strip())
     for s in t.sources:
         click.echo(f"source: {s.publisher}, {s.date}: {s.title}" + (f" <{s.url}>" if s.url else ""))
-    click.echo(f"benchmark: {t.benchmark.label if t.benchmark else '000300.SH (default)'}")
+    bench = f"{t.benchmark.label} {t.benchmark.name or ''}".rstrip() if t.benchmark else "000300.SH (default)"
+    click.echo(f"benchmark: {bench}")
     rows = [
         [r["symbol"], r["name"], r["board"], f"±{r['limit']:.0%}" if r["limit"] else "-",
          "yes" if r["named_in_source"] else "added", r["weight"], r["role"]]
