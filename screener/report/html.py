@@ -58,7 +58,7 @@ h3{font-size:15px;margin:12px 0 6px}
 dl.settings{display:grid;grid-template-columns:repeat(auto-fill,minmax(250px,1fr));gap:4px 16px;margin:0;font-size:14px}
 dl.settings div{display:flex;justify-content:space-between;gap:8px;border-bottom:1px dotted var(--line)}
 dl.settings dt{color:var(--muted)}dl.settings dd{margin:0;font-weight:600;text-align:right}
-.nw{white-space:nowrap}
+.nw{white-space:nowrap}span.id{display:inline-block;min-width:10em}div.quote{min-width:12em}
 footer{color:var(--muted);font-size:13px;margin-top:30px;border-top:1px solid var(--line);padding-top:8px}
 @media print{.demo{-webkit-print-color-adjust:exact;print-color-adjust:exact}section{break-inside:avoid}}
 """
@@ -212,11 +212,15 @@ def _claims(view: ReportView) -> str:
         what = _e(c.subject or c.id or c.kind)
         if c.quote:
             what += f"<blockquote>{_e(c.quote)}</blockquote>"
+        claimed = claimed_text(c)
+        measured = claim_value(c, c.measured)
         rows.append(
             [
-                f"<span class=nw>{_e(c.id or DASH)}</span>", _e(c.kind), what,
+                f"<span class=id>{_e(c.id or DASH)}</span>", _e(c.kind), f'<div class="quote">{what}</div>',
                 " → ".join(f"<span class=nw>{_e(p)}</span>" for p in c.window.split(" → ")),
-                f"<span class=nw>{_e(claimed_text(c))}</span>", _e(claim_value(c, c.measured)),
+                # one symbol (and its move) a line for day-move claims
+                "<br>".join(f"<span class=nw>{_e(p)}</span>" for p in claimed.split(", ")),
+                "<br>".join(f"<span class=nw>{_e(p)}</span>" for p in measured.split("; ")),
                 f'<span class="verdict v-{_e(c.verdict)}">{_e(c.verdict.replace("_", " "))}</span>',
                 _e(c.detail),
             ]

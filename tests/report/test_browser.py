@@ -185,3 +185,28 @@ def test_chinese_renders_from_the_embedded_font_without_system_cjk_fonts(tmp_pat
         pytest.skip("this Chromium still finds a CJK font: the tofu control does not hold")
     assert ImageChops.difference(rows[0], rows[1]).getbbox() is not None, "embedded font did not render: tofu"
     assert ImageChops.difference(rows[0], rows[2]).getbbox() is not None
+
+
+def test_the_day_move_claims_of_the_green_power_spec_fit_the_page(tmp_path):
+    """Long claim ids, symbol lists and per-symbol moves wrap inside the page: nothing is
+    pushed past the right edge of a 1200-pixel window (measured by a probe script in a
+    copy of the page without its script-blocking CSP)."""
+    import json
+
+    from click.testing import CliRunner
+
+    from screener.cli import cli
+
+    spec = Path(__file__).resolve().parents[2] / "backtests" / "green-power-2026-05-11.yaml"
+    res = CliRunner().invoke(cli, ["backtest", str(spec), "--demo", "--format", "json"])
+    assert res.exit_code == 0, res.output
+    (path,) = export(json.loads(res.stdout), ["html"], tmp_path / "out")
+    page = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", path.read_text("utf-8"))
+    probe = ("<script>const t=document.querySelector('table.claims');"
+             "document.body.dataset.overflow=[document.documentElement.scrollWidth,window.innerWidth,"
+             "t.getBoundingClientRect().right].join(',')</script></body>")
+    (tmp_path / "probe.html").write_text(page.replace("</body>", probe), "utf-8")
+    dom, console = chromium(tmp_path, (tmp_path / "probe.html").as_uri(), "--dump-dom", "--window-size=1200,900")
+    assert console == []
+    scroll, inner, right = (float(x) for x in re.search(r'data-overflow="([^"]+)"', dom).group(1).split(","))
+    assert scroll <= inner and right <= inner, (scroll, inner, right)
