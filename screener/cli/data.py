@@ -105,6 +105,7 @@ def fetch(targets: tuple[str, ...], with_universe: bool, start: datetime | None,
     store = open_store(data)
     rows: list[dict[str, Any]] = []
     labels: set[str] = set()
+    notes: dict[str, None] = {}  # distinct notes in order (e.g. the calendar fallback, said once)
     err = console(err=True)
     with Progress(
         TextColumn("{task.description:<12}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -120,9 +121,15 @@ def fetch(targets: tuple[str, ...], with_universe: bool, start: datetime | None,
             progress.advance(task)
         for symbol in wanted.symbols:
             progress.update(task, description=symbol)
-            md = store.load([symbol], first, last)
-            labels.add(md.label)
-            rows.append(_symbol_row(symbol, md))
+            try:
+                md = store.load([symbol], first, last)
+            except UserError as exc:  # e.g. a malformed --data-dir file: list it, keep going
+                rows.append(_failed_row(symbol, str(exc)))
+            else:
+                if md.bars:  # a symbol that failed says so in its row, not in the title
+                    labels.add(md.label)
+                rows.append(_symbol_row(symbol, md))
+                notes.update(dict.fromkeys(_own_notes(symbol, md)))
             progress.advance(task)
         for code, source in wanted.boards:
             progress.update(task, description=code)
@@ -132,7 +139,8 @@ def fetch(targets: tuple[str, ...], with_universe: bool, start: datetime | None,
         store.cache.maybe_consolidate()  # keeps loading thousands of symbols fast
     failed = [r for r in rows if r["status"] == "failed"]
     if as_json:
-        print_json({"data_source": store.source.value, "labels": sorted(labels), "results": rows})
+        print_json({"data_source": store.source.value, "labels": sorted(labels), "notes": list(notes),
+                    "results": rows})
     else:
         print_table(
             ["symbol", "name", "from", "rows", "first", "last", "status"],
@@ -143,6 +151,8 @@ def fetch(targets: tuple[str, ...], with_universe: bool, start: datetime | None,
         counts = Counter(r["from"] for r in rows if r["status"] != "failed")
         summary = ", ".join(f"{k} {v}" for k, v in counts.most_common())
         click.echo(f"{len(rows) - len(failed)} of {len(rows)} fetched" + (f" ({summary})" if summary else ""))
+    if not as_json:
+        _print_warnings(rows, notes)
     by_reason: dict[str, list[str]] = {}
     for r in failed:
         r["error"] = str(r["error"]).removeprefix(f"{r['symbol']}: ")
@@ -159,20 +169,53 @@ def fetch(targets: tuple[str, ...], with_universe: bool, start: datetime | None,
         raise click.exceptions.Exit(1)
 
 
+MAX_WARNINGS = 20  # warning lines printed after a fetch; the rest are counted (all in --json)
+
+
+def _failed_row(symbol: str, error: str) -> dict[str, Any]:
+    return {"symbol": symbol, "name": "", "from": "-", "rows": 0, "first": None, "last": None,
+            "status": "failed", "error": error, "warnings": [], "missing": []}
+
+
+def _own_notes(symbol: str, md: Any) -> list[str]:
+    """The load's notes minus those about this symbol's absence, gaps or failed refresh,
+    which its row already shows (status, missing ranges, failure line)."""
+    shown = symbol in md.missing or symbol in md.gaps or symbol in md.errors
+    return [n for n in md.notes if not (shown and symbol in n)]
+
+
+def _gap_text(gaps: list[tuple[date, date]]) -> str:
+    return ", ".join(f"{a}" if a == b else f"{a}..{b}" for a, b in gaps)
+
+
+def _print_warnings(rows: list[dict[str, Any]], notes: dict[str, None]) -> None:
+    """Notes, then each quality warning (the first MAX_WARNINGS), then stale-cache reasons."""
+    for note in notes:
+        click.echo(f"note: {note}", err=True)
+    warnings = [w for r in rows for w in r.get("warnings", [])]
+    for text in warnings[:MAX_WARNINGS]:
+        click.echo(f"warning: {text}", err=True)
+    if len(warnings) > MAX_WARNINGS:
+        click.echo(f"warning: … and {len(warnings) - MAX_WARNINGS} more (all of them in --json)", err=True)
+    for r in rows:
+        if r["status"] != "failed" and r.get("error"):
+            click.echo(f"warning: {r['symbol']}: {r['error']}", err=True)
+
+
 def _symbol_row(symbol: str, md: Any) -> dict[str, Any]:
     bars = md.bars.get(symbol)
     if bars is None:
-        return {"symbol": symbol, "name": "", "from": "-", "rows": 0, "first": None, "last": None,
-                "status": "failed", "error": md.errors.get(symbol, "no data")}
+        return _failed_row(symbol, md.errors.get(symbol, "no data"))
     frame = bars.frame
-    status = "ok"
+    status = "ok" if len(frame) else "no rows"
+    gaps = md.gaps.get(symbol, [])
     if symbol in md.errors:
         status = "cached (live failed)"
-    elif symbol in md.gaps:
-        status = "partial"
-    issues = sum(1 for i in md.issues if i.symbol == symbol)
-    if issues:
-        status += f", {issues} warning{'s' if issues > 1 else ''}"
+    elif gaps:
+        status = f"partial: missing {_gap_text(gaps)}"
+    warnings = [i.message for i in md.issues if i.symbol == symbol]
+    if warnings:
+        status += f", {len(warnings)} warning{'s' if len(warnings) > 1 else ''}"
     origin = bars.origin if bars.source.value in ("live", "demo") else bars.source.value
     if bars.source.value == "cache":
         origin = f"cache ({bars.origin})"
@@ -180,7 +223,8 @@ def _symbol_row(symbol: str, md: Any) -> dict[str, Any]:
         "symbol": symbol, "name": bars.name or "", "from": origin, "rows": len(frame),
         "first": frame.index[0].date() if len(frame) else None,
         "last": frame.index[-1].date() if len(frame) else None,
-        "status": status, "error": md.errors.get(symbol),
+        "status": status, "error": md.errors.get(symbol), "warnings": warnings,
+        "missing": [[a.isoformat(), b.isoformat()] for a, b in gaps],
     }
 
 

@@ -160,3 +160,56 @@ def test_fetch_needs_a_target_or_universe():
 def test_offline_universe_message_names_the_command(tmp_path):
     with pytest.raises(UserError, match="screener data fetch --universe"):
         open_store(DataOptions(offline=True, cache_dir=tmp_path)).universe()
+
+
+# -- what a fetch tells the user -----------------------------------------------------------
+
+GOOD = "date,open,high,low,close,volume\n2024-01-02,10,10.5,9.9,10.2,100\n2024-01-03,10,10.5,9.9,10.1,100\n"
+
+
+def test_one_bad_file_does_not_stop_the_rest(tmp_path):
+    (tmp_path / "600487.SH.csv").write_text(GOOD)
+    (tmp_path / "600522.SH.csv").write_text(GOOD + "2024-01-03,10,10.5,9.9,10.1,100\n")  # a duplicate date
+    res = run("data", "fetch", "600522", "600487", "--data-dir", str(tmp_path))
+    assert res.exit_code == 1, res.output
+    assert "1 of 2 fetched (dir 1)" in res.stdout
+    assert "failed: 600522.SH:" in res.stderr and "600522.SH.csv: date 2024-01-03 appears more than once" in res.stderr
+
+
+def test_quality_warnings_are_shown_not_just_counted(tmp_path):
+    bad = GOOD + "2024-01-04,10,9.5,9.9,-10.1,0\n"  # high < low, a negative close, zero volume
+    (tmp_path / "600487.SH.csv").write_text(bad)
+    res = run("data", "fetch", "600487", "--data-dir", str(tmp_path))
+    assert res.exit_code == 0, res.output
+    assert "warning: 600487.SH: 1 rows with high below low: 2024-01-04" in res.stderr
+    assert "warning: 600487.SH: 1 rows with a price <= 0: 2024-01-04" in res.stderr
+    assert "warning: 600487.SH: 1 rows with zero volume: 2024-01-04" in res.stderr
+    payload = json.loads(run("data", "fetch", "600487", "--data-dir", str(tmp_path), "--json").stdout)
+    (row,) = payload["results"]
+    assert "600487.SH: 1 rows with high below low: 2024-01-04" in row["warnings"]
+    assert row["rows"] == 3  # rows are never dropped
+
+
+def test_calendar_fallback_is_said_once(tmp_path):
+    for s in ("600487.SH", "600522.SH"):
+        (tmp_path / f"{s}.csv").write_text(
+            "date,open,high,low,close,volume\n2026-12-31,10,10.5,9.9,10.2,100\n2027-01-04,10,10.5,9.9,10.1,100\n")
+    res = run("data", "fetch", "600487", "600522", "--data-dir", str(tmp_path))
+    assert res.exit_code == 0, res.output
+    assert res.stderr.count("the XSHG calendar ends on 2026-12-31") == 1
+
+
+def test_offline_partial_names_the_missing_dates(tmp_path):
+    _cache_with(tmp_path)  # cached through 2026-05-11
+    res = run("data", "fetch", "600487", "600498", "--offline", "--cache-dir", str(tmp_path), "--end", "2026-05-20")
+    assert res.exit_code == 1, res.output
+    assert "partial: missing 2026-05-12..2026-05-20" in res.stdout
+    assert "failed: 600498.SH: offline: not cached" in res.stderr
+    payload = json.loads(run("data", "fetch", "600487", "--offline", "--cache-dir", str(tmp_path),
+                             "--end", "2026-05-20", "--json").stdout)
+    assert payload["results"][0]["missing"] == [["2026-05-12", "2026-05-20"]]
+
+
+def test_an_empty_range_is_not_called_ok():
+    res = run("data", "fetch", "600487", "--demo", "--start", "2027-01-01")
+    assert "no rows" in res.stdout
