@@ -138,3 +138,21 @@ def test_missing_folder_in_env_path_is_a_warning(tmp_path, monkeypatch):
     result = run("themes", "list")
     assert result.exit_code == 0 and "fiber" in result.stdout
     assert f"warning: $SCREENER_THEMES_PATH folder {tmp_path / 'typo'} does not exist" in result.stderr
+
+
+def test_theme_commands_stay_light():
+    """`themes list/show/validate` and `--help` never import pandas, akshare or plotting."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from screener.cli import cli\n"
+        "for args in (['--help'], ['themes', 'list'], ['themes', 'show', 'fiber'], ['themes', 'validate']):\n"
+        "    assert CliRunner().invoke(cli, args).exit_code == 0, args\n"
+        "heavy = sorted({'pandas', 'numpy', 'akshare', 'backtrader', 'matplotlib', 'pyarrow', 'openpyxl'} & set(sys.modules))\n"
+        "print(','.join(heavy))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == ""
