@@ -74,6 +74,22 @@ def _percent_axis(axis: Any, decimals: int | None = None) -> None:
     axis.set_major_formatter(PercentFormatter(1.0, decimals=decimals))
 
 
+SHORT_WINDOW = 12  # sessions: up to this many, every session is a tick
+
+
+def _date_axis(ax: Any, fig: Any, index: Any) -> None:
+    """Session dates on the x axis: every session of a short window (the automatic
+    locator would put hourly ticks between them), automatic ticks otherwise."""
+    if len(index) <= SHORT_WINDOW:
+        from matplotlib.dates import DateFormatter
+        from matplotlib.ticker import NullLocator
+
+        ax.set_xticks(index)
+        ax.xaxis.set_major_formatter(DateFormatter("%Y-%m-%d"))
+        ax.xaxis.set_minor_locator(NullLocator())
+    fig.autofmt_xdate()
+
+
 def _equity(view: ReportView, fig: Any, cjk: bool) -> None:
     ax = fig.subplots()
     eq = view.equity
@@ -85,7 +101,7 @@ def _equity(view: ReportView, fig: Any, cjk: bool) -> None:
     ax.grid(axis="y", alpha=0.3)
     ax.legend(loc="best", frameon=False)
     ax.set_title(CHARTS["equity"])
-    fig.autofmt_xdate()
+    _date_axis(ax, fig, eq.index)
 
 
 def _drawdown(view: ReportView, fig: Any, cjk: bool) -> None:
@@ -100,7 +116,7 @@ def _drawdown(view: ReportView, fig: Any, cjk: bool) -> None:
     ax.grid(axis="y", alpha=0.3)
     ax.legend(loc="lower left", frameon=False)
     ax.set_title(CHARTS["drawdown"])
-    fig.autofmt_xdate()
+    _date_axis(ax, fig, dd.index)
 
 
 def _diverging() -> Any:

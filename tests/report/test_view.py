@@ -154,3 +154,25 @@ def test_claimed_text_carries_the_comparison(result):
     ret, day = ReportView(result).claims
     assert claimed_text(ret) == "≈ +121.65% ±2.00%"
     assert claimed_text(day) == "600522.SH, 600487.SH"
+
+
+@pytest.mark.parametrize("name", ["equity", "drawdown"])
+def test_a_short_window_has_one_tick_per_session_and_no_hours(name):
+    import io
+    import re
+
+    from matplotlib.figure import Figure
+
+    from screener.report import charts
+
+    view = ReportView(_tiny([
+        {"date": "2026-05-07", "basket": 1.0, "benchmark": 1.0},
+        {"date": "2026-05-08", "basket": 0.99, "benchmark": 1.02},
+        {"date": "2026-05-11", "basket": 0.985, "benchmark": 1.03},
+    ]))
+    fig = Figure()
+    charts._DRAW[name](view, fig, False)
+    fig.savefig(io.BytesIO(), format="png")
+    labels = [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    assert labels == ["2026-05-07", "2026-05-08", "2026-05-11"]
+    assert not any(re.search(r"\d\d:\d\d| 00| 12", t) for t in labels)
