@@ -134,7 +134,7 @@ def _infer_exchange(code: str) -> Exchange:
     if code.startswith(("43", "83", "87", "88", "920")):
         return Exchange.BJ
     raise SymbolError(
-        f"cannot tell the exchange of {code!r}: add a suffix such as {code}.SH or {code}.SZ"
+        f"cannot tell the exchange of {code!r}: add a suffix such as {code}.SH, {code}.SZ or {code}.BJ"
     )
 
 

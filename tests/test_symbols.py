@@ -134,3 +134,8 @@ def test_full_width_forms_normalise(text, expected):
 def test_other_scripts_digits_are_not_codes(bad):
     with pytest.raises(SymbolError, match="invalid symbol"):
         parse_symbol(bad)
+
+
+def test_unknown_bare_code_suggests_every_exchange():
+    with pytest.raises(SymbolError, match=r"899050\.SH, 899050\.SZ or 899050\.BJ"):
+        parse_symbol("899050")  # the BSE 50 index is 899050.BJ
