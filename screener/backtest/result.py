@@ -124,8 +124,9 @@ def trading_warnings(res: Any) -> list[dict[str, Any]]:
     return out
 
 
-def data_warnings(md: Any, symbols: set[str], base: date, end: date) -> list[dict[str, Any]]:
-    """The data layer's quality findings and notes for the symbols used."""
+def data_warnings(md: Any, symbols: set[str], base: date, end: date, warned: set[str] = frozenset()) -> list[dict[str, Any]]:
+    """The data layer's quality findings and notes for the symbols used; a missing symbol
+    already ``warned`` about (a dropped member, the benchmark) is not repeated."""
     out = []
     for issue in md.issues:
         if issue.symbol not in symbols:
@@ -137,6 +138,8 @@ def data_warnings(md: Any, symbols: set[str], base: date, end: date) -> list[dic
     for note in md.notes:
         out.append({"kind": "data", "symbol": None, "date": None, "message": note})
     for s in md.missing:
+        if s in warned:
+            continue
         out.append({"kind": "missing_data", "symbol": s, "date": None, "message": f"no data for {s}"})
     return out
 

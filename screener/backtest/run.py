@@ -190,7 +190,8 @@ def run_backtest(
         bench_block.update(metrics.relative(equity, bench_series, periods, rf))
     members_out = result.member_rows(members, kept, res, panel, names, settings)
     warnings += result.trading_warnings(res)
-    warnings += result.data_warnings(md, set(kept) | {bench_code}, window.base, end)
+    warned = {w["symbol"] for w in warnings if w["kind"] in ("dropped_member", "benchmark")}
+    warnings += result.data_warnings(md, set(kept) | {bench_code}, window.base, end, warned)
     if settings.rebalance == "none":
         late = [s for j, s in enumerate(panel.symbols) if not panel.listed[res.formation_row, j]]
         for s in late:

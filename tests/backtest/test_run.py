@@ -96,6 +96,7 @@ def test_dropped_and_late_members_are_warned_about() -> None:
     kinds = {(w["kind"], w["symbol"]) for w in r["warnings"]}
     assert ("dropped_member", "000001.SZ") in kinds
     assert ("not_bought", "688001.SH") in kinds  # buy and hold: formed before it listed
+    assert [w["kind"] for w in r["warnings"] if w["symbol"] == "000001.SZ"] == ["dropped_member"]  # said once
     rows = {m["symbol"]: m for m in r["members"]}
     assert rows["000001.SZ"]["in_basket"] is False and rows["000001.SZ"]["total_return"] is None
     assert rows["688001.SH"]["trades"] == 0 and rows["688001.SH"]["listed"] == "2024-02-01"
