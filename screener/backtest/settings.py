@@ -106,7 +106,7 @@ class BacktestSettings(_Strict):
     @model_validator(mode="after")
     def _window(self) -> BacktestSettings:
         if self.start and self.end and self.end < self.start:
-            raise ValueError(f"end {self.end} is before start {self.start}")
+            raise ValueError(f"end {self.end} is before start {self.start}: pick an end on or after the start")
         return self
 
     def lot_rule(self, symbol: str) -> tuple[int, int]:

@@ -144,6 +144,7 @@ def resolve(target: str, themes_dirs: tuple[Path, ...], options: dict[str, Any])
     except ValidationError as err:
         problems = []
         for e in err.errors():
-            where = "--" + "-".join(str(p) for p in e["loc"] if p != "costs").replace("_", "-") if e["loc"] else "options"
-            problems.append(f"{where}: {e['msg'].removeprefix('Value error, ')}")
+            msg = e["msg"].removeprefix("Value error, ")
+            where = "-".join(str(p) for p in e["loc"] if p != "costs").replace("_", "-")
+            problems.append(f"--{where}: {msg}" if where else msg)
         raise UserError("; ".join(problems)) from None

@@ -198,6 +198,12 @@ def test_user_errors_exit_2_with_one_line(args: list[str], message: str) -> None
     assert "Traceback" not in err
 
 
+def test_an_end_before_the_start_says_what_to_do() -> None:
+    code, _, err = invoke(*FIBER, "--start", "2026-06-01")
+    assert code == 2
+    assert err == "error: end 2026-05-11 is before start 2026-06-01: pick an end on or after the start\n"
+
+
 def test_bad_spec_reports_file_and_line(tmp_path: Path) -> None:
     spec = tmp_path / "bad.yaml"
     spec.write_text("theme: fiber\nstart: 2026-01-01\nrebalence: monthly\nfill: noon\n", encoding="utf-8")
