@@ -174,8 +174,12 @@ def screen(
         store, universe, as_of=as_of.date() if as_of else None, where=parsed,
         sort=sort_fields, descending=descending, top=top, benchmark=bench,
     )
+    from screener.screen.output import warning_lines
+
     for note in result.notes:
         click.echo(f"note: {_shorten(note)}", err=True)
+    for line in warning_lines(result):
+        click.echo(f"warning: {line}", err=True)
     _emit(result, fmt, out, shown)
 
 

@@ -95,6 +95,7 @@ def to_payload(result: ScreenResult) -> dict[str, Any]:
         "order": "desc" if result.descending else "asc",
         "summary": result.summary.as_dict(),
         "notes": result.notes,
+        "warnings": [i.message for i in result.warnings],
         "factors": list(FACTOR_NAMES),
         "rows": rows,
     }
@@ -126,5 +127,38 @@ def summary_lines(result: ScreenResult) -> list[str]:
     lines = [line]
     if s.no_data:
         lines.append(f"no data up to {result.as_of}: {', '.join(s.no_data)}")
+    if s.not_cached:
+        lines.append(
+            f"not in the cache up to {result.as_of} (left out; run `screener data fetch`): {', '.join(s.not_cached)}"
+        )
+    return lines
+
+
+_QUALITY = {
+    "missing_sessions": "sessions without a row (suspended?)",
+    "non_session_date": "rows on days the exchange was closed",
+    "missing_price": "empty price cells",
+    "non_positive_price": "prices <= 0",
+    "high_below_low": "high below low",
+    "close_outside_range": "a close outside [low, high]",
+    "limit_breach": "closes beyond the daily limit",
+    "zero_volume": "zero volume",
+    "adj_factor_unknown": "no adjustment factors (raw prices only)",
+}
+
+
+def warning_lines(result: ScreenResult, shown: int = 5) -> list[str]:
+    """One line per kind of data-quality finding: how many symbols, the first few with the
+    first date concerned (every message is in the JSON ``warnings``)."""
+    by_kind: dict[str, list[Any]] = {}
+    for issue in result.warnings:
+        by_kind.setdefault(issue.kind, []).append(issue)
+    lines = []
+    for kind, issues in by_kind.items():
+        n = len(issues)
+        named = ", ".join(f"{i.symbol} (first {i.date})" if i.date else i.symbol for i in issues[:shown])
+        more = f" and {n - shown} more" if n > shown else ""
+        what = _QUALITY.get(kind, kind)
+        lines.append(f"data quality: {n} symbol{'s' if n != 1 else ''} with {what}: {named}{more}")
     return lines
 

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from screener import calendar
+from screener.data.model import QualityIssue
 from screener.errors import DataError, UserError
 from screener.screen.expr import Where
 from screener.screen.factors import (
@@ -34,6 +35,9 @@ class Summary:
     failed: int  # the filter was false on known values
     failed_missing: int  # the filter could not be decided: a value it needs is missing
     no_data: list[str] = field(default_factory=list)  # symbols without bars up to the as-of date
+    # symbols whose cached bars stop before the as-of session (not refreshed): left out rather
+    # than shown as suspended
+    not_cached: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -42,6 +46,7 @@ class Summary:
             "failed": self.failed,
             "failed_missing": self.failed_missing,
             "no_data": self.no_data,
+            "not_cached": self.not_cached,
         }
 
 
@@ -62,6 +67,7 @@ class ScreenResult:
     sort: list[str] = field(default_factory=list)
     descending: bool = True
     notes: list[str] = field(default_factory=list)
+    warnings: list[QualityIssue] = field(default_factory=list)  # data quality, in the loaded window
 
     @property
     def is_demo(self) -> bool:
@@ -168,9 +174,11 @@ def screen(
         notes.append(f"{as_of} is not a trading session: using the session before it, {session.date()}")
     names = [universe.names.get(s) or (md.bars[s].name if s in md.bars else None) for s in universe.symbols]
     has_data = [s in frames and len(frames[s]) and frames[s].index[0] <= session for s in universe.symbols]
-    symbols = [s for s, ok in zip(universe.symbols, has_data) if ok]
-    sym_names = [n for n, ok in zip(names, has_data) if ok]
     no_data = [s for s, ok in zip(universe.symbols, has_data) if not ok]
+    not_cached = [s for s, ok in zip(universe.symbols, has_data) if ok and _stops_early(md.gaps.get(s), frames[s], session)]
+    keep = [bool(ok) and s not in not_cached for s, ok in zip(universe.symbols, has_data)]
+    symbols = [s for s, ok in zip(universe.symbols, keep) if ok]
+    sym_names = [n for n, ok in zip(names, keep) if ok]
 
     panel = build_panel({s: frames[s] for s in symbols}, grid)
     bench_frame = _benchmark_frame(store, spec, {s: b.frame for s, b in md.bars.items()}, notes)
@@ -197,7 +205,10 @@ def screen(
         failed=int((known & ~value).sum()),
         failed_missing=int((~known).sum()),
         no_data=no_data,
+        not_cached=not_cached,
     )
+    used = set(symbols) | ({spec.symbol} if spec.symbol else set())
+    warnings = [i for i in md.issues if i.symbol in used and (i.date is None or i.date <= session.date())]
     return ScreenResult(
         as_of=session.date(),
         data_source=md.source.value,
@@ -212,4 +223,14 @@ def screen(
         sort=list(sort),
         descending=descending,
         notes=list(dict.fromkeys(notes)),
+        warnings=warnings,
     )
+
+
+def _stops_early(gaps: list[tuple[date, date]] | None, frame: pd.DataFrame, session: pd.Timestamp) -> bool:
+    """The store says it has no bars for a stretch after the symbol's first bar that starts
+    on or before ``session`` (a cache not refreshed that far): missing data, not a suspension."""
+    if not gaps:
+        return False
+    first = frame.index[0].date()
+    return any(first < a <= session.date() for a, _ in gaps)

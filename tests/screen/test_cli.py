@@ -255,3 +255,41 @@ def test_out_file_gets_ordinary_permissions(tmp_path: Path) -> None:
         assert out.stat().st_mode & 0o777 == 0o640
     finally:
         os.umask(old)
+
+
+def test_offline_symbol_not_cached_up_to_the_as_of_is_left_out_not_called_suspended(tmp_path: Path) -> None:
+    from datetime import datetime
+
+    from screener.data.cache import Cache, CacheMeta
+
+    cache = Cache(tmp_path)
+    md = open_store(DataOptions(demo=True)).load(["600522.SH", "600487.SH", "000300.SH"], end=date(2026, 5, 11))
+    for s, b in md.bars.items():
+        end = date(2026, 4, 30) if s == "600487.SH" else date(2026, 5, 11)  # one symbol refreshed earlier
+        frame = b.frame[b.frame.index <= pd.Timestamp(end)]
+        cache.write_bars(s, frame, CacheMeta("eastmoney", datetime(2026, 5, 12, 16), date(2016, 1, 4), end, True, b.name))
+    result = run("screen", "fiber", "--offline", "--cache-dir", str(tmp_path), "--format", "json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["as_of"] == "2026-05-11"
+    assert [r["symbol"] for r in doc["rows"]] == ["600522.SH"]  # 600487.SH is not "suspended since May"
+    assert doc["summary"]["not_cached"] == ["600487.SH"]
+    table = run("screen", "fiber", "--offline", "--cache-dir", str(tmp_path))
+    assert "not in the cache up to 2026-05-11 (left out; run `screener data fetch`): 600487.SH" in table.stdout
+    # an as-of the cache does cover keeps it
+    earlier = json.loads(run("screen", "fiber", "--offline", "--cache-dir", str(tmp_path), "--as-of", "2026-04-30",
+                             "--format", "json").stdout)
+    assert sorted(r["symbol"] for r in earlier["rows"]) == ["600487.SH", "600522.SH"]
+
+
+def test_quality_warnings_are_reported(tmp_path: Path) -> None:
+    doc = demo_json("fiber")
+    assert any(w.startswith("600522.SH: ") and "sessions without a row" in w for w in doc["warnings"])
+    md = open_store(DataOptions(demo=True)).load(["600487.SH"], start=date(2025, 1, 1))
+    frame = md.bars["600487.SH"].frame.reset_index()
+    frame.loc[100, "high"] = frame.loc[100, "low"] - 0.5  # high < low
+    frame.to_csv(tmp_path / "600487.SH.csv", index=False)
+    result = run("screen", "fiber", "--data-dir", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    day = frame.loc[100, "date"].date()
+    assert f"warning: data quality: 1 symbol with high below low: 600487.SH (first {day})" in result.stderr
