@@ -210,7 +210,7 @@ def _symbol_row(symbol: str, md: Any) -> dict[str, Any]:
     status = "ok" if len(frame) else "no rows"
     gaps = md.gaps.get(symbol, [])
     if symbol in md.errors:
-        status = "cached (live failed)"
+        status = "cached (live failed)" + (f": missing {_gap_text(gaps)}" if gaps else "")
     elif gaps:
         status = f"partial: missing {_gap_text(gaps)}"
     warnings = [i.message for i in md.issues if i.symbol == symbol]

@@ -14,7 +14,7 @@ Per symbol, under the symbol's file lock:
 
 ``end`` defaults to the last completed session day (Asia/Shanghai, after 15:30); rows
 after it (an intraday bar) are never cached. A failed fetch falls back to the cached
-rows and says so. ``--offline`` never fetches: symbols or dates not cached are listed
+rows and says so, naming the sessions they lack in ``MarketData.gaps``. ``--offline`` never fetches: symbols or dates not cached are listed
 in ``MarketData.missing`` / ``gaps`` / ``errors`` and in a note.
 """
 
@@ -133,7 +133,7 @@ class LiveStore:
                     extra_issues.append(_adj_issue(s, meta.origin))
         else:
             for s in wanted:
-                result = self._refresh(s, start, end_eff, now, notes)
+                result = self._refresh(s, start, end_eff, now, notes, gaps)
                 if isinstance(result, FetchError):
                     missing.append(s)
                     errors[s] = str(result)
@@ -170,9 +170,11 @@ class LiveStore:
 
     def _refresh(
         self, symbol: str, start: date | None, end: date, now: datetime, notes: list[str],
+        gaps: dict[str, list[tuple[date, date]]],
     ) -> tuple[Bars, str | None, bool] | FetchError:
         """Bring one symbol's cache up to date. Returns (bars, fetch error when we fell
-        back to the cache, adj factors known) or the FetchError when nothing is available."""
+        back to the cache, adj factors known) or the FetchError when nothing is available;
+        on a fallback, the sessions the cache lacks go to ``gaps``."""
         path = self.cache.bars_path(symbol)
         sym = parse_symbol(symbol)
         with self.cache.lock(path):
@@ -194,6 +196,8 @@ class LiveStore:
                 if cached is None:
                     return exc
                 frame, meta = cached
+                if g := _session_gaps(start or meta.covered_start, end, (meta.covered_start, meta.covered_end)):
+                    gaps[symbol] = g
                 return Bars(symbol, frame, Source.CACHE, meta.origin, meta.fetched_at, meta.name), str(exc), meta.adj_known
             fetched_at = now.replace(tzinfo=None, microsecond=0)
             covered_start = min(fetch_start, cached[1].covered_start) if cached else fetch_start

@@ -97,6 +97,8 @@ def test_failed_refresh_falls_back_to_the_cache_and_says_so(rsps, provider, tmp_
     assert md.source is Source.CACHE and md.missing == []
     assert "live fetch failed" in md.errors["600487.SH"]
     assert any("using cached data" in n for n in md.notes)
+    # the sessions the cache lacks are named, as --offline does (a screen must not read them as suspensions)
+    assert md.gaps["600487.SH"] == [(date(2024, 1, 5), date(2024, 1, 8))]
 
 
 def test_offline_names_exactly_what_is_missing(rsps, provider, tmp_path):
