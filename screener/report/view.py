@@ -436,7 +436,7 @@ def relative_rows(view: ReportView) -> list[tuple[str, str]]:
         ("Information ratio", ratio(m.get("information_ratio"))),
         ("Final value (CNY)", money(b.get("final_value"))),
         ("Costs paid (CNY)", money(b.get("costs_paid"))),
-        ("Turnover", ratio(b.get("turnover"))),
+        ("Turnover", pct(b.get("turnover"), signed=False)),
     ]
 
 

@@ -99,7 +99,7 @@ def render(view: ReportView, stem: str) -> dict[str, bytes]:
         ("basket volatility", "volatility", PCT), ("basket Sharpe", "sharpe", RATIO),
         ("basket Sortino", "sortino", RATIO), ("basket max drawdown", "max_drawdown", PCT),
         ("basket Calmar", "calmar", RATIO), ("final value (CNY)", "final_value", MONEY),
-        ("costs paid (CNY)", "costs_paid", MONEY), ("turnover", "turnover", RATIO),
+        ("costs paid (CNY)", "costs_paid", MONEY), ("turnover", "turnover", PCT),
     ):
         add(label, fig(key, b), fmt)
     for label, key, fmt in (

@@ -176,3 +176,17 @@ def test_a_short_window_has_one_tick_per_session_and_no_hours(name):
     labels = [t.get_text() for t in fig.axes[0].get_xticklabels()]
     assert labels == ["2026-05-07", "2026-05-08", "2026-05-11"]
     assert not any(re.search(r"\d\d:\d\d| 00| 12", t) for t in labels)
+
+
+def test_turnover_is_a_percentage_as_in_the_terminal(result, tmp_path):
+    from openpyxl import load_workbook
+
+    from screener.backtest.terminal import pct as terminal_pct
+    from screener.report import export
+    from screener.report.view import relative_rows
+
+    result["basket"]["turnover"] = 0.1086
+    assert dict(relative_rows(ReportView(result)))["Turnover"] == "10.86%" == terminal_pct(0.1086, False)
+    (path,) = export(result, ["xlsx"], tmp_path)
+    cells = {r[0].value: r[1] for r in load_workbook(path)["summary"].iter_rows(min_row=2)}
+    assert cells["turnover"].value == 0.1086 and cells["turnover"].number_format == "0.00%"
