@@ -1,8 +1,8 @@
 """Render a :class:`ScreenResult`: terminal cells, a JSON payload, CSV text.
 
 JSON and CSV carry raw values (fractions, CNY, counts); the table shows them rounded
-(``+12.3%``, ``1.23B`` CNY). Both machine formats carry the as-of date and data source:
-JSON at the top level, CSV as the first two columns of every row.
+(``+12.3%``, ``1.23B`` CNY). Both machine formats carry the as-of date, data source and
+label: JSON at the top level, CSV as the first three columns of every row.
 """
 
 from __future__ import annotations
@@ -102,12 +102,13 @@ def to_payload(result: ScreenResult) -> dict[str, Any]:
 
 
 def to_csv(result: ScreenResult) -> str:
-    """CSV text: ``as_of, data_source, symbol, name`` then every factor; raw values,
+    """CSV text: ``as_of, data_source, label, symbol, name`` then every factor; raw values,
     empty when missing, counts and flags as integers."""
     frame = result.rows[["symbol", "name", *FACTOR_NAMES]].copy()
     for f in FACTOR_NAMES:
         if FACTOR_BY_NAME[f].kind in ("count", "flag"):
             frame[f] = frame[f].astype("Int64")
+    frame.insert(0, "label", result.label)  # "DEMO — synthetic prices" on demo data: the file says so
     frame.insert(0, "data_source", result.data_source)
     frame.insert(0, "as_of", result.as_of.isoformat())
     buf = io.StringIO()

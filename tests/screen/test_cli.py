@@ -109,8 +109,8 @@ def test_where_filter_and_summary() -> None:
 def test_csv_carries_as_of_source_and_every_factor(tmp_path: Path) -> None:
     text = ok("screen", "fiber", "--demo", "--format", "csv", "--sort", "ret_60d").stdout
     rows = list(csv.DictReader(io.StringIO(text)))
-    assert list(rows[0]) == ["as_of", "data_source", "symbol", "name", *FACTOR_NAMES]
-    assert {(r["as_of"], r["data_source"]) for r in rows} == {("2026-11-20", "demo")}
+    assert list(rows[0]) == ["as_of", "data_source", "label", "symbol", "name", *FACTOR_NAMES]
+    assert {(r["as_of"], r["data_source"], r["label"]) for r in rows} == {("2026-11-20", "demo", "DEMO — synthetic prices")}
     doc = demo_json("fiber", "--sort", "ret_60d")
     for r, j in zip(rows, doc["rows"]):
         assert r["symbol"] == j["symbol"]
