@@ -124,7 +124,9 @@ def _period_claim(m: re.Match[str], clause: str, symbols: list[str], day: Any, q
         start = date(end.year, 1, 1)
         notes["start"] = f"{period}: from the start of the year"
     elif m.group("since"):
-        start = date(end.year, int(m.group("since")), 1)
+        month = int(m.group("since"))
+        # "11月以来" at a January date means last November
+        start = date(end.year - (month > end.month), month, 1)
         notes["start"] = f"{period}: from the start of that month"
     else:
         start = end

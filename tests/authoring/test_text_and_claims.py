@@ -103,6 +103,11 @@ def test_common_phrasings_of_a_move():
     assert one("5月11日，创业板指收跌1.2%。") == ("创业板指", -0.012, "about")
 
 
+def test_since_a_month_later_in_the_year_means_last_year():
+    (claim,) = _claims("截至2026年1月9日，光纤指数去年11月以来上涨20%。")
+    assert (claim["start"], claim["end"]) == (date(2025, 11, 1), date(2026, 1, 9))
+
+
 def test_undated_moves_are_drafted_with_todo():
     (claim,) = find_claims("光纤指数年内涨幅不足5%。", sentences("光纤指数年内涨幅不足5%。"), [], 2026)
     assert claim.fields["start"] == claim.fields["end"] == "YYYY-MM-DD"
