@@ -123,6 +123,9 @@ def _period_claim(m: re.Match[str], clause: str, symbols: list[str], day: Any, q
     elif period in ("年内", "今年以来", "年初至今", "年初以来", "本年以来"):
         start = date(end.year, 1, 1)
         notes["start"] = f"{period}: from the start of the year"
+    elif m.group("since") and not 1 <= int(m.group("since")) <= 12:
+        start = "YYYY-MM-DD"
+        problems.append(f"{period!r} names no month: fill in `start`")
     elif m.group("since"):
         month = int(m.group("since"))
         # "11月以来" at a January date means last November

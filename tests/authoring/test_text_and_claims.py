@@ -108,6 +108,12 @@ def test_since_a_month_later_in_the_year_means_last_year():
     assert (claim["start"], claim["end"]) == (date(2025, 11, 1), date(2026, 1, 9))
 
 
+def test_an_impossible_month_is_left_to_fill_in():
+    (claim,) = find_claims("截至2026年5月9日，指数13月以来上涨20%。", sentences("截至2026年5月9日，指数13月以来上涨20%。"), [], 2026)
+    assert claim.fields["start"] == "YYYY-MM-DD" and claim.fields["end"] == date(2026, 5, 9)
+    assert any("13月" in p for p in claim.problems)
+
+
 def test_undated_moves_are_drafted_with_todo():
     (claim,) = find_claims("光纤指数年内涨幅不足5%。", sentences("光纤指数年内涨幅不足5%。"), [], 2026)
     assert claim.fields["start"] == claim.fields["end"] == "YYYY-MM-DD"
