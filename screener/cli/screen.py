@@ -20,18 +20,21 @@ from screener.errors import UserError
 def _help_factors(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     if not value or ctx.resilient_parsing:
         return
+    import shutil
+
     from screener.screen.factors import CONVENTIONS, FACTORS
 
+    width = min(88, shutil.get_terminal_size((80, 24)).columns)
     click.echo("Conventions:")
     for line in CONVENTIONS:
-        click.echo(textwrap.fill(line, 88, initial_indent="  - ", subsequent_indent="    "))
+        click.echo(textwrap.fill(line, width, initial_indent="  - ", subsequent_indent="    "))
     group = None
     for f in FACTORS:
         if f.group != group:
             group = f.group
             click.echo(f"\n{group}:")
         click.echo(f"  {f.name}")
-        click.echo(textwrap.fill(f.definition, 88, initial_indent="      ", subsequent_indent="      "))
+        click.echo(textwrap.fill(f.definition, width, initial_indent="      ", subsequent_indent="      "))
     ctx.exit(0)
 
 

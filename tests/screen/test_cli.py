@@ -190,6 +190,12 @@ def test_help_factors_defines_every_factor() -> None:
     assert "√242" in text and "suspended" in text
 
 
+def test_help_factors_fits_80_columns() -> None:
+    result = CliRunner().invoke(cli, ["screen", "--help-factors"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0
+    assert max(len(line) for line in result.stdout.splitlines()) <= 80
+
+
 def test_as_of_date_parses() -> None:
     assert date.fromisoformat(demo_json("fiber", "--as-of", "2025-12-31")["as_of"]) == date(2025, 12, 31)
 
