@@ -152,8 +152,10 @@ def run_backtest(
         warnings.append(_warning("calendar", None, None, note))
     sessions = sessions[sessions <= pd.Timestamp(end)]
     panel = build_panel(kept, sessions, pd.Timestamp(window.base))
+    flagged = {i.symbol for i in md.issues if i.kind == "non_session_date"}  # the data layer names the days
     for sym, count in panel.off_calendar.items():
-        warnings.append(_warning("data", sym, None, f"{count} bar(s) on days that are not XSHG sessions were ignored"))
+        if sym not in flagged:
+            warnings.append(_warning("data", sym, None, f"{count} bar(s) on days that are not XSHG sessions were ignored"))
 
     form = schedule.formation_row(settings.fill)
     if not panel.listed[form].any():

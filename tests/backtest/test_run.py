@@ -234,3 +234,27 @@ def test_board_benchmark_from_the_store() -> None:
     assert r["benchmark"]["symbol"] == "BK0715" and r["benchmark"]["name"] == "光纤概念"
     idx = _adj("000300.SH")
     assert r["benchmark"]["total_return"] == pytest.approx(idx.iloc[-1] / idx[pd.Timestamp("2023-12-29")] - 1, rel=1e-9)
+
+
+def test_a_bar_on_a_closed_day_is_warned_about_once() -> None:
+    from screener.data.model import QualityIssue
+
+    frames = dict(FRAMES)
+    a = frames["600000.SH"]
+    saturday = a.loc[[pd.Timestamp("2024-02-05")]].set_axis(pd.DatetimeIndex([pd.Timestamp("2024-02-03")], name="date"))
+    frames["600000.SH"] = pd.concat([a, saturday]).sort_index()
+
+    def about_a(r: dict) -> list[str]:
+        return [w["message"] for w in r["warnings"] if w["symbol"] == "600000.SH"]
+
+    assert about_a(run(frames=frames)) == ["1 bar(s) on days that are not XSHG sessions were ignored"]
+
+    class Flagging(FakeStore):
+        def load(self, symbols, start=None, end=None):
+            md = super().load(symbols, start, end)
+            md.issues.append(QualityIssue("600000.SH", "non_session_date", "1 rows on days the exchange was closed: 2024-02-03",
+                                          date(2024, 2, 3)))
+            return md
+
+    r = run_backtest(theme(), BacktestSettings(), Flagging(frames), today=date(2024, 5, 1))
+    assert about_a(r) == ["1 rows on days the exchange was closed: 2024-02-03"]
