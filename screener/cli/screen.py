@@ -207,10 +207,12 @@ def _emit(result: Any, fmt: str, out: Path | None, shown: list[str]) -> None:
         if result.is_demo:
             click.echo(result.label)
         u = result.universe
+        source = result.data_source
+        if not result.is_demo and result.label != source:
+            source = result.label if result.label.startswith(source) else f"{source} ({result.label})"
         click.echo(
             f"{u.name} [{u.id}]: {len(u.symbols)} symbols, as of {result.as_of}, "
-            f"benchmark {result.benchmark}, data: {result.data_source}"
-            + (f" ({result.label})" if not result.is_demo and result.label != result.data_source else "")
+            f"benchmark {result.benchmark}, data: {source}"
             + (f", where {result.where}" if result.where else "")
         )
         cols = output.table_columns(result, shown)

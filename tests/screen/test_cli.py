@@ -243,6 +243,8 @@ def test_universe_all_reads_the_cache_without_network(tmp_path: Path) -> None:
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert sorted(r["symbol"] for r in rows) == ["300251.SZ", "600522.SH", "688339.SH"]
     assert {r["data_source"] for r in rows} == {"cache"}
+    table = run("screen", "--universe", "all", "--cache-dir", str(tmp_path)).stdout
+    assert "data: cache, fetched 2026-11-20" in table.splitlines()[0]  # not "cache (cache, fetched ...)"
     star = run("screen", "--board", "star", "--cache-dir", str(tmp_path), "--format", "json")
     assert [r["symbol"] for r in json.loads(star.stdout)["rows"]] == ["688339.SH"]
 
