@@ -248,6 +248,8 @@ def _benchmark_series(
         frame = frames.get(code)
     if frame is None or frame.empty:
         if required:
+            if code.startswith("000") and code.endswith(".SZ"):  # 000300 reads as a Shenzhen stock
+                fix = f"for the index write {code[:6]}.SH; or {fix}"
             raise DataError(f"--benchmark {code}: no data for it {required}; {fix}")
         warnings.append(_warning("benchmark", code, None, "no data for the benchmark: relative figures are left out"))
         return None, label

@@ -187,6 +187,8 @@ def test_data_dir_and_a_theme_file(tmp_path: Path) -> None:
         (["backtest", "green-power", "--demo", "--weights", "theme"], "no weight"),
         ([*FIBER, "--benchmark", "12345"], "--benchmark"),
         ([*FIBER, "--export", "pdf"], "unknown export format"),
+        ([*FIBER, "--benchmark", "000300"], "--benchmark 000300.SZ: no data for it (DEMO — synthetic prices); "
+                                            "for the index write 000300.SH"),
         ([*FIBER, "--start", "1999-01-01", "--end", "1999-02-01"], "too early: the XSHG calendar starts"),
         (["backtest", "fiber", "--demo", "--start", "2030-01-01"], "the data ends on 2026-11-20"),
     ],
