@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 from rich.console import Console
+from rich.measure import Measurement
 from rich.table import Table
 
 
@@ -39,8 +40,14 @@ def print_table(
             table.add_column(col, justify=(justify[i] if justify else "left"))  # type: ignore[arg-type]
         for row in rows:
             table.add_row(*(_cell(v) for v in row))
-        out.print(table)
-        return
+        cells = [[_cell(v) for v in row] for row in rows]
+        widths = [max([_width(c)] + [_width(r[i]) for r in cells]) for i, c in enumerate(columns)]
+        plain_fits = sum(widths) + 2 * (len(widths) - 1) <= out.width
+        natural = Measurement.get(out, out.options.update(width=10**6), table).maximum  # unclamped
+        if natural <= out.width or not plain_fits:
+            out.print(table)
+            return
+        # the boxed table would cut cells ("60010…") on this narrow terminal; the plain layout fits
     cells = [[_cell(v) for v in row] for row in rows]
     widths = [max([_width(c)] + [_width(r[i]) for r in cells]) for i, c in enumerate(columns)]
     if title:
