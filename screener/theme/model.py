@@ -32,7 +32,7 @@ def _symbol(value: Any) -> str:
                 f"invalid symbol {value}: expected a six-digit A-share code such as 600487.SH"
             ) from None
     if not isinstance(value, str):
-        raise ValueError("expected a symbol such as 600487.SH")
+        raise ValueError("expected a symbol such as 600487.SH")  # noqa: TRY004 (pydantic reports ValueError)
     return str(parse_symbol(value))
 
 

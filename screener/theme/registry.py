@@ -71,7 +71,7 @@ def plugin_theme_dirs(problems: list[str] | None = None) -> list[ThemeDir]:
             path = Path(obj)
             if not path.is_dir():
                 raise FileNotFoundError(f"{path} is not a folder")
-        except Exception as exc:  # a broken plugin must not break the rest
+        except Exception as exc:  # noqa: BLE001 (a broken plugin must not break the rest)
             msg = f"theme plugin {ep.name!r} ({ep.value}) skipped: {type(exc).__name__}: {exc}"
             if problems is not None:
                 problems.append(msg)
