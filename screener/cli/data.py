@@ -150,7 +150,15 @@ def fetch(targets: tuple[str, ...], with_universe: bool, start: datetime | None,
         )
         counts = Counter(r["from"] for r in rows if r["status"] != "failed")
         summary = ", ".join(f"{k} {v}" for k, v in counts.most_common())
-        click.echo(f"{len(rows) - len(failed)} of {len(rows)} fetched" + (f" ({summary})" if summary else ""))
+        n_warn = sum(len(r.get("warnings", [])) for r in rows)
+        click.echo(f"{len(rows) - len(failed)} of {len(rows)} fetched" + (f" ({summary})" if summary else "")
+                   + (f", {n_warn} data warning{'s' if n_warn != 1 else ''}" if n_warn else ""))
+        by_gap: dict[str, list[str]] = {}
+        for r in rows:
+            if r["status"] != "failed" and r.get("missing"):
+                by_gap.setdefault(_gap_text([tuple(g) for g in r["missing"]]), []).append(r["symbol"])
+        for gap, symbols in by_gap.items():  # one line per distinct range, as for failures
+            click.echo(f"not cached: {gap}: {', '.join(symbols)}")
     if not as_json:
         _print_warnings(rows, notes)
     by_reason: dict[str, list[str]] = {}
@@ -184,7 +192,7 @@ def _own_notes(symbol: str, md: Any) -> list[str]:
     return [n for n in md.notes if not (shown and symbol in n)]
 
 
-def _gap_text(gaps: list[tuple[date, date]]) -> str:
+def _gap_text(gaps: list[tuple[Any, Any]]) -> str:
     return ", ".join(f"{a}" if a == b else f"{a}..{b}" for a, b in gaps)
 
 
@@ -210,12 +218,10 @@ def _symbol_row(symbol: str, md: Any) -> dict[str, Any]:
     status = "ok" if len(frame) else "no rows"
     gaps = md.gaps.get(symbol, [])
     if symbol in md.errors:
-        status = "cached (live failed)" + (f": missing {_gap_text(gaps)}" if gaps else "")
+        status = "cached (live failed)"
     elif gaps:
-        status = f"partial: missing {_gap_text(gaps)}"
-    warnings = [i.message for i in md.issues if i.symbol == symbol]
-    if warnings:
-        status += f", {len(warnings)} warning{'s' if len(warnings) > 1 else ''}"
+        status = "partial"  # the missing dates are listed under the table
+    warnings = [i.message for i in md.issues if i.symbol == symbol]  # listed under the table
     origin = bars.origin if bars.source.value in ("live", "demo") else bars.source.value
     if bars.source.value == "cache":
         origin = f"cache ({bars.origin})"
