@@ -11,7 +11,9 @@ akshare's own sessions go through — and applies the policy to every request:
   ``backoff × 2^k`` (+ jitter), then raise :class:`NetworkFailure`;
 * a host that cannot be resolved, refuses connections or is unreachable is marked down
   at once and every later request to it raises :class:`HostDown` without touching the
-  network, so a machine without network fails in milliseconds, not minutes.
+  network, so a machine without network fails in milliseconds, not minutes; so is a
+  host whose connect times out while no host has answered at all yet (packets dropped
+  by a firewall: one connect timeout per host instead of every retry).
 
 Both errors deliberately do not subclass ``requests.RequestException``: akshare's own
 retry loops (which really sleep) let them through. ``sleep``, ``clock`` and ``rng`` are
@@ -117,6 +119,7 @@ class NetPolicy:
     down: dict[str, str] = field(default_factory=dict)  # host -> reason
     requests_made: list[tuple[float, str]] = field(default_factory=list)  # (clock, URL) sent
     _last: dict[str, float] = field(default_factory=dict)
+    _answered: bool = False  # some host has sent a response: the network itself works
 
     def _throttle(self, host: str) -> None:
         last = self._last.get(host)
@@ -148,11 +151,16 @@ class NetPolicy:
                 response = original(session, method, url, **kwargs)
             except requests.RequestException as exc:
                 reason = unreachable_reason(exc)
+                if reason is None and isinstance(exc, requests.ConnectTimeout) and not self._answered:
+                    # nothing has answered yet: packets are probably dropped (no network, a
+                    # firewall); the kernel already re-sent the SYN within the timeout
+                    reason = "connect timed out, and no host has answered yet"
                 if reason is not None:
                     self.down[host] = reason
                     raise HostDown(host, reason) from exc
                 last_exc = exc
             else:
+                self._answered = True
                 if response.status_code < 500:
                     return response
                 last_resp = response

@@ -102,3 +102,38 @@ def test_active_patches_requests_and_restores_it():
             requests.get("http://127.0.0.1:9/never")  # connection refused locally, no retries
     assert requests.Session.request is original
     assert pol.down == {"127.0.0.1": "connection refused"}
+
+
+class Blackhole:
+    """A firewall that drops packets: every connect waits out the connect timeout."""
+
+    def __init__(self, clock: FakeClock, timeout: float):
+        self.clock, self.timeout, self.calls = clock, timeout, 0
+
+    def __call__(self, session, method, url, **kwargs):
+        self.calls += 1
+        self.clock.now += self.timeout
+        raise requests.exceptions.ConnectTimeout(f"connect to {url} timed out")
+
+
+def test_no_answer_from_anywhere_gives_up_on_a_host_after_one_connect_timeout():
+    clock = FakeClock()
+    pol = make(clock)
+    hole = Blackhole(clock, pol.timeout[0])
+    start = clock.now
+    for host in ("push2his.eastmoney.com", "finance.sina.com.cn", "web.ifzq.gtimg.cn"):
+        with pytest.raises(HostDown, match="connect timed out"):
+            pol.send(hole, None, "GET", f"https://{host}/x")
+        with pytest.raises(HostDown):  # and stays down: the next symbol costs nothing
+            pol.send(hole, None, "GET", f"https://{host}/y")
+    assert hole.calls == 3
+    assert clock.now - start <= 3 * pol.timeout[0] + 1  # seconds, not 3 × (3 timeouts + backoff)
+
+
+def test_once_a_host_has_answered_connect_timeouts_are_retried():
+    clock = FakeClock()
+    pol = make(clock, jitter=0.0, min_interval=0.0)
+    pol.send(Script(200), None, "GET", "https://a.example/x")  # the network works
+    send = Script(requests.exceptions.ConnectTimeout("slow"), 200)
+    assert pol.send(send, None, "GET", "https://b.example/x").status_code == 200
+    assert "b.example" not in pol.down
