@@ -118,8 +118,13 @@ def run_backtest(
     member_frames = {m.symbol: frames.get(m.symbol) for m in members}
     latest = max((f.index[-1].date() for f in member_frames.values() if f is not None and len(f)), default=None)
     if latest is None:
+        absent = set(md.missing) >= {m.symbol for m in members}
         if md.source.value in ("live", "cache"):
             hint = f"fetch it first (`screener data fetch {theme.id}`), or use --demo or --data-dir"
+        elif absent and md.source.value == "demo":
+            hint = "the demo data covers the built-in themes' members and major indices; use --data-dir or live data"
+        elif absent:
+            hint = f"none of them has a file there; add one per member (e.g. {members[0].symbol}.csv)"
         else:
             hint = "check --start/--end against the dates the data covers"
         raise DataError(

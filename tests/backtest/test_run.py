@@ -199,8 +199,12 @@ def test_a_window_starting_before_every_members_data_is_an_error(fill: str) -> N
 
 
 def test_no_member_data_is_a_data_error() -> None:
-    with pytest.raises(DataError, match="no data for the members of .test-theme. from .*check --start/--end"):
+    with pytest.raises(DataError, match="no data for the members of .test-theme. from .*none of them has a file there; "
+                                         "add one per member .e.g. 600000.SH.csv."):
         run(frames={"000300.SH": FRAMES["000300.SH"]})
+    early = {s: f[f.index > pd.Timestamp("2024-04-30")] for s, f in FRAMES.items()}  # present, but empty
+    with pytest.raises(DataError, match="no data for the members of .test-theme. from .*check --start/--end"):
+        run(BacktestSettings(end=date(2024, 4, 30)), frames=early)
     with pytest.raises(UserError, match="too early"):
         run(BacktestSettings(start=date(1990, 1, 1)))
 
