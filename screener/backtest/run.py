@@ -79,7 +79,7 @@ def resolve_window(theme: Theme, settings: BacktestSettings, today: date) -> Win
     if base is None:
         first = calendar.first_known_session().date()
         raise UserError(f"--start {start} is too early: the XSHG calendar starts on {first}")
-    if settings.end is not None and settings.end <= base:
+    if settings.end is not None and (claims_mod.last_session(settings.end) or base) <= base:
         raise UserError(f"the window {start} → {settings.end} has no trading session; pick a later --end")
     return Window(start, base, settings.end)
 

@@ -205,6 +205,8 @@ def test_no_member_data_is_a_data_error() -> None:
     early = {s: f[f.index > pd.Timestamp("2024-04-30")] for s, f in FRAMES.items()}  # present, but empty
     with pytest.raises(DataError, match="no data for the members of .test-theme. from .*check --start/--end"):
         run(BacktestSettings(end=date(2024, 4, 30)), frames=early)
+    with pytest.raises(UserError, match="the window 2024-02-03 → 2024-02-04 has no trading session; pick a later --end"):
+        run(BacktestSettings(start=date(2024, 2, 3), end=date(2024, 2, 4)))  # a weekend
     with pytest.raises(UserError, match="too early"):
         run(BacktestSettings(start=date(1990, 1, 1)))
 
