@@ -39,6 +39,9 @@ def _sheet(wb: Any, title: str, headers: list[str], rows: list[list[Any]], forma
         c.fill = PatternFill("solid", fgColor="E8EDF3")
     for r in rows:
         ws.append([_cell_value(v) for v in r])
+        for cell in ws[ws.max_row]:
+            if cell.data_type == "f":  # text from a theme or the data that starts with "=": never a formula
+                cell.data_type = "s"
     for col, fmt in formats.items():
         for (cell,) in ws.iter_rows(min_row=2, min_col=col + 1, max_col=col + 1):
             cell.number_format = fmt

@@ -317,3 +317,16 @@ def test_a_minimal_result_renders_every_format(tmp_path, equity):
     assert "demo-banner" not in page and page.count('<svg class="chart"') == 3  # no member chart without members
     md = (tmp_path / "tiny_2025-01-02_2025-01-03.md").read_text("utf-8")
     assert "| Total return | — | — |" in md
+
+
+def test_text_that_looks_like_a_formula_stays_text_in_excel(tmp_path, result):
+    from openpyxl import load_workbook
+
+    name = '=HYPERLINK("http://example.invalid/","click")'
+    result["members"][0]["name"] = name
+    result["claims"][0]["detail"] = "=1+2"
+    (path,) = export(result, ["xlsx"], tmp_path)
+    wb = load_workbook(path)
+    cells = [c for ws in wb for row in ws.iter_rows() for c in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    assert wb["members"]["B2"].value == name
