@@ -6,7 +6,7 @@ Chinese has no word boundaries, so matching follows four rules:
    candidates are resolved longest first (江苏中天科技股份有限公司 beats 中天科技,
    中国航发动力股份有限公司 beats 中国航发).
 2. **A short name inside another organisation's name does not count**: when the text
-   runs on from a short name to an organisation suffix (…有限公司, …研究所, …联合会) and
+   runs on from a short name to an organisation suffix (…有限公司, …集团, …研究所, …联合会) and
    that longer name is not the firm's own full name, the match is dropped and reported
    (中国石油 in 中国石油和化学工业联合会).
 3. **Common words are not names**: short names on the stop-list (``data/names.yaml``)
@@ -61,7 +61,7 @@ _CLOSE = ")）]】"
 # with 和 (中国石油和化学工业联合会); companies may not, so 中天科技和华为技术有限公司 stays a match.
 _NAME_CHARS = r"[^\s，。、；：！？,.;:!?“”‘’\"'与和及跟同的在为向对将把被是于从等或并]"
 _ORG_RUN = re.compile(
-    rf"{_NAME_CHARS}{{0,10}}?(?:股份有限公司|有限责任公司|有限公司|集团公司|研究院|研究所|大学|学院|基金会)"
+    rf"{_NAME_CHARS}{{0,10}}?(?:股份有限公司|有限责任公司|有限公司|集团(?:股份有限公司|有限责任公司|有限公司|公司)?|研究院|研究所|大学|学院|基金会)"
 )
 _ASSOCIATION_RUN = re.compile(rf"(?:{_NAME_CHARS}|和){{0,10}}?(?:联合会|协会|学会|研究会|委员会|商会)")
 _ASCII_WORD = re.compile(r"[0-9a-z]")
@@ -143,9 +143,13 @@ def _inside_other_org(norm: str, cand: _Candidate, index: NameIndex) -> str | No
         return None
     longer = norm[cand.start : m.end()]
     full = index.full_name_of(Target(cand.kind, cand.key))
-    if full and norm_form(full).endswith(longer):
-        return None
+    if full and _unbracketed(longer) in _unbracketed(norm_form(full)):
+        return None  # the firm's own name (龙源电力集团 of 龙源电力集团股份有限公司)
     return longer
+
+
+def _unbracketed(name: str) -> str:
+    return re.sub(r"[()（）]", "", name)
 
 
 def find_mentions(text: str, index: NameIndex) -> tuple[list[Mention], list[Skipped]]:

@@ -160,3 +160,17 @@ def test_full_name_without_its_company_suffix_is_the_firm(themes_index):
     assert found("中国航发动力控制公告", themes_index) == [("中国航发动力控制", "name", "000738.SZ")]
     assert found("厚普清洁能源在成都", themes_index) == [("厚普清洁能源", "name", "300471.SZ")]
     assert found("中国航发旗下", themes_index) == [("中国航发", "group", "中国航发")]
+
+
+def test_a_short_name_running_into_集团_is_the_parent_group_unless_the_firm_is_called_so(themes_index):
+    # 中天科技集团 is the unlisted parent of 中天科技 (江苏中天科技股份有限公司)
+    assert found("中天科技集团表示", themes_index) == []
+    assert "中天科技集团" in skipped("中天科技集团表示", themes_index)["中天科技"]
+    # 龙源电力集团股份有限公司 is the listed firm itself; brackets in a full name do not matter
+    assert found("龙源电力集团风电装机", themes_index) == [("龙源电力集团", "name", "001289.SZ")]
+    longyuan = build_index([], pd.DataFrame([("001289.SZ", "龙源电力", "龙源电力集团股份有限公司")],
+                                            columns=["symbol", "name", "full_name"]))
+    assert found("龙源电力集团风电", longyuan)[0][2] == "001289.SZ"
+    fosun = build_index([], pd.DataFrame([("600196.SH", "复星医药", "上海复星医药(集团)股份有限公司")],
+                                         columns=["symbol", "name", "full_name"]))
+    assert found("复星医药集团公告", fosun) == [("复星医药", "name", "600196.SH")]
