@@ -13,7 +13,12 @@ import pytest
 import requests
 import responses
 
-from screener.data.akshare_provider import AkshareProvider, FetchError, SourceError, akshare_version
+from screener.data.akshare_provider import (
+    AkshareProvider,
+    FetchError,
+    SourceError,
+    akshare_version,
+)
 from screener.symbols import parse_symbol
 from tests.data import payloads as p
 from tests.data.sina_codec import encode_bars
