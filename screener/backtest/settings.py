@@ -128,16 +128,19 @@ class BacktestSpec(BacktestSettings):
         return BacktestSettings.model_validate(self.model_dump(exclude={"theme", "description"}))
 
 
-def is_spec(path: Path) -> bool:
-    """True when ``path`` is a YAML mapping with a top-level ``theme`` key and no ``id``
-    (a spec file) rather than a theme file."""
+def yaml_kind(path: Path) -> Literal["spec", "theme", "neither"]:
+    """``spec`` for a YAML mapping with a top-level ``theme`` key and no ``id``; ``neither``
+    for an empty file or one that is not a mapping; else ``theme`` (the theme loader
+    reports its problems, YAML syntax included)."""
     from screener.theme.loader import read_yaml
 
     try:
         data = read_yaml(path)
     except ThemeError:
-        return False
-    return isinstance(data, dict) and "theme" in data and "id" not in data
+        return "theme"
+    if not isinstance(data, dict) or not data:
+        return "neither"
+    return "spec" if "theme" in data and "id" not in data else "theme"
 
 
 def load_spec(path: Path) -> BacktestSpec:

@@ -100,11 +100,17 @@ def resolve(target: str, themes_dirs: tuple[Path, ...], options: dict[str, Any])
     """(theme, settings) for a theme id, theme file or spec file plus command-line options."""
     from pydantic import ValidationError
 
-    from screener.backtest.settings import BacktestSettings, is_spec, load_spec
+    from screener.backtest.settings import BacktestSettings, load_spec, yaml_kind
 
     path = Path(target)
     spec_values: dict[str, Any] = {}
-    if path.suffix in (".yaml", ".yml") and path.is_file() and is_spec(path):
+    kind = yaml_kind(path) if path.suffix in (".yaml", ".yml") and path.is_file() else "theme"
+    if kind == "neither":
+        raise UserError(
+            f"{path}: neither a backtest spec (theme: plus options) nor a theme file (id:, name:, members:); "
+            "see README: Backtests"
+        )
+    if kind == "spec":
         spec = load_spec(path)
         theme_ref = spec.theme
         ref_path = Path(theme_ref)

@@ -213,3 +213,12 @@ def test_bad_spec_reports_file_and_line(tmp_path: Path) -> None:
     assert code == 2
     assert f"{spec}:3: rebalence: unknown key 'rebalence'" in err
     assert f"{spec}:4: fill:" in err
+
+
+@pytest.mark.parametrize("text", ["", "# just a comment\n", "- fiber\n- green-power\n"])
+def test_a_yaml_file_that_is_neither_a_spec_nor_a_theme_is_named(tmp_path: Path, text: str) -> None:
+    spec = tmp_path / "empty.yaml"
+    spec.write_text(text, encoding="utf-8")
+    code, out, err = invoke("backtest", str(spec), "--demo")
+    assert code == 2 and out == ""
+    assert err == f"error: {spec}: neither a backtest spec (theme: plus options) nor a theme file (id:, name:, members:); see README: Backtests\n"
