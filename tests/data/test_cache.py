@@ -315,3 +315,72 @@ def test_earlier_start_than_cached_refetches_the_whole_range(rsps, provider, tmp
     assert len(md.bars["600487.SH"].frame) == 3
     _, meta = cache.read_bars("600487.SH")
     assert meta.covered_start == date(2024, 1, 1) and meta.covered_end == date(2024, 1, 4)
+
+
+class DemoProvider:
+    """Serves demo bars for any range, like the akshare provider (factors chained from
+    ``anchor``); used by processes that refresh one cache at the same time."""
+
+    def __init__(self):
+        from screener.data.demo import DemoStore
+
+        self.store = DemoStore()
+
+    def _fetched(self, sym, start, end, anchor=None):
+        from screener.data.akshare_provider import Fetched
+
+        frame = self.store.load([str(sym)], start, end).bars[str(sym)].frame.copy()
+        if anchor is not None and len(frame):
+            frame["adj_factor"] *= anchor / frame["adj_factor"].iloc[0]
+        return Fetched(frame, "eastmoney", True)
+
+    def stock_bars(self, sym, start, end, *, anchor=None):
+        return self._fetched(sym, start, end, anchor)
+
+    def index_bars(self, sym, start, end):
+        return self._fetched(sym, start, end)
+
+
+REFRESH_SYMBOLS = ["600487.SH", "600522.SH", "300750.SZ", "688981.SH", "000300.SH"]
+
+
+def _refresher(root: str, days: list[str]) -> None:
+    """One `screener` process: refresh every symbol on each of ``days`` (incrementally),
+    then consolidate the snapshot, as `data fetch` does."""
+    import screener.data.cache as cache_mod
+
+    cache_mod.SNAPSHOT_MIN = 2
+    cache = Cache(root)
+    for day in days:
+        LiveStore(cache, DemoProvider(), now=lambda day=day: at(day)).load(REFRESH_SYMBOLS, start=date(2026, 1, 1))
+        cache.consolidate()
+
+
+def test_two_processes_refreshing_one_cache_leave_it_consistent(tmp_path, monkeypatch):
+    import screener.data.cache as cache_mod
+    from screener.data.demo import DemoStore
+
+    demo = DemoStore()
+    REFRESH_SYMBOLS[2:4] = [s for s in demo.symbols() if s.startswith(("300", "688"))][:2]
+    ctx = mp.get_context("fork")
+    procs = [
+        ctx.Process(target=_refresher, args=(str(tmp_path), ["2026-03-02", "2026-04-01", "2026-05-08"])),
+        ctx.Process(target=_refresher, args=(str(tmp_path), ["2026-03-16", "2026-04-20", "2026-05-11"])),
+    ]
+    for proc in procs:
+        proc.start()
+    for proc in procs:
+        proc.join(120)
+        assert proc.exitcode == 0
+    cache = Cache(tmp_path)
+    expected = demo.load(REFRESH_SYMBOLS, start=date(2026, 1, 1), end=date(2026, 5, 11))
+    for s in REFRESH_SYMBOLS:
+        frame, meta = cache.read_bars(s)
+        assert meta.covered_end == date(2026, 5, 11) and meta.covered_start == date(2026, 1, 1)
+        pd.testing.assert_frame_equal(frame, expected.bars[s].frame, check_freq=False)  # no row lost or doubled
+    monkeypatch.setattr(cache_mod, "SNAPSHOT_MIN", 2)
+    snap = cache.read_many(REFRESH_SYMBOLS)  # the snapshot the last consolidation left
+    for s in REFRESH_SYMBOLS:
+        pd.testing.assert_frame_equal(snap[s][0], expected.bars[s].frame, check_freq=False)
+    leftovers = [p.name for p in tmp_path.rglob("*") if p.name.endswith(".tmp")]
+    assert leftovers == []
