@@ -341,7 +341,7 @@ class DemoProvider:
         return self._fetched(sym, start, end)
 
 
-REFRESH_SYMBOLS = ["600487.SH", "600522.SH", "300750.SZ", "688981.SH", "000300.SH"]
+REFRESH_SYMBOLS = ["600487.SH", "600522.SH", "300251.SZ", "688070.SH", "000300.SH"]  # demo symbols
 
 
 def _refresher(root: str, days: list[str]) -> None:
@@ -361,7 +361,6 @@ def test_two_processes_refreshing_one_cache_leave_it_consistent(tmp_path, monkey
     from screener.data.demo import DemoStore
 
     demo = DemoStore()
-    REFRESH_SYMBOLS[2:4] = [s for s in demo.symbols() if s.startswith(("300", "688"))][:2]
     ctx = mp.get_context("fork")
     procs = [
         ctx.Process(target=_refresher, args=(str(tmp_path), ["2026-03-02", "2026-04-01", "2026-05-08"])),
