@@ -1,6 +1,7 @@
 """CSV files: daily equity, members, claims — one file each, UTF-8 with a byte-order
 mark so that Excel and WPS show Chinese names; numbers exactly as in the result
-(returns as fractions)."""
+(returns as fractions). The last column, ``data_source``, says on every row where the
+prices came from (``demo`` marks synthetic prices even in a file opened on its own)."""
 
 from __future__ import annotations
 
@@ -47,8 +48,10 @@ def render(view: ReportView, stem: str) -> dict[str, bytes]:
     equity = [dict(r) for r in view.result["equity"]]
     members = [{**m.raw, "board": m.raw.get("board") or m.board} for m in view.members]
     claims = [c.raw for c in view.claims]
+    source = {"data_source": view.data_source}
     return {
-        f"{stem}_equity.csv": _csv(_columns(EQUITY_COLUMNS, equity), equity),
-        f"{stem}_members.csv": _csv(_columns(MEMBER_COLUMNS, members), members),
-        f"{stem}_claims.csv": _csv(_columns(CLAIM_COLUMNS, claims), claims),
+        f"{stem}_{name}.csv": _csv(_columns(base, rows) + ["data_source"], [{**r, **source} for r in rows])
+        for name, base, rows in (
+            ("equity", EQUITY_COLUMNS, equity), ("members", MEMBER_COLUMNS, members), ("claims", CLAIM_COLUMNS, claims),
+        )
     }

@@ -58,6 +58,8 @@ def test_csv_files_hold_the_results_numbers(exported, result):
     assert members[4]["in_basket"] == "False" and members[4]["total_return"] == ""
     claims = rows("claims")
     assert [c["verdict"] for c in claims] == ["fails", "no_data"]
+    for table in (equity, members, claims):  # demo prices are marked on every row
+        assert list(table[0])[-1] == "data_source" and {r["data_source"] for r in table} == {"demo"}
     assert json.loads(claims[1]["claimed"]) == ["600522.SH", "600487.SH"]
     assert claims[0]["quote"].startswith("Wind数据显示")
 
