@@ -261,7 +261,11 @@ class LiveStore:
                 bars = Bars(code, frame, Source.CACHE, meta.origin, meta.fetched_at, meta.name)
                 return BoardInfo(code, meta.name or code, members, bars, Source.CACHE,
                                  f"cache, fetched {meta.fetched_at.date()} (live fetch failed: {exc})")
-            raise DataError(f"board {code}: {exc}") from None
+            detail = str(exc).removeprefix(f"{code}: ")
+            hint = ""
+            if isinstance(exc, FetchError) and exc.network:
+                hint = f"; run `screener data fetch {code}` once online, or use --demo"
+            raise DataError(f"board {code}: {detail}{hint}") from None
         fetched_at = now.replace(tzinfo=None, microsecond=0)
         meta = CacheMeta(fetched.origin, fetched_at, DEFAULT_START, end, True, code)
         self.cache.write_board(code, members, fetched.frame, meta)

@@ -383,3 +383,11 @@ def test_two_processes_refreshing_one_cache_leave_it_consistent(tmp_path, monkey
         pd.testing.assert_frame_equal(snap[s][0], expected.bars[s].frame, check_freq=False)
     leftovers = [p.name for p in tmp_path.rglob("*") if p.name.endswith(".tmp")]
     assert leftovers == []
+
+
+def test_board_without_network_or_cache_says_what_to_do(rsps, provider, tmp_path):
+    with pytest.raises(DataError) as info:
+        store(Cache(tmp_path), provider, "2024-01-03").board("BK0715")
+    msg = str(info.value)
+    assert msg.startswith("board BK0715: no source answered") and "BK0715: BK0715" not in msg
+    assert "unreachable" in msg and msg.endswith("`screener data fetch BK0715` once online, or use --demo")
