@@ -160,6 +160,11 @@ def screen(
             "choose a later --as-of" if md.source.value in ("demo", "dir") and as_of is not None
             else "fetch them first (`screener data fetch THEME|SYMBOL...`), or use --demo or --data-dir"
         )
+        failed = [e for e in md.errors.values() if "offline" not in e]
+        if md.source.value == "live" and failed:  # the fetch was tried: say why it failed
+            why = failed[0].split(": ", 1)[-1]
+            why = why if len(why) <= 200 else why[:200] + "…"
+            hint = f"they could not be fetched ({why}); check the network or --proxy, or use --demo or --data-dir"
         raise DataError(
             f"no price data for any of the {len(universe.symbols)} symbols of {universe.name} "
             f"in the {md.source.value} data up to {as_of or 'today'}: {hint}"

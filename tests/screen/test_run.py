@@ -185,3 +185,19 @@ def test_universes(store: FakeStore) -> None:
     assert concept.names["600002.SH"] == "乙"
     with pytest.raises(DataError):
         board_universe(store, "BK9999")
+
+
+def test_no_data_because_the_fetch_failed_says_so() -> None:
+    class DeadNetwork(FakeStore):
+        source = Source.LIVE
+
+        def load(self, symbols, start=None, end=None):
+            why = "no source answered — eastmoney (stock_zh_a_hist): push2his.eastmoney.com is unreachable"
+            return MarketData({}, Source.LIVE, "live akshare: nothing fetched", list(symbols),
+                              errors={s: f"{s}: {why}" for s in symbols})
+
+    with pytest.raises(DataError) as info:
+        screen(DeadNetwork({}), uni("600001.SH"))
+    msg = str(info.value)
+    assert "could not be fetched" in msg and "push2his.eastmoney.com is unreachable" in msg
+    assert "--demo" in msg and "fetch them first" not in msg
