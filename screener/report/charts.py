@@ -20,6 +20,8 @@ BASKET = "#1f4e9c"
 BENCH = "#8a8a8a"
 UP = "#c8332b"
 DOWN = "#1e8a4c"
+DEMO_MARK = "DEMO — synthetic prices"
+DEMO_RED = "#b00020"
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 # name -> (title, drawing function); the order is the reports' order
@@ -212,6 +214,8 @@ def figure(view: ReportView, name: str, fmt: str) -> bytes:
     with _style(salt=f"{view.stem}-{name}") as cjk:
         fig = Figure(figsize=_size(name, view), layout="constrained")
         _DRAW[name](view, fig, cjk)
+        if view.is_demo:  # a chart copied out of the report still says so
+            fig.suptitle(DEMO_MARK, x=0.99, ha="right", color=DEMO_RED, fontsize=10, fontweight="bold")
         buf = io.BytesIO()
         if fmt == "svg":
             fig.savefig(buf, format="svg", metadata={"Date": None})

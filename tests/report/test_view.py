@@ -190,3 +190,19 @@ def test_turnover_is_a_percentage_as_in_the_terminal(result, tmp_path):
     (path,) = export(result, ["xlsx"], tmp_path)
     cells = {r[0].value: r[1] for r in load_workbook(path)["summary"].iter_rows(min_row=2)}
     assert cells["turnover"].value == 0.1086 and cells["turnover"].number_format == "0.00%"
+
+
+@pytest.mark.parametrize("demo", [True, False])
+def test_every_chart_of_demo_data_says_so(monkeypatch, demo):
+    from matplotlib.figure import Figure
+
+    from screener.report import charts
+
+    view = ReportView({**_tiny([{"date": "2025-01-02", "basket": 1.0}, {"date": "2025-01-03", "basket": 1.01}]),
+                       "data_source": "demo" if demo else "dir", "label": "DEMO — synthetic prices" if demo else "x"})
+    titles = []
+    real = Figure.savefig
+    monkeypatch.setattr(Figure, "savefig", lambda fig, *a, **k: (titles.append(fig.get_suptitle()), real(fig, *a, **k)))
+    for name in charts.CHARTS:
+        charts.figure(view, name, "png")
+    assert titles == (["DEMO — synthetic prices"] if demo else [""]) * len(charts.CHARTS)
