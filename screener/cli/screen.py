@@ -127,7 +127,7 @@ def screen(
       screener screen --board star --sort amount_20d --format csv --out star.csv
     """
     from screener.data import open_store
-    from screener.screen.expr import parse_where
+    from screener.screen.expr import _suggest, parse_where
     from screener.screen.factors import FACTOR_BY_NAME, FACTOR_NAMES
     from screener.screen.run import screen as run_screen
     from screener.screen.universe import (
@@ -156,7 +156,9 @@ def screen(
     for name in [*sort_fields, *(c for c in shown if shown != ["all"])]:
         if name not in FACTOR_NAMES:
             what = "--sort" if name in sort_fields else "--columns"
-            raise UserError(f"{what}: unknown field {name!r}; valid fields: {', '.join(FACTOR_NAMES)}")
+            raise UserError(
+                f"{what}: unknown field {name!r}{_suggest(name, FACTOR_NAMES)}; valid fields: {', '.join(FACTOR_NAMES)}"
+            )
     bench = BenchmarkSpec(normalize(benchmark)) if benchmark else None
 
     broad = bool(universe_all) or (board or "").strip().lower() in EXCHANGE_BOARDS

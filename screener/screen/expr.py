@@ -67,6 +67,7 @@ _HINTS = {
     "+": "only comparisons are supported, not arithmetic",
     "*": "only comparisons are supported, not arithmetic",
     "/": "only comparisons are supported, not arithmetic",
+    "%": "write % right after the number, as in 20%",
 }
 
 

@@ -162,7 +162,7 @@ def test_boards_and_universe_all() -> None:
     [
         (["--where", "ret_6d > 0"], ["position 1", "unknown field 'ret_6d'", "valid fields: ret_5d"]),
         (["--where", "ret_5d >"], ["position 9", "unexpected end"]),
-        (["--sort", "ret_6d"], ["--sort: unknown field 'ret_6d'"]),
+        (["--sort", "ret_6d"], ["--sort: unknown field 'ret_6d' (did you mean ret_60d?)"]),
         (["--columns", "nope"], ["--columns: unknown field 'nope'"]),
         (["--board", "star"], ["give only one of"]),
         (["--out", "x.txt"], ["use --format json or --format csv"]),

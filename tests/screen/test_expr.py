@@ -145,6 +145,7 @@ def caret_column(message: str) -> int:
         ("ret_5d > 'x'", 10, "unexpected"),
         ("__import__ > 0", 1, "unknown field '__import__'"),
         ("exec('x') > 0", 6, "unexpected \"'\""),
+        ("ret_5d > 20 %", 13, "write % right after the number, as in 20%"),
     ],
 )
 def test_errors_name_the_position(expr: str, position: int, words: str) -> None:
