@@ -119,8 +119,10 @@ def run_backtest(
     latest = max((f.index[-1].date() for f in member_frames.values() if f is not None and len(f)), default=None)
     if latest is None:
         absent = set(md.missing) >= {m.symbol for m in members}
-        if md.source.value in ("live", "cache"):
+        if md.source.value == "cache":
             hint = f"fetch it first (`screener data fetch {theme.id}`), or use --demo or --data-dir"
+        elif absent and md.source.value == "live":
+            hint = "nothing could be fetched: check the network connection (or --proxy), or use --demo or --data-dir"
         elif absent and md.source.value == "demo":
             hint = "the demo data covers the built-in themes' members and major indices; use --data-dir or live data"
         elif absent:

@@ -264,3 +264,20 @@ def test_a_bar_on_a_closed_day_is_warned_about_once() -> None:
 
     r = run_backtest(theme(), BacktestSettings(), Flagging(frames), today=date(2024, 5, 1))
     assert about_a(r) == ["1 rows on days the exchange was closed: 2024-02-03"]
+
+
+@pytest.mark.parametrize(("source", "hint"), [
+    ("live", "nothing could be fetched: check the network connection"),
+    ("cache", "fetch it first .`screener data fetch test-theme`."),
+])
+def test_no_member_data_from_the_network_or_the_cache_says_what_to_do(source: str, hint: str) -> None:
+    from screener.data.model import Source
+
+    class Store(FakeStore):
+        def load(self, symbols, start=None, end=None):
+            md = super().load(symbols, start, end)
+            md.source, md.label = Source(source), f"{source} (test)"
+            return md
+
+    with pytest.raises(DataError, match=hint):
+        run_backtest(theme(), BacktestSettings(), Store({}), today=date(2024, 5, 1))
