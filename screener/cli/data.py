@@ -117,7 +117,11 @@ def fetch(targets: tuple[str, ...], with_universe: bool, start: datetime | None,
             rows.append(_table_row("A-share list", store.universe, store.source.value))
             progress.advance(task)
             progress.update(task, description="valuations")
-            rows.append(_table_row("valuations", store.valuations, store.source.value))
+            none = "none (this source has no such table)"
+            if isinstance(store, LiveStore):
+                none = ("none cached for today (snapshots are taken on the day, online)" if store.offline
+                        else "none (the snapshot could not be fetched)")
+            rows.append(_table_row("valuations", store.valuations, store.source.value, none))
             progress.advance(task)
         for symbol in wanted.symbols:
             progress.update(task, description=symbol)
@@ -234,14 +238,15 @@ def _symbol_row(symbol: str, md: Any) -> dict[str, Any]:
     }
 
 
-def _table_row(what: str, fetch_table: Any, origin: str) -> dict[str, Any]:
+def _table_row(what: str, fetch_table: Any, origin: str,
+               none: str = "none (this source has no such table)") -> dict[str, Any]:
     """A summary row for a whole-market table (the A-share list, a valuation snapshot)."""
     row = {"symbol": what, "name": "", "from": origin, "rows": 0, "first": None, "last": None}
     try:
         table = fetch_table()
     except UserError as exc:
         return {**row, "status": "failed", "error": str(exc)}
-    status = "ok" if len(table) else "none (this source has no such table)"
+    status = "ok" if len(table) else none
     return {**row, "rows": len(table), "status": status, "error": None}
 
 

@@ -215,3 +215,9 @@ def test_offline_partial_names_the_missing_dates(tmp_path):
 def test_an_empty_range_is_not_called_ok():
     res = run("data", "fetch", "600487", "--demo", "--start", "2027-01-01")
     assert "no rows" in res.stdout
+
+
+def test_offline_valuations_say_they_are_not_cached(tmp_path):
+    res = run("data", "fetch", "--universe", "--offline", "--cache-dir", str(tmp_path), "--json")
+    rows = {r["symbol"]: r for r in json.loads(res.stdout)["results"]}
+    assert rows["valuations"]["status"] == "none cached for today (snapshots are taken on the day, online)"
