@@ -148,7 +148,11 @@ class LiveStore:
         notes += qnotes
         if self.offline and (missing or gaps):
             parts = [f"not cached: {', '.join(missing)}"] if missing else []
-            parts += [f"{s} missing {_gap_text(g)}" for s, g in gaps.items() if s not in missing]
+            by_gap: dict[str, list[str]] = {}  # one entry per distinct range: short for thousands of symbols
+            for s, g in gaps.items():
+                if s not in missing:
+                    by_gap.setdefault(_gap_text(g), []).append(s)
+            parts += [f"missing {gap}: {', '.join(syms)}" for gap, syms in by_gap.items()]
             notes.append("offline: " + "; ".join(parts) + " (run `screener data fetch` when online)")
         fell_back = [s for s, e in errors.items() if s in bars]
         if fell_back:

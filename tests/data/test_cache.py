@@ -113,7 +113,21 @@ def test_offline_names_exactly_what_is_missing(rsps, provider, tmp_path):
     assert md.gaps["600522.SH"] == [(date(2024, 1, 2), date(2024, 1, 10))]
     assert md.errors["600522.SH"] == "offline: not cached"
     note = " ".join(md.notes)
-    assert "not cached: 600522.SH" in note and "600487.SH missing 2024-01-05..2024-01-10" in note
+    assert "not cached: 600522.SH" in note and "missing 2024-01-05..2024-01-10: 600487.SH" in note
+
+
+def test_offline_note_groups_symbols_missing_the_same_dates(tmp_path):
+    cache = Cache(tmp_path)
+    symbols = [f"6000{i:02d}.SH" for i in range(30)]
+    for i, s in enumerate(symbols):
+        end = date(2024, 1, 4) if i % 10 else date(2024, 1, 3)
+        cache.write_bars(s, bars(["2024-01-02", "2024-01-03", "2024-01-04"][: 3 if i % 10 else 2]),
+                         CacheMeta("eastmoney", datetime(2024, 1, 4, 16), date(2024, 1, 2), end))
+    md = store(cache, None, "2024-01-10", offline=True).load(symbols, start=date(2024, 1, 2))
+    (note,) = [n for n in md.notes if n.startswith("offline:")]
+    assert note.count("missing ") == 2  # one entry per distinct range, not one per symbol
+    assert "missing 2024-01-04..2024-01-10: 600000.SH, 600010.SH, 600020.SH" in note
+    assert "missing 2024-01-05..2024-01-10: 600001.SH, 600002.SH" in note
 
 
 def test_intraday_bars_are_never_cached(rsps, provider, tmp_path):
