@@ -59,8 +59,8 @@ def to_bar_frame(raw: pd.DataFrame, origin: str, *, fill_adj: bool = True) -> pd
             f"(need date, {', '.join(REQUIRED_COLUMNS)}; optional amount, adj_factor, turnover)"
         )
     idx = _parse_dates(pd.Series(dates).reset_index(drop=True), origin)
-    if idx.tz is not None:
-        idx = idx.tz_localize(None)
+    if idx.tz is not None:  # sessions are Shanghai dates, whatever zone the timestamps were stored in
+        idx = idx.tz_convert("Asia/Shanghai").tz_localize(None)
     idx = idx.normalize().as_unit("ns")
     if idx.hasnans:
         raise DataError(f"{origin}: column 'date' has empty values")

@@ -124,3 +124,12 @@ def test_boards_and_valuations(folder):
 def test_demo_and_data_dir_cannot_be_combined(folder):
     with pytest.raises(UserError, match="--demo and --data-dir"):
         open_store(DataOptions(demo=True, data_dir=folder))
+
+
+def test_utc_timestamps_are_read_as_shanghai_dates(tmp_path):
+    # a tool that stores Shanghai midnight as UTC writes 2024-01-01 16:00Z for the session of 2024-01-02
+    df = pd.read_csv(pd.io.common.StringIO(ROWS))
+    df["date"] = pd.to_datetime(df["date"]).dt.tz_localize("Asia/Shanghai").dt.tz_convert("UTC")
+    df.to_parquet(tmp_path / "600487.SH.parquet")
+    f = open_store(DataOptions(data_dir=tmp_path)).load(["600487.SH"]).bars["600487.SH"].frame
+    assert list(f.index.strftime("%Y-%m-%d")) == ["2024-01-02", "2024-01-03", "2024-01-05"]
