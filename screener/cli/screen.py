@@ -51,8 +51,6 @@ def _write_atomic(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` via a temp file in the same folder and ``os.replace``."""
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise UserError(f"--out {path}: folder {folder} does not exist")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
@@ -92,7 +90,9 @@ def _umask() -> int:
               help="Benchmark for excess returns and beta (default: the theme's, else 000300.SH).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
-              help="Write to FILE (JSON or CSV; the format follows --format, else the file's suffix).")
+              help="Write to FILE (JSON or CSV; the format follows --format, else the file's suffix); "
+              "an existing file needs --force.")
+@click.option("--force", is_flag=True, help="Replace an existing --out file.")
 @click.option("--columns", metavar="FIELD[,FIELD]|all",
               help="Factor columns of the table (default: a compact set plus --sort and --where fields).")
 @click.option("--help-factors", is_flag=True, expose_value=False, is_eager=True, callback=_help_factors,
@@ -112,6 +112,7 @@ def screen(
     benchmark: str | None,
     fmt: str,
     out: Path | None,
+    force: bool,
     columns: str | None,
     themes_dirs: tuple[Path, ...],
     data: Any,
@@ -149,6 +150,12 @@ def screen(
         fmt = {".json": "json", ".csv": "csv"}.get(out.suffix.lower(), "")
         if not fmt:
             raise UserError(f"--out {out}: use --format json or --format csv (or a .json/.csv file name)")
+    if out is not None:  # before any work: a refusal prints nothing else
+        if out.exists() and not force:
+            raise UserError(f"--out {out} already exists; add --force to replace it")
+        folder = out.parent if str(out.parent) else Path(".")
+        if not folder.is_dir():
+            raise UserError(f"--out {out}: folder {folder} does not exist; create it first")
     flags = [f.name for f in FACTOR_BY_NAME.values() if f.kind == "flag"]
     parsed = parse_where(where, FACTOR_NAMES, flags) if where is not None else None
     sort_fields = _split(sort)

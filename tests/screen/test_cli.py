@@ -259,7 +259,7 @@ def test_out_file_gets_ordinary_permissions(tmp_path: Path) -> None:
         assert out.stat().st_mode & 0o777 == 0o644  # not mkstemp's private 0600
         assert "wrote 1 row to" in result.stderr
         out.chmod(0o640)  # replacing a file keeps its permissions
-        ok("screen", "fiber", "--demo", "--out", str(out))
+        ok("screen", "fiber", "--demo", "--out", str(out), "--force")
         assert out.stat().st_mode & 0o777 == 0o640
     finally:
         os.umask(old)
@@ -324,3 +324,16 @@ def test_terminal_table_at_80_columns_is_not_truncated(monkeypatch, capsys) -> N
     buf.truncate(0)
     _output.print_table(cols[:3], [row[:3] for row in rows])
     assert "┃" in buf.getvalue() or "│" in buf.getvalue()
+
+
+def test_out_never_overwrites_without_force(tmp_path: Path) -> None:
+    out = tmp_path / "mine.csv"
+    out.write_text("precious\n")
+    result = run("screen", "fiber", "--demo", "--out", str(out))
+    assert result.exit_code == 2
+    assert result.stderr == f"error: --out {out} already exists; add --force to replace it\n"  # checked first: no notes
+    assert out.read_text() == "precious\n"
+    ok("screen", "fiber", "--demo", "--out", str(out), "--force")
+    assert out.read_text().startswith("as_of,data_source,label,symbol")
+    missing = run("screen", "fiber", "--demo", "--out", str(tmp_path / "nope" / "x.csv"))
+    assert missing.exit_code == 2 and missing.stderr.startswith("error: --out")
