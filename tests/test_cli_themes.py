@@ -156,3 +156,16 @@ def test_theme_commands_stay_light():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == ""
+
+
+def test_usage_errors_are_one_line_naming_the_help():
+    for args, needle in [
+        (["themes", "show"], "Missing argument 'THEME'"),
+        (["no-such-command"], "No such command 'no-such-command'"),
+        (["themes", "list", "--bogus"], "No such option: --bogus"),
+    ]:
+        result = run(*args)
+        assert result.exit_code == 2, result.output
+        lines = result.output.splitlines()
+        assert len(lines) == 1 and lines[0].startswith("error: ") and needle in lines[0], lines
+        assert "--help`" in lines[0]

@@ -52,6 +52,27 @@ class ScreenerGroup(LazyGroup):
     """The root group: turns :class:`UserError` into ``error: ...`` and exit 2
     (the traceback only with ``--debug``)."""
 
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        """As click's, but a usage error (a bad option value, a missing argument) is one
+        ``error: ...`` line naming the help to read, like every other user error."""
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            rv = super().main(*args, standalone_mode=False, **kwargs)
+        except click.UsageError as exc:
+            where = exc.ctx.command_path if exc.ctx is not None else "screener"
+            message = " ".join(exc.format_message().split())
+            click.echo(f"error: {message} (see `{where} --help`)", err=True)
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            click.echo(f"error: {' '.join(exc.format_message().split())}", err=True)
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("aborted", err=True)
+            sys.exit(1)
+        # an explicit ctx.exit(code) comes back as its code; commands return nothing
+        sys.exit(rv if isinstance(rv, int) and not isinstance(rv, bool) else 0)
+
     def invoke(self, ctx: click.Context) -> Any:
         with warnings.catch_warnings():
             warnings.showwarning = _WarningPrinter()
