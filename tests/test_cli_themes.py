@@ -162,7 +162,7 @@ def test_usage_errors_are_one_line_naming_the_help():
     for args, needle in [
         (["themes", "show"], "Missing argument 'THEME'"),
         (["no-such-command"], "No such command 'no-such-command'"),
-        (["themes", "list", "--bogus"], "No such option: --bogus"),
+        (["themes", "list", "--bogus"], "No such option '--bogus'"),
     ]:
         result = run(*args)
         assert result.exit_code == 2, result.output
