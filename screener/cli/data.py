@@ -316,15 +316,20 @@ def status(as_json: bool, data: Any) -> None:
     if not entries:
         click.echo(f"the cache at {cache.root} is empty; fill it with `screener data fetch THEME|SYMBOL...`")
         return
+    # 80 columns: the fetch day only (the time is in --json and the last-refresh line), sizes in total
     print_table(
-        ["dataset", "key", "rows", "first", "last", "size", "fetched", "from"],
-        [[r["dataset"], r["key"], r["rows"], r["first"], r["last"], _size(r["size"]),
-          r["fetched_at"].strftime("%Y-%m-%d %H:%M") if r["fetched_at"] else "?", r["origin"]] for r in rows],
+        ["dataset", "key", "rows", "first", "last", "fetched", "from"],
+        [[r["dataset"], r["key"], r["rows"], r["first"], r["last"],
+          r["fetched_at"].strftime("%Y-%m-%d") if r["fetched_at"] else "?", r["origin"]] for r in rows],
         title=f"cache: {cache.root}",
-        justify=["left", "left", "right", "left", "left", "right", "left", "left"],
+        justify=["left", "left", "right", "left", "left", "left", "left"],
     )
     refreshed = max((r["fetched_at"] for r in rows if r["fetched_at"]), default=None)
-    click.echo(f"{len(rows)} files, {_size(total)}"
+    by_dataset: Counter[str] = Counter()
+    for r in rows:
+        by_dataset[r["dataset"]] += r["size"]
+    sizes = ", ".join(f"{ds} {_size(n)}" for ds, n in by_dataset.most_common())
+    click.echo(f"{len(rows)} files, {_size(total)} ({sizes})"
                + (f", last refresh {refreshed:%Y-%m-%d %H:%M}" if refreshed else ""))
 
 

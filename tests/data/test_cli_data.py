@@ -84,6 +84,8 @@ def test_status_and_offline_fetch_and_clear(tmp_path):
     res = run("data", "status", "--cache-dir", str(tmp_path))
     assert res.exit_code == 0, res.output
     assert "600487.SH" in res.output and "2026-05-11" in res.output and "last refresh 2026-05-12 16:05" in res.output
+    assert max(len(line) for line in res.stdout.splitlines()) <= 80  # readable on an 80-column terminal
+    assert "2 files, " in res.stdout and " KiB (bars " in res.stdout  # sizes, by dataset
     payload = json.loads(run("data", "status", "--cache-dir", str(tmp_path), "--json").output)
     assert {e["key"] for e in payload["entries"]} == {"600487.SH", "600522.SH"}
     assert all(e["origin"] == "eastmoney" and e["size"] > 0 for e in payload["entries"])
