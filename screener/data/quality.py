@@ -33,7 +33,11 @@ def _dates_text(days: np.ndarray) -> str:
 
 
 def _issue(symbol: str, kind: str, days: np.ndarray, what: str) -> QualityIssue:
+    """``what`` starts with a plural noun ("rows with ..."), made singular for one day."""
     n = len(days)
+    if n == 1:
+        noun, rest = what.split(" ", 1)
+        what = f"{noun.removesuffix('s')} {rest}"
     return QualityIssue(
         symbol=symbol,
         kind=kind,

@@ -183,13 +183,13 @@ def test_quality_warnings_are_shown_not_just_counted(tmp_path):
     (tmp_path / "600487.SH.csv").write_text(bad)
     res = run("data", "fetch", "600487", "--data-dir", str(tmp_path))
     assert res.exit_code == 0, res.output
-    assert "warning: 600487.SH: 1 rows with high below low: 2024-01-04" in res.stderr
-    assert "warning: 600487.SH: 1 rows with a price <= 0: 2024-01-04" in res.stderr
-    assert "warning: 600487.SH: 1 rows with zero volume: 2024-01-04" in res.stderr
+    assert "warning: 600487.SH: 1 row with high below low: 2024-01-04" in res.stderr
+    assert "warning: 600487.SH: 1 row with a price <= 0: 2024-01-04" in res.stderr
+    assert "warning: 600487.SH: 1 row with zero volume: 2024-01-04" in res.stderr
     assert "1 of 1 fetched (dir 1), 4 data warnings" in res.stdout  # and close outside [low, high]
     payload = json.loads(run("data", "fetch", "600487", "--data-dir", str(tmp_path), "--json").stdout)
     (row,) = payload["results"]
-    assert "600487.SH: 1 rows with high below low: 2024-01-04" in row["warnings"]
+    assert "600487.SH: 1 row with high below low: 2024-01-04" in row["warnings"]
     assert row["rows"] == 3  # rows are never dropped
 
 

@@ -47,7 +47,7 @@ def test_every_kind_is_reported_with_dates():
     assert by_kind["zero_volume"].date == date(2024, 1, 8)
     # the fall to -1 and the +20% jump on a ±10% main-board stock
     assert by_kind["limit_breach"].message.endswith("2 closes beyond the board's daily limit: 2024-01-05, 2024-01-11")
-    assert "600487.SH: 1 sessions without a row" in by_kind["missing_sessions"].message
+    assert "600487.SH: 1 session without a row" in by_kind["missing_sessions"].message
 
 
 def test_limit_band_follows_board_and_dividends():
@@ -93,5 +93,5 @@ def test_empty_price_cells_are_a_warning_and_the_rows_stay():
     f = frame(days, [10.0, np.nan, 10.2])
     issues, _ = quality.check({"600487.SH": f}, start=date(2024, 1, 1))
     (issue,) = [i for i in issues if i.kind == "missing_price"]
-    assert issue.date == date(2024, 1, 3) and "1 rows with an empty price" in issue.message
+    assert issue.date == date(2024, 1, 3) and "1 row with an empty price" in issue.message
     assert len(f) == 3
