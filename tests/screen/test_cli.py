@@ -337,3 +337,20 @@ def test_out_never_overwrites_without_force(tmp_path: Path) -> None:
     assert out.read_text().startswith("as_of,data_source,label,symbol")
     missing = run("screen", "fiber", "--demo", "--out", str(tmp_path / "nope" / "x.csv"))
     assert missing.exit_code == 2 and missing.stderr.startswith("error: --out")
+
+
+def test_out_interrupted_leaves_the_old_file_and_no_temp_file(tmp_path: Path, monkeypatch) -> None:
+    import os
+
+    out = tmp_path / "top.csv"
+    out.write_text("old\n")
+    real = os.replace
+
+    def interrupted(src, dst):
+        raise KeyboardInterrupt  # Ctrl-C just before the rename
+
+    monkeypatch.setattr(os, "replace", interrupted)
+    result = run("screen", "fiber", "--demo", "--out", str(out), "--force")
+    monkeypatch.setattr(os, "replace", real)
+    assert result.exit_code == 130
+    assert out.read_text() == "old\n" and [p.name for p in tmp_path.iterdir()] == ["top.csv"]
