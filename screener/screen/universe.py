@@ -87,6 +87,9 @@ def board_universe(store: Any, name: str, source: str = "em") -> Universe:
         board = EXCHANGE_BOARDS[key]
         symbols = [s for s in _stocks(store.symbols()) if parse_symbol(s).board is board]
         if not symbols:
+            folder = getattr(store, "folder", None) if store.source.value == "dir" else None
+            if folder is not None:
+                raise UserError(f"no {BOARD_LABELS[board]} stock files in {folder}: add DIR/<SYMBOL>.csv or .parquet files")
             raise UserError(
                 f"no {BOARD_LABELS[board]} symbols in the {store.source.value} data: fetch some first "
                 "(`screener data fetch SYMBOL...`), or use --demo or --data-dir"
@@ -104,6 +107,12 @@ def board_universe(store: Any, name: str, source: str = "em") -> Universe:
 def all_universe(store: Any) -> Universe:
     """Every stock the store can serve without the network."""
     symbols = _stocks(store.symbols())
+    folder = getattr(store, "folder", None) if store.source.value == "dir" else None
+    if not symbols and folder is not None:
+        raise UserError(
+            f"no stock files in {folder} (only indices or none): add DIR/<SYMBOL>.csv or .parquet files, "
+            "e.g. 600487.SH.csv"
+        )
     if not symbols:
         raise UserError(
             f"the {store.source.value} data holds no stocks: fetch some first "

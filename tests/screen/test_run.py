@@ -201,3 +201,17 @@ def test_no_data_because_the_fetch_failed_says_so() -> None:
     msg = str(info.value)
     assert "could not be fetched" in msg and "push2his.eastmoney.com is unreachable" in msg
     assert "--demo" in msg and "fetch them first" not in msg
+
+
+def test_empty_data_dir_says_so_without_suggesting_data_dir(tmp_path) -> None:
+    from screener.data import DataOptions, open_store
+
+    (tmp_path / "000300.SH.csv").write_text("date,open,high,low,close,volume\n2024-01-02,1,1,1,1,1\n")
+    store = open_store(DataOptions(data_dir=tmp_path))
+    with pytest.raises(UserError) as info:
+        all_universe(store)
+    assert str(info.value) == (
+        f"no stock files in {tmp_path} (only indices or none): add DIR/<SYMBOL>.csv or .parquet files, e.g. 600487.SH.csv"
+    )
+    with pytest.raises(UserError, match=f"no STAR Market stock files in {tmp_path}"):
+        board_universe(store, "star")
