@@ -20,6 +20,7 @@ in ``MarketData.missing`` / ``gaps`` / ``errors`` and in a note.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -244,6 +245,11 @@ class LiveStore:
 
     def board(self, code: str, source: str = "em") -> BoardInfo:
         code = code.strip().upper()
+        if not re.fullmatch(r"BK\d{4}", code):
+            raise DataError(
+                f"board {code!r}: give the board's eastmoney code, e.g. BK0715 (a name would make akshare "
+                "download every board to look it up)"
+            )
         if source != "em":
             raise DataError(f"board {code}: only eastmoney boards (source: em, BK codes) are supported, not {source!r}")
         now = self._now()

@@ -405,3 +405,10 @@ def test_board_without_network_or_cache_says_what_to_do(rsps, provider, tmp_path
     msg = str(info.value)
     assert msg.startswith("board BK0715: no source answered") and "BK0715: BK0715" not in msg
     assert "unreachable" in msg and msg.endswith("`screener data fetch BK0715` once online, or use --demo")
+
+
+def test_board_names_are_refused_before_any_request(rsps, provider, tmp_path):
+    # akshare would download every board to look a name up: only BK codes are accepted
+    with pytest.raises(DataError, match=r"board '光纤概念': give the board's eastmoney code, e.g. BK0715"):
+        store(Cache(tmp_path), provider, "2024-01-03").board("光纤概念")
+    assert len(rsps.calls) == 0
