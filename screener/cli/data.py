@@ -211,7 +211,8 @@ def _print_warnings(rows: list[dict[str, Any]], notes: dict[str, None]) -> None:
         click.echo(f"warning: … and {len(warnings) - MAX_WARNINGS} more (all of them in --json)", err=True)
     for r in rows:
         if r["status"] != "failed" and r.get("error"):
-            click.echo(f"warning: {r['symbol']}: {r['error']}", err=True)
+            reason = str(r["error"]).replace(f": {r['symbol']}: ", ": ")  # the symbol once
+            click.echo(f"warning: {r['symbol']}: {reason}", err=True)
 
 
 def _symbol_row(symbol: str, md: Any) -> dict[str, Any]:
