@@ -223,3 +223,11 @@ def test_offline_valuations_say_they_are_not_cached(tmp_path):
     res = run("data", "fetch", "--universe", "--offline", "--cache-dir", str(tmp_path), "--json")
     rows = {r["symbol"]: r for r in json.loads(res.stdout)["results"]}
     assert rows["valuations"]["status"] == "none cached for today (snapshots are taken on the day, online)"
+
+
+def test_a_failed_refresh_falls_back_to_the_cache_and_says_why(rsps, tmp_path):
+    _cache_with(tmp_path)  # cached through 2026-05-11; nothing answers now
+    res = run("data", "fetch", "600487", "--cache-dir", str(tmp_path))
+    assert res.exit_code == 0, res.output
+    assert "cached (live failed)" in res.stdout and "not cached: 2026-05-12.." in res.stdout
+    assert "warning: 600487.SH: live fetch failed, using the cache: no source answered" in res.stderr
