@@ -4,8 +4,6 @@ with ``--where``, rank with ``--sort`` and print a table, JSON or CSV."""
 from __future__ import annotations
 
 import dataclasses
-import os
-import tempfile
 import textwrap
 from datetime import datetime
 from pathlib import Path
@@ -13,6 +11,7 @@ from typing import Any
 
 import click
 
+from screener._atomic import write_atomic
 from screener.cli._options import data_options, themes_dir_option
 from screener.errors import UserError
 
@@ -45,28 +44,6 @@ def _split(value: str | None) -> list[str]:
 def _shorten(note: str, limit: int = 400) -> str:
     """A note cut to ``limit`` characters (a note may list thousands of symbols)."""
     return note if len(note) <= limit else f"{note[:limit]}… ({len(note) - limit} more characters)"
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temp file in the same folder and ``os.replace``."""
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        # mkstemp makes the file private (0600): keep the replaced file's mode, else the umask's
-        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
 
 
 @click.command("screen")
@@ -205,13 +182,13 @@ def _emit(result: Any, fmt: str, out: Path | None, shown: list[str]) -> None:
         if out is None:
             print_json(output.to_payload(result))
         else:
-            _write_atomic(out, json.dumps(output.to_payload(result), ensure_ascii=False, indent=2) + "\n")
+            write_atomic(out, json.dumps(output.to_payload(result), ensure_ascii=False, indent=2) + "\n")
     elif fmt == "csv":
         text = output.to_csv(result)
         if out is None:
             click.echo(text, nl=False)
         else:
-            _write_atomic(out, text)
+            write_atomic(out, text)
     else:
         if result.is_demo:
             click.echo(result.label)

@@ -6,10 +6,10 @@ half-written; file-system failures are one-line errors."""
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
+from screener._atomic import stage
 from screener.report.view import ReportError
 
 
@@ -46,7 +46,7 @@ def write_all(out_dir: Path, files: Mapping[str, bytes], *, force: bool) -> list
     staged: list[str] = []
     try:
         for path, data in zip(targets, files.values()):
-            staged.append(_stage(path, data))
+            staged.append(stage(path, data))
         for tmp, path in zip(list(staged), targets):
             os.replace(tmp, path)  # a symlink at ``path`` is replaced, never followed
             staged.remove(tmp)
@@ -73,25 +73,3 @@ def _check_folder(out_dir: Path) -> None:
 
 def _reason(exc: OSError) -> str:
     return exc.strerror or exc.__class__.__name__
-
-
-def _stage(path: Path, data: bytes) -> str:
-    """``data`` in a temporary file beside ``path`` (renamed into place once every
-    report is staged, so a failure leaves no report half-written)."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())
-    except BaseException:
-        os.unlink(tmp)
-        raise
-    return tmp
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask

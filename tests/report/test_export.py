@@ -215,7 +215,7 @@ def test_a_failed_write_leaves_no_temporary_file(tmp_path, result, monkeypatch):
 def test_a_failure_while_writing_leaves_no_report_behind(tmp_path, result, monkeypatch):
     import screener.report.files as files
 
-    real, calls = files._stage, []
+    real, calls = files.stage, []
 
     def stage(path, data):
         calls.append(path)
@@ -223,7 +223,7 @@ def test_a_failure_while_writing_leaves_no_report_behind(tmp_path, result, monke
             raise OSError(28, "No space left on device")
         return real(path, data)
 
-    monkeypatch.setattr(files, "_stage", stage)
+    monkeypatch.setattr(files, "stage", stage)
     with pytest.raises(ReportError, match="No space left on device; pass a folder you can write to"):
         export(result, ["json", "csv"], tmp_path)
     assert list(tmp_path.iterdir()) == []
