@@ -336,11 +336,6 @@ class FetchError(DataError):
         super().__init__(f"{symbol}: no source answered — {detail}")
 
     @property
-    def unreachable(self) -> bool:
-        """Every source failed because its host could not be reached at all."""
-        return bool(self.attempts) and all(a.kind == "unreachable" for a in self.attempts)
-
-    @property
     def network(self) -> bool:
         return bool(self.attempts) and all(a.kind in ("unreachable", "network") for a in self.attempts)
 

@@ -15,13 +15,6 @@ REQUIRED_COLUMNS: tuple[str, ...] = ("open", "high", "low", "close", "volume")
 OPTIONAL_DEFAULTS: Mapping[str, float] = {"amount": np.nan, "adj_factor": 1.0, "turnover": np.nan}
 
 
-def empty_bars() -> pd.DataFrame:
-    """A bar frame with no rows."""
-    return pd.DataFrame(
-        {c: pd.Series([], dtype="float64") for c in BAR_COLUMNS},
-        index=pd.DatetimeIndex([], name="date"),
-    )
-
 
 _COLUMNS = pd.Index(list(BAR_COLUMNS))
 

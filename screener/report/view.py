@@ -14,7 +14,6 @@ from typing import Any
 from screener.errors import UserError
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
-VERDICTS = ("holds", "fails", "no_data")
 DASH = "—"
 
 

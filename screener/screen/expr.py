@@ -31,7 +31,6 @@ import pandas as pd
 
 from screener.errors import UserError
 
-COMPARISONS = ("<=", ">=", "==", "!=", "<", ">")
 KEYWORDS = ("and", "or", "not")
 
 
