@@ -117,11 +117,13 @@ def fetch(targets: tuple[str, ...], with_universe: bool, start: datetime | None,
             rows.append(_table_row("A-share list", store.universe, store.source.value))
             progress.advance(task)
             progress.update(task, description="valuations")
-            none = "none (this source has no such table)"
-            if isinstance(store, LiveStore):
-                none = ("none cached for today (snapshots are taken on the day, online)" if store.offline
-                        else "none (the snapshot could not be fetched)")
-            rows.append(_table_row("valuations", store.valuations, store.source.value, none))
+            row = _table_row("valuations", store.valuations, store.source.value)
+            if isinstance(store, LiveStore) and not row["rows"] and row["status"] != "failed":
+                # the live store returns an empty snapshot when it could not have one: a failure
+                row = {**row, "status": "failed", "error": (
+                    "none cached for today (snapshots are taken on the day, online)" if store.offline
+                    else "the valuation snapshot could not be fetched")}
+            rows.append(row)
             progress.advance(task)
         for symbol in wanted.symbols:
             progress.update(task, description=symbol)
@@ -239,15 +241,14 @@ def _symbol_row(symbol: str, md: Any) -> dict[str, Any]:
     }
 
 
-def _table_row(what: str, fetch_table: Any, origin: str,
-               none: str = "none (this source has no such table)") -> dict[str, Any]:
+def _table_row(what: str, fetch_table: Any, origin: str) -> dict[str, Any]:
     """A summary row for a whole-market table (the A-share list, a valuation snapshot)."""
     row = {"symbol": what, "name": "", "from": origin, "rows": 0, "first": None, "last": None}
     try:
         table = fetch_table()
     except UserError as exc:
         return {**row, "status": "failed", "error": str(exc)}
-    status = "ok" if len(table) else none
+    status = "ok" if len(table) else "none (this source has no such table)"
     return {**row, "rows": len(table), "status": status, "error": None}
 
 

@@ -219,10 +219,21 @@ def test_an_empty_range_is_not_called_ok():
     assert "no rows" in res.stdout
 
 
-def test_offline_valuations_say_they_are_not_cached(tmp_path):
+def test_universe_without_network_fails_like_symbols(rsps, tmp_path):
+    # nothing answers: neither the A-share list nor the valuation snapshot was fetched
+    res = run("data", "fetch", "--universe", "--cache-dir", str(tmp_path))
+    assert res.exit_code == 2, res.output
+    assert "0 of 2 fetched" in res.stdout
+    assert "failed: valuations: the valuation snapshot could not be fetched" in res.stderr
+    assert res.output.strip().splitlines()[-1].startswith("error: no data for any of 2 item(s)")
+
+
+def test_universe_offline_and_not_cached_is_a_failure(tmp_path):
     res = run("data", "fetch", "--universe", "--offline", "--cache-dir", str(tmp_path), "--json")
+    assert res.exit_code == 2
     rows = {r["symbol"]: r for r in json.loads(res.stdout)["results"]}
-    assert rows["valuations"]["status"] == "none cached for today (snapshots are taken on the day, online)"
+    assert rows["valuations"]["status"] == "failed"
+    assert "none cached for today" in rows["valuations"]["error"]
 
 
 def test_a_failed_refresh_falls_back_to_the_cache_and_says_why(rsps, tmp_path):
