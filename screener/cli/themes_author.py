@@ -189,8 +189,8 @@ def import_board(
         info = open_store(data).board(code, source=source)
     except DataError as exc:
         live_em = source == "em" and not (data.offline or data.demo or data.data_dir or data.provider)
-        if not live_em:
-            raise  # these stores say themselves what they lack
+        if not live_em or f"screener data fetch {code}" in str(exc):
+            raise  # these stores (and a live store without network) say themselves what to do
         # the live store falls back to its cache when a fetch fails: so this board is not cached
         raise DataError(
             f"{exc} — and board {code} is not cached: fetch it when online with "

@@ -124,6 +124,18 @@ def test_import_board_live_failure_says_not_cached(tmp_path, monkeypatch):
     assert "board BK0715 is not cached: fetch it when online with `screener data fetch BK0715`" in result.stderr
 
 
+def test_import_board_without_network_says_what_to_do_once(tmp_path, monkeypatch):
+    from screener.data.akshare_provider import AkshareProvider, Attempt, FetchError
+
+    def unreachable(self, code, start, end):
+        raise FetchError(code, [Attempt("eastmoney", "29.push2.eastmoney.com is unreachable", "unreachable")])
+
+    monkeypatch.setattr(AkshareProvider, "board", unreachable)
+    result = run("themes", "import-board", "BK0715", "--cache-dir", str(tmp_path / "empty"))
+    assert result.exit_code == 2
+    assert result.stderr.count("screener data fetch BK0715") == 1, result.stderr
+
+
 def test_import_board_ths_is_refused_by_the_live_store(tmp_path):
     result = run("themes", "import-board", "BK0715", "--source", "ths", "--cache-dir", str(tmp_path))
     assert result.exit_code == 2
