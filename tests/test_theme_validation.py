@@ -128,6 +128,7 @@ def test_builtin_themes_validate():
     assert result.exit_code == 0, result.output
     for theme_id in ("fiber", "green-power", "hydrogen-low-altitude", "ai-content"):
         assert f"({theme_id}:" in result.output
+    assert "(fiber: 7 members, 1 claim)" in result.output  # not '1 claims'
 
 
 def test_seed_claims_are_recorded():

@@ -142,7 +142,8 @@ def validate_themes(paths: tuple[Path, ...]) -> None:
         except ThemeError as exc:
             problems += exc.problems
             continue
-        click.echo(f"ok  {f}  ({theme.id}: {len(theme.members)} members, {len(theme.claims)} claims)")
+        n = len(theme.claims)
+        click.echo(f"ok  {f}  ({theme.id}: {len(theme.members)} members, {n} claim{'s' if n != 1 else ''})")
     if problems:
         raise ThemeError(problems)
 
