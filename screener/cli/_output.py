@@ -34,32 +34,26 @@ def print_table(
 ) -> None:
     """Print a table: a rich table on a terminal, aligned plain text otherwise."""
     out = console()
+    cells = [[_cell(v) for v in row] for row in rows]
+    widths = [max([_width(c)] + [_width(r[i]) for r in cells]) for i, c in enumerate(columns)]
+    sides = list(justify) if justify else ["left"] * len(columns)
     if out.is_terminal:
         table = Table(title=title, title_justify="left")
         for i, col in enumerate(columns):
-            table.add_column(col, justify=(justify[i] if justify else "left"))  # type: ignore[arg-type]
-        for row in rows:
-            table.add_row(*(_cell(v) for v in row))
-        cells = [[_cell(v) for v in row] for row in rows]
-        widths = [max([_width(c)] + [_width(r[i]) for r in cells]) for i, c in enumerate(columns)]
+            table.add_column(col, justify=sides[i])  # type: ignore[arg-type]
+        for r in cells:
+            table.add_row(*r)
         plain_fits = sum(widths) + 2 * (len(widths) - 1) <= out.width
         natural = Measurement.get(out, out.options.update(width=10**6), table).maximum  # unclamped
         if natural <= out.width or not plain_fits:
             out.print(table)
             return
         # the boxed table would cut cells ("60010…") on this narrow terminal; the plain layout fits
-    cells = [[_cell(v) for v in row] for row in rows]
-    widths = [max([_width(c)] + [_width(r[i]) for r in cells]) for i, c in enumerate(columns)]
     if title:
         click.echo(title)
-    sides = list(justify) if justify else ["left"] * len(columns)
     click.echo("  ".join(_pad(c, w, side) for c, w, side in zip(columns, widths, sides)).rstrip())
     for r in cells:
-        click.echo(
-            "  ".join(
-                _pad(v, w, justify[i] if justify else "left") for i, (v, w) in enumerate(zip(r, widths))
-            ).rstrip()
-        )
+        click.echo("  ".join(_pad(v, w, sides[i]) for i, (v, w) in enumerate(zip(r, widths))).rstrip())
 
 
 def _width(text: str) -> int:
