@@ -174,10 +174,15 @@ def validate(text: str) -> Theme:
     return Theme.model_validate(YAML(typ="rt", pure=True).load(text))
 
 
-def write_text(text: str, out: Path, force: bool) -> None:
-    """Write ``text`` to ``out`` atomically; refuse to overwrite without ``force``."""
+def refuse_overwrite(out: Path, force: bool) -> None:
+    """Raise when ``out`` exists and ``force`` was not given."""
     if out.exists() and not force:
         raise UserError(f"{out} already exists; pass --force to overwrite it")
+
+
+def write_text(text: str, out: Path, force: bool) -> None:
+    """Write ``text`` to ``out`` atomically; refuse to overwrite without ``force``."""
+    refuse_overwrite(out, force)
     if out.is_dir():
         raise UserError(f"{out} is a folder; give a file name such as {out / 'theme.yaml'}")
     parent = out.parent if str(out.parent) else Path(".")

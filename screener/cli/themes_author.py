@@ -89,14 +89,20 @@ def extract(
     research, an image credit) are reported, not added. Claims (dated percent moves,
     limit-up names) are listed as comments to confirm. Prints a summary on stderr.
     """
-    from screener.authoring.draft import check_id, render, slugify, validate
+    from screener.authoring.draft import (
+        check_id,
+        refuse_overwrite,
+        render,
+        slugify,
+        validate,
+    )
     from screener.authoring.extract import extract as run_extract
     from screener.authoring.sources import name_index
 
     if theme_id is not None:
         check_id(theme_id)
-    if out is not None and out.exists() and not force:
-        raise UserError(f"{out} already exists; pass --force to overwrite it")
+    if out is not None:
+        refuse_overwrite(out, force)
     text, origin = _read_text(file)
     if universe_file is not None and fetch_universe:
         raise UserError("--universe and --fetch-universe cannot be combined: choose one A-share list")
@@ -174,15 +180,15 @@ def import_board(
         render_board_theme,
         resolve_board,
     )
-    from screener.authoring.draft import check_id, validate
+    from screener.authoring.draft import check_id, refuse_overwrite, validate
     from screener.authoring.sources import known_themes
     from screener.data import open_store
     from screener.errors import DataError
 
     if theme_id is not None:
         check_id(theme_id)
-    if out is not None and out.exists() and not force:
-        raise UserError(f"{out} already exists; pass --force to overwrite it")
+    if out is not None:
+        refuse_overwrite(out, force)
     known = {} if _is_code(board) else known_boards(known_themes(registry(themes_dirs), []), data.demo)
     code, board_name = resolve_board(board, known)
     try:
