@@ -94,7 +94,7 @@ def fetch(targets: tuple[str, ...], with_universe: bool, start: datetime | None,
     )
 
     from screener.data import open_store
-    from screener.data.live import LiveStore
+    from screener.data.live import LiveStore, gap_text
 
     if not targets and not with_universe:
         raise click.UsageError("give a THEME, SYMBOL or BK code to fetch, or --universe")
@@ -162,7 +162,7 @@ def fetch(targets: tuple[str, ...], with_universe: bool, start: datetime | None,
         by_gap: dict[str, list[str]] = {}
         for r in rows:
             if r["status"] != "failed" and r.get("missing"):
-                by_gap.setdefault(_gap_text([tuple(g) for g in r["missing"]]), []).append(r["symbol"])
+                by_gap.setdefault(gap_text([tuple(g) for g in r["missing"]]), []).append(r["symbol"])
         for gap, symbols in by_gap.items():  # one line per distinct range, as for failures
             click.echo(f"not cached: {gap}: {', '.join(symbols)}")
     if not as_json:
@@ -196,10 +196,6 @@ def _own_notes(symbol: str, md: Any) -> list[str]:
     which its row already shows (status, missing ranges, failure line)."""
     shown = symbol in md.missing or symbol in md.gaps or symbol in md.errors
     return [n for n in md.notes if not (shown and symbol in n)]
-
-
-def _gap_text(gaps: list[tuple[Any, Any]]) -> str:
-    return ", ".join(f"{a}" if a == b else f"{a}..{b}" for a, b in gaps)
 
 
 def _print_warnings(rows: list[dict[str, Any]], notes: dict[str, None]) -> None:

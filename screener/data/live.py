@@ -75,7 +75,8 @@ def _session_gaps(start: date, end: date, have: tuple[date, date] | None) -> lis
     return out
 
 
-def _gap_text(gaps: list[tuple[date, date]]) -> str:
+def gap_text(gaps: Sequence[tuple[object, object]]) -> str:
+    """Ranges as ``2024-01-02..2024-01-05, 2024-02-01`` (one day once)."""
     return ", ".join(f"{a}" if a == b else f"{a}..{b}" for a, b in gaps)
 
 
@@ -152,7 +153,7 @@ class LiveStore:
             by_gap: dict[str, list[str]] = {}  # one entry per distinct range: short for thousands of symbols
             for s, g in gaps.items():
                 if s not in missing:
-                    by_gap.setdefault(_gap_text(g), []).append(s)
+                    by_gap.setdefault(gap_text(g), []).append(s)
             parts += [f"missing {gap}: {', '.join(syms)}" for gap, syms in by_gap.items()]
             notes.append("offline: " + "; ".join(parts) + " (run `screener data fetch` when online)")
         fell_back = [s for s, e in errors.items() if s in bars]
