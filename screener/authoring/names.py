@@ -203,11 +203,12 @@ def build_index(
             rec = row._asdict()
             name = _text(rec.get("name"))
             try:
-                symbol = str(parse_symbol(str(rec.get("symbol"))))
+                parsed = parse_symbol(str(rec.get("symbol")))
             except SymbolError:
                 continue
-            if not name or parse_symbol(symbol).is_index:
+            if not name or parsed.is_index:
                 continue
+            symbol = str(parsed)
             firms[symbol] = Firm(symbol, name, _text(rec.get("full_name")), origins=["universe"])
         universe_size = len(firms)
     theme_ids = []
