@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -45,4 +46,14 @@ def test_a_failed_rename_keeps_the_old_file_and_removes_the_temp(tmp_path, monke
 
 def test_stage_writes_beside_the_target(tmp_path):
     tmp = stage(tmp_path / "a.bin", b"abc")
-    assert os.path.dirname(tmp) == str(tmp_path) and open(tmp, "rb").read() == b"abc"
+    assert os.path.dirname(tmp) == str(tmp_path) and Path(tmp).read_bytes() == b"abc"
+
+
+def test_an_error_while_writing_keeps_the_old_file(tmp_path):
+    target = tmp_path / "t.parquet"
+    target.write_bytes(b"old")
+    with pytest.raises(RuntimeError), _atomic.atomic_writer(target) as fh:
+        fh.write(b"half")
+        raise RuntimeError("interrupted")
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["t.parquet"]
