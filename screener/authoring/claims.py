@@ -23,7 +23,8 @@ from screener.authoring.text import LINE_BREAKS, Sentence, days_in
 _CLAUSE_SPLIT = re.compile(r"[，；,;]")
 _LIMIT_UP = re.compile(r"(?<![未没不])涨停(?!板?打开)")
 _CLOSE_UP = re.compile(r"跟涨|收涨|上涨|走高|飘红|翻红|拉升|大涨|走强")
-_PERIOD_WORDS = r"年内|今年以来|年初至今|年初以来|本年以来|(?P<since>\d{1,2})月(?:份)?以来|当日|当天|全天"
+_YEAR_TO_DATE = ("年内", "今年以来", "年初至今", "年初以来", "本年以来")
+_PERIOD_WORDS = "|".join(_YEAR_TO_DATE) + r"|(?P<since>\d{1,2})月(?:份)?以来|当日|当天|全天"
 _MOVE = re.compile(
     rf"(?P<period>{_PERIOD_WORDS})?(?:累计|收)?(?P<dir>涨幅|跌幅|上涨了?|下跌了?|大涨|大跌|涨|跌)"
     r"(?P<cmp>已超过|已超|超过|超|逾|高于|达到|达|约为|约|近|接近|不足|不到|低于|为)?"
@@ -120,7 +121,7 @@ def _period_claim(m: re.Match[str], clause: str, symbols: list[str], day: Any, q
     if isinstance(end, str):
         problems.append("the sentence gives no full date: fill in `start` and `end`")
         start: date | str = "YYYY-MM-DD"
-    elif period in ("年内", "今年以来", "年初至今", "年初以来", "本年以来"):
+    elif period in _YEAR_TO_DATE:
         start = date(end.year, 1, 1)
         notes["start"] = f"{period}: from the start of the year"
     elif m.group("since") and not 1 <= int(m.group("since")) <= 12:
