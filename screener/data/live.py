@@ -29,7 +29,12 @@ import pandas as pd
 
 from screener import calendar
 from screener.data import frames, quality
-from screener.data.akshare_provider import AkshareProvider, Fetched, FetchError
+from screener.data.akshare_provider import (
+    AkshareProvider,
+    Fetched,
+    FetchError,
+    SourceError,
+)
 from screener.data.cache import Cache, CacheMeta
 from screener.data.model import (
     Bars,
@@ -228,15 +233,7 @@ class LiveStore:
             raise DataError("offline: the A-share list is not cached; run `screener data fetch --universe` once online")
         try:
             df = self.provider.universe()
-        except FetchError as exc:
-            if cached is not None:
-                return cached[0]
-            raise DataError(f"cannot fetch the A-share list: {exc}") from None
-        except Exception as exc:
-            from screener.data.akshare_provider import SourceError
-
-            if not isinstance(exc, SourceError):
-                raise
+        except (FetchError, SourceError) as exc:
             if cached is not None:
                 return cached[0]
             raise DataError(f"cannot fetch the A-share list: {exc}") from None
@@ -262,8 +259,6 @@ class LiveStore:
             return BoardInfo(code, meta.name or code, members, bars, Source.CACHE, f"cache, fetched {meta.fetched_at.date()}")
         if self.offline:
             raise DataError(f"offline: board {code} is not cached; run `screener data fetch {code}` once online")
-        from screener.data.akshare_provider import SourceError
-
         try:
             members, fetched = self.provider.board(code, DEFAULT_START, end)
         except (FetchError, SourceError) as exc:
@@ -295,8 +290,6 @@ class LiveStore:
         empty = empty_valuations()
         if self.offline or day != today:
             return empty
-        from screener.data.akshare_provider import SourceError
-
         try:
             df = self.provider.valuations()
         except (FetchError, SourceError):
