@@ -38,11 +38,7 @@ def _weekday_on_or_before(day: date) -> date:
 def base_session(start: date) -> date | None:
     """The last XSHG session strictly before ``start`` (the last weekday past the
     calendar's end); None before the calendar's first session."""
-    day = start - timedelta(days=1)
-    if day > calendar.last_known_session().date():
-        return _weekday_on_or_before(day)
-    prior = calendar.sessions(start - timedelta(days=40), day)
-    return prior[-1].date() if len(prior) else None
+    return last_session(start - timedelta(days=1))
 
 
 def last_session(end: date) -> date | None:
