@@ -180,8 +180,9 @@ def screen(
     names = [universe.names.get(s) or (md.bars[s].name if s in md.bars else None) for s in universe.symbols]
     has_data = [s in frames and len(frames[s]) and frames[s].index[0] <= session for s in universe.symbols]
     no_data = [s for s, ok in zip(universe.symbols, has_data) if not ok]
-    not_cached = [s for s, ok in zip(universe.symbols, has_data) if ok and _stops_early(md.gaps.get(s), frames[s], session)]
-    keep = [bool(ok) and s not in not_cached for s, ok in zip(universe.symbols, has_data)]
+    stale = [bool(ok) and _stops_early(md.gaps.get(s), frames[s], session) for s, ok in zip(universe.symbols, has_data)]
+    not_cached = [s for s, st in zip(universe.symbols, stale) if st]
+    keep = [bool(ok) and not st for ok, st in zip(has_data, stale)]
     symbols = [s for s, ok in zip(universe.symbols, keep) if ok]
     sym_names = [n for n, ok in zip(names, keep) if ok]
 
