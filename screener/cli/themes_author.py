@@ -176,6 +176,7 @@ def import_board(
     """
     from screener.authoring.board import (
         board_as_of,
+        is_board_code,
         known_boards,
         render_board_theme,
         resolve_board,
@@ -189,7 +190,7 @@ def import_board(
         check_id(theme_id)
     if out is not None:
         refuse_overwrite(out, force)
-    known = {} if _is_code(board) else known_boards(known_themes(registry(themes_dirs), []), data.demo)
+    known = {} if is_board_code(board) else known_boards(known_themes(registry(themes_dirs), []), data.demo)
     code, board_name = resolve_board(board, known)
     try:
         info = open_store(data).board(code, source=source)
@@ -212,9 +213,3 @@ def import_board(
     theme = validate(text)
     _emit(text, out, force)
     click.echo(f"imported {code}: {len(theme.members)} members", err=True)
-
-
-def _is_code(board: str) -> bool:
-    from screener.authoring.board import is_board_code
-
-    return is_board_code(board)
