@@ -150,7 +150,6 @@ class BasketStrategy(bt.Strategy):
         self.targets: dict[int, float] = {}  # member -> target position in adjusted units
         self.fills: list[tuple] = []
         self.events: list[tuple] = []
-        self.bought_today: dict[int, float] = {}
         self.comm: AShareCommission = self.plan.comminfo
 
     # backtrader calls prenext_open on the first bar: the formation may be there
