@@ -7,6 +7,7 @@ label: JSON at the top level, CSV as the first three columns of every row.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import math
 from collections.abc import Sequence
@@ -93,7 +94,7 @@ def to_payload(result: ScreenResult) -> dict[str, Any]:
         "where": result.where,
         "sort": result.sort,
         "order": "desc" if result.descending else "asc",
-        "summary": result.summary.as_dict(),
+        "summary": dataclasses.asdict(result.summary),
         "notes": result.notes,
         "warnings": [i.message for i in result.warnings],
         "factors": list(FACTOR_NAMES),

@@ -39,16 +39,6 @@ class Summary:
     # than shown as suspended
     not_cached: list[str] = field(default_factory=list)
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "screened": self.screened,
-            "passed": self.passed,
-            "failed": self.failed,
-            "failed_missing": self.failed_missing,
-            "no_data": self.no_data,
-            "not_cached": self.not_cached,
-        }
-
 
 @dataclass
 class ScreenResult:
