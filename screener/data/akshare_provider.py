@@ -114,6 +114,19 @@ def _finish(
     return frames.clip(frame, start, end)
 
 
+EM_KLINE_COLUMNS: tuple[str, ...] = ("日期", "开盘", "收盘", "最高", "最低", "成交量", "成交额", "换手率")
+
+
+def _em_kline_frame(raw: pd.DataFrame) -> pd.DataFrame:
+    """An eastmoney kline table (stock or board, ``EM_KLINE_COLUMNS``) in our column names
+    and units: volume from lots to shares, turnover from percent to a fraction."""
+    return pd.DataFrame({
+        "date": raw["日期"], "open": raw["开盘"], "high": raw["最高"], "low": raw["最低"],
+        "close": raw["收盘"], "volume": pd.to_numeric(raw["成交量"], errors="coerce") * 100,
+        "amount": raw["成交额"], "turnover": pd.to_numeric(raw["换手率"], errors="coerce") / 100,
+    })
+
+
 class AkshareProvider:
     """Typed fetches through akshare, one source after another."""
 
@@ -175,15 +188,9 @@ class AkshareProvider:
 
     @staticmethod
     def _transform_em(raw: pd.DataFrame, hfq: pd.DataFrame, start: date, end: date, anchor: float | None) -> pd.DataFrame:
-        cols = ["日期", "开盘", "收盘", "最高", "最低", "成交量", "成交额", "换手率"]
-        require_columns(raw, cols, "eastmoney", "stock_zh_a_hist")
+        require_columns(raw, EM_KLINE_COLUMNS, "eastmoney", "stock_zh_a_hist")
         require_columns(hfq, ["日期", "收盘"], "eastmoney", "stock_zh_a_hist(adjust='hfq')")
-        df = pd.DataFrame({
-            "date": raw["日期"], "open": raw["开盘"], "high": raw["最高"], "low": raw["最低"],
-            "close": raw["收盘"], "volume": pd.to_numeric(raw["成交量"], errors="coerce") * 100,
-            "amount": raw["成交额"], "turnover": pd.to_numeric(raw["换手率"], errors="coerce") / 100,
-        })
-        frame = _finish(df, "eastmoney", "stock_zh_a_hist", None, None)
+        frame = _finish(_em_kline_frame(raw), "eastmoney", "stock_zh_a_hist", None, None)
         return _with_factor(frame, hfq["日期"], hfq["收盘"], "eastmoney", anchor, start, end)
 
     def _stock_sina(self, symbol: Symbol, start: date, end: date, anchor: float | None) -> tuple[pd.DataFrame, bool]:
@@ -255,8 +262,7 @@ class AkshareProvider:
                 require_columns(cons, ["代码", "名称"], source, cons_ep)
                 hist = self._frame(source, Query(hist_ep, {
                     "symbol": code, "start_date": _ymd(start), "end_date": _ymd(end), **hist_kwargs}))
-                cols = ["日期", "开盘", "收盘", "最高", "最低", "成交量", "成交额", "换手率"]
-                require_columns(hist, cols, source, hist_ep)
+                require_columns(hist, EM_KLINE_COLUMNS, source, hist_ep)
             except SourceError as exc:
                 errors.append(Attempt(source, str(exc), exc.kind))
                 continue
@@ -269,12 +275,7 @@ class AkshareProvider:
                     continue  # e.g. B shares listed on a board: not A-share stocks
             members = pd.DataFrame({"symbol": symbols, "name": names}).drop_duplicates("symbol")
             members = members.sort_values("symbol", ignore_index=True)
-            df = pd.DataFrame({
-                "date": hist["日期"], "open": hist["开盘"], "high": hist["最高"], "low": hist["最低"],
-                "close": hist["收盘"], "volume": pd.to_numeric(hist["成交量"], errors="coerce") * 100,
-                "amount": hist["成交额"], "turnover": pd.to_numeric(hist["换手率"], errors="coerce") / 100,
-            })
-            bars = _finish(df, source, hist_ep, start, end)
+            bars = _finish(_em_kline_frame(hist), source, hist_ep, start, end)
             return members, Fetched(bars, source, True, [*errors, Attempt(source)])
         raise FetchError(code, errors)
 
