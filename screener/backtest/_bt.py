@@ -169,7 +169,8 @@ class BasketStrategy(bt.Strategy):
         self.row += 1
 
     # -- orders -----------------------------------------------------------------------
-    def _held(self, row: int) -> np.ndarray:
+    def held(self, row: int) -> np.ndarray:
+        """Raw shares held per member at ``row``'s prices (adjusted units × factor)."""
         plan = self.plan
         sizes = np.array([self.broker.positions[d].size for d in self.datas])
         held = sizes * plan.panel.adj[row]
@@ -179,7 +180,7 @@ class BasketStrategy(bt.Strategy):
         plan = self.plan
         panel = plan.panel
         price = np.where(np.isnan(plan.fill[row]), panel.last_close[row], plan.fill[row])
-        held = self._held(row)
+        held = self.held(row)
         value = self.broker.cash + float(np.nansum(held * price))
         eligible = panel.listed[row] & (plan.weights > 0) & (np.nan_to_num(price) > 0)
         if not eligible.any():
@@ -199,7 +200,7 @@ class BasketStrategy(bt.Strategy):
         panel = plan.panel
         day = plan.days[row]
         self.comm.session = day
-        held = self._held(row)
+        held = self.held(row)
         has_bar = plan.has_bar[row]
         fill = plan.fill[row]
         adj = panel.adj[row]

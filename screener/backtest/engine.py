@@ -127,14 +127,13 @@ def simulate(panel: Panel, weights: np.ndarray, settings: BacktestSettings) -> E
     values = np.asarray(strat.values, dtype=float)
     if len(values) != n_rows:
         raise _bt.EngineError(f"backtrader ran {len(values)} sessions, expected {n_rows}")
-    sizes = np.array([broker.positions[d].size for d in strat.datas])
     return EngineResult(
         dates=panel.dates,
         symbols=panel.symbols,
         value=values,
         starting_cash=float(settings.cash),
         cash=float(broker.cash),
-        shares=np.where(sizes == 0.0, 0.0, sizes * panel.adj[-1]),
+        shares=strat.held(n_rows - 1),
         trades=_trades(strat.fills, plan),
         events=_events(strat.events, plan),
         formation_row=form,
