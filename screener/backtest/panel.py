@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -41,9 +42,10 @@ class Panel:
     def has_bar(self) -> np.ndarray:
         return ~np.isnan(self.close)
 
-    @property
+    @cached_property
     def listed(self) -> np.ndarray:
-        """True from a member's first bar on (it has a price to be valued at)."""
+        """True from a member's first bar on (it has a price to be valued at); worked out
+        once, as it is read at every rebalance."""
         return ~np.isnan(self.last_close)
 
     def adjusted_close(self) -> np.ndarray:
