@@ -69,11 +69,11 @@ def build_panel(
     shape = (n, len(symbols))
     opn, close, adj = (np.full(shape, np.nan) for _ in range(3))
     off: dict[str, int] = {}
-    first = sessions[0] if n else None
+    first = sessions[0]
     listing_seen = np.zeros(len(symbols), dtype=bool)
     for j, sym in enumerate(symbols):
         f = frames[sym]
-        f = f[(f.index >= sessions[0]) & (f.index <= sessions[-1])] if n else f.iloc[:0]
+        f = f[(f.index >= first) & (f.index <= sessions[-1])]
         pos = sessions.get_indexer(f.index)
         ok = pos >= 0
         if not ok.all():
