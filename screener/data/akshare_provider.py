@@ -127,6 +127,18 @@ def _em_kline_frame(raw: pd.DataFrame) -> pd.DataFrame:
     })
 
 
+def _a_share_rows(codes: pd.Series, *columns: pd.Series) -> list[tuple[Any, ...]]:
+    """(symbol, *values) per row whose code (zero-padded to six digits) is an A-share
+    symbol; other rows (e.g. B shares listed on a board) are left out."""
+    rows = []
+    for code, *values in zip(codes.astype(str), *columns):
+        try:
+            rows.append((normalize(code.zfill(6)), *values))
+        except SymbolError:
+            continue
+    return rows
+
+
 class AkshareProvider:
     """Typed fetches through akshare, one source after another."""
 
@@ -266,14 +278,8 @@ class AkshareProvider:
             except SourceError as exc:
                 errors.append(Attempt(source, str(exc), exc.kind))
                 continue
-            symbols, names = [], []
-            for c, n in zip(cons["代码"].astype(str), cons["名称"].astype(str)):
-                try:
-                    symbols.append(normalize(c.zfill(6)))
-                    names.append(n)
-                except SymbolError:
-                    continue  # e.g. B shares listed on a board: not A-share stocks
-            members = pd.DataFrame({"symbol": symbols, "name": names}).drop_duplicates("symbol")
+            rows = _a_share_rows(cons["代码"], cons["名称"].astype(str))
+            members = pd.DataFrame(rows, columns=["symbol", "name"]).drop_duplicates("symbol")
             members = members.sort_values("symbol", ignore_index=True)
             bars = _finish(_em_kline_frame(hist), source, hist_ep, start, end)
             return members, Fetched(bars, source, True, [*errors, Attempt(source)])
@@ -283,12 +289,7 @@ class AkshareProvider:
         """symbol, name, full_name (full names are not in this endpoint: NaN)."""
         raw = self._frame("exchanges", Query("stock_info_a_code_name", {})).copy()
         require_columns(raw, ["code", "name"], "exchanges", "stock_info_a_code_name")
-        rows = []
-        for code, name in zip(raw["code"].astype(str), raw["name"].astype(str)):
-            try:
-                rows.append((normalize(code.zfill(6)), name))
-            except SymbolError:
-                continue
+        rows = _a_share_rows(raw["code"], raw["name"].astype(str))
         out = pd.DataFrame(rows, columns=["symbol", "name"]).drop_duplicates("symbol")
         out["full_name"] = np.nan
         return out.sort_values("symbol", ignore_index=True)
@@ -299,14 +300,7 @@ class AkshareProvider:
         endpoint = "stock_zh_a_spot_em"
         raw = self._frame("eastmoney", Query(endpoint, {}))
         require_columns(raw, ["代码", "市盈率-动态", "市净率", "总市值", "流通市值"], "eastmoney", endpoint)
-        rows = []
-        for code, pe, pb, mcap, fmcap in zip(
-            raw["代码"].astype(str), raw["市盈率-动态"], raw["市净率"], raw["总市值"], raw["流通市值"]
-        ):
-            try:
-                rows.append((normalize(code.zfill(6)), pe, pb, mcap, fmcap))
-            except SymbolError:
-                continue
+        rows = _a_share_rows(raw["代码"], raw["市盈率-动态"], raw["市净率"], raw["总市值"], raw["流通市值"])
         out = pd.DataFrame(rows, columns=["symbol", "pe_dynamic", "pb", "mcap", "float_mcap"])
         for c in ("pe_dynamic", "pb", "mcap", "float_mcap"):
             out[c] = pd.to_numeric(out[c], errors="coerce").astype("float64")
