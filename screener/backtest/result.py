@@ -36,7 +36,6 @@ def member_rows(
     res: Any,
     panel: Any,
     names: dict[str, str],
-    settings: Any,
 ) -> list[dict[str, Any]]:
     """One row per selected member: weights, own return, contribution, trades, blocks."""
     trades = res.trades

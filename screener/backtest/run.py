@@ -197,7 +197,7 @@ def run_backtest(
     if bench_series is not None:
         bench_block.update(metrics.performance(bench_series, periods, rf))
         bench_block.update(metrics.relative(equity, bench_series, periods, rf))
-    members_out = result.member_rows(members, kept, res, panel, names, settings)
+    members_out = result.member_rows(members, kept, res, panel, names)
     warnings += result.trading_warnings(res)
     warned = {w["symbol"] for w in warnings if w["kind"] in ("dropped_member", "benchmark")}
     warnings += result.data_warnings(md, set(kept) | {bench_code}, window.base, end, warned)
