@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from screener.data.model import DEMO_LABEL
 from screener.report.fonts import find_cjk_font, is_cjk
 from screener.report.view import ReportView
 
@@ -20,7 +21,6 @@ BASKET = "#1f4e9c"
 BENCH = "#8a8a8a"
 UP = "#c8332b"
 DOWN = "#1e8a4c"
-DEMO_MARK = "DEMO — synthetic prices"
 DEMO_RED = "#b00020"
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
@@ -215,7 +215,7 @@ def figure(view: ReportView, name: str, fmt: str) -> bytes:
         fig = Figure(figsize=_size(name, view), layout="constrained")
         _DRAW[name](view, fig, cjk)
         if view.is_demo:  # a chart copied out of the report still says so
-            fig.suptitle(DEMO_MARK, x=0.99, ha="right", color=DEMO_RED, fontsize=10, fontweight="bold")
+            fig.suptitle(DEMO_LABEL, x=0.99, ha="right", color=DEMO_RED, fontsize=10, fontweight="bold")
         buf = io.BytesIO()
         if fmt == "svg":
             fig.savefig(buf, format="svg", metadata={"Date": None})
