@@ -96,15 +96,14 @@ class DemoCatalog:
 
 def _builtin_themes() -> list:
     from screener.theme.loader import load_theme
-    from screener.theme.registry import THEME_SUFFIXES, builtin_themes_dir
+    from screener.theme.registry import _theme_files, builtin_themes_dir
 
     themes = []
-    for path in sorted(builtin_themes_dir().iterdir()):
-        if path.suffix in THEME_SUFFIXES and path.is_file():
-            try:
-                themes.append(load_theme(path))
-            except ThemeError:
-                continue  # a broken built-in theme is reported by `themes validate`, not here
+    for path in _theme_files(builtin_themes_dir()):
+        try:
+            themes.append(load_theme(path))
+        except ThemeError:
+            continue  # a broken built-in theme is reported by `themes validate`, not here
     return sorted(themes, key=lambda t: t.id)
 
 
