@@ -124,9 +124,6 @@ class BacktestSpec(BacktestSettings):
     theme: str
     description: str | None = None
 
-    def settings(self) -> BacktestSettings:
-        return BacktestSettings.model_validate(self.model_dump(exclude={"theme", "description"}))
-
 
 def yaml_kind(path: Path) -> Literal["spec", "theme", "neither"]:
     """``spec`` for a YAML mapping with a top-level ``theme`` key and no ``id``; ``neither``

@@ -117,7 +117,7 @@ def resolve(target: str, themes_dirs: tuple[Path, ...], options: dict[str, Any])
         if ref_path.suffix in (".yaml", ".yml") and not ref_path.is_absolute():
             theme_ref = str(path.parent / ref_path)
         theme = registry(themes_dirs).load(theme_ref)
-        spec_values = spec.settings().model_dump()
+        spec_values = spec.model_dump(exclude={"theme", "description"})  # validated as settings below
     else:
         theme = registry(themes_dirs).load(target)
     values = dict(spec_values)
