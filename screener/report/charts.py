@@ -24,7 +24,7 @@ DOWN = "#1e8a4c"
 DEMO_RED = "#b00020"
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
-# name -> (title, drawing function); the order is the reports' order
+# name -> title; the order is the reports' order
 CHARTS: dict[str, str] = {
     "equity": "Cumulative return: basket vs benchmark",
     "drawdown": "Drawdown (underwater)",
@@ -224,7 +224,7 @@ def figure(view: ReportView, name: str, fmt: str) -> bytes:
     return buf.getvalue()
 
 
-def inline_svg(svg: bytes, prefix: str, label: str = "") -> str:
+def inline_svg(svg: bytes, prefix: str) -> str:
     """An SVG document as an element to paste into HTML: no XML prolog or DOCTYPE,
     every id prefixed so that several charts on one page cannot clash, and scalable."""
     text = svg.decode("utf-8")
@@ -233,5 +233,5 @@ def inline_svg(svg: bytes, prefix: str, label: str = "") -> str:
     text = re.sub(r'(xlink:href|href)="#([^"]+)"', lambda m: f'{m.group(1)}="#{prefix}-{m.group(2)}"', text)
     text = re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{prefix}-{m.group(1)})", text)
     text = re.sub(r'<svg ([^>]*?)width="[^"]*" height="[^"]*"', r'<svg \1', text, count=1)
-    aria = html.escape(label or CHARTS.get(prefix, prefix), quote=True)
+    aria = html.escape(CHARTS.get(prefix, prefix), quote=True)
     return text.replace("<svg ", f'<svg class="chart" role="img" aria-label="{aria}" data-chart="{prefix}" ', 1)
