@@ -77,6 +77,7 @@ def main(result_path: str) -> None:
     from click.testing import CliRunner
 
     from screener.cli import cli
+    from screener.report.view import ReportView
 
     if not CHROMIUM:
         sys.exit("needs chromium (apt-get install chromium)")
@@ -90,7 +91,7 @@ def main(result_path: str) -> None:
         (DOCS / "report-terminal.txt").write_text(
             f"$ screener report {Path(result_path).name} --export html,md,csv,json,xlsx --out reports\n"
             + res.output.replace(str(out), "reports"), "utf-8")
-        stem = f"{result['theme']}_{result['start']}_{result['end']}"
+        stem = ReportView(result).stem
         shoot(out / f"{stem}.html", DOCS / "report-html.png", tmp)
         markdown_page(out / f"{stem}.md", out / "md.html")
         shoot(out / "md.html", DOCS / "report-markdown.png", tmp, max_height=4000)
