@@ -254,19 +254,14 @@ class LiveStore:
         end = last_complete_day(now)
         cached = self.cache.read_board(code)
         if cached is not None and (self.offline or cached[2].covered_end >= end):
-            members, frame, meta = cached
-            bars = Bars(code, frame, Source.CACHE, meta.origin, meta.fetched_at, meta.name)
-            return BoardInfo(code, meta.name or code, members, bars, Source.CACHE, f"cache, fetched {meta.fetched_at.date()}")
+            return _cached_board(code, cached)
         if self.offline:
             raise DataError(f"offline: board {code} is not cached; run `screener data fetch {code}` once online")
         try:
             members, fetched = self.provider.board(code, DEFAULT_START, end)
         except (FetchError, SourceError) as exc:
             if cached is not None:
-                members, frame, meta = cached
-                bars = Bars(code, frame, Source.CACHE, meta.origin, meta.fetched_at, meta.name)
-                return BoardInfo(code, meta.name or code, members, bars, Source.CACHE,
-                                 f"cache, fetched {meta.fetched_at.date()} (live fetch failed: {exc})")
+                return _cached_board(code, cached, f" (live fetch failed: {exc})")
             detail = str(exc).removeprefix(f"{code}: ")
             hint = ""
             if isinstance(exc, FetchError) and exc.network:
@@ -297,6 +292,13 @@ class LiveStore:
         stamp = now.replace(tzinfo=None, microsecond=0)
         self.cache.write_frame(self.cache.valuations_path(day), df, CacheMeta("eastmoney", stamp, day, day))
         return df
+
+
+def _cached_board(code: str, cached: tuple[pd.DataFrame, pd.DataFrame, CacheMeta], why: str = "") -> BoardInfo:
+    """The board as cached; ``why`` is appended to the label (e.g. a failed refresh)."""
+    members, frame, meta = cached
+    bars = Bars(code, frame, Source.CACHE, meta.origin, meta.fetched_at, meta.name)
+    return BoardInfo(code, meta.name or code, members, bars, Source.CACHE, f"cache, fetched {meta.fetched_at.date()}{why}")
 
 
 def _adj_issue(symbol: str, origin: str) -> QualityIssue:
