@@ -83,6 +83,11 @@ def member_rows(
     return rows
 
 
+def warning(kind: str, symbol: str | None, day: date | None, message: str) -> dict[str, Any]:
+    """One record of the result's ``warnings``."""
+    return {"kind": kind, "symbol": symbol, "date": day.isoformat() if day else None, "message": message}
+
+
 def _dates_text(days: list[date]) -> str:
     days = sorted(set(days))
     shown = ", ".join(d.isoformat() for d in days[:3])
@@ -108,8 +113,7 @@ def trading_warnings(res: Any) -> list[dict[str, Any]]:
     out = []
     for e in res.events.itertuples():
         if e.symbol is None:
-            out.append({"kind": "rebalance", "symbol": None, "date": e.date.isoformat(),
-                        "message": "no member had a price to be bought at this rebalance"})
+            out.append(warning("rebalance", None, e.date, "no member had a price to be bought at this rebalance"))
             continue
         groups[(e.symbol, e.reason, e.side)].append(e.date)
     for (symbol, reason, side), days in groups.items():
@@ -119,7 +123,7 @@ def trading_warnings(res: Any) -> list[dict[str, Any]]:
             kind = "blocked_order" if reason in ("upper_limit", "lower_limit") else "waiting_order"
         text = _REASONS.get(reason, reason + " on {n} session(s): {days}")
         msg = text.format(side=side, n=len(set(days)), days=_dates_text(days))
-        out.append({"kind": kind, "symbol": symbol, "date": min(days).isoformat(), "message": msg})
+        out.append(warning(kind, symbol, min(days), msg))
     return out
 
 
@@ -132,14 +136,13 @@ def data_warnings(md: Any, symbols: set[str], base: date, end: date, warned: set
             continue
         if issue.date is not None and not (base <= issue.date <= end):
             continue
-        out.append({"kind": issue.kind, "symbol": issue.symbol,
-                    "date": issue.date.isoformat() if issue.date else None, "message": issue.message})
+        out.append(warning(issue.kind, issue.symbol, issue.date, issue.message))
     for note in md.notes:
-        out.append({"kind": "data", "symbol": None, "date": None, "message": note})
+        out.append(warning("data", None, None, note))
     for s in md.missing:
         if s in warned:
             continue
-        out.append({"kind": "missing_data", "symbol": s, "date": None, "message": f"no data for {s}"})
+        out.append(warning("missing_data", s, None, f"no data for {s}"))
     return out
 
 

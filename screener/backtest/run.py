@@ -16,6 +16,7 @@ import pandas as pd
 
 from screener import calendar
 from screener.backtest import claims as claims_mod
+from screener.backtest import result
 from screener.backtest.settings import BOARD_CODE_PREFIX, BacktestSettings
 from screener.errors import DataError, UserError
 from screener.theme.model import Member, Theme
@@ -88,7 +89,7 @@ def run_backtest(
     theme: Theme, settings: BacktestSettings, store: Any, *, today: date | None = None
 ) -> dict[str, Any]:
     """Backtest ``theme`` with ``settings`` on data from ``store``; the JSON result."""
-    from screener.backtest import engine, metrics, result, schedule
+    from screener.backtest import engine, metrics, schedule
     from screener.backtest.panel import build_panel
 
     today = today or date.today()
@@ -140,14 +141,14 @@ def run_backtest(
         )
     end = latest if window.end is None else min(window.end, latest)
     if window.end is not None and latest < window.end:
-        warnings.append(_warning("window", None, None, f"the data ends on {latest}: the window is cut to end there (asked: {window.end})"))
+        warnings.append(result.warning("window", None, None, f"the data ends on {latest}: the window is cut to end there (asked: {window.end})"))
     kept: dict[str, pd.DataFrame] = {}
     for m in members:
         f = member_frames[m.symbol]
         in_window = f[(f.index > pd.Timestamp(window.base)) & (f.index <= pd.Timestamp(end))] if f is not None else None
         if in_window is None or in_window.empty:
             why = "not in the data" if f is None or f.empty else f"no bar between {window.base} and {end}"
-            warnings.append(_warning("dropped_member", m.symbol, None, f"dropped from the basket: {why}"))
+            warnings.append(result.warning("dropped_member", m.symbol, None, f"dropped from the basket: {why}"))
             continue
         kept[m.symbol] = f
     if not kept:
@@ -156,13 +157,13 @@ def run_backtest(
     data_dates = pd.DatetimeIndex(np.unique(np.concatenate([f.index.values for f in kept.values()])))
     sessions, note = calendar.trading_index(load_start, end, data_dates)
     if note:
-        warnings.append(_warning("calendar", None, None, note))
+        warnings.append(result.warning("calendar", None, None, note))
     sessions = sessions[sessions <= pd.Timestamp(end)]
     panel = build_panel(kept, sessions, pd.Timestamp(window.base))
     flagged = {i.symbol for i in md.issues if i.kind == "non_session_date"}  # the data layer names the days
     for sym, count in panel.off_calendar.items():
         if sym not in flagged:
-            warnings.append(_warning("data", sym, None, f"{count} bar(s) on days that are not XSHG sessions were ignored"))
+            warnings.append(result.warning("data", sym, None, f"{count} bar(s) on days that are not XSHG sessions were ignored"))
 
     form = schedule.formation_row(settings.fill)
     if not panel.listed[form].any():
@@ -204,8 +205,8 @@ def run_backtest(
     if settings.rebalance == "none":
         late = [s for j, s in enumerate(panel.symbols) if not panel.listed[res.formation_row, j]]
         for s in late:
-            warnings.append(_warning("not_bought", s, None,
-                                     "listed after the formation: buy and hold leaves it out (use --rebalance monthly to add it)"))
+            warnings.append(result.warning("not_bought", s, None,
+                                           "listed after the formation: buy and hold leaves it out (use --rebalance monthly to add it)"))
     checked = claims_mod.check_claims(theme, frames)
 
     return result.assemble(
@@ -247,7 +248,7 @@ def _benchmark_series(
         except UserError as exc:
             if required:
                 raise DataError(f"--benchmark {code}: {exc}; {fix}") from None
-            warnings.append(_warning("benchmark", code, None, f"board benchmark unavailable: {exc}"))
+            warnings.append(result.warning("benchmark", code, None, f"board benchmark unavailable: {exc}"))
             return None, None
         label = board.name
         frame = board.bars.frame if board.bars is not None else None
@@ -258,19 +259,15 @@ def _benchmark_series(
             if code.startswith("000") and code.endswith(".SZ"):  # 000300 reads as a Shenzhen stock
                 fix = f"for the index write {code[:6]}.SH; or {fix}"
             raise DataError(f"--benchmark {code}: no data for it {required}; {fix}")
-        warnings.append(_warning("benchmark", code, None, "no data for the benchmark: relative figures are left out"))
+        warnings.append(result.warning("benchmark", code, None, "no data for the benchmark: relative figures are left out"))
         return None, label
     adj = frame.get("adj_factor", 1.0)
     series = (frame["close"] * adj).reindex(sessions).ffill().reindex(dates)
     if pd.isna(series.iloc[0]):
-        warnings.append(_warning("benchmark", code, None, f"no benchmark price on the base date {dates[0].date()}: relative figures are left out"))
+        warnings.append(result.warning("benchmark", code, None, f"no benchmark price on the base date {dates[0].date()}: relative figures are left out"))
         return None, label
     gaps = int(frame.index.isin(dates).sum())
     if gaps < len(dates) * 0.5:
-        warnings.append(_warning("benchmark", code, None, f"the benchmark has bars on only {gaps} of {len(dates)} sessions"))
+        warnings.append(result.warning("benchmark", code, None, f"the benchmark has bars on only {gaps} of {len(dates)} sessions"))
     series = series.ffill()
     return pd.Series(series.to_numpy() / series.iloc[0], index=dates, name="benchmark"), label
-
-
-def _warning(kind: str, symbol: str | None, day: date | None, message: str) -> dict[str, Any]:
-    return {"kind": kind, "symbol": symbol, "date": day.isoformat() if day else None, "message": message}
