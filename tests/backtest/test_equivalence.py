@@ -51,9 +51,7 @@ def _engine(rebalance: str, weights: dict[str, float], fill: str = "close") -> p
     settings = BacktestSettings(
         rebalance=rebalance, fill=fill, cash=CASH, lot_size=1, costs=Costs(enabled=False)
     )
-    end = SESSIONS[-1]
-    days = SESSIONS[SESSIONS <= end]
-    panel = build_panel(FRAMES, days, pd.Timestamp(BASE))
+    panel = build_panel(FRAMES, SESSIONS, pd.Timestamp(BASE))
     result = simulate(panel, np.array([weights[s] for s in panel.symbols]), settings)
     return result.equity
 
