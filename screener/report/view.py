@@ -12,8 +12,8 @@ from decimal import Decimal
 from typing import Any
 
 from screener.errors import UserError
+from screener.theme.model import SLUG_RE
 
-SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 DASH = "—"
 
 
