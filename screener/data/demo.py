@@ -48,7 +48,8 @@ from screener.data.model import (
     empty_valuations,
 )
 from screener.errors import DataError, ThemeError
-from screener.symbols import CHINEXT_20PCT_FROM, Board, normalize, parse_symbol
+from screener.limits import band_percent, limit_cents
+from screener.symbols import normalize, parse_symbol
 
 DEMO_START = date(2016, 1, 4)
 DEMO_END = date(2026, 11, 20)
@@ -150,17 +151,12 @@ def _draws(symbol: str, sessions: pd.DatetimeIndex) -> _Draws:
     rng = np.random.default_rng(_seed(symbol))
     n = len(sessions)
     sym = parse_symbol(symbol)
-    board = sym.board
-    is_index = board is Board.INDEX
-    dates = sessions.to_numpy()
-    if is_index:
+    is_index = sym.is_index
+    band = band_percent(sym, sessions.to_numpy())
+    if band is None:
         band = np.zeros(n, dtype=np.int64)
         sigma, start = 0.012, int(rng.uniform(2500, 6000) * 100)
     else:
-        if board is Board.CHINEXT:
-            band = np.where(dates >= np.datetime64(CHINEXT_20PCT_FROM), 20, 10).astype(np.int64)
-        else:
-            band = np.full(n, round((sym.limit_band() or 0.1) * 100), dtype=np.int64)
         sigma, start = rng.uniform(0.022, 0.034), int(rng.uniform(5, 60) * 100)
     ret = rng.standard_t(4, n) * sigma / np.sqrt(2.0) + 0.0002
     gap = rng.normal(0.0, sigma * 0.35, n)
@@ -216,8 +212,9 @@ def _simulate(draws: list[_Draws], n: int) -> list[np.ndarray]:
         ref = prev - cash
         adj = np.where(cash > 0, adj * prev / ref, adj)
         b = stack["band"][:, t]
-        upper = np.where(is_index, np.iinfo(np.int64).max // 200, (ref * (100 + b) + 50) // 100)
-        lower = np.where(is_index, 1, np.maximum((ref * (100 - b) + 50) // 100, 1))
+        lower, upper = limit_cents(ref, b)
+        upper = np.where(is_index, np.iinfo(np.int64).max // 200, upper)
+        lower = np.where(is_index, 1, np.maximum(lower, 1))
         drift = stack["ret"][:, t] - 0.002 * (np.log(ref) - log0)
         close = np.clip(np.rint(ref * np.exp(drift)).astype(np.int64), lower, upper)
         force = stack["force"][:, t]

@@ -21,7 +21,8 @@ import pandas as pd
 
 from screener import calendar
 from screener.data.model import BAR_COLUMNS, QualityIssue
-from screener.symbols import CHINEXT_20PCT_FROM, Board, parse_symbol
+from screener.limits import band_percent, limit_cents
+from screener.symbols import parse_symbol
 
 NEW_LISTING_UNLIMITED_ROWS = 5
 _SHOW = 3  # dates named per finding
@@ -46,18 +47,6 @@ def _issue(symbol: str, kind: str, days: np.ndarray, what: str) -> QualityIssue:
     )
 
 
-def _band_pct(symbol: str, dates: np.ndarray) -> np.ndarray | int | None:
-    """The board's limit band in whole percent (an array per row for ChiNext, whose band
-    changed on 2020-08-24); None for indices."""
-    sym = parse_symbol(symbol)
-    board = sym.board
-    if board is Board.INDEX:
-        return None
-    if board is Board.CHINEXT:
-        return np.where(dates >= np.datetime64(CHINEXT_20PCT_FROM), 20, 10).astype(np.int64)
-    return round((sym.limit_band() or 0.1) * 100)
-
-
 _COL = {c: i for i, c in enumerate(BAR_COLUMNS)}
 
 
@@ -73,7 +62,7 @@ def _breaches(symbol: str, dates: np.ndarray, close: np.ndarray, adj: np.ndarray
     out = np.zeros(len(close), dtype=bool)
     if len(close) < 2:
         return out
-    band = _band_pct(symbol, dates)
+    band = band_percent(parse_symbol(symbol), dates)
     if band is None:
         return out
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -81,17 +70,14 @@ def _breaches(symbol: str, dates: np.ndarray, close: np.ndarray, adj: np.ndarray
         move = np.abs(close[1:] / ref - 1.0)
     # a close beyond the rounded limit moves by more than the band itself, so only
     # rows past the band (minus float slack) need the exact check in cents
-    b_all = band[1:] if isinstance(band, np.ndarray) else band
-    cand = np.flatnonzero(move > (b_all / 100 - 1e-9))
+    cand = np.flatnonzero(move > (band[1:] / 100 - 1e-9))
     if len(cand) == 0:
         return out
     r, c = ref[cand], close[1:][cand]
     valid = np.isfinite(r) & np.isfinite(c) & (r > 0.005)
     ref_c = np.rint(np.where(valid, r, 0.0) * 100).astype(np.int64)
     cur = np.rint(np.where(valid, c, 0.0) * 100).astype(np.int64)
-    b = band[1:][cand] if isinstance(band, np.ndarray) else band
-    upper = (ref_c * (100 + b) + 50) // 100
-    lower = (ref_c * (100 - b) + 50) // 100
+    lower, upper = limit_cents(ref_c, band[1:][cand])
     out[cand + 1] = valid & ((cur > upper) | (cur < lower))
     return out
 

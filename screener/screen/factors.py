@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from screener.errors import SymbolError
+from screener.limits import band_percent, limit_cents
 from screener.screen.panel import Panel
 from screener.symbols import parse_symbol
 
@@ -175,22 +176,19 @@ def _is_st(name: str | None) -> bool:
     return bool(name) and "ST" in str(name).upper()
 
 
-def _bands(panel: Panel, rows: slice, names: Sequence[str | None] | None) -> np.ndarray:
-    """The daily limit band per (row, symbol) in ``rows``; NaN for indices/unknown codes."""
-    dates = [d.date() for d in panel.sessions[rows.start - 1: rows.stop - 1]]
+def _band_percents(panel: Panel, rows: slice, names: Sequence[str | None] | None) -> np.ndarray:
+    """The daily limit band in whole percent per (row, symbol) in ``rows``; NaN for
+    indices/unknown codes."""
+    dates = panel.sessions[rows.start - 1: rows.stop - 1].to_numpy()
     out = np.full((len(dates), len(panel.symbols)), np.nan)
-    cache: dict[tuple[str, bool], np.ndarray] = {}
     for j, sym in enumerate(panel.symbols):
         try:
             symbol = parse_symbol(sym)
         except SymbolError:
             continue
-        st = _is_st(names[j]) if names is not None else False
-        key = (symbol.board.value, st)
-        if key not in cache:
-            bands = [symbol.limit_band(d, st=st) for d in dates]
-            cache[key] = np.array([np.nan if b is None else b for b in bands])
-        out[:, j] = cache[key]
+        pct = band_percent(symbol, dates, st=_is_st(names[j]) if names is not None else False)
+        if pct is not None:
+            out[:, j] = pct
     return out
 
 
@@ -217,16 +215,11 @@ def limit_hits(
         ratio = prev_adj / adj
         same = np.isclose(ratio, 1.0, rtol=1e-9, atol=0.0)
         ref_cents = np.where(same, np.rint(prev_close * 100.0), _cents(prev_close * ratio))
-    bands = _bands(panel, rows, names)
-    has_limit = ~np.isnan(bands) & ~np.isnan(ref_cents) & panel.traded[rows]
-    pct = np.rint(np.nan_to_num(bands) * 100.0)
-    if not np.allclose(pct / 100.0, np.nan_to_num(bands)):
-        raise ValueError("price-limit bands must be whole percents")
-    ref = np.nan_to_num(ref_cents).astype(np.int64)
-    upper = (ref * (100 + pct.astype(np.int64)) + 50) // 100
-    lower = (ref * (100 - pct.astype(np.int64)) + 50) // 100
+    pct = _band_percents(panel, rows, names)
+    has_limit = ~np.isnan(pct) & ~np.isnan(ref_cents) & panel.traded[rows]
+    lower, upper = limit_cents(np.nan_to_num(ref_cents).astype(np.int64), np.nan_to_num(pct).astype(np.int64))
     close_cents = np.rint(np.nan_to_num(close) * 100.0).astype(np.int64)
-    return has_limit & (close_cents == upper), has_limit & (close_cents == lower), bands
+    return has_limit & (close_cents == upper), has_limit & (close_cents == lower), pct / 100
 
 
 def compute_factors(
