@@ -8,6 +8,7 @@ and say so once.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterable
 from datetime import date
 from functools import lru_cache
 
@@ -73,3 +74,11 @@ def is_session(day: date | str | pd.Timestamp) -> bool:
     if ts > cal.last_session or ts < cal.first_session:
         return ts.dayofweek < 5
     return bool(cal.is_session(ts))
+
+
+def dates_text(days: Iterable[date | str | pd.Timestamp], shown: int = 3) -> str:
+    """The first ``shown`` of ``days`` in order, e.g. "2026-04-22, 2026-04-23, 2026-04-24
+    and 1 more": how messages name the sessions a finding is about."""
+    ordered = sorted({pd.Timestamp(d).date() for d in days})
+    text = ", ".join(d.isoformat() for d in ordered[:shown])
+    return text + (f" and {len(ordered) - shown} more" if len(ordered) > shown else "")

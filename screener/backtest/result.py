@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from screener import __version__
+from screener.calendar import dates_text
 from screener.symbols import BOARD_LABELS, parse_symbol
 from screener.theme.model import Member, Theme
 
@@ -88,12 +89,6 @@ def warning(kind: str, symbol: str | None, day: date | None, message: str) -> di
     return {"kind": kind, "symbol": symbol, "date": day.isoformat() if day else None, "message": message}
 
 
-def _dates_text(days: list[date]) -> str:
-    days = sorted(set(days))
-    shown = ", ".join(d.isoformat() for d in days[:3])
-    return shown + (f" and {len(days) - 3} more" if len(days) > 3 else "")
-
-
 _REASONS = {
     "upper_limit": "{side} blocked at the upper limit price on {n} session(s): {days}",
     "lower_limit": "{side} blocked at the lower limit price on {n} session(s): {days}",
@@ -122,7 +117,7 @@ def trading_warnings(res: Any) -> list[dict[str, Any]]:
         else:
             kind = "blocked_order" if reason in ("upper_limit", "lower_limit") else "waiting_order"
         text = _REASONS.get(reason, reason + " on {n} session(s): {days}")
-        msg = text.format(side=side, n=len(set(days)), days=_dates_text(days))
+        msg = text.format(side=side, n=len(set(days)), days=dates_text(days))
         out.append(warning(kind, symbol, min(days), msg))
     return out
 

@@ -28,11 +28,6 @@ NEW_LISTING_UNLIMITED_ROWS = 5
 _SHOW = 3  # dates named per finding
 
 
-def _dates_text(days: np.ndarray) -> str:
-    shown = ", ".join(str(pd.Timestamp(d).date()) for d in days[:_SHOW])
-    return shown + (f" and {len(days) - _SHOW} more" if len(days) > _SHOW else "")
-
-
 def _issue(symbol: str, kind: str, days: np.ndarray, what: str) -> QualityIssue:
     """``what`` starts with a plural noun ("rows with ..."), made singular for one day."""
     n = len(days)
@@ -42,7 +37,7 @@ def _issue(symbol: str, kind: str, days: np.ndarray, what: str) -> QualityIssue:
     return QualityIssue(
         symbol=symbol,
         kind=kind,
-        message=f"{symbol}: {n} {what}: {_dates_text(days)}",
+        message=f"{symbol}: {n} {what}: {calendar.dates_text(days, _SHOW)}",
         date=pd.Timestamp(days[0]).date(),
     )
 
