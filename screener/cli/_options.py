@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,18 @@ import click
 from screener.theme.registry import ThemeRegistry
 
 F = Callable[..., Any]
+
+
+class _Date(click.DateTime):
+    """A YYYY-MM-DD option value, passed to the command as a ``datetime.date``."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, date) and not isinstance(value, datetime):
+            return value
+        return super().convert(value, param, ctx).date()
+
+
+DATE = _Date(["%Y-%m-%d"])
 
 
 def themes_dir_option(f: F) -> F:

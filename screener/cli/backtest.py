@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import click
 
-from screener.cli._options import data_options, registry, themes_dir_option
+from screener.cli._options import DATE, data_options, registry, themes_dir_option
 from screener.errors import UserError
 
-DATE = click.DateTime(formats=["%Y-%m-%d"])
 RATE = click.FloatRange(min=0, max=0.1)
-
-
-def _day(value: datetime | None) -> date | None:
-    return value.date() if value is not None else None
 
 
 @click.command("backtest")
@@ -122,8 +116,8 @@ def resolve(target: str, themes_dirs: tuple[Path, ...], options: dict[str, Any])
         theme = registry(themes_dirs).load(target)
     values = dict(spec_values)
     given = {
-        "start": _day(options["start"]),
-        "end": _day(options["end"]),
+        "start": options["start"],
+        "end": options["end"],
         "rebalance": options["rebalance"],
         "weights": options["weights"],
         "members": options["member_set"],

@@ -6,13 +6,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import click
 
-from screener.cli._options import data_options, registry, themes_dir_option
+from screener.cli._options import DATE, data_options, registry, themes_dir_option
 from screener.cli._output import console, print_json, print_table
 from screener.errors import DataError, SymbolError, UserError
 
@@ -59,10 +59,6 @@ def resolve_targets(names: tuple[str, ...], themes_dirs: tuple[Path, ...]) -> Ta
     return Targets(list(dict.fromkeys(symbols)), list(dict.fromkeys(boards)))
 
 
-def _parse_day(value: datetime | None) -> date | None:
-    return value.date() if value is not None else None
-
-
 @click.group("data")
 def data() -> None:
     """Fetch market data into the cache, show what is cached, clear it."""
@@ -73,12 +69,12 @@ def data() -> None:
 @click.option("--universe", "with_universe", is_flag=True,
               help="Also cache the A-share list (codes, names, full names) and today's valuation "
               "snapshot (PB, market caps), used by `themes extract` and `screen`.")
-@click.option("--start", type=click.DateTime(["%Y-%m-%d"]), help="First date (YYYY-MM-DD); default 2016-01-01.")
-@click.option("--end", type=click.DateTime(["%Y-%m-%d"]), help="Last date (YYYY-MM-DD); default: the last closed session.")
+@click.option("--start", type=DATE, help="First date (YYYY-MM-DD); default 2016-01-01.")
+@click.option("--end", type=DATE, help="Last date (YYYY-MM-DD); default: the last closed session.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @themes_dir_option
 @data_options
-def fetch(targets: tuple[str, ...], with_universe: bool, start: datetime | None, end: datetime | None,
+def fetch(targets: tuple[str, ...], with_universe: bool, start: date | None, end: date | None,
           as_json: bool, themes_dirs: tuple[Path, ...], data: Any) -> None:
     """Fetch THEME|SYMBOL|BKCODE... into the cache (or read them from --demo / --data-dir).
 
@@ -98,7 +94,7 @@ def fetch(targets: tuple[str, ...], with_universe: bool, start: datetime | None,
 
     if not targets and not with_universe:
         raise click.UsageError("give a THEME, SYMBOL or BK code to fetch, or --universe")
-    first, last = _parse_day(start), _parse_day(end)
+    first, last = start, end
     if first and last and first > last:
         raise UserError(f"--start {first} is after --end {last}")
     wanted = resolve_targets(targets, themes_dirs)

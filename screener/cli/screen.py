@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import dataclasses
 import textwrap
-from datetime import datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import click
 
 from screener._atomic import write_atomic
-from screener.cli._options import data_options, themes_dir_option
+from screener.cli._options import DATE, data_options, themes_dir_option
 from screener.errors import UserError
 
 
@@ -55,7 +55,7 @@ def _shorten(note: str, limit: int = 400) -> str:
               help="Where a concept/industry --board comes from (eastmoney or 10jqka).")
 @click.option("--universe", "universe_all", type=click.Choice(["all"]),
               help="'all': every stock the data source holds offline (cache, --data-dir files, demo set).")
-@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="DATE",
+@click.option("--as-of", "as_of", type=DATE, metavar="DATE",
               help="Compute factors at the close of this session (default: the latest session in the data).")
 @click.option("--where", "where", metavar="EXPR",
               help="Keep rows where EXPR holds, e.g. \"ret_60d > 20% and not limit_up_today\" "
@@ -81,7 +81,7 @@ def screen(
     board: str | None,
     board_source: str,
     universe_all: str | None,
-    as_of: datetime | None,
+    as_of: date | None,
     where: str | None,
     sort: str | None,
     descending: bool,
@@ -160,7 +160,7 @@ def screen(
     else:
         universe = all_universe(store)
     result = run_screen(
-        store, universe, as_of=as_of.date() if as_of else None, where=parsed,
+        store, universe, as_of=as_of, where=parsed,
         sort=sort_fields, descending=descending, top=top, benchmark=bench,
     )
     from screener.screen.output import warning_lines
