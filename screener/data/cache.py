@@ -38,7 +38,6 @@ import contextlib
 import fcntl
 import json
 import os
-import tempfile
 import uuid
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -51,6 +50,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from screener._atomic import atomic_writer, write_atomic
 from screener.data import frames
 from screener.data.model import BAR_COLUMNS
 from screener.errors import DataError
@@ -112,17 +112,8 @@ class CacheEntry:
 
 def _atomic_write_table(table: pa.Table, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            pq.write_table(table, fh, compression="zstd")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    with atomic_writer(path) as fh:
+        pq.write_table(table, fh, compression="zstd")
 
 
 def _bars_table(frame: pd.DataFrame, meta: CacheMeta) -> pa.Table:
@@ -360,12 +351,7 @@ class Cache:
                     del out
                     os.replace(tmp, path)
                 text = json.dumps({"token": token, "rows": rows, "symbols": entries})
-                fd, tmp_index = tempfile.mkstemp(prefix=".bars.snapshot.", suffix=".tmp", dir=self.base)
-                with os.fdopen(fd, "w") as fh:
-                    fh.write(text)
-                    fh.flush()
-                    os.fsync(fh.fileno())
-                os.replace(tmp_index, index_path)
+                write_atomic(index_path, text)
             except BaseException:
                 for path in (dates_path, values_path):
                     path.unlink(missing_ok=True)
