@@ -14,6 +14,9 @@ from functools import lru_cache
 
 import pandas as pd
 
+# SSE/SZSE sessions in a year (242 in 2024, 243 in 2025): how daily figures are annualised
+SESSIONS_PER_YEAR = 242
+
 
 @lru_cache(maxsize=1)
 def _xshg():

@@ -26,7 +26,7 @@ import math
 import numpy as np
 import pandas as pd
 
-SESSIONS_PER_YEAR = 242
+from screener.calendar import SESSIONS_PER_YEAR
 
 
 def _f(x: float) -> float | None:

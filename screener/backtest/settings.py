@@ -19,6 +19,7 @@ from pydantic import (
     model_validator,
 )
 
+from screener.calendar import SESSIONS_PER_YEAR
 from screener.errors import ThemeError
 
 STAMP_DUTY_CUT = date(2023, 8, 28)
@@ -87,7 +88,7 @@ class BacktestSettings(_Strict):
     lot_size: int | None = Field(default=None, ge=1)  # None: board lots (Symbol.lot_rule)
     costs: Costs = Field(default_factory=Costs)
     risk_free: float = Field(default=0.0, ge=-0.5, le=0.5)
-    sessions_per_year: int = Field(default=242, ge=1, le=366)
+    sessions_per_year: int = Field(default=SESSIONS_PER_YEAR, ge=1, le=366)
 
     @field_validator("benchmark", mode="before")
     @classmethod

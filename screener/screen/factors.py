@@ -20,12 +20,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from screener.calendar import SESSIONS_PER_YEAR
 from screener.errors import SymbolError
 from screener.limits import band_percent, limit_cents
 from screener.screen.panel import Panel
 from screener.symbols import parse_symbol
 
-SESSIONS_PER_YEAR = 242  # SSE/SZSE sessions a year (242 in 2024, 243 in 2025): annualises volatility
 RETURN_WINDOWS = (5, 20, 60, 120, 250)
 HISTORY_SESSIONS = 251  # the longest look-back (ret_250d) needs the close 250 sessions before t
 
