@@ -13,7 +13,7 @@ from screener.errors import ThemeError, UserError
 from screener.symbols import BOARD_LABELS, parse_symbol
 from screener.theme.loader import load_theme
 from screener.theme.model import DayMoveClaim, PeriodReturnClaim, Theme
-from screener.theme.registry import THEME_SUFFIXES, builtin_themes_dir
+from screener.theme.registry import builtin_themes_dir, theme_files
 
 
 @click.group()
@@ -130,7 +130,7 @@ def validate_themes(paths: tuple[Path, ...]) -> None:
     files: list[Path] = []
     for p in paths or (builtin_themes_dir(),):
         if p.is_dir():
-            files += sorted(f for f in p.iterdir() if f.suffix in THEME_SUFFIXES)
+            files += theme_files(p)
         else:
             files.append(p)
     if not files:

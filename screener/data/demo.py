@@ -97,10 +97,10 @@ class DemoCatalog:
 
 def _builtin_themes() -> list:
     from screener.theme.loader import load_theme
-    from screener.theme.registry import _theme_files, builtin_themes_dir
+    from screener.theme.registry import builtin_themes_dir, theme_files
 
     themes = []
-    for path in _theme_files(builtin_themes_dir()):
+    for path in theme_files(builtin_themes_dir()):
         try:
             themes.append(load_theme(path))
         except ThemeError:

@@ -96,7 +96,8 @@ def search_path(themes_dirs: Iterable[Path | str] = (), *, plugins: bool = True)
     return dirs
 
 
-def _theme_files(folder: Path) -> Iterator[Path]:
+def theme_files(folder: Path) -> Iterator[Path]:
+    """The theme YAML files in ``folder``, sorted; none when it is not a folder."""
     if folder.is_dir():
         yield from sorted(p for p in folder.iterdir() if p.suffix in THEME_SUFFIXES and p.is_file())
 
@@ -138,7 +139,7 @@ class ThemeRegistry:
         if self._entries is None:
             found: dict[str, ThemeEntry] = {}
             for d in self.dirs:
-                for path in _theme_files(d.path):
+                for path in theme_files(d.path):
                     entry = ThemeEntry(_peek_id(path), path, d.origin)
                     if entry.id in found:
                         found[entry.id].shadowed.append(entry)
