@@ -52,6 +52,9 @@ _SUFFIX_ALIASES = {
 _PREFIX_RE = re.compile(r"^(SH|SZ|BJ|CSI)([0-9]{6})$")
 _SUFFIX_RE = re.compile(r"^([0-9]{6})\.([A-Z]+)$")
 _BARE_RE = re.compile(r"^[0-9]{6}$")
+# concept/industry board codes, upper case: eastmoney's BK0715, or a THS six-digit code
+EM_BOARD_CODE = re.compile(r"BK\d{4}")
+BOARD_CODE = re.compile(r"BK\d{4}|\d{6}")
 
 
 @dataclass(frozen=True, order=True)

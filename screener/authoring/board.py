@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from datetime import date
 
@@ -11,15 +10,14 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from screener.authoring.draft import dump, slugify
 from screener.data.model import BoardInfo, Source
 from screener.errors import SymbolError, UserError
-from screener.symbols import parse_symbol
+from screener.symbols import BOARD_CODE, parse_symbol
 from screener.theme.model import Theme
 
 PUBLISHERS = {"em": "eastmoney 东方财富", "ths": "THS 同花顺"}
-BOARD_CODE = re.compile(r"^(?:BK\d{4}|\d{6})$", re.IGNORECASE)
 
 
 def is_board_code(text: str) -> bool:
-    return bool(BOARD_CODE.match(text.strip()))
+    return bool(BOARD_CODE.fullmatch(text.strip().upper()))
 
 
 def resolve_board(arg: str, known: dict[str, str]) -> tuple[str, str | None]:

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -15,8 +14,7 @@ import click
 from screener.cli._options import DATE, data_options, registry, themes_dir_option
 from screener.cli._output import console, print_json, print_table
 from screener.errors import DataError, SymbolError, UserError
-
-BOARD_RE = re.compile(r"^BK\d{4}$", re.IGNORECASE)
+from screener.symbols import EM_BOARD_CODE
 
 
 @dataclass
@@ -35,7 +33,7 @@ def resolve_targets(names: tuple[str, ...], themes_dirs: tuple[Path, ...]) -> Ta
     symbols: list[str] = []
     boards: list[tuple[str, str]] = []
     for name in names:
-        if BOARD_RE.match(name):
+        if EM_BOARD_CODE.fullmatch(name.upper()):
             boards.append((name.upper(), "em"))
             continue
         if entries is None:
@@ -337,7 +335,7 @@ def clear(symbols: tuple[str, ...], data: Any) -> None:
 
     if data.demo or data.data_dir is not None:
         raise UserError("data clear acts on the cache; drop --demo / --data-dir")
-    keys = [s.upper() if BOARD_RE.match(s) else normalize(s) for s in symbols]
+    keys = [s.upper() if EM_BOARD_CODE.fullmatch(s.upper()) else normalize(s) for s in symbols]
     cache = Cache(data.cache_dir)
     removed = cache.clear(keys or None)
     if keys:

@@ -20,7 +20,6 @@ in ``MarketData.missing`` / ``gaps`` / ``errors`` and in a note.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -47,7 +46,7 @@ from screener.data.model import (
 )
 from screener.data.net import NetPolicy
 from screener.errors import DataError
-from screener.symbols import normalize, parse_symbol
+from screener.symbols import EM_BOARD_CODE, normalize, parse_symbol
 
 DEFAULT_START = date(2016, 1, 1)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -243,7 +242,7 @@ class LiveStore:
 
     def board(self, code: str, source: str = "em") -> BoardInfo:
         code = code.strip().upper()
-        if not re.fullmatch(r"BK\d{4}", code):
+        if not EM_BOARD_CODE.fullmatch(code):
             raise DataError(
                 f"board {code!r}: give the board's eastmoney code, e.g. BK0715 (a name would make akshare "
                 "download every board to look it up)"

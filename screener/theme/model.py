@@ -17,7 +17,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from screener.errors import SymbolError
-from screener.symbols import parse_symbol
+from screener.symbols import BOARD_CODE, parse_symbol
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
@@ -131,7 +131,7 @@ class Benchmark(_Strict):
     def _one_of(self) -> Benchmark:
         if (self.symbol is None) == (self.board is None):
             raise ValueError("give exactly one of 'symbol' (e.g. 000300.SH) or 'board' (e.g. BK0715)")
-        if self.board is not None and not re.fullmatch(r"BK\d{4}|\d{6}", self.board):
+        if self.board is not None and not BOARD_CODE.fullmatch(self.board):
             raise ValueError(f"board {self.board!r} is not a board code such as BK0715")
         return self
 
