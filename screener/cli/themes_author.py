@@ -184,7 +184,6 @@ def import_board(
     from screener.authoring.draft import check_id, refuse_overwrite, validate
     from screener.authoring.sources import known_themes
     from screener.data import open_store
-    from screener.errors import DataError
 
     if theme_id is not None:
         check_id(theme_id)
@@ -192,17 +191,7 @@ def import_board(
         refuse_overwrite(out, force)
     known = {} if is_board_code(board) else known_boards(known_themes(registry(themes_dirs), []), data.demo)
     code, board_name = resolve_board(board, known)
-    try:
-        info = open_store(data).board(code, source=source)
-    except DataError as exc:
-        live_em = source == "em" and not (data.offline or data.demo or data.data_dir or data.provider)
-        if not live_em or f"screener data fetch {code}" in str(exc):
-            raise  # these stores (and a live store without network) say themselves what to do
-        # the live store falls back to its cache when a fetch fails: so this board is not cached
-        raise DataError(
-            f"{exc} — and board {code} is not cached: fetch it when online with "
-            f"`screener data fetch {code}`, or try --demo"
-        ) from None
+    info = open_store(data).board(code, source=source)  # each store says what to do when it has none
     if info.constituents is None or not len(info.constituents):
         raise UserError(f"board {code} has no constituents; nothing to import")
     text, notes = render_board_theme(

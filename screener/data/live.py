@@ -262,9 +262,11 @@ class LiveStore:
             if cached is not None:
                 return _cached_board(code, cached, f" (live fetch failed: {exc})")
             detail = str(exc).removeprefix(f"{code}: ")
-            hint = ""
             if isinstance(exc, FetchError) and exc.network:
                 hint = f"; run `screener data fetch {code}` once online, or use --demo"
+            else:
+                hint = (f" — and board {code} is not cached: fetch it when online with "
+                        f"`screener data fetch {code}`, or try --demo")
             raise DataError(f"board {code}: {detail}{hint}") from None
         fetched_at = now.replace(tzinfo=None, microsecond=0)
         meta = CacheMeta(fetched.origin, fetched_at, DEFAULT_START, end, True, code)
