@@ -22,6 +22,7 @@ A figure that is undefined (a zero denominator, too few sessions) is None.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -29,8 +30,12 @@ import pandas as pd
 from screener.calendar import SESSIONS_PER_YEAR
 
 
-def _f(x: float) -> float | None:
-    return float(x) if x is not None and math.isfinite(x) else None
+def finite(x: Any) -> float | None:
+    """``x`` as a float, or None when it is missing, NaN or infinite (JSON has neither)."""
+    if x is None:
+        return None
+    f = float(x)
+    return f if math.isfinite(f) else None
 
 
 def daily_returns(equity: pd.Series) -> np.ndarray:
@@ -48,7 +53,7 @@ def annualized(total: float, n: int, periods: int = SESSIONS_PER_YEAR) -> float 
         return None
     if total <= -1.0:
         return -1.0
-    return _f((1.0 + total) ** (periods / n) - 1.0)
+    return finite((1.0 + total) ** (periods / n) - 1.0)
 
 
 def max_drawdown(equity: pd.Series) -> float:
@@ -74,11 +79,11 @@ def performance(equity: pd.Series, periods: int = SESSIONS_PER_YEAR, risk_free: 
     return {
         "total_return": total,
         "annualized_return": ann,
-        "volatility": _f(sd * root),
-        "sharpe": _f(float(np.mean(excess)) / sd * root) if n >= 2 and sd > 0 else None,
-        "sortino": _f(float(np.mean(excess)) / down * root) if n and down > 0 else None,
+        "volatility": finite(sd * root),
+        "sharpe": finite(float(np.mean(excess)) / sd * root) if n >= 2 and sd > 0 else None,
+        "sortino": finite(float(np.mean(excess)) / down * root) if n and down > 0 else None,
         "max_drawdown": mdd,
-        "calmar": _f(ann / abs(mdd)) if ann is not None and mdd < 0 else None,
+        "calmar": finite(ann / abs(mdd)) if ann is not None and mdd < 0 else None,
     }
 
 
@@ -102,12 +107,12 @@ def relative(
     var_b = float(np.var(rb, ddof=1))
     if var_b > 0:
         beta = float(np.cov(rp, rb, ddof=1)[0, 1]) / var_b
-        out["beta"] = _f(beta)
-        out["alpha"] = _f((float(np.mean(rp - rf)) - beta * float(np.mean(rb - rf))) * periods)
+        out["beta"] = finite(beta)
+        out["alpha"] = finite((float(np.mean(rp - rf)) - beta * float(np.mean(rb - rf))) * periods)
     active = rp - rb
     te = float(np.std(active, ddof=1)) * math.sqrt(periods)
-    out["tracking_error"] = _f(te)
-    out["information_ratio"] = _f(float(np.mean(active)) * periods / te) if te > 0 else None
+    out["tracking_error"] = finite(te)
+    out["information_ratio"] = finite(float(np.mean(active)) * periods / te) if te > 0 else None
     return out
 
 

@@ -8,7 +8,6 @@ Keys, in order: ``theme``, ``theme_name``, ``data_source`` (live|cache|dir|demo)
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from datetime import date
 from typing import Any
@@ -17,18 +16,12 @@ import numpy as np
 import pandas as pd
 
 from screener import __version__
+from screener.backtest.metrics import finite
 from screener.calendar import dates_text
 from screener.symbols import BOARD_LABELS, parse_symbol
 from screener.theme.model import Member, Theme
 
 LOT_RULE_TEXT = "board lots: 100 shares (STAR: 200, then steps of 1; BSE: 100, then steps of 1)"
-
-
-def _num(x: Any) -> float | None:
-    if x is None:
-        return None
-    f = float(x)
-    return f if math.isfinite(f) else None
 
 
 def member_rows(
@@ -69,9 +62,9 @@ def member_rows(
         holding = float(res.shares[j] * panel.last_close[-1, j]) if res.shares[j] else 0.0
         first, last = adj_close[0, j], adj_close[-1, j]
         row.update(
-            weight_start=_num(start_weights[j]),
+            weight_start=finite(start_weights[j]),
             weight_end=holding / final_value if final_value else None,
-            total_return=_num(last / first - 1.0) if not np.isnan(first) else None,
+            total_return=finite(last / first - 1.0) if not np.isnan(first) else None,
             contribution=(holding + sold - bought - costs) / cash0,
             trades=int(count.get(m.symbol, 0)),
             blocked_orders=int(blocks.get(m.symbol, 0)),
@@ -167,7 +160,7 @@ def assemble(
 ) -> dict[str, Any]:
     bench = bench_series.to_numpy() if bench_series is not None else [None] * len(equity)
     rows = [
-        {"date": d.date().isoformat(), "basket": float(b), "benchmark": _num(m)}
+        {"date": d.date().isoformat(), "basket": float(b), "benchmark": finite(m)}
         for d, b, m in zip(equity.index, equity.to_numpy(), bench)
     ]
     return {
@@ -181,7 +174,7 @@ def assemble(
         "base_date": base.isoformat(),
         "sessions": len(equity) - 1,
         "settings": settings_block(settings, window_start, end, benchmark),
-        "basket": {k: _num(v) if isinstance(v, (int, float, np.floating)) or v is None else v for k, v in basket.items()},
+        "basket": {k: finite(v) if isinstance(v, (int, float, np.floating)) or v is None else v for k, v in basket.items()},
         "benchmark": bench_block,
         "members": members,
         "claims": claims,
