@@ -11,7 +11,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
 
 from screener.errors import SymbolError
@@ -176,16 +175,3 @@ def normalize(text: str) -> str:
     """``parse_symbol(text)`` as the canonical string, e.g. ``'600487.SH'``."""
     return str(parse_symbol(text))
 
-
-def round_price(value: float) -> float:
-    """Round half-up to 0.01 CNY, as the exchanges do for limit prices."""
-    return float(Decimal(repr(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
-
-
-def limit_prices(prev_close: float, band: float) -> tuple[float, float]:
-    """(lower, upper) limit prices for a previous close and a band, computed in decimal
-    so that e.g. 10.05 × 1.1 rounds to 11.06 and not by binary accident."""
-    close, b, cent = Decimal(repr(float(prev_close))), Decimal(repr(float(band))), Decimal("0.01")
-    lower = (close * (1 - b)).quantize(cent, rounding=ROUND_HALF_UP)
-    upper = (close * (1 + b)).quantize(cent, rounding=ROUND_HALF_UP)
-    return float(lower), float(upper)

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from screener.errors import SymbolError
-from screener.symbols import Board, Exchange, limit_prices, normalize, parse_symbol
+from screener.symbols import Board, Exchange, normalize, parse_symbol
 
 FORMS = ["{c}", "{p}{c}", "{P}{c}", "{c}.{S}", "{c}.{X}", " {c}.{s} "]
 # code, exchange suffix, xs suffix, board, band (today), lot rule
@@ -94,22 +94,6 @@ def test_chinext_band_before_and_after_reform():
 def test_st_band_on_main_board_only():
     assert parse_symbol("600487").limit_band(st=True) == 0.05
     assert parse_symbol("688339").limit_band(st=True) == 0.20
-
-
-@pytest.mark.parametrize(
-    "prev,band,lower,upper",
-    [
-        (10.00, 0.10, 9.00, 11.00),
-        (10.05, 0.10, 9.05, 11.06),  # 11.055 rounds half up
-        (14.02, 0.10, 12.62, 15.42),
-        (3.35, 0.10, 3.02, 3.69),  # 3.015 rounds half up (binary float would say 3.01)
-        (25.57, 0.20, 20.46, 30.68),
-        (7.77, 0.30, 5.44, 10.10),
-        (2.31, 0.05, 2.19, 2.43),
-    ],
-)
-def test_limit_prices_round_half_up(prev, band, lower, upper):
-    assert limit_prices(prev, band) == (lower, upper)
 
 
 def test_normalize_returns_text():

@@ -21,7 +21,7 @@ from typing import Any
 
 import pandas as pd
 
-from screener import calendar
+from screener import calendar, limits
 from screener.backtest import rules
 from screener.symbols import BOARD_LABELS, Board, parse_symbol
 from screener.theme.model import DayMoveClaim, PeriodReturnClaim, Theme
@@ -147,7 +147,7 @@ def _day_move(kind: str, symbol: str, day: date, frame: pd.DataFrame | None) -> 
         res["detail"] = f"{symbol}: no bar before {day} to compare with"
         return res
     row, prev = frame.loc[ts], before.iloc[-1]
-    base = rules.limit_base(float(prev["close"]), float(prev["adj_factor"]), float(row["adj_factor"]))
+    base = limits.reference_price(float(prev["close"]), float(prev["adj_factor"]), float(row["adj_factor"]))
     close = float(row["close"])
     change = close / base - 1.0
     res.update(close=close, prev_close=base, change=change)
@@ -157,22 +157,20 @@ def _day_move(kind: str, symbol: str, day: date, frame: pd.DataFrame | None) -> 
         res["verdict"] = HOLDS if up else FAILS
         res["detail"] = f"{symbol} closed {close:.2f} vs {base:.2f} the session before ({_pct(change)})"
         return res
-    band = rules.band_on(sym, day)
-    limits = rules.price_limits(base, band)
-    if limits is None:
+    band = limits.band_on(sym, day)
+    if band is None:
         res["detail"] = f"{symbol}: an index has no price limit"
         return res
-    upper = limits[1]
+    lower, upper = limits.limit_prices(base, band)
     res["limit"] = upper
-    at_limit = rules.buy_blocked(close, limits)  # close at (or above) the upper limit price
+    at_limit = rules.buy_blocked(close, (lower, upper))  # close at (or above) the upper limit price
     res["verdict"] = HOLDS if at_limit else FAILS
     board = f"{BOARD_LABELS[sym.board]} ±{band:.0%}"
     if at_limit:
         res["detail"] = f"{symbol} closed {close:.2f} at its upper limit {upper:.2f} ({_pct(change)}, {board})"
     else:
         res["detail"] = f"{symbol} closed {close:.2f} below its upper limit {upper:.2f} ({_pct(change)}, {board})"
-        st = rules.price_limits(base, 0.05)
-        if sym.board is Board.MAIN and st is not None and rules.buy_blocked(close, st):
+        if sym.board is Board.MAIN and rules.buy_blocked(close, limits.limit_prices(base, 0.05)):
             res["detail"] += "; that is the ±5% limit of a risk-warning (ST) stock"
     return res
 

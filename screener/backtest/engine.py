@@ -2,25 +2,24 @@
 
 The engine takes aligned arrays (:class:`~screener.backtest.panel.Panel`) and target
 weights; it never knows where the bars came from. Everything a session needs (fill
-prices, schedules, lot rules) is precomputed with numpy; limit prices are worked out
-only for the few (session, member) pairs that trade. backtrader keeps the books: cash,
-positions, fills and costs come from its broker.
+prices, schedules, lot rules, limit prices) is precomputed with numpy. backtrader keeps
+the books: cash, positions, fills and costs come from its broker.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from screener.backtest import rules, schedule
+from screener.backtest import schedule
 from screener.backtest.costs import CostModel
 from screener.backtest.panel import Panel
 from screener.backtest.settings import BacktestSettings
+from screener.limits import panel_limits
 from screener.symbols import parse_symbol
 
 TRADE_COLUMNS = ["date", "symbol", "side", "shares", "price", "value", "commission", "stamp_duty", "transfer_fee", "cost"]
@@ -44,17 +43,15 @@ class Plan:
     target_log: list[tuple[int, np.ndarray]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self._symbols = [parse_symbol(s) for s in self.panel.symbols]
-        self.limits = lru_cache(maxsize=None)(self._limits)
-
-    def _limits(self, row: int, j: int) -> tuple[float, float] | None:
         p = self.panel
-        prev = p.prev_close[row, j]
-        if np.isnan(prev):
-            return None  # first bar of a listing: no previous close
-        nth = int(p.nth[row, j]) or None
-        band = rules.band_on(self._symbols[j], self.days[row], nth)
-        return rules.price_limits(rules.limit_base(float(prev), float(p.prev_adj[row, j]), float(p.adj[row, j])), band)
+        self.lower, self.upper = panel_limits(
+            [parse_symbol(s) for s in p.symbols], p.dates.to_numpy(), p.prev_close, p.prev_adj, p.adj, p.nth
+        )
+
+    def limits(self, row: int, j: int) -> tuple[float, float] | None:
+        """(lower, upper) limit prices of member ``j`` at ``row``, None without a limit."""
+        lower = self.lower[row, j]
+        return None if np.isnan(lower) else (float(lower), float(self.upper[row, j]))
 
 
 @dataclass

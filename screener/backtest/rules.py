@@ -1,4 +1,5 @@
-"""A-share order rules: board lots and odd-lot sells, daily price limits, T+1.
+"""A-share order rules: board lots and odd-lot sells, blocking at the price limits
+(computed by :mod:`screener.limits`), T+1.
 
 Quantities are in raw shares and prices in raw CNY (see ``a-share-rules.md``).
 """
@@ -6,18 +7,7 @@ Quantities are in raw shares and prices in raw CNY (see ``a-share-rules.md``).
 from __future__ import annotations
 
 import math
-from datetime import date
 
-from screener.symbols import (
-    CHINEXT_20PCT_FROM,
-    Board,
-    Symbol,
-    limit_prices,
-    round_price,
-)
-
-MAIN_BOARD_REGISTRATION = date(2023, 4, 10)  # no limit for new main-board listings from here
-NEW_LISTING_FREE_SESSIONS = 5
 _EPS = 1e-9  # share counts can carry float noise (adjusted units × factor)
 _CENT = 0.005  # half a cent: prices are compared at 0.01 CNY resolution
 
@@ -52,40 +42,6 @@ def sell_quantity(held: float, target: float, step: int, sellable: float | None 
 def sellable(held_at_open: float, bought_today: float) -> float:
     """T+1: shares bought in a session can be sold from the next session on."""
     return max(held_at_open - bought_today, 0.0)
-
-
-def limit_base(prev_close: float, prev_adj: float, adj: float) -> float:
-    """The reference price for today's limits: the previous close, restated for a
-    corporate action on the day (ex-date: prev close × prev factor / today's factor,
-    rounded to 0.01 CNY as the exchanges publish it)."""
-    if prev_adj == adj:
-        return prev_close
-    return round_price(prev_close * prev_adj / adj)
-
-
-def band_on(symbol: Symbol, day: date, nth_session: int | None = None) -> float | None:
-    """The limit band for ``symbol`` on ``day``; None when there is no limit: indices,
-    and the first five sessions of a new listing on STAR, ChiNext (registration
-    system, from 2020-08-24) and the main boards (from 2023-04-10). ``nth_session`` is
-    the listing's session count (1 = listing day), None when the listing date is unknown.
-    Risk-warning (ST) bands are not applied: bar data carries no ST flag."""
-    if nth_session is not None and nth_session <= NEW_LISTING_FREE_SESSIONS:
-        board = symbol.board
-        if (
-            board is Board.STAR
-            or board is Board.BSE and nth_session == 1
-            or board is Board.CHINEXT and day >= CHINEXT_20PCT_FROM
-            or board is Board.MAIN and day >= MAIN_BOARD_REGISTRATION
-        ):
-            return None
-    return symbol.limit_band(day)
-
-
-def price_limits(base: float, band: float | None) -> tuple[float, float] | None:
-    """(lower, upper) limit prices, or None without a limit."""
-    if band is None or not base > 0:
-        return None
-    return limit_prices(base, band)
 
 
 def buy_blocked(price: float, limits: tuple[float, float] | None) -> bool:

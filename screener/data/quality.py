@@ -21,7 +21,7 @@ import pandas as pd
 
 from screener import calendar
 from screener.data.model import BAR_COLUMNS, QualityIssue
-from screener.limits import band_percent, limit_cents
+from screener.limits import band_percent, cents, limit_cents, reference_cents
 from screener.symbols import parse_symbol
 
 NEW_LISTING_UNLIMITED_ROWS = 5
@@ -46,9 +46,8 @@ _COL = {c: i for i, c in enumerate(BAR_COLUMNS)}
 
 
 def limit_breaches(symbol: str, frame: pd.DataFrame) -> np.ndarray:
-    """Boolean per row: the close is beyond the limit band around the previous close
-    (ex-dividend reference = previous close × previous adj / today's adj, in cents).
-    Limit prices follow ``screener.symbols.limit_prices`` (half-up to 0.01)."""
+    """Boolean per row: the close is beyond the limit prices around the previous close
+    (:mod:`screener.limits`: ex-dividend reference, half-up to 0.01)."""
     values = frame.to_numpy(dtype="float64")
     return _breaches(symbol, frame.index.to_numpy(), values[:, _COL["close"]], values[:, _COL["adj_factor"]])
 
@@ -61,18 +60,18 @@ def _breaches(symbol: str, dates: np.ndarray, close: np.ndarray, adj: np.ndarray
     if band is None:
         return out
     with np.errstate(invalid="ignore", divide="ignore"):
-        ref = close[:-1] * (adj[:-1] / adj[1:])
-        move = np.abs(close[1:] / ref - 1.0)
-    # a close beyond the rounded limit moves by more than the band itself, so only
-    # rows past the band (minus float slack) need the exact check in cents
-    cand = np.flatnonzero(move > (band[1:] / 100 - 1e-9))
+        ref = close[:-1] * adj[:-1] / adj[1:]
+        move = np.abs(close[1:] - ref)
+        # only closes near or past the band need the exact check in cents: the slack
+        # covers the rounding of the reference and of the limit prices (a cent each)
+        cand = np.flatnonzero(move > ref * (band[1:] / 100) - 0.02)
     if len(cand) == 0:
         return out
-    r, c = ref[cand], close[1:][cand]
-    valid = np.isfinite(r) & np.isfinite(c) & (r > 0.005)
-    ref_c = np.rint(np.where(valid, r, 0.0) * 100).astype(np.int64)
-    cur = np.rint(np.where(valid, c, 0.0) * 100).astype(np.int64)
-    lower, upper = limit_cents(ref_c, band[1:][cand])
+    ref_c = reference_cents(close[:-1][cand], adj[:-1][cand], adj[1:][cand])
+    c = close[1:][cand]
+    valid = np.isfinite(ref_c) & np.isfinite(c) & (ref_c > 0)
+    cur = cents(np.where(valid, c, 0.0)).astype(np.int64)
+    lower, upper = limit_cents(np.where(valid, ref_c, 0).astype(np.int64), band[1:][cand])
     out[cand + 1] = valid & ((cur > upper) | (cur < lower))
     return out
 

@@ -22,7 +22,7 @@ import pandas as pd
 
 from screener.calendar import SESSIONS_PER_YEAR
 from screener.errors import SymbolError
-from screener.limits import band_percent, limit_cents
+from screener.limits import band_percent, cents, limit_cents, reference_cents
 from screener.screen.panel import Panel
 from screener.symbols import parse_symbol
 
@@ -192,33 +192,24 @@ def _band_percents(panel: Panel, rows: slice, names: Sequence[str | None] | None
     return out
 
 
-def _cents(x: np.ndarray) -> np.ndarray:
-    """Round half-up to whole cents (the tiny epsilon absorbs binary noise such as 11.0549999)."""
-    return np.floor(x * 100.0 + 0.5 + 1e-7)
-
-
 def limit_hits(
     panel: Panel, rows: slice, names: Sequence[str | None] | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(closed at the upper limit, closed at the lower limit, band) per (row, symbol) in
     ``rows``; the band is NaN for indices.
 
-    Integer-cent arithmetic reproduces :func:`screener.symbols.limit_prices` exactly
-    (bands are whole percents: ref × (100 ± 100·band) / 100, rounded half-up)."""
+    Reference and limit prices are :mod:`screener.limits`' (whole cents, half-up)."""
     close_c = panel.carried(panel.close)
     adj_c = panel.carried(panel.adj_factor)
     prev_close = close_c[rows.start - 1: rows.stop - 1]
     prev_adj = adj_c[rows.start - 1: rows.stop - 1]
     close = panel.close[rows]
     adj = panel.adj_factor[rows]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        ratio = prev_adj / adj
-        same = np.isclose(ratio, 1.0, rtol=1e-9, atol=0.0)
-        ref_cents = np.where(same, np.rint(prev_close * 100.0), _cents(prev_close * ratio))
+    ref_cents = reference_cents(prev_close, prev_adj, adj)
     pct = _band_percents(panel, rows, names)
     has_limit = ~np.isnan(pct) & ~np.isnan(ref_cents) & panel.traded[rows]
     lower, upper = limit_cents(np.nan_to_num(ref_cents).astype(np.int64), np.nan_to_num(pct).astype(np.int64))
-    close_cents = np.rint(np.nan_to_num(close) * 100.0).astype(np.int64)
+    close_cents = cents(np.nan_to_num(close)).astype(np.int64)
     return has_limit & (close_cents == upper), has_limit & (close_cents == lower), pct / 100
 
 

@@ -1,4 +1,4 @@
-"""Order rules, costs and settings in isolation."""
+"""Order rules, costs and settings in isolation (limit prices: tests/test_limits.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from pydantic import ValidationError
 from screener.backtest import rules, schedule
 from screener.backtest.costs import CostModel
 from screener.backtest.settings import BacktestSettings, Costs
-from screener.symbols import parse_symbol
 
 
 @pytest.mark.parametrize(
@@ -33,28 +32,6 @@ def test_sell_quantity_keeps_the_nearest_whole_lots_and_sells_odd_lots_with_them
     assert rules.sell_quantity(1000.4, 1000.1, 100) == 0  # dust below one share is not sold
     assert rules.sell_quantity(1050.37, 0, 100) == 1050.37  # a full exit sells everything
     assert rules.sell_quantity(1300, 0, 100, sellable=1000) == 1000  # T+1 caps the sale
-
-
-def test_limit_reference_price_is_restated_on_an_ex_date() -> None:
-    assert rules.limit_base(10.00, 1.0, 1.0) == 10.00
-    assert rules.limit_base(10.00, 1.0, 10 / 9) == 9.00  # 1.00 cash dividend
-    assert rules.limit_base(10.05, 2.0, 2.6) == 7.73  # 10.05 / 1.3 = 7.7307... (3 bonus per 10)
-    assert rules.price_limits(10.05, 0.1) == (9.05, 11.06)  # half-up, in decimal
-    assert rules.price_limits(10.0, None) is None
-
-
-def test_bands_by_board_date_and_new_listing() -> None:
-    main, star, chinext, bse = (parse_symbol(s) for s in ("600000.SH", "688001.SH", "300750.SZ", "830799.BJ"))
-    day = date(2024, 3, 1)
-    assert [rules.band_on(s, day) for s in (main, star, chinext, bse)] == [0.1, 0.2, 0.2, 0.3]
-    assert rules.band_on(chinext, date(2020, 8, 21)) == 0.1
-    # first five sessions of a listing: no limit on STAR, ChiNext (registration) and,
-    # from 2023-04-10, the main boards; BSE only on its first day
-    assert rules.band_on(star, day, nth_session=5) is None and rules.band_on(star, day, 6) == 0.2
-    assert rules.band_on(main, day, 3) is None
-    assert rules.band_on(main, date(2023, 4, 7), 3) == 0.1
-    assert rules.band_on(chinext, date(2020, 8, 21), 2) == 0.1
-    assert rules.band_on(bse, day, 1) is None and rules.band_on(bse, day, 2) == 0.3
 
 
 def test_blocking_compares_at_cent_resolution() -> None:

@@ -12,7 +12,8 @@ from screener import calendar
 from screener.data import DEMO_LABEL, DataOptions, Source, demo, frames, open_store
 from screener.data.quality import limit_breaches
 from screener.errors import DataError
-from screener.symbols import limit_prices, parse_symbol
+from screener.limits import limit_prices
+from screener.symbols import parse_symbol
 from screener.theme import ThemeRegistry, builtin_themes_dir
 
 

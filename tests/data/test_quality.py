@@ -69,6 +69,15 @@ def test_limit_band_follows_board_and_dividends():
     assert not quality.limit_breaches("000300.SH", main).any()
 
 
+def test_ex_date_reference_rounds_half_up():
+    # 10.25 before a 1-for-1 bonus issue (factor 1 -> 2): reference 5.125 -> 5.13 (half-up),
+    # limits 4.617 -> 4.62 and 5.643 -> 5.64; half-to-even would make it 5.12 and flag 5.64
+    days = pd.bdate_range("2024-01-02", periods=2)
+    adj = np.array([1.0, 2.0])
+    for close, breach in [(5.64, False), (5.65, True), (4.62, False), (4.61, True)]:
+        assert quality.limit_breaches("600487.SH", frame(days, [10.25, close], adj=adj)).tolist() == [False, breach]
+
+
 def test_new_listings_are_not_checked_for_limits_in_their_first_days():
     days = pd.bdate_range("2024-01-02", periods=3)
     ipo = frame(days, [10, 30, 30])  # +200% on day two

@@ -1,5 +1,6 @@
-"""Factor values checked against hand arithmetic and an independent plain-Python
-recomputation (loops over dates, ``statistics``, ``limit_prices``) on hand-made frames."""
+"""Factor values checked against hand arithmetic, a hand-written table of limit prices and
+an independent plain-Python recomputation (loops over dates, ``statistics``, ``decimal``)
+on hand-made frames."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import math
 import random
 import statistics
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 import pandas as pd
@@ -21,7 +23,6 @@ from screener.screen.factors import (
     limit_hits,
 )
 from screener.screen.panel import build_panel
-from screener.symbols import limit_prices, parse_symbol, round_price
 
 
 def bar_frame(rows: dict[pd.Timestamp, tuple[float, float, float, float]]) -> pd.DataFrame:
@@ -127,23 +128,29 @@ def test_board_bands_chinext_switch_and_st() -> None:
     assert f.loc["600002.SH", "limit_up_today"] == 0
 
 
-def test_vectorised_limits_match_limit_prices() -> None:
-    """Integer-cent arithmetic reproduces the Decimal limit_prices for random closes."""
-    rng = random.Random(7)
+# (previous close, previous factor, factor, symbol) -> (lower, upper) limit prices, by hand
+LIMIT_TABLE = [
+    (10.05, 1.0, 1.0, "600001.SH", (9.05, 11.06)),  # 9.045 and 11.055 round half up
+    (3.35, 1.0, 1.0, "600002.SH", (3.02, 3.69)),  # 3.015 (a float would say 3.01), 3.685
+    (10.25, 1.0, 2.0, "600003.SH", (4.62, 5.64)),  # ex-date: reference 5.125 -> 5.13
+    (8.20, 1.0, 1.6, "000004.SZ", (4.62, 5.64)),  # ex-date: 8.20 / 1.6 = 5.125 -> 5.13
+    (10.05, 1.0, 1.0, "688001.SH", (8.04, 12.06)),
+    (10.05, 1.0, 1.0, "300001.SZ", (8.04, 12.06)),
+    (10.05, 1.0, 1.0, "920001.BJ", (7.04, 13.07)),  # 7.035 and 13.065 round half up
+]
+
+
+@pytest.mark.parametrize("at", ["upper", "lower", "inside"])
+def test_limit_hits_follow_a_hand_written_table(at: str) -> None:
     grid = xshg_sessions("2024-01-02", "2024-12-31")[:2]
     frames, expected = {}, {}
-    codes = {"600": 0.10, "688": 0.20, "300": 0.20, "920": 0.30}
-    for prefix, band in codes.items():
-        for i in range(300):
-            prev = rng.randint(100, 99999) / 100
-            lo, up = limit_prices(prev, band)
-            close = rng.choice([up, lo, round_price(prev * 1.05)])
-            sym = str(parse_symbol(f"{prefix}{i:03d}"))
-            frames[sym] = bar_frame({grid[0]: (prev, 1.0, 1.0, 0.0), grid[1]: (close, 1.0, 1.0, 0.0)})
-            expected[sym] = (close == up, close == lo)
+    for prev, prev_adj, adj, sym, (lower, upper) in LIMIT_TABLE:
+        close = {"upper": upper, "lower": lower, "inside": round(upper - 0.01, 2)}[at]
+        frames[sym] = bar_frame({grid[0]: (prev, prev_adj, 1.0, 0.0), grid[1]: (close, adj, 1.0, 0.0)})
+        expected[sym] = (at == "upper", at == "lower")
     up, down, _ = limit_hits(build_panel(frames, grid), slice(2, 3))
-    for j, sym in enumerate(frames):
-        assert (bool(up[0, j]), bool(down[0, j])) == expected[sym], sym
+    got = {sym: (bool(up[0, j]), bool(down[0, j])) for j, sym in enumerate(frames)}
+    assert got == expected
 
 
 def test_index_has_no_limits_and_no_bars_means_missing() -> None:
@@ -156,8 +163,25 @@ def test_index_has_no_limits_and_no_bars_means_missing() -> None:
 
 # -------------------------------------------------- independent recomputation
 
+BANDS = {"600": 0.10, "688": 0.20, "300": 0.20, "920": 0.30}  # the boards used below, after 2020
 
-def _reference(frame: pd.DataFrame, bench: pd.DataFrame, grid: list[pd.Timestamp], symbol: str) -> dict[str, float]:
+
+def _half_up(x: float | Decimal) -> float:
+    return float(Decimal(x if isinstance(x, Decimal) else repr(x)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def _reference(prev_close: float, prev_adj: float, adj: float) -> float:
+    if prev_adj == adj:
+        return prev_close
+    return _half_up(Decimal(repr(prev_close)) * Decimal(repr(prev_adj)) / Decimal(repr(adj)))
+
+
+def _limits(ref: float, band: float) -> tuple[float, float]:
+    b = Decimal(repr(band))
+    return _half_up(Decimal(repr(ref)) * (1 - b)), _half_up(Decimal(repr(ref)) * (1 + b))
+
+
+def _recompute(frame: pd.DataFrame, bench: pd.DataFrame, grid: list[pd.Timestamp], symbol: str) -> dict[str, float]:
     """Every price factor by plain loops over dates (no numpy, no pandas arithmetic)."""
     bars = {d: (float(r.close), float(r.adj_factor), float(r.amount), float(r.turnover)) for d, r in frame.iterrows()}
     bbars = {d: float(r.close) * float(r.adj_factor) for d, r in bench.iterrows()}
@@ -203,13 +227,12 @@ def _reference(frame: pd.DataFrame, bench: pd.DataFrame, grid: list[pd.Timestamp
     out["amount_20d"] = sum(bars[s][2] for s in traded) / len(traded)
     out["turnover_20d"] = sum(bars[s][3] for s in traded) / len(traded)
     out["suspended_60d"] = sum(1 for k in range(t - 59, t + 1) if grid[k] not in bars and grid[k] >= dates[0])
-    sym = parse_symbol(symbol)
+    band = BANDS[symbol[:3]]
     ups = downs = 0
     for s in traded:
         prev = [d for d in dates if d < s][-1]
         pc, pa = bars[prev][0], bars[prev][1]
-        ref = pc if pa == bars[s][1] else round_price(pc * pa / bars[s][1])
-        lo, up = limit_prices(ref, sym.limit_band(s.date()))
+        lo, up = _limits(_reference(pc, pa, bars[s][1]), band)
         ups += bars[s][0] == up
         downs += bars[s][0] == lo
     out["limit_up_20d"], out["limit_down_20d"] = ups, downs
@@ -217,8 +240,7 @@ def _reference(frame: pd.DataFrame, bench: pd.DataFrame, grid: list[pd.Timestamp
     if last in bars:
         prev = [d for d in dates if d < last][-1]
         pc, pa = bars[prev][0], bars[prev][1]
-        ref = pc if pa == bars[last][1] else round_price(pc * pa / bars[last][1])
-        out["limit_up_today"] = float(bars[last][0] == limit_prices(ref, sym.limit_band(last.date()))[1])
+        out["limit_up_today"] = float(bars[last][0] == _limits(_reference(pc, pa, bars[last][1]), band)[1])
     else:
         out["limit_up_today"] = 0.0
     out["close"] = bars[[d for d in dates if d <= last][-1]][0]
@@ -236,9 +258,9 @@ def _random_walk(grid: pd.DatetimeIndex, seed: int, band: float, skip: set[int],
             continue
         ref = close
         if k == dividend_at:
-            ref = round_price(close * 0.98)
+            ref = _half_up(close * 0.98)
             adj = adj * close / ref
-        lo, up = limit_prices(ref, band)
+        lo, up = _limits(ref, band)
         roll = rng.random()
         if roll < 0.04:
             close = up
@@ -246,7 +268,7 @@ def _random_walk(grid: pd.DatetimeIndex, seed: int, band: float, skip: set[int],
             close = lo
         else:
             move = rng.gauss(0.0, band / 4) - 0.3 * math.log(ref / 20.0)  # mean-reverting around 20
-            close = round_price(ref * (1 + min(max(move, -band + 0.01), band - 0.01)))
+            close = _half_up(ref * (1 + min(max(move, -band + 0.01), band - 0.01)))
         rows[d] = (close, adj, rng.uniform(1e6, 9e6), rng.uniform(0.001, 0.05))
     return bar_frame(rows)
 
@@ -265,7 +287,7 @@ def test_every_factor_matches_an_independent_recomputation() -> None:
     assert list(got.columns) == list(PRICE_FIELDS)
     assert set(PRICE_FIELDS) | {"pe_ttm", "pe_dynamic", "pb", "mcap", "float_mcap"} == set(FACTOR_NAMES)
     for sym, frame in frames.items():
-        want = _reference(frame, bench, list(grid), sym)
+        want = _recompute(frame, bench, list(grid), sym)
         for name in PRICE_FIELDS:
             assert got.loc[sym, name] == pytest.approx(want[name], rel=1e-9, abs=1e-12), (sym, name)
     # The walk put closes at limits: the comparison is not vacuous.

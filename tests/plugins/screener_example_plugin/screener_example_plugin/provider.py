@@ -28,7 +28,8 @@ from screener.data import (
     Source,
 )
 from screener.errors import DataError
-from screener.symbols import limit_prices, normalize, parse_symbol
+from screener.limits import limit_prices
+from screener.symbols import normalize, parse_symbol
 
 START, END = date(2024, 1, 2), date(2026, 5, 29)  # a fixed span: never "today"
 NAMES = {
