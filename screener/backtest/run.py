@@ -17,8 +17,9 @@ import pandas as pd
 from screener import calendar
 from screener.backtest import claims as claims_mod
 from screener.backtest import result
-from screener.backtest.settings import BOARD_CODE_PREFIX, BacktestSettings
+from screener.backtest.settings import BacktestSettings
 from screener.errors import DataError, UserError
+from screener.symbols import EM_BOARD_CODE
 from screener.theme.model import Member, Theme
 
 DEFAULT_BENCHMARK = "000300.SH"
@@ -60,7 +61,7 @@ def target_weights(members: list[Member], settings: BacktestSettings, theme: The
 def resolve_benchmark(theme: Theme, settings: BacktestSettings) -> tuple[str, str | None, str | None]:
     """(symbol or board code, board source or None, display name or None)."""
     if settings.benchmark:
-        if settings.benchmark.startswith(BOARD_CODE_PREFIX):
+        if EM_BOARD_CODE.fullmatch(settings.benchmark):
             return settings.benchmark, "em", None
         return settings.benchmark, None, None
     bench = theme.benchmark

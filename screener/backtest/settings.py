@@ -23,7 +23,6 @@ from screener.calendar import SESSIONS_PER_YEAR
 from screener.errors import ThemeError
 
 STAMP_DUTY_CUT = date(2023, 8, 28)
-BOARD_CODE_PREFIX = "BK"
 
 
 class _Strict(BaseModel):
@@ -97,11 +96,11 @@ class BacktestSettings(_Strict):
             return v
         if isinstance(v, int) and not isinstance(v, bool):
             v = f"{v:06d}"  # YAML reads an unquoted 000300 as an integer
-        text = str(v).strip()
-        if text.upper().startswith(BOARD_CODE_PREFIX):
-            return text.upper()
-        from screener.symbols import normalize
+        from screener.symbols import EM_BOARD_CODE, normalize
 
+        text = str(v).strip()
+        if EM_BOARD_CODE.fullmatch(text.upper()):
+            return text.upper()  # an eastmoney board, e.g. BK0715
         return normalize(text)  # SymbolError is a ValueError: pydantic reports it
 
     @model_validator(mode="after")

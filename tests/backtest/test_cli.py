@@ -186,6 +186,7 @@ def test_data_dir_and_a_theme_file(tmp_path: Path) -> None:
         ([*FIBER, "--start", "2026-06-01"], "end 2026-05-11 is before start 2026-06-01"),
         (["backtest", "green-power", "--demo", "--weights", "theme"], "no weight"),
         ([*FIBER, "--benchmark", "12345"], "--benchmark"),
+        ([*FIBER, "--benchmark", "bk-oops"], "--benchmark: invalid symbol 'bk-oops'"),
         ([*FIBER, "--export", "pdf"], "unknown export format"),
         ([*FIBER, "--benchmark", "000300"], "--benchmark 000300.SZ: no data for it (DEMO — synthetic prices); "
                                             "for the index write 000300.SH"),
