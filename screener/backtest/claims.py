@@ -161,16 +161,16 @@ def _day_move(kind: str, symbol: str, day: date, frame: pd.DataFrame | None) -> 
     if band is None:
         res["detail"] = f"{symbol}: an index has no price limit"
         return res
-    lower, upper = limits.limit_prices(base, band)
+    upper = limits.limit_prices(base, band)[1]
     res["limit"] = upper
-    at_limit = rules.buy_blocked(close, (lower, upper))  # close at (or above) the upper limit price
+    at_limit = bool(rules.buy_blocked(close, upper))  # close at (or above) the upper limit price
     res["verdict"] = HOLDS if at_limit else FAILS
     board = f"{BOARD_LABELS[sym.board]} ±{band:.0%}"
     if at_limit:
         res["detail"] = f"{symbol} closed {close:.2f} at its upper limit {upper:.2f} ({_pct(change)}, {board})"
     else:
         res["detail"] = f"{symbol} closed {close:.2f} below its upper limit {upper:.2f} ({_pct(change)}, {board})"
-        if sym.board is Board.MAIN and rules.buy_blocked(close, limits.limit_prices(base, 0.05)):
+        if sym.board is Board.MAIN and rules.buy_blocked(close, limits.limit_prices(base, 0.05)[1]):
             res["detail"] += "; that is the ±5% limit of a risk-warning (ST) stock"
     return res
 

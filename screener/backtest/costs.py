@@ -17,51 +17,48 @@ from screener.backtest.settings import Costs
 
 @dataclass(frozen=True)
 class Fees:
-    """The costs of one order, in CNY."""
+    """The costs of one order or of an array of orders, in CNY."""
 
-    commission: float = 0.0
-    stamp_duty: float = 0.0
-    transfer_fee: float = 0.0
+    commission: float | np.ndarray = 0.0
+    stamp_duty: float | np.ndarray = 0.0
+    transfer_fee: float | np.ndarray = 0.0
 
     @property
-    def total(self) -> float:
+    def total(self) -> float | np.ndarray:
         return self.commission + self.stamp_duty + self.transfer_fee
 
 
-NO_FEES = Fees()
-
-
 class CostModel:
-    """Charges one order. ``fees(value, sell, day)`` is the single formula the engine,
-    the broker's commission scheme and the tests share."""
+    """Charges orders. :meth:`charges` is the single formula the planner, both ledgers,
+    the trade list and the tests share; it works on one order or an array of them."""
 
     def __init__(self, costs: Costs):
         self.costs = costs
         self._stamp: dict[date, float] = {}
 
     def stamp_rate(self, day: date) -> float:
+        """The sell-side stamp duty rate on ``day`` (0 with costs disabled)."""
         rate = self._stamp.get(day)
         if rate is None:
-            rate = self._stamp[day] = self.costs.stamp_duty_on(day)
+            rate = self._stamp[day] = self.costs.stamp_duty_on(day) if self.costs.enabled else 0.0
         return rate
 
-    def fees(self, value: float, sell: bool, day: date) -> Fees:
-        """Costs of an order of traded value ``value`` (CNY, > 0) on ``day``."""
+    def charges(self, value: float | np.ndarray, sell: bool | np.ndarray, stamp_rate: float | np.ndarray) -> Fees:
+        """Costs of orders of traded value ``value`` (CNY; 0 = no order, no costs), sells
+        where ``sell``, at the sell-side ``stamp_rate`` of their session."""
         c = self.costs
-        if not c.enabled or value <= 0:
-            return NO_FEES
-        commission = max(value * c.commission, c.min_commission)
-        stamp = value * self.stamp_rate(day) if sell else 0.0
-        return Fees(commission, stamp, value * c.transfer_fee)
+        v = np.asarray(value, dtype=float)
+        if not c.enabled:
+            zero = np.zeros_like(v)
+            return Fees(zero, zero, zero)
+        traded = v > 0
+        commission = np.where(traded, np.maximum(v * c.commission, c.min_commission), 0.0)
+        stamp = np.where(traded & np.asarray(sell), v * stamp_rate, 0.0)
+        return Fees(commission, stamp, np.where(traded, v * c.transfer_fee, 0.0))
+
+    def fees(self, value: float, sell: bool, day: date) -> Fees:
+        """Costs of one order (or an array of orders) of traded value ``value`` on ``day``."""
+        return self.charges(value, sell, self.stamp_rate(day))
 
     def total(self, value: float, sell: bool, day: date) -> float:
-        return self.fees(value, sell, day).total
-
-    def buy_fees(self, values: np.ndarray) -> np.ndarray:
-        """Costs of buy orders of traded values ``values`` (vectorised ``total``; 0 where
-        a value is 0)."""
-        c = self.costs
-        if not c.enabled:
-            return np.zeros_like(values)
-        fees = np.maximum(values * c.commission, c.min_commission) + values * c.transfer_fee
-        return np.where(values > 0, fees, 0.0)
+        return float(self.fees(value, sell, day).total)

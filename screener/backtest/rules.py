@@ -1,54 +1,67 @@
-"""A-share order rules: board lots and odd-lot sells, blocking at the price limits
-(computed by :mod:`screener.limits`), T+1.
+"""A-share order rules: board lots and odd-lot sells, the STAR/BSE sell minimum, T+1,
+blocking at the price limits (computed by :mod:`screener.limits`).
 
-Quantities are in raw shares and prices in raw CNY (see ``a-share-rules.md``).
+Quantities are in raw shares and prices in raw CNY (see ``a-share-rules.md``). Every
+rule works on a number or elementwise on arrays (one order per element).
 """
 
 from __future__ import annotations
 
-import math
+import numpy as np
 
 _EPS = 1e-9  # share counts can carry float noise (adjusted units × factor)
 _CENT = 0.005  # half a cent: prices are compared at 0.01 CNY resolution
 
+ArrayLike = float | np.ndarray
 
-def buy_quantity(shortfall: float, min_qty: int, step: int) -> float:
+
+def buy_quantity(shortfall: ArrayLike, min_qty: ArrayLike, step: ArrayLike) -> np.ndarray:
     """The largest valid buy not above ``shortfall`` shares: at least ``min_qty``
     (the board lot, 200 on STAR), then whole ``step`` s; 0 when below the minimum."""
-    if shortfall + _EPS < min_qty:
-        return 0.0
-    return float(min_qty + math.floor((shortfall - min_qty) / step + _EPS) * step)
+    shortfall = np.asarray(shortfall, dtype=float)
+    qty = min_qty + np.floor((shortfall - min_qty) / step + _EPS) * step
+    return np.where(shortfall + _EPS < min_qty, 0.0, qty)
 
 
-def sell_quantity(held: float, target: float, step: int, sellable: float | None = None) -> float:
-    """Shares to sell to bring ``held`` down towards ``target``.
-
-    The position left is the whole number of ``step`` s nearest the target (0 when the
-    target is 0), so any odd-lot remainder is sold together with whole lots, as the
-    exchanges require. A sale of less than one share (dust) is skipped. T+1: never more
-    than ``sellable`` (the shares held before this session)."""
-    if target <= _EPS:
-        keep = 0.0
-    else:
-        keep = float(math.floor(target / step + 0.5) * step)
-    qty = held - keep
-    if sellable is not None:
-        qty = min(qty, sellable)
-    if qty < 1.0 - _EPS:
-        return 0.0
-    return qty
+def sell_quantity(held: ArrayLike, target: ArrayLike, step: ArrayLike) -> np.ndarray:
+    """Shares to sell to bring ``held`` down towards ``target``: the position left is the
+    whole number of ``step`` s nearest the target (0 when the target is 0), so any
+    odd-lot remainder is sold together with whole lots, as the exchanges require."""
+    target = np.asarray(target, dtype=float)
+    keep = np.where(target <= _EPS, 0.0, np.floor(target / step + 0.5) * step)
+    return np.asarray(held, dtype=float) - keep
 
 
-def sellable(held_at_open: float, bought_today: float) -> float:
-    """T+1: shares bought in a session can be sold from the next session on."""
-    return max(held_at_open - bought_today, 0.0)
+def t_plus_1(qty: ArrayLike, sellable: ArrayLike) -> np.ndarray:
+    """T+1: a sell never exceeds ``sellable``, the shares held at the session's start
+    (shares bought in a session can be sold from the next session on)."""
+    return np.minimum(qty, sellable)
 
 
-def buy_blocked(price: float, limits: tuple[float, float] | None) -> bool:
-    """A buy cannot fill at the upper limit price (conservative: equal counts)."""
-    return limits is not None and price >= limits[1] - _CENT
+def sell_minimum(qty: ArrayLike, sellable: ArrayLike, min_qty: ArrayLike, step: ArrayLike) -> np.ndarray:
+    """The smallest sell order a board accepts.
+
+    On STAR (at least 200 shares, then steps of 1) and BSE (at least 100, then steps of
+    1) — the boards whose ``step`` is below ``min_qty`` — a sell order is at least
+    ``min_qty`` shares, except that a balance below ``min_qty`` is sold in one order. A
+    wanted sale below that becomes the smallest valid order (``min_qty``, or the whole
+    balance) when that is nearer than not selling, else nothing. On every board a sale
+    of less than one share (dust) is skipped."""
+    qty = np.asarray(qty, dtype=float)
+    sellable = np.asarray(sellable, dtype=float)
+    smallest = np.minimum(min_qty, sellable)
+    short = (np.asarray(step) < min_qty) & (qty + _EPS < smallest)
+    qty = np.where(short, np.where(smallest - qty < qty, smallest, 0.0), qty)
+    return np.where(qty < 1.0 - _EPS, 0.0, qty)
 
 
-def sell_blocked(price: float, limits: tuple[float, float] | None) -> bool:
-    """A sell cannot fill at the lower limit price (conservative: equal counts)."""
-    return limits is not None and price <= limits[0] + _CENT
+def buy_blocked(price: ArrayLike, upper: ArrayLike) -> np.ndarray:
+    """A buy cannot fill at the upper limit price (conservative: equal counts); never
+    blocked without a limit (``upper`` NaN)."""
+    return np.asarray(price) >= np.asarray(upper) - _CENT
+
+
+def sell_blocked(price: ArrayLike, lower: ArrayLike) -> np.ndarray:
+    """A sell cannot fill at the lower limit price (conservative: equal counts); never
+    blocked without a limit (``lower`` NaN)."""
+    return np.asarray(price) <= np.asarray(lower) + _CENT

@@ -285,19 +285,37 @@ def test_fill_open_forms_the_basket_at_the_first_sessions_open() -> None:
     assert list(r.value) == pytest.approx([100_000, cash + 9800 * 10.50], abs=1e-6)
 
 
+@pytest.mark.parametrize(
+    ("code", "close", "sold", "bought", "cash"),
+    [
+        # A's target after the rebalance: 51500 / 10.60 = 4858.49 -> sell 142 shares;
+        # STAR sells at least 200: 200 is nearer than nothing. B: 5150 - 5000 -> 100 (a lot)
+        ("688001.SH", 10.60, 200, 100, 200 * 10.60 - 1_000),
+        # 50750 / 10.30 = 4927.18 -> sell 73: nearer nothing than 200; B: 75 < one lot
+        ("688001.SH", 10.30, 0, 0, 0.0),
+        # BSE sells at least 100: 73 -> 100; 142 stays 142
+        ("830799.BJ", 10.30, 100, 0, 100 * 10.30),
+        ("830799.BJ", 10.60, 142, 100, 142 * 10.60 - 1_000),
+        # main board: keep the nearest whole lots (4900), sell 100
+        ("600000.SH", 10.30, 100, 0, 100 * 10.30),
+    ],
+)
+def test_star_and_bse_sell_orders_of_at_least_their_minimum(code: str, close: float, sold: int, bought: int, cash: float) -> None:
+    days = ["2024-02-27", "2024-02-28", "2024-02-29", "2024-03-01"]
+    frames = {code: bars(days, [10.00, 10.00, 10.00, close]), "600036.SH": bars(days, [10.00] * 4)}
+    r = run(frames, "2024-02-27", fill="close", rebalance="monthly", cash=100_000, costs=NO_COSTS)
+    # formation at the base close: 50000 / 10.00 = 5000 shares of each
+    expected = [("2024-02-27", code, "buy", 5000.0, 10.00), ("2024-02-27", "600036.SH", "buy", 5000.0, 10.00)]
+    if sold:
+        expected.append(("2024-03-01", code, "sell", float(sold), close))
+    if bought:
+        expected.append(("2024-03-01", "600036.SH", "buy", float(bought), 10.00))
+    assert trades(r) == expected
+    assert shares(r) == {code: 5000.0 - sold, "600036.SH": 5000.0 + bought}
+    assert r.cash == pytest.approx(cash, abs=1e-6)
+
+
 # --- T+1 --------------------------------------------------------------------------------
-
-def test_t_plus_1_bought_shares_are_sellable_from_the_next_session() -> None:
-    from screener.backtest import rules
-
-    # 1000 held at the open, 300 bought this session: only 1000 can be sold today
-    assert rules.sellable(1300, 300) == 1000
-    assert rules.sell_quantity(1300, 0, 100, sellable=rules.sellable(1300, 300)) == 1000
-    assert rules.sellable(300, 300) == 0
-    assert rules.sell_quantity(300, 0, 100, sellable=0) == 0
-    # next session nothing was bought yet: all of it is sellable
-    assert rules.sell_quantity(1300, 0, 100, sellable=rules.sellable(1300, 0)) == 1300
-
 
 def test_t_plus_1_in_the_engine_ledger() -> None:
     """The engine works at most one order per member and session, sells before buys, and

@@ -29,17 +29,44 @@ def test_sell_quantity_keeps_the_nearest_whole_lots_and_sells_odd_lots_with_them
     assert rules.sell_quantity(1350, 1237.5, 100) == 150  # keep 1200: one lot + the 50 odd lot
     assert rules.sell_quantity(1350, 1260, 100) == 50  # keep 1300: the odd lot alone
     assert rules.sell_quantity(1000, 960, 100) == 0  # 1000 is the nearest: nothing to sell
-    assert rules.sell_quantity(1000.4, 1000.1, 100) == 0  # dust below one share is not sold
     assert rules.sell_quantity(1050.37, 0, 100) == 1050.37  # a full exit sells everything
-    assert rules.sell_quantity(1300, 0, 100, sellable=1000) == 1000  # T+1 caps the sale
+
+
+def test_t_plus_1_caps_a_sale_at_the_shares_held_at_the_start() -> None:
+    # 1300 held, of which 300 bought this session: 1000 can be sold today
+    assert rules.t_plus_1(1300, 1000) == 1000
+    assert rules.t_plus_1(np.array([1300.0, 500.0, 300.0]), np.array([1000.0, 1000.0, 0.0])).tolist() == [1000, 500, 0]
+
+
+@pytest.mark.parametrize(
+    ("qty", "sellable", "min_qty", "step", "expected"),
+    [
+        # STAR: at least 200 per order; a balance below 200 goes in one order
+        (50, 1000, 200, 1, 0),  # 50 is nearer to nothing than to 200
+        (150, 1000, 200, 1, 200),  # nearer to 200
+        (100, 1000, 200, 1, 0),  # a tie: no trade
+        (200, 1000, 200, 1, 200), (201, 1000, 200, 1, 201),
+        (88, 150, 200, 1, 150),  # balance 150 < 200: all of it (62 away) rather than nothing (88)
+        (60, 150, 200, 1, 0),
+        (150, 150, 200, 1, 150),  # the whole balance below 200 in one order
+        (850, 1000, 200, 1, 850),  # leaves 150: sold later in one order
+        # BSE: at least 100 per order, the same way
+        (60, 1000, 100, 1, 100), (40, 1000, 100, 1, 0), (70, 70, 100, 1, 70),
+        # main boards: lots of 100, and an odd lot may go alone
+        (50, 1350, 100, 100, 50), (150, 1350, 100, 100, 150),
+        # dust below one share is not sold on any board
+        (0.4, 1000.4, 100, 100, 0), (0.4, 1000.4, 200, 1, 0),
+    ],
+)
+def test_sell_minimum_on_star_and_bse(qty, sellable, min_qty, step, expected) -> None:
+    assert rules.sell_minimum(qty, sellable, min_qty, step) == expected
 
 
 def test_blocking_compares_at_cent_resolution() -> None:
-    limits = (9.00, 11.00)
-    assert rules.buy_blocked(11.00, limits) and rules.buy_blocked(10.999999, limits)
-    assert not rules.buy_blocked(10.99, limits)
-    assert rules.sell_blocked(9.00, limits) and not rules.sell_blocked(9.01, limits)
-    assert not rules.buy_blocked(11.00, None)
+    assert rules.buy_blocked(11.00, 11.00) and rules.buy_blocked(10.999999, 11.00)
+    assert not rules.buy_blocked(10.99, 11.00)
+    assert rules.sell_blocked(9.00, 9.00) and not rules.sell_blocked(9.01, 9.00)
+    assert not rules.buy_blocked(11.00, np.nan) and not rules.sell_blocked(9.00, np.nan)  # no limit
 
 
 def test_costs_by_side_and_date() -> None:
@@ -51,7 +78,11 @@ def test_costs_by_side_and_date() -> None:
     assert model.fees(1_000, False, date(2024, 1, 2)).commission == 5.0  # the minimum
     assert model.fees(1_000, True, date(2024, 1, 2)).total == pytest.approx(5.0 + 0.5 + 0.01)
     assert CostModel(Costs(enabled=False)).total(1e6, True, date(2024, 1, 2)) == 0.0
-    np.testing.assert_allclose(model.buy_fees(np.array([0.0, 1_000.0, 100_000.0])), [0.0, 5.01, 26.0])
+    buys = model.charges(np.array([0.0, 1_000.0, 100_000.0]), False, 0.001)
+    np.testing.assert_allclose(buys.total, [0.0, 5.01, 26.0])
+    sells = model.charges(np.array([0.0, 1_000.0, 100_000.0]), True, 0.0005)
+    np.testing.assert_allclose(sells.stamp_duty, [0.0, 0.5, 50.0])
+    np.testing.assert_allclose(sells.total, [0.0, 5.51, 76.0])
 
 
 def test_costs_settings_accept_a_flat_or_dated_stamp_duty() -> None:
@@ -70,6 +101,9 @@ def test_settings_validation() -> None:
     assert s.benchmark == "399300.SZ" and s.lot_rule("688001.SH") == (200, 1) and s.lot_rule("600000.SH") == (100, 100)
     assert BacktestSettings(lot_size=1).lot_rule("688001.SH") == (1, 1)
     assert BacktestSettings(benchmark="bk0715").benchmark == "BK0715"
+    for bad in ("bk-oops", "BK12", "BK07150"):  # not an eastmoney board code, nor a symbol
+        with pytest.raises(ValidationError, match="invalid symbol"):
+            BacktestSettings(benchmark=bad)
     with pytest.raises(ValidationError, match="before start"):
         BacktestSettings(start=date(2026, 5, 1), end=date(2026, 1, 1))
     with pytest.raises(ValidationError):

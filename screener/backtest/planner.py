@@ -1,0 +1,311 @@
+"""The order planner: what each member trades in a session, as small named steps shared
+by every ledger (the books that execute the orders).
+
+In the style of bt's algo stack, a session runs:
+
+* on a rebalance (the formation included): :func:`select_eligible` members →
+  :func:`weigh` → :func:`set_targets` (target positions in adjusted units, so that a
+  target set before an ex-date keeps its value);
+* on every session with open orders, for the members with one: reached → suspended →
+  size (sells: lots and odd lots, :func:`~screener.backtest.rules.sell_quantity`; buys:
+  board lots) → T+1 → board minimum (STAR/BSE sells) → price limits → sells settle →
+  :func:`~screener.backtest.scaling.fit_buys` to the cash → cash waits.
+
+The ledger then executes the sells, then the buys, at the fill price. An order that
+cannot fill (suspended, at a limit, cut short for cash while a blocked sell's proceeds
+are still to come) stays open and is retried at the next session, until it fills or the
+next rebalance replaces it. Everything is numpy over the members with open orders.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import numpy as np
+
+from screener.backtest import rules, schedule
+from screener.backtest.costs import CostModel
+from screener.backtest.panel import Panel
+from screener.backtest.scaling import fit_buys
+from screener.backtest.settings import BacktestSettings
+from screener.limits import panel_limits
+from screener.symbols import parse_symbol
+
+_EPS = 1e-9
+
+
+@dataclass(frozen=True)
+class Market:
+    """What the planner and the ledgers read, worked out once per run: (session × member)
+    arrays on the panel's sessions (row 0 = base date) and per-member lot rules."""
+
+    days: list[date]
+    fill: np.ndarray  # raw fill price (the session's open or close); NaN without a bar
+    tradable: np.ndarray  # a bar with a fill price
+    mark: np.ndarray  # price targets are set at: the fill price, else the last close
+    adj: np.ndarray  # adjustment factor (raw shares = adjusted units × adj)
+    value_close: np.ndarray  # adjusted close carried over gaps, 0 before listing (valuation)
+    listed: np.ndarray
+    lower: np.ndarray  # limit prices, NaN without a limit
+    upper: np.ndarray
+    min_qty: np.ndarray  # per member: smallest buy (and STAR/BSE sell), in shares
+    step: np.ndarray  # per member: step above the minimum
+    stamp: np.ndarray  # sell-side stamp duty rate per session
+    weights: np.ndarray
+    costs: CostModel
+    formation_row: int
+    rebalance_rows: list[int]
+    trade_rows: frozenset[int]  # formation and rebalances
+    cash_tolerance: float  # CNY a plan may overspend by float residue
+
+    @property
+    def members(self) -> int:
+        return self.fill.shape[1]
+
+
+def market(panel: Panel, weights: np.ndarray, settings: BacktestSettings) -> Market:
+    """The run's :class:`Market` from an aligned panel, target weights and settings."""
+    if len(panel.dates) < 2:
+        raise ValueError("the window needs at least one session after the base date")
+    fill = panel.close if settings.fill == "close" else panel.open
+    lower, upper = panel_limits(
+        [parse_symbol(s) for s in panel.symbols], panel.dates.to_numpy(),
+        panel.prev_close, panel.prev_adj, panel.adj, panel.nth,
+    )
+    lots = np.array([settings.lot_rule(s) for s in panel.symbols], dtype=float).reshape(-1, 2)
+    costs = CostModel(settings.costs)
+    days = [d.date() for d in panel.dates]
+    form = schedule.formation_row(settings.fill)
+    rebal = schedule.rebalance_rows(panel.dates, settings.rebalance)
+    return Market(
+        days=days,
+        fill=fill,
+        tradable=panel.has_bar & ~np.isnan(fill),
+        mark=np.where(np.isnan(fill), panel.last_close, fill),
+        adj=panel.adj,
+        value_close=np.nan_to_num(panel.adjusted_close(), nan=0.0),
+        listed=panel.listed,
+        lower=lower,
+        upper=upper,
+        min_qty=lots[:, 0],
+        step=lots[:, 1],
+        stamp=np.array([costs.stamp_rate(d) for d in days]),
+        weights=np.asarray(weights, dtype=float),
+        costs=costs,
+        formation_row=form,
+        rebalance_rows=rebal,
+        trade_rows=frozenset({form, *rebal}),
+        cash_tolerance=(1e-6 + settings.cash * 1e-12) / 10,
+    )
+
+
+# -- rebalance steps --------------------------------------------------------------------
+
+def select_eligible(listed: np.ndarray, weights: np.ndarray, price: np.ndarray) -> np.ndarray:
+    """Members that can be held: listed (a price so far), a positive weight, a positive price."""
+    return listed & (weights > 0) & (np.nan_to_num(price) > 0)
+
+
+def weigh(weights: np.ndarray, eligible: np.ndarray) -> np.ndarray:
+    """Weights renormalised over the eligible members (0 elsewhere), summing to 1. Scaled
+    by the largest first, so weights of any magnitude (1e308) cannot overflow the sum."""
+    w = np.where(eligible, weights, 0.0)
+    w = w / w.max()
+    return w / w.sum()
+
+
+def set_targets(w: np.ndarray, value: float, price: np.ndarray, adj: np.ndarray) -> np.ndarray:
+    """Target positions in adjusted units: weight × portfolio value / price / factor."""
+    held = w > 0
+    return np.where(held, w * value / np.where(held, price, 1.0) / np.where(held, adj, 1.0), 0.0)
+
+
+# -- orders -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Orders:
+    """One session's orders, executed in this order: sells, then buys. ``j`` are member
+    indices, ``qty`` raw shares, ``price`` raw CNY; ``exit`` marks sells of a whole position."""
+
+    row: int
+    sell_j: np.ndarray
+    sell_qty: np.ndarray
+    sell_price: np.ndarray
+    exit: np.ndarray
+    buy_j: np.ndarray
+    buy_qty: np.ndarray
+    buy_price: np.ndarray
+
+
+@dataclass
+class Session:
+    """One session's members with an open order, narrowed by the order steps. Members
+    whose order is done are collected in ``done``; orders that wait leave an event in
+    ``waits`` (and stay open)."""
+
+    market: Market
+    row: int
+    j: np.ndarray
+    held: np.ndarray  # raw shares at the session's start
+    target: np.ndarray  # raw shares
+    sellable: np.ndarray | None = None  # T+1: shares held at the session's start (default: held)
+    sell: np.ndarray = field(init=False)
+    qty: np.ndarray = field(init=False)
+    done: list[np.ndarray] = field(default_factory=list)
+    waits: list[tuple[Any, ...]] = field(default_factory=list)
+
+    _ARRAYS = ("j", "held", "target", "sellable", "sell", "qty")
+
+    def __post_init__(self) -> None:
+        if self.sellable is None:
+            self.sellable = self.held
+        self.sell = self.target < self.held
+        self.qty = np.zeros(len(self.j))
+
+    def keep(self, mask: np.ndarray) -> None:
+        for name in self._ARRAYS:
+            setattr(self, name, getattr(self, name)[mask])
+
+    def finish(self, mask: np.ndarray) -> None:
+        """The orders of ``mask`` are done (filled, or nothing left to trade)."""
+        self.done.append(self.j[mask])
+        self.keep(~mask)
+
+    def wait(self, mask: np.ndarray, reason: str, price: np.ndarray | None = None, limit: np.ndarray | None = None) -> None:
+        """The orders of ``mask`` wait for a later session, with an event saying why."""
+        nan = np.full(len(self.j), np.nan)
+        price, limit = (nan if a is None else a for a in (price, limit))
+        for k in np.flatnonzero(mask):
+            side = "sell" if self.sell[k] else "buy"
+            self.waits.append((self.row, int(self.j[k]), side, reason, float(price[k]), float(limit[k])))
+        self.keep(~mask)
+
+
+def reached(s: Session) -> None:
+    """Members at their target: the order is done."""
+    s.finish(np.abs(s.target - s.held) < _EPS)
+
+
+def suspended(s: Session) -> None:
+    """No bar (or no fill price): the order waits."""
+    s.wait(~s.market.tradable[s.row, s.j], "suspended")
+
+
+def size(s: Session) -> None:
+    """Sells: down to the whole steps nearest the target (odd lots go with them); buys:
+    board lots up to the target. A buy of less than one lot is done — said so when the
+    member holds nothing (it is left out)."""
+    mk = s.market
+    step, min_qty = mk.step[s.j], mk.min_qty[s.j]
+    s.qty = np.where(s.sell, rules.sell_quantity(s.held, s.target, step), rules.buy_quantity(s.target - s.held, min_qty, step))
+    below = ~s.sell & (s.qty <= 0)
+    for j in s.j[below & (s.held <= 0)]:
+        s.waits.append((s.row, int(j), "buy", "below_lot", float(mk.fill[s.row, j]), np.nan))
+    s.finish(below)
+
+
+def t_plus_1(s: Session) -> None:
+    """T+1: a sell takes only the shares held at the session's start."""
+    s.qty = np.where(s.sell, rules.t_plus_1(s.qty, s.sellable), s.qty)
+
+
+def board_minimum(s: Session) -> None:
+    """The board's smallest sell order (STAR/BSE), no dust: a sell of nothing is done."""
+    mk = s.market
+    s.qty = np.where(s.sell, rules.sell_minimum(s.qty, s.sellable, mk.min_qty[s.j], mk.step[s.j]), s.qty)
+    s.finish(s.sell & (s.qty <= 0))
+
+
+def price_limits(s: Session) -> None:
+    """No buy at the upper limit price, no sell at the lower: the order waits."""
+    mk = s.market
+    for sell, reason, blocked, limits in ((True, "lower_limit", rules.sell_blocked, mk.lower),
+                                          (False, "upper_limit", rules.buy_blocked, mk.upper)):
+        price, limit = mk.fill[s.row, s.j], limits[s.row, s.j]
+        s.wait((s.sell == sell) & blocked(price, limit), reason, price, limit)
+
+
+ORDER_STEPS = (reached, suspended, size, t_plus_1, board_minimum, price_limits)
+
+
+class Planner:
+    """Plans each session's orders for one run; keeps the open orders (targets) and the
+    events (orders that wait or are left out) between sessions."""
+
+    def __init__(self, market: Market):
+        self.market = market
+        self.targets = np.full(market.members, np.nan)  # open orders: target, adjusted units
+        self.events: list[tuple[Any, ...]] = []  # (row, member or -1, side, reason, price, limit)
+        self.target_log: list[tuple[int, np.ndarray]] = []  # (row, weights) per rebalance
+        self._open = False
+
+    def due(self, row: int) -> bool:
+        """Whether ``row`` has work: a rebalance, or orders still open."""
+        return self._open or row in self.market.trade_rows
+
+    def plan(self, row: int, cash: float, held: np.ndarray) -> Orders | None:
+        """The orders of session ``row`` for an account with ``cash`` and ``held`` raw
+        shares per member at the session's start; None when nothing trades."""
+        mk = self.market
+        if row in mk.trade_rows:
+            self._rebalance(row, cash, held)
+        open_j = np.flatnonzero(~np.isnan(self.targets))
+        if not len(open_j):
+            self._open = False
+            return None
+        s = Session(mk, row, open_j, held[open_j], self.targets[open_j] * mk.adj[row, open_j])
+        for step in ORDER_STEPS:
+            step(s)
+        for j in s.done:
+            self.targets[j] = np.nan
+        self.events += sorted(s.waits, key=lambda e: e[1])  # in member order
+        orders = self._settle(s, cash, held)
+        self._open = bool((~np.isnan(self.targets)).any())
+        return orders
+
+    def _rebalance(self, row: int, cash: float, held: np.ndarray) -> None:
+        mk = self.market
+        price = mk.mark[row]
+        value = cash + float(np.nansum(held * price))
+        eligible = select_eligible(mk.listed[row], mk.weights, price)
+        if not eligible.any():
+            self.targets[:] = np.nan
+            self.events.append((row, -1, "none", "no_eligible_member", np.nan, np.nan))
+            return
+        w = weigh(mk.weights, eligible)
+        self.targets = set_targets(w, value, price, mk.adj[row])
+        self.target_log.append((row, w))
+
+    def _settle(self, s: Session, cash: float, held: np.ndarray) -> Orders | None:
+        """Sells fill; their proceeds (after costs) and the cash pay for the buys, fitted
+        by one common factor. A buy cut short waits only while a sell is still open."""
+        mk, row = self.market, s.row
+        sell_j, sell_qty, buy_j, wanted = s.j[s.sell], s.qty[s.sell], s.j[~s.sell], s.qty[~s.sell]
+        sell_price, buy_price = mk.fill[row, sell_j], mk.fill[row, buy_j]
+        self.targets[sell_j] = np.nan
+        proceeds = sell_qty * sell_price
+        cash_after = cash + float((proceeds - mk.costs.charges(proceeds, True, mk.stamp[row]).total).sum())
+        got = fit_buys(wanted, buy_price, mk.min_qty[buy_j], mk.step[buy_j], cash_after + mk.cash_tolerance, mk.costs)
+        open_j = np.flatnonzero(~np.isnan(self.targets))
+        sells_open = bool((self.targets[open_j] * mk.adj[row, open_j] < held[open_j]).any())
+        waiting = (got < wanted) & sells_open
+        left_out = ~waiting & (got <= 0) & (held[buy_j] <= 0)  # the cash does not stretch to one lot
+        for j, p, wait, out in zip(buy_j, buy_price, waiting, left_out):
+            if wait or out:
+                self.events.append((row, int(j), "buy", "cash" if wait else "no_cash", float(p), np.nan))
+        self.targets[buy_j[~waiting]] = np.nan
+        bought = got > 0
+        if not len(sell_j) and not bought.any():
+            return None
+        return Orders(
+            row=row,
+            sell_j=sell_j,
+            sell_qty=sell_qty,
+            sell_price=sell_price,
+            exit=sell_qty >= held[sell_j] - _EPS,
+            buy_j=buy_j[bought],
+            buy_qty=got[bought],
+            buy_price=buy_price[bought],
+        )

@@ -1,0 +1,117 @@
+"""The order planner's steps in isolation: T+1, weights, cash scaling by one factor."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from screener.backtest.costs import CostModel
+from screener.backtest.panel import build_panel
+from screener.backtest.planner import ORDER_STEPS, Session, market, weigh
+from screener.backtest.scaling import fit_buys
+from screener.backtest.settings import BacktestSettings, Costs
+from screener.calendar import sessions as xshg
+from tests.backtest.helpers import bars
+
+NO_COSTS = Costs(enabled=False)
+
+
+def _market(codes: list[str], **options):
+    days = ["2024-01-29", "2024-01-30", "2024-01-31"]
+    frames = {c: bars(days, [10.00, 10.00, 10.00]) for c in codes}
+    panel = build_panel(frames, xshg(days[0], days[-1]), pd.Timestamp(days[1]))
+    return market(panel, np.ones(len(codes)), BacktestSettings(**options))
+
+
+def _run_steps(session: Session) -> Session:
+    for step in ORDER_STEPS:
+        step(session)
+    return session
+
+
+def test_t_plus_1_step_caps_a_sale_at_the_shares_held_at_the_start() -> None:
+    # 1300 held, 300 of them bought this session: an exit sells only the 1000 held at the start
+    mk = _market(["600000.SH", "688001.SH"])
+    s = Session(mk, 1, np.array([0, 1]), held=np.array([1300.0, 1000.0]), target=np.array([0.0, 0.0]),
+                sellable=np.array([1000.0, 150.0]))
+    _run_steps(s)
+    assert s.qty.tolist() == [1000.0, 150.0]  # STAR: a balance of 150 goes in one order
+    # nothing bought this session: all of it
+    s = _run_steps(Session(mk, 1, np.array([0]), held=np.array([1300.0]), target=np.array([0.0])))
+    assert s.qty.tolist() == [1300.0]
+
+
+def test_weights_of_any_magnitude_share_the_basket() -> None:
+    eligible = np.array([True, True, False])
+    np.testing.assert_allclose(weigh(np.array([1e308, 1e308, 1e308]), eligible), [0.5, 0.5, 0.0])
+    np.testing.assert_allclose(weigh(np.array([3e-320, 1e-320, 1.0]), eligible), [0.75, 0.25, 0.0])
+    np.testing.assert_allclose(weigh(np.array([3.0, 1.0, 5.0]), eligible), [0.75, 0.25, 0.0])
+
+
+def test_huge_theme_weights_do_not_leave_the_basket_in_cash() -> None:
+    from screener.backtest.engine import simulate
+
+    days = ["2024-01-29", "2024-01-30", "2024-01-31"]
+    frames = {c: bars(days, [10.00, 10.00, 10.00]) for c in ("600000.SH", "600036.SH")}
+    panel = build_panel(frames, xshg(days[0], days[-1]), pd.Timestamp(days[1]))
+    r = simulate(panel, np.array([1e308, 1e308]), BacktestSettings(fill="close", cash=100_000, costs=NO_COSTS))
+    assert r.shares.tolist() == [5000.0, 5000.0] and r.cash == pytest.approx(0.0, abs=1e-6)
+
+
+def test_cash_scaling_uses_one_common_factor() -> None:
+    # wanted 50000 and 25000 shares at 10.00 (750,000), cash 749,500: with one factor k < 1
+    # the first gets 49,900 (k >= 0.998) and the second 24,900 (25,000 needs k = 1)
+    got = fit_buys(np.array([50_000.0, 25_000.0]), np.array([10.0, 10.0]), np.array([100.0, 100.0]),
+                   np.array([100.0, 100.0]), 749_500.0, CostModel(NO_COSTS))
+    assert got.tolist() == [49_900.0, 24_900.0]
+    got = fit_buys(np.array([50_000.0, 25_000.0]), np.array([10.0, 10.0]), np.array([100.0, 100.0]),
+                   np.array([100.0, 100.0]), 750_000.0, CostModel(NO_COSTS))
+    assert got.tolist() == [50_000.0, 25_000.0]  # everything fits
+
+
+def _brute_force(wanted, prices, min_qty, step, budget, commission, minimum):
+    """The largest common factor by trying every ratio q / wanted in increasing order."""
+    from fractions import Fraction
+
+    def lots(k: Fraction) -> list[int]:
+        out = []
+        for w, m, s in zip(wanted, min_qty, step):
+            q = 0
+            n = m
+            while n <= w and Fraction(n, w) <= k:
+                q, n = n, n + s
+            out.append(q)
+        return out
+
+    def cost(qs: list[int]) -> float:
+        total = 0.0
+        for q, p in zip(qs, prices):
+            if q:
+                total += q * p + max(q * p * commission, minimum)
+        return total
+
+    ratios = sorted({Fraction(q, w) for w, m, s in zip(wanted, min_qty, step) for q in range(m, w + 1, s)})
+    best = [0] * len(wanted)
+    for k in ratios:
+        qs = lots(k)
+        if cost(qs) > budget:
+            break
+        best = qs
+    return best
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_cash_scaling_finds_the_largest_common_factor(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    for _ in range(20):
+        m = int(rng.integers(1, 5))
+        min_qty = rng.choice([100, 200], m)
+        step = np.where(min_qty == 200, 1, 100)
+        wanted = min_qty + step * rng.integers(0, 12, m)
+        prices = rng.integers(300, 4_000, m) / 100
+        budget = float((wanted * prices).sum() * rng.uniform(0.1, 1.0))
+        costs = Costs(commission=0.00025, min_commission=5.0, transfer_fee=0.0)
+        got = fit_buys(wanted.astype(float), prices, min_qty.astype(float), step.astype(float), budget, CostModel(costs))
+        expected = _brute_force(wanted.tolist(), prices.tolist(), min_qty.tolist(), step.tolist(), budget, 0.00025, 5.0)
+        assert got.tolist() == expected, (wanted, prices, budget)
