@@ -1,15 +1,25 @@
-"""One backtest, end to end: theme → symbols → data → engine → results.
+"""One backtest as named stages: resolve → load → align → simulate → measure → assemble.
 
-:func:`run_backtest` resolves the window and members, loads bars through a
-:class:`~screener.data.model.DataStore`, runs the engine, measures the basket, the
-benchmark and the claims, and returns the JSON result (see :mod:`screener.backtest.result`).
+Each stage takes and returns plain typed values, so a command that runs many backtests
+on one basket (an event study, a sweep) resolves, loads and aligns once and simulates
+many times on the same panel::
+
+    request = resolve(theme, settings, today)      # window, members, benchmark, what to load
+    loaded = load(request, store)                  # bars (and a board benchmark) from a DataStore
+    aligned = align(loaded)                        # one session index, the engine's Panel
+    res = simulate(aligned, settings)              # the engine (any settings of the same window)
+    measured = measure(aligned, res, settings)     # figures, benchmark, members, claims, warnings
+    result = assemble(aligned, measured, settings) # the JSON result (screener.backtest.result)
+
+:func:`run_backtest` is that composition. Settings that shape the panel (``start``,
+``end``, ``members``) must be the request's; every other option may vary per simulation.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -18,19 +28,89 @@ from screener import calendar
 from screener.backtest import claims as claims_mod
 from screener.backtest import result
 from screener.backtest.settings import BacktestSettings
+from screener.data.model import BoardInfo, DataStore, MarketData
 from screener.errors import DataError, UserError
 from screener.symbols import EM_BOARD_CODE
 from screener.theme.model import Member, Theme
+
+if TYPE_CHECKING:
+    from screener.backtest.engine import EngineResult
+    from screener.backtest.panel import Panel
 
 DEFAULT_BENCHMARK = "000300.SH"
 HISTORY_DAYS = 120  # calendar days loaded before the base date: last closes, limit references
 
 
-@dataclass
+@dataclass(frozen=True)
 class Window:
     start: date
     base: date
     end: date | None  # None: the latest session with data
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    code: str  # a symbol, or a board code
+    source: str | None  # the board's source (em, ths), None for a symbol
+    name: str | None
+
+
+@dataclass(frozen=True)
+class Request:
+    """What a backtest asks for (:func:`resolve`): the window, the members and the data to load."""
+
+    theme: Theme
+    settings: BacktestSettings
+    members: list[Member]
+    window: Window
+    benchmark: Benchmark
+    load_start: date
+    load_end: date | None
+    symbols: list[str]  # members, the theme's other members, the benchmark, claim symbols
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """The data of a request (:func:`load`). A board benchmark is fetched here too: its
+    :class:`~screener.data.model.BoardInfo`, or the error the store raised."""
+
+    request: Request
+    md: MarketData
+    frames: dict[str, pd.DataFrame]
+    names: dict[str, str]
+    board: BoardInfo | None = None
+    board_error: UserError | None = None
+
+
+@dataclass(frozen=True)
+class Aligned:
+    """The basket on one XSHG session index (:func:`align`): the engine's panel, the
+    members kept (with data in the window), the window's last session and the warnings
+    so far."""
+
+    loaded: Loaded
+    panel: Panel
+    kept: dict[str, pd.DataFrame]
+    sessions: pd.DatetimeIndex  # every session loaded, history included
+    end: date
+    warnings: list[dict[str, Any]]
+
+    @property
+    def request(self) -> Request:
+        return self.loaded.request
+
+
+@dataclass(frozen=True)
+class Measured:
+    """Everything the result reports besides the settings (:func:`measure`)."""
+
+    equity: pd.Series
+    basket: dict[str, Any]
+    bench_block: dict[str, Any]
+    bench_series: pd.Series | None
+    members: list[dict[str, Any]]
+    claims: list[dict[str, Any]]
+    warnings: list[dict[str, Any]]
 
 
 def select_members(theme: Theme, settings: BacktestSettings) -> list[Member]:
@@ -58,18 +138,17 @@ def target_weights(members: list[Member], settings: BacktestSettings, theme: The
     return {m.symbol: float(m.weight or 0.0) for m in members}
 
 
-def resolve_benchmark(theme: Theme, settings: BacktestSettings) -> tuple[str, str | None, str | None]:
-    """(symbol or board code, board source or None, display name or None)."""
+def resolve_benchmark(theme: Theme, settings: BacktestSettings) -> Benchmark:
     if settings.benchmark:
         if EM_BOARD_CODE.fullmatch(settings.benchmark):
-            return settings.benchmark, "em", None
-        return settings.benchmark, None, None
+            return Benchmark(settings.benchmark, "em", None)
+        return Benchmark(settings.benchmark, None, None)
     bench = theme.benchmark
     if bench is None:
-        return DEFAULT_BENCHMARK, None, "CSI 300"
+        return Benchmark(DEFAULT_BENCHMARK, None, "CSI 300")
     if bench.symbol:
-        return bench.symbol, None, bench.name
-    return str(bench.board), bench.source or "em", bench.name
+        return Benchmark(bench.symbol, None, bench.name)
+    return Benchmark(str(bench.board), bench.source or "em", bench.name)
 
 
 def resolve_window(theme: Theme, settings: BacktestSettings, today: date) -> Window:
@@ -86,21 +165,14 @@ def resolve_window(theme: Theme, settings: BacktestSettings, today: date) -> Win
     return Window(start, base, settings.end)
 
 
-def run_backtest(
-    theme: Theme, settings: BacktestSettings, store: Any, *, today: date | None = None
-) -> dict[str, Any]:
-    """Backtest ``theme`` with ``settings`` on data from ``store``; the JSON result."""
-    from screener.backtest import engine, metrics, schedule
-    from screener.backtest.panel import build_panel
+# -- stages ------------------------------------------------------------------------------
 
-    today = today or date.today()
+def resolve(theme: Theme, settings: BacktestSettings, today: date) -> Request:
+    """The window, members, benchmark and the symbols and dates to load."""
     members = select_members(theme, settings)
-    weights = target_weights(members, settings, theme)
-    bench_code, bench_source, bench_name = resolve_benchmark(theme, settings)
+    target_weights(members, settings, theme)  # a user error here stops before any load
+    bench = resolve_benchmark(theme, settings)
     window = resolve_window(theme, settings, today)
-    warnings: list[dict[str, Any]] = []
-
-    # -- data --------------------------------------------------------------------------
     span = claims_mod.claim_span(theme)
     load_start = window.base - timedelta(days=HISTORY_DAYS)
     load_end = window.end
@@ -108,17 +180,170 @@ def run_backtest(
         load_start = min(load_start, span[0] - timedelta(days=HISTORY_DAYS))
         if load_end is not None:
             load_end = max(load_end, span[1])
-    symbols = [m.symbol for m in members] + [m.symbol for m in theme.members if m.symbol not in weights]
-    if bench_source is None:
-        symbols.append(bench_code)
+    chosen = {m.symbol for m in members}
+    symbols = [m.symbol for m in members] + [m.symbol for m in theme.members if m.symbol not in chosen]
+    if bench.source is None:
+        symbols.append(bench.code)
     symbols += sorted(claims_mod.claim_symbols(theme) - set(symbols))
-    md = store.load(list(dict.fromkeys(symbols)), start=load_start, end=load_end)
-    frames = {s: b.frame for s, b in md.bars.items()}
-    names = {s: b.name for s, b in md.bars.items() if b.name}
+    return Request(theme, settings, members, window, bench, load_start, load_end, list(dict.fromkeys(symbols)))
 
-    # -- window end and members with data ------------------------------------------------
-    member_frames = {m.symbol: frames.get(m.symbol) for m in members}
-    latest = max((f.index[-1].date() for f in member_frames.values() if f is not None and len(f)), default=None)
+
+def load(request: Request, store: DataStore) -> Loaded:
+    """Bars for every symbol of the request, and a board benchmark's bars."""
+    md = store.load(request.symbols, start=request.load_start, end=request.load_end)
+    board, board_error = None, None
+    bench = request.benchmark
+    if bench.source is not None:
+        try:
+            board = store.board(bench.code, source=bench.source)
+        except UserError as exc:
+            board_error = exc
+    return Loaded(
+        request=request,
+        md=md,
+        frames={s: b.frame for s, b in md.bars.items()},
+        names={s: b.name for s, b in md.bars.items() if b.name},
+        board=board,
+        board_error=board_error,
+    )
+
+
+def align(loaded: Loaded) -> Aligned:
+    """The window's last session, the members with data in it, and the engine's panel on
+    one XSHG session index (history included for last closes and limit references)."""
+    from screener.backtest import schedule
+    from screener.backtest.panel import build_panel
+
+    request, md = loaded.request, loaded.md
+    theme, members, window = request.theme, request.members, request.window
+    warnings: list[dict[str, Any]] = []
+    end = _window_end(loaded, warnings)
+    kept: dict[str, pd.DataFrame] = {}
+    for m in members:
+        f = loaded.frames.get(m.symbol)
+        in_window = f[(f.index > pd.Timestamp(window.base)) & (f.index <= pd.Timestamp(end))] if f is not None else None
+        if in_window is None or in_window.empty:
+            why = "not in the data" if f is None or f.empty else f"no bar between {window.base} and {end}"
+            warnings.append(result.warning("dropped_member", m.symbol, None, f"dropped from the basket: {why}"))
+            continue
+        kept[m.symbol] = f
+    if not kept:
+        raise DataError(f"no member of {theme.id!r} has data between {window.base} and {end} ({md.label})")
+
+    data_dates = pd.DatetimeIndex(np.unique(np.concatenate([f.index.values for f in kept.values()])))
+    sessions, note = calendar.trading_index(request.load_start, end, data_dates)
+    if note:
+        warnings.append(result.warning("calendar", None, None, note))
+    sessions = sessions[sessions <= pd.Timestamp(end)]
+    panel = build_panel(kept, sessions, pd.Timestamp(window.base))
+    flagged = {i.symbol for i in md.issues if i.kind == "non_session_date"}  # the data layer names the days
+    for sym, count in panel.off_calendar.items():
+        if sym not in flagged:
+            warnings.append(result.warning("data", sym, None, f"{count} bar(s) on days that are not XSHG sessions were ignored"))
+
+    form = schedule.formation_row(request.settings.fill)
+    if not panel.listed[form].any():
+        first = min(f.index[0].date() for f in kept.values())
+        raise DataError(
+            f"no member of {theme.id!r} has a price at the formation on {panel.dates[form].date()}: "
+            f"the data starts on {first} ({md.label}); pick a --start after {first}"
+        )
+    return Aligned(loaded, panel, kept, sessions, end, warnings)
+
+
+PANEL_FIELDS = ("start", "end", "members")  # settings that shape the aligned panel
+
+
+def simulate(aligned: Aligned, settings: BacktestSettings) -> EngineResult:
+    """Run the engine on the aligned panel with ``settings`` (any options but
+    :data:`PANEL_FIELDS`, which must be the request's)."""
+    from screener.backtest import engine
+
+    asked = aligned.request.settings
+    changed = [f for f in PANEL_FIELDS if getattr(settings, f) != getattr(asked, f)]
+    if changed:
+        raise ValueError(f"simulate: {', '.join(changed)} differ from the aligned request's; resolve and align again")
+    weights = target_weights(aligned.request.members, settings, aligned.request.theme)
+    return engine.simulate(aligned.panel, np.array([weights[s] for s in aligned.panel.symbols]), settings)
+
+
+def measure(aligned: Aligned, res: EngineResult, settings: BacktestSettings) -> Measured:
+    """The basket's and the benchmark's figures, the members' rows, the claims and every
+    warning of the run."""
+    from screener.backtest import metrics
+
+    loaded, request, panel = aligned.loaded, aligned.request, aligned.panel
+    md, bench = loaded.md, request.benchmark
+    warnings = list(aligned.warnings)
+    equity = res.equity
+    bench_series, bench_label = _benchmark_series(
+        loaded, aligned.sessions, panel.dates, warnings,
+        required=f"({md.label})" if settings.benchmark else None,
+    )
+    periods, rf = settings.sessions_per_year, settings.risk_free
+    basket = metrics.performance(equity, periods, rf)
+    first_rebalance = panel.dates[res.rebalance_rows[0]] if res.rebalance_rows else None
+    basket.update(
+        final_value=float(res.value[-1]),
+        costs_paid=float(res.trades["cost"].sum()),
+        turnover=metrics.turnover(res.trades, pd.Series(res.value), first_rebalance),
+    )
+    bench_block: dict[str, Any] = {"symbol": bench.code, "name": bench.name or bench_label or loaded.names.get(bench.code)}
+    if bench_series is not None:
+        bench_block.update(metrics.performance(bench_series, periods, rf))
+        bench_block.update(metrics.relative(equity, bench_series, periods, rf))
+    members_out = result.member_rows(request.members, aligned.kept, res, panel, loaded.names)
+    warnings += result.trading_warnings(res)
+    warned = {w["symbol"] for w in warnings if w["kind"] in ("dropped_member", "benchmark")}
+    warnings += result.data_warnings(md, set(aligned.kept) | {bench.code}, request.window.base, aligned.end, warned)
+    if settings.rebalance == "none":
+        late = [s for j, s in enumerate(panel.symbols) if not panel.listed[res.formation_row, j]]
+        for s in late:
+            warnings.append(result.warning("not_bought", s, None,
+                                           "listed after the formation: buy and hold leaves it out (use --rebalance monthly to add it)"))
+    checked = claims_mod.check_claims(request.theme, loaded.frames)
+    return Measured(equity, basket, bench_block, bench_series, members_out, checked, warnings)
+
+
+def assemble(aligned: Aligned, measured: Measured, settings: BacktestSettings) -> dict[str, Any]:
+    """The JSON result (see :mod:`screener.backtest.result`)."""
+    request = aligned.request
+    return result.assemble(
+        theme=request.theme,
+        md=aligned.loaded.md,
+        settings=settings,
+        window_start=request.window.start,
+        end=aligned.end,
+        base=request.window.base,
+        benchmark=request.benchmark.code,
+        basket=measured.basket,
+        bench_block=measured.bench_block,
+        members=measured.members,
+        claims=measured.claims,
+        equity=measured.equity,
+        bench_series=measured.bench_series,
+        warnings=measured.warnings,
+    )
+
+
+def run_backtest(
+    theme: Theme, settings: BacktestSettings, store: DataStore, *, today: date | None = None
+) -> dict[str, Any]:
+    """Backtest ``theme`` with ``settings`` on data from ``store``; the JSON result."""
+    request = resolve(theme, settings, today or date.today())
+    aligned = align(load(request, store))
+    res = simulate(aligned, settings)
+    return assemble(aligned, measure(aligned, res, settings), settings)
+
+
+# -- helpers -----------------------------------------------------------------------------
+
+def _window_end(loaded: Loaded, warnings: list[dict[str, Any]]) -> date:
+    """The window's last session: the asked end, cut to the members' latest bar."""
+    request, md = loaded.request, loaded.md
+    theme, members, window = request.theme, request.members, request.window
+    latest = max((f.index[-1].date() for m in members if (f := loaded.frames.get(m.symbol)) is not None and len(f)),
+                 default=None)
     if latest is None:
         absent = set(md.missing) >= {m.symbol for m in members}
         if md.source.value == "cache":
@@ -132,107 +357,21 @@ def run_backtest(
         else:
             hint = "check --start/--end against the dates the data covers"
         raise DataError(
-            f"no data for the members of {theme.id!r} from {load_start} to "
-            f"{load_end or 'the latest session'} ({md.label}): {hint}"
+            f"no data for the members of {theme.id!r} from {request.load_start} to "
+            f"{request.load_end or 'the latest session'} ({md.label}): {hint}"
         )
     if latest <= window.base:
         raise DataError(
             f"no data for the members of {theme.id!r} after the base date {window.base}: "
             f"the data ends on {latest} ({md.label}); pick an earlier --start"
         )
-    end = latest if window.end is None else min(window.end, latest)
     if window.end is not None and latest < window.end:
         warnings.append(result.warning("window", None, None, f"the data ends on {latest}: the window is cut to end there (asked: {window.end})"))
-    kept: dict[str, pd.DataFrame] = {}
-    for m in members:
-        f = member_frames[m.symbol]
-        in_window = f[(f.index > pd.Timestamp(window.base)) & (f.index <= pd.Timestamp(end))] if f is not None else None
-        if in_window is None or in_window.empty:
-            why = "not in the data" if f is None or f.empty else f"no bar between {window.base} and {end}"
-            warnings.append(result.warning("dropped_member", m.symbol, None, f"dropped from the basket: {why}"))
-            continue
-        kept[m.symbol] = f
-    if not kept:
-        raise DataError(f"no member of {theme.id!r} has data between {window.base} and {end} ({md.label})")
-
-    data_dates = pd.DatetimeIndex(np.unique(np.concatenate([f.index.values for f in kept.values()])))
-    sessions, note = calendar.trading_index(load_start, end, data_dates)
-    if note:
-        warnings.append(result.warning("calendar", None, None, note))
-    sessions = sessions[sessions <= pd.Timestamp(end)]
-    panel = build_panel(kept, sessions, pd.Timestamp(window.base))
-    flagged = {i.symbol for i in md.issues if i.kind == "non_session_date"}  # the data layer names the days
-    for sym, count in panel.off_calendar.items():
-        if sym not in flagged:
-            warnings.append(result.warning("data", sym, None, f"{count} bar(s) on days that are not XSHG sessions were ignored"))
-
-    form = schedule.formation_row(settings.fill)
-    if not panel.listed[form].any():
-        first = min(f.index[0].date() for f in kept.values())
-        raise DataError(
-            f"no member of {theme.id!r} has a price at the formation on {panel.dates[form].date()}: "
-            f"the data starts on {first} ({md.label}); pick a --start after {first}"
-        )
-
-    # -- engine --------------------------------------------------------------------------
-    w = np.array([weights[s] for s in panel.symbols])
-    res = engine.simulate(panel, w, settings)
-    equity = res.equity
-
-    # -- benchmark ----------------------------------------------------------------------
-    bench_series, bench_label = _benchmark_series(
-        store, frames, bench_code, bench_source, sessions, panel.dates, warnings,
-        required=f"({md.label})" if settings.benchmark else None,
-    )
-    bench_name = bench_name or bench_label or names.get(bench_code)
-
-    # -- figures ------------------------------------------------------------------------
-    periods, rf = settings.sessions_per_year, settings.risk_free
-    basket = metrics.performance(equity, periods, rf)
-    first_rebalance = panel.dates[res.rebalance_rows[0]] if res.rebalance_rows else None
-    basket.update(
-        final_value=float(res.value[-1]),
-        costs_paid=float(res.trades["cost"].sum()),
-        turnover=metrics.turnover(res.trades, pd.Series(res.value), first_rebalance),
-    )
-    bench_block: dict[str, Any] = {"symbol": bench_code, "name": bench_name}
-    if bench_series is not None:
-        bench_block.update(metrics.performance(bench_series, periods, rf))
-        bench_block.update(metrics.relative(equity, bench_series, periods, rf))
-    members_out = result.member_rows(members, kept, res, panel, names)
-    warnings += result.trading_warnings(res)
-    warned = {w["symbol"] for w in warnings if w["kind"] in ("dropped_member", "benchmark")}
-    warnings += result.data_warnings(md, set(kept) | {bench_code}, window.base, end, warned)
-    if settings.rebalance == "none":
-        late = [s for j, s in enumerate(panel.symbols) if not panel.listed[res.formation_row, j]]
-        for s in late:
-            warnings.append(result.warning("not_bought", s, None,
-                                           "listed after the formation: buy and hold leaves it out (use --rebalance monthly to add it)"))
-    checked = claims_mod.check_claims(theme, frames)
-
-    return result.assemble(
-        theme=theme,
-        md=md,
-        settings=settings,
-        window_start=window.start,
-        end=end,
-        base=window.base,
-        benchmark=bench_code,
-        basket=basket,
-        bench_block=bench_block,
-        members=members_out,
-        claims=checked,
-        equity=equity,
-        bench_series=bench_series,
-        warnings=warnings,
-    )
+    return latest if window.end is None else min(window.end, latest)
 
 
 def _benchmark_series(
-    store: Any,
-    frames: dict[str, pd.DataFrame],
-    code: str,
-    source: str | None,
+    loaded: Loaded,
     sessions: pd.DatetimeIndex,
     dates: pd.DatetimeIndex,
     warnings: list[dict[str, Any]],
@@ -241,20 +380,20 @@ def _benchmark_series(
     """The benchmark's adjusted close on the engine's sessions, 1.0 at the base date.
     Without data, a benchmark the user asked for (``required``: the data's label) is an
     error; the theme's own is a warning and the relative figures are left out."""
+    code = loaded.request.benchmark.code
     label = None
     fix = "pick another --benchmark, or leave it out for the theme's own"
-    if source is not None:
-        try:
-            board = store.board(code, source=source)
-        except UserError as exc:
+    if loaded.request.benchmark.source is not None:
+        if loaded.board_error is not None:
             if required:
-                raise DataError(f"--benchmark {code}: {exc}; {fix}") from None
-            warnings.append(result.warning("benchmark", code, None, f"board benchmark unavailable: {exc}"))
+                raise DataError(f"--benchmark {code}: {loaded.board_error}; {fix}") from None
+            warnings.append(result.warning("benchmark", code, None, f"board benchmark unavailable: {loaded.board_error}"))
             return None, None
+        board = loaded.board
         label = board.name
         frame = board.bars.frame if board.bars is not None else None
     else:
-        frame = frames.get(code)
+        frame = loaded.frames.get(code)
     if frame is None or frame.empty:
         if required:
             if code.startswith("000") and code.endswith(".SZ"):  # 000300 reads as a Shenzhen stock
