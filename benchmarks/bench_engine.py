@@ -172,21 +172,17 @@ def _gaps(rng: np.random.Generator, rows: int, m: int) -> np.ndarray:
 
 
 def bar_frames(market: Market) -> dict[str, Any]:
-    """Bar frames in the data contract (``screener.data.model``): rows only where a bar is."""
-    import pandas as pd
+    """Bar frames as the data layer builds them (``frames.from_arrays``, the
+    ``BAR_COLUMNS`` contract): rows only where a bar is."""
+    from screener.data.frames import from_arrays
 
     frames = {}
     for j, sym in enumerate(market.symbols):
         has = ~np.isnan(market.close[:, j])
         o, c = market.open[has, j], market.close[has, j]
         volume = np.full(len(c), 1e7)
-        frames[sym] = pd.DataFrame(
-            {
-                "open": o, "high": np.maximum(o, c), "low": np.minimum(o, c), "close": c,
-                "volume": volume, "amount": volume * c, "adj_factor": market.adj[has, j], "turnover": np.nan,
-            },
-            index=pd.DatetimeIndex(market.sessions[has], name="date"),
-        )
+        block = np.column_stack([o, np.maximum(o, c), np.minimum(o, c), c, volume, volume * c, market.adj[has, j], np.full(len(c), np.nan)])
+        frames[sym] = from_arrays(market.sessions[has], block)  # slices of one index, as the data layer shares them
     return frames
 
 
