@@ -58,51 +58,118 @@ def build_panel(
     sessions: pd.DatetimeIndex,
     base: pd.Timestamp,
 ) -> Panel:
-    """Arrays for ``frames`` (symbol → bar frame) on ``sessions`` (which include history
-    before ``base`` for last closes and limit references), cut to start at ``base``."""
+    """Arrays for ``frames`` (symbol → bar frame with sorted unique dates, as the data
+    layer gives them) on ``sessions`` (increasing; they include history before ``base``
+    for last closes and limit references), cut to start at ``base``. Bars outside the
+    sessions' span are ignored; bars inside it on days that are not sessions are counted
+    in ``off_calendar``; a bar without a close is no trade (a gap)."""
     sessions = pd.DatetimeIndex(sessions)
     symbols = list(frames)
-    n = len(sessions)
-    i0 = int(sessions.searchsorted(base))
-    if i0 >= n or sessions[i0] != base:
-        raise ValueError(f"base date {base.date()} is not in the session index")
-    shape = (n, len(symbols))
-    opn, close, adj = (np.full(shape, np.nan) for _ in range(3))
-    off: dict[str, int] = {}
-    first = sessions[0]
-    listing_seen = np.zeros(len(symbols), dtype=bool)
-    for j, sym in enumerate(symbols):
-        f = frames[sym]
-        f = f[(f.index >= first) & (f.index <= sessions[-1])]
-        pos = sessions.get_indexer(f.index)
-        ok = pos >= 0
-        if not ok.all():
-            off[sym] = int((~ok).sum())
-        pos = pos[ok]
-        opn[pos, j] = f["open"].to_numpy(dtype=float)[ok]
-        close[pos, j] = f["close"].to_numpy(dtype=float)[ok]
-        factor = f["adj_factor"].to_numpy(dtype=float)[ok] if "adj_factor" in f else np.ones(len(pos))
-        adj[pos, j] = np.where(np.isnan(factor), 1.0, factor)
-        listing_seen[j] = len(pos) > 0 and sessions[pos[0]] > first
-    # a bar without a close is no trade: treat it as a gap
-    opn[np.isnan(close)] = np.nan
-    adj[np.isnan(close)] = np.nan
-    last_close = pd.DataFrame(close).ffill().to_numpy()
-    adj_ff = pd.DataFrame(adj).ffill().to_numpy()
-    prev_close = np.vstack([np.full((1, len(symbols)), np.nan), last_close[:-1]])
-    prev_adj = np.vstack([np.full((1, len(symbols)), np.nan), adj_ff[:-1]])
-    nth = np.cumsum(~np.isnan(close), axis=0)
-    nth[:, ~listing_seen] = 0
+    i0 = _base_row(sessions, base)
+    grid = _lay_out(frames, sessions)
+    has = ~np.isnan(grid.close)
+    opn, adj = _traded_only(grid, has)
+    last = _last_rows(has)
+    last_close = np.take_along_axis(grid.close, last, axis=0)
+    adj_ff = np.take_along_axis(adj, last, axis=0)
     cut = slice(i0, None)
     return Panel(
         dates=pd.DatetimeIndex(sessions[cut], name="date"),
         symbols=symbols,
         open=opn[cut],
-        close=close[cut],
+        close=grid.close[cut],
         adj=adj_ff[cut],
         last_close=last_close[cut],
-        prev_close=prev_close[cut],
-        prev_adj=prev_adj[cut],
-        nth=nth[cut],
-        off_calendar=off,
+        prev_close=_shift(last_close)[cut],
+        prev_adj=_shift(adj_ff)[cut],
+        nth=_nth(has, grid.first_row > 0)[cut],
+        off_calendar={symbols[j]: int(k) for j, k in enumerate(grid.off) if k},
     )
+
+
+_LAID_OUT = ("open", "close", "adj_factor")
+
+
+@dataclass
+class _Grid:
+    """Bars laid on the (session × member) grid, NaN where a member has no bar."""
+
+    open: np.ndarray
+    close: np.ndarray
+    factor: np.ndarray  # adj_factor as given (NaN where the frame has none)
+    first_row: np.ndarray  # per member: the row of its first bar on a session, -1 without one
+    off: np.ndarray  # per member: bars inside the sessions' span on days that are not sessions
+
+
+def _base_row(sessions: pd.DatetimeIndex, base: pd.Timestamp) -> int:
+    if not sessions.is_monotonic_increasing:
+        raise ValueError("sessions must be in increasing order")
+    i0 = int(sessions.searchsorted(base))
+    if i0 >= len(sessions) or sessions[i0] != base:
+        raise ValueError(f"base date {base.date()} is not in the session index")
+    return i0
+
+
+def _lay_out(frames: Mapping[str, pd.DataFrame], sessions: pd.DatetimeIndex) -> _Grid:
+    """One pass over the members with numpy only: each frame's block (one ``to_numpy``),
+    cut to the sessions' span by binary search, its rows found by one ``searchsorted``."""
+    days = sessions.values.astype("datetime64[ns]")
+    shape = (len(days), len(frames))
+    grid = _Grid(*(np.full(shape, np.nan) for _ in range(3)), np.full(shape[1], -1), np.zeros(shape[1], dtype=np.int64))
+    targets = (grid.open, grid.close, grid.factor)  # in the order of _LAID_OUT
+    for j, frame in enumerate(frames.values()):
+        dates = np.asarray(frame.index.values, dtype="datetime64[ns]")
+        lo, hi = dates.searchsorted(days[0]), dates.searchsorted(days[-1], side="right")
+        if lo == hi:
+            continue
+        rows = days.searchsorted(dates[lo:hi])
+        values = frame.to_numpy(dtype=float)[lo:hi]
+        on = days[rows] == dates[lo:hi]
+        if not on.all():
+            grid.off[j] = len(on) - int(on.sum())
+            rows, values = rows[on], values[on]
+        if len(rows):
+            grid.first_row[j] = rows[0]
+        for target, k in zip(targets, _positions(frame.columns)):
+            if k is not None:
+                target[rows, j] = values[:, k]
+    return grid
+
+
+def _positions(columns: pd.Index) -> tuple[int | None, ...]:
+    """Where ``open``, ``close``, ``adj_factor`` sit in a frame's block (None: absent)."""
+    return tuple(columns.get_loc(name) if name in columns else None for name in _LAID_OUT)
+
+
+def _traded_only(grid: _Grid, has: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(open, adj) where there is a close, NaN elsewhere; a bar without a factor has 1.0.
+    Worked in place in the grid's arrays (no copies of the whole panel)."""
+    gap = ~has
+    np.copyto(grid.open, np.nan, where=gap)
+    np.copyto(grid.factor, 1.0, where=np.isnan(grid.factor))
+    np.copyto(grid.factor, np.nan, where=gap)
+    return grid.open, grid.factor
+
+
+def _last_rows(has: np.ndarray) -> np.ndarray:
+    """Per (row, member): the last row on or before it with a bar (0 before the first,
+    where the arrays hold NaN): forward filling is one ``take_along_axis`` with it."""
+    rows = np.where(has, np.arange(len(has))[:, None], 0)
+    np.maximum.accumulate(rows, axis=0, out=rows)
+    return rows
+
+
+def _shift(a: np.ndarray) -> np.ndarray:
+    """``a`` one row down: row r holds row r-1's values (NaN in row 0)."""
+    out = np.empty_like(a)
+    out[0] = np.nan
+    out[1:] = a[:-1]
+    return out
+
+
+def _nth(has: np.ndarray, listed_inside: np.ndarray) -> np.ndarray:
+    """Session count since listing for members whose first bar comes after the first
+    session (their listing is in the loaded history); 0 for the others."""
+    nth = np.zeros(has.shape, dtype=np.int64)
+    nth[:, listed_inside] = np.cumsum(has[:, listed_inside], axis=0)
+    return nth
