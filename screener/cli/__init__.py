@@ -18,6 +18,8 @@ COMMANDS: dict[str, str] = {
     "report": "screener.cli.report:report",
     "screen": "screener.cli.screen:screen",
     "backtest": "screener.cli.backtest:backtest",
+    "specs": "screener.cli.specs:specs",
+    "backtests": "screener.cli.specs:backtests",  # hidden alias of specs
 }
 
 

@@ -39,6 +39,18 @@ def themes_dir_option(f: F) -> F:
     )(f)
 
 
+def specs_dir_option(f: F) -> F:
+    """``--specs-dir`` (repeatable), searched before the user's and built-in backtest specs."""
+    return click.option(
+        "--specs-dir",
+        "specs_dirs",
+        multiple=True,
+        type=click.Path(exists=True, file_okay=False, path_type=Path),
+        help="Extra folder of backtest spec YAML files, searched first (repeatable; "
+        "also $SCREENER_SPECS_PATH).",
+    )(f)
+
+
 def registry(themes_dirs: tuple[Path, ...]) -> ThemeRegistry:
     return ThemeRegistry.default(themes_dirs)
 
@@ -81,3 +93,21 @@ def data_options(f: F) -> F:
     for option in reversed(options):
         wrapper = option(wrapper)
     return wrapper
+
+
+def format_option(*choices: str, help: str) -> Callable[[F], F]:
+    """``--format`` (``choices``, the first is the default), passed as ``fmt``; the old
+    ``--json`` flag stays as a hidden alias of ``--format json``."""
+
+    def decorate(f: F) -> F:
+        @functools.wraps(f)
+        def wrapper(**kwargs: Any) -> Any:
+            if kwargs.pop("as_json"):
+                kwargs["fmt"] = "json"
+            return f(**kwargs)
+
+        wrapper = click.option("--json", "as_json", is_flag=True, hidden=True, help="Same as --format json.")(wrapper)
+        return click.option("--format", "fmt", type=click.Choice(list(choices)), default=choices[0],
+                            show_default=True, help=help)(wrapper)
+
+    return decorate

@@ -1,4 +1,4 @@
-"""``screener backtest THEME|PATH|SPEC.yaml``: backtest a theme basket under A-share rules."""
+"""``screener backtest THEME|SPEC|PATH``: backtest a theme basket under A-share rules."""
 
 from __future__ import annotations
 
@@ -7,21 +7,21 @@ from typing import Any
 
 import click
 
-from screener.cli._options import DATE, data_options, registry, themes_dir_option
-from screener.errors import UserError
+from screener.cli import _complete as complete
+from screener.cli._options import DATE, data_options, specs_dir_option, themes_dir_option
 
 RATE = click.FloatRange(min=0, max=0.1)
 
 
 @click.command("backtest")
-@click.argument("target", metavar="THEME|PATH|SPEC.yaml")
+@click.argument("target", metavar="THEME|SPEC|PATH", shell_complete=complete.backtest_targets)
 @click.option("--start", type=DATE, metavar="DATE", help="First day of the window (YYYY-MM-DD). Default: the start of the "
               "theme's first period_return claim, else 1 January of this year.")
 @click.option("--end", type=DATE, metavar="DATE", help="Last day of the window (YYYY-MM-DD). Default: the latest session with data.")
 @click.option("--rebalance", type=click.Choice(["none", "monthly", "quarterly"]),
               help="none (buy and hold, the default), monthly or quarterly (first session of the period).")
 @click.option("--weights", type=click.Choice(["equal", "theme"]), help="equal (default) or the members' weight fields.")
-@click.option("--members", "member_set", type=click.Choice(["all", "named"]),
+@click.option("--members", type=click.Choice(["all", "named"]),
               help="all (default) or only the firms the source names (named_in_source: true).")
 @click.option("--benchmark", metavar="SYMBOL", help="Benchmark index symbol (or board code BKxxxx). Default: the theme's, else 000300.SH.")
 @click.option("--fill", type=click.Choice(["open", "close"]),
@@ -38,18 +38,20 @@ RATE = click.FloatRange(min=0, max=0.1)
 @click.option("--risk-free", type=click.FloatRange(min=-0.5, max=0.5), metavar="RATE", help="Annual risk-free rate for Sharpe/Sortino/alpha (default 0).")
 @data_options
 @themes_dir_option
+@specs_dir_option
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
               help="table, or json: the full result on stdout and nothing else.")
-@click.option("--export", "formats", metavar="FORMATS", help="Also write reports: comma-separated html, md, csv, json, xlsx.")
+@click.option("--export", "formats", metavar="FORMATS", shell_complete=complete.export_formats, help="Also write reports: comma-separated html, md, csv, json, xlsx.")
 @click.option("--out", "out_dir", default="reports", show_default=True,
               type=click.Path(file_okay=False, path_type=Path), help="Folder for --export files (created if missing).")
 @click.option("--force", is_flag=True, help="Overwrite existing --export files.")
-def backtest(target: str, data: Any, themes_dirs: tuple[Path, ...], fmt: str, formats: str | None,
-             out_dir: Path, force: bool, **options: Any) -> None:
+def backtest(target: str, data: Any, themes_dirs: tuple[Path, ...], specs_dirs: tuple[Path, ...], fmt: str,
+             formats: str | None, out_dir: Path, force: bool, **options: Any) -> None:
     """Backtest a theme's basket against its benchmark and the story's claims.
 
-    The argument is a theme id (fiber), a theme YAML file, or a saved spec
-    (backtests/NAME.yaml: theme plus options; options given here override the spec's). The basket is formed at
+    The argument is a theme id (fiber), a saved spec's id (fiber-ytd-2026: a theme plus
+    options, see `screener specs list`; options given here override the spec's), or the
+    path to a theme or spec YAML file. The basket is formed at
     the close of the last session before --start and valued at each close through --end,
     under A-share rules: board lots, T+1, no buys at the upper / sells at the lower limit
     price, suspended members not traded, commission (minimum 5 CNY), stamp duty on sells
@@ -59,7 +61,7 @@ def backtest(target: str, data: Any, themes_dirs: tuple[Path, ...], fmt: str, fo
     from screener.data import open_store
 
     fmts = _export_formats(formats)
-    theme, settings = resolve(target, themes_dirs, options)
+    theme, settings = resolve(target, themes_dirs, specs_dirs, options)
     result = run_backtest(theme, settings, open_store(data))
     if fmts:
         from screener.report import check_export
@@ -90,61 +92,12 @@ def _export_formats(formats: str | None) -> list[str] | None:
     return parse_formats(formats)  # fails fast, before any work, on an unknown format
 
 
-def resolve(target: str, themes_dirs: tuple[Path, ...], options: dict[str, Any]) -> tuple[Any, Any]:
-    """(theme, settings) for a theme id, theme file or spec file plus command-line options."""
-    from pydantic import ValidationError
+def resolve(target: str, themes_dirs: tuple[Path, ...], specs_dirs: tuple[Path, ...],
+            options: dict[str, Any]) -> tuple[Any, Any]:
+    """(theme, settings) for a theme or spec (id or file) plus command-line options."""
+    from screener.backtest import request
 
-    from screener.backtest.settings import BacktestSettings, load_spec, yaml_kind
-
-    path = Path(target)
-    spec_values: dict[str, Any] = {}
-    kind = yaml_kind(path) if path.suffix in (".yaml", ".yml") and path.is_file() else "theme"
-    if kind == "neither":
-        raise UserError(
-            f"{path}: neither a backtest spec (theme: plus options) nor a theme file (id:, name:, members:); "
-            "see README: Backtests"
-        )
-    if kind == "spec":
-        spec = load_spec(path)
-        theme_ref = spec.theme
-        ref_path = Path(theme_ref)
-        if ref_path.suffix in (".yaml", ".yml") and not ref_path.is_absolute():
-            theme_ref = str(path.parent / ref_path)
-        theme = registry(themes_dirs).load(theme_ref)
-        spec_values = spec.model_dump(exclude={"theme", "description"})  # validated as settings below
-    else:
-        theme = registry(themes_dirs).load(target)
-    values = dict(spec_values)
-    given = {
-        "start": options["start"],
-        "end": options["end"],
-        "rebalance": options["rebalance"],
-        "weights": options["weights"],
-        "members": options["member_set"],
-        "benchmark": options["benchmark"],
-        "fill": options["fill"],
-        "cash": options["cash"],
-        "lot_size": options["lot_size"],
-        "risk_free": options["risk_free"],
-    }
-    values.update({k: v for k, v in given.items() if v is not None})
-    costs = dict(values.get("costs") or {})
-    cost_flags = {
-        "commission": options["commission"],
-        "min_commission": options["min_commission"],
-        "stamp_duty": options["stamp_duty"],
-        "transfer_fee": options["transfer_fee"],
-    }
-    costs.update({k: v for k, v in cost_flags.items() if v is not None})
-    if options["no_costs"]:
-        costs["enabled"] = False
-    values["costs"] = costs
-    try:
-        return theme, BacktestSettings.model_validate(values)
-    except ValidationError as err:
-        problems = []
-        for e in err.errors():
-            msg = e["msg"].removeprefix("Value error, ")
-            where = "-".join(str(p) for p in e["loc"] if p != "costs").replace("_", "-")
-            problems.append(f"--{where}: {msg}" if where else msg)
-        raise UserError("; ".join(problems)) from None
+    theme, spec_values = request.target(target, themes_dirs, specs_dirs)
+    no_costs = options.pop("no_costs")
+    options["costs"] = False if no_costs else None
+    return theme, request.settings(spec_values, options)

@@ -182,7 +182,7 @@ def test_data_dir_and_a_theme_file(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["backtest", "no-such-theme", "--demo"], "unknown theme 'no-such-theme'"),
+        (["backtest", "no-such-theme", "--demo"], "unknown theme or spec 'no-such-theme'"),
         ([*FIBER, "--start", "2026-06-01"], "end 2026-05-11 is before start 2026-06-01"),
         (["backtest", "green-power", "--demo", "--weights", "theme"], "no weight"),
         ([*FIBER, "--benchmark", "12345"], "--benchmark"),

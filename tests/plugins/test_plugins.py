@@ -141,3 +141,14 @@ def test_broken_provider_is_reported_by_name(broken_plugins):
     assert "Traceback" not in result.output
     ok = run("data", "fetch", "600406.SH", "--provider", "example")
     assert ok.exit_code == 0, ok.output
+
+
+def test_example_spec_pack_runs_by_id(example_plugin):
+    rows = {r["id"]: r for r in json.loads(run("specs", "list", "--format", "json").stdout)}
+    assert rows["example-grid-2025"]["origin"] == "plugin example" and rows["example-grid-2025"]["error"] is None
+    assert "fiber-ytd-2026" in rows  # built-ins still there
+    result = run("backtest", "example-grid-2025", "--provider", "example", "--format", "json")
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert (payload["theme"], payload["start"], payload["end"]) == ("example-grid", "2025-01-01", "2025-12-31")
+    assert payload["settings"]["rebalance"] == "quarterly" and payload["demo"]

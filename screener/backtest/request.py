@@ -1,0 +1,142 @@
+"""What to backtest: a theme or a saved spec plus options, resolved to (theme, settings).
+
+The one path from options to :class:`~screener.backtest.settings.BacktestSettings`,
+shared by ``screener backtest`` and :func:`screener.backtest`. Option names are the
+settings' field names, read from the model (so a field added there is an option here);
+cost fields (``commission``, ``min_commission``, ``stamp_duty``, ``transfer_fee``) may
+be given flat, and ``costs`` is ``True``/``False`` (on/off) or a mapping of cost fields.
+``None`` means "not given": the spec's value, else the model's default.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from screener.backtest.settings import BacktestSettings, Costs, load_spec, yaml_kind
+from screener.backtest.specs import SpecRegistry
+from screener.catalog import YAML_SUFFIXES, looks_like_path
+from screener.errors import UserError
+from screener.theme.model import Theme
+from screener.theme.registry import ThemeRegistry
+
+Spell = Callable[[str], str]  # how messages name an option: "--lot-size" or "lot_size"
+
+
+def cli_flag(name: str) -> str:
+    """``lot_size`` as the command line spells it: ``--lot-size``."""
+    return "--" + name.replace("_", "-")
+
+
+def keyword(name: str) -> str:
+    """``lot_size`` as the Python API spells it: ``lot_size``."""
+    return name
+
+
+def setting_names() -> list[str]:
+    """Every option :func:`settings` accepts: the settings fields, then the flat cost fields."""
+    return [*BacktestSettings.model_fields, *_cost_fields()]
+
+
+def _cost_fields() -> list[str]:
+    return [name for name in Costs.model_fields if name != "enabled"]
+
+
+def settings(base: Mapping[str, Any], options: Mapping[str, Any], *, spell: Spell = cli_flag) -> BacktestSettings:
+    """``base`` (a spec's options, or nothing) overridden by ``options``, validated.
+    Raises :class:`UserError` naming the option at fault (spelled by ``spell``)."""
+    values = dict(base)
+    costs = dict(values.get("costs") or {})
+    fields, cost_fields = set(BacktestSettings.model_fields), set(_cost_fields())
+    for name, value in options.items():
+        if value is None:
+            continue
+        if name == "costs" and isinstance(value, bool):
+            costs["enabled"] = value
+        elif name == "costs" and isinstance(value, Mapping):
+            costs.update(value)
+        elif name == "costs":
+            raise UserError(f"{spell('costs')}: expected True, False or a mapping of cost fields, not {value!r}")
+        elif name in cost_fields:
+            costs[name] = value
+        elif name in fields:
+            values[name] = value
+        else:
+            known = ", ".join(spell(n) for n in setting_names())
+            raise UserError(f"unknown backtest option {spell(name)}; the options are: {known}")
+    values["costs"] = costs
+    try:
+        return BacktestSettings.model_validate(values)
+    except ValidationError as err:
+        raise UserError("; ".join(_problem(e, spell) for e in err.errors())) from None
+
+
+def _problem(error: Any, spell: Spell) -> str:
+    msg = str(error["msg"]).removeprefix("Value error, ")
+    names = [p for p in error["loc"] if isinstance(p, str) and p != "costs"]
+    return f"{spell(names[0])}: {msg}" if names else msg
+
+
+def target(
+    name: str, themes_dirs: Iterable[Path] = (), specs_dirs: Iterable[Path] = ()
+) -> tuple[Theme, dict[str, Any]]:
+    """(theme, the spec's options or ``{}``) for a theme id, a spec id, a theme file or a
+    spec file. A name that is both a theme and a spec id is the theme (with a warning)."""
+    if looks_like_path(name):
+        return _file_target(Path(name), themes_dirs, specs_dirs)
+    themes = ThemeRegistry.default(themes_dirs)
+    specs = SpecRegistry.default(specs_dirs)
+    if name in themes.entries():
+        if name in specs.entries():
+            import warnings
+
+            warnings.warn(
+                f"{name!r} is both a theme and a backtest spec ({specs.entries()[name].path}): "
+                "running the theme; pass the spec's path to run the spec",
+                stacklevel=2,
+            )
+        return themes.load(name), {}
+    if name in specs.entries():
+        return _spec_target(specs.entries()[name].path, themes_dirs)
+    raise UserError(
+        f"unknown theme or spec {name!r}; known themes: {', '.join(sorted(themes.entries())) or 'none'}; "
+        f"known specs: {', '.join(sorted(specs.entries())) or 'none'} "
+        "(see `screener themes list` and `screener specs list`, or pass a path to a YAML file)"
+    )
+
+
+def _file_target(path: Path, themes_dirs: Iterable[Path], specs_dirs: Iterable[Path]) -> tuple[Theme, dict[str, Any]]:
+    if path.is_dir():
+        raise UserError(
+            f"{path} is a folder, not a theme or spec file: name a YAML file, "
+            f"or pass --themes-dir {path} or --specs-dir {path} and name an id"
+        )
+    if not path.is_file():
+        known = SpecRegistry.default(specs_dirs).entries().get(path.stem)
+        if path.suffix in YAML_SUFFIXES and known is not None:
+            raise UserError(f"file {path} does not exist; {path.stem} is a {known.origin} backtest spec: "
+                            f"name it by id ({path.stem}) instead of by path")
+        raise UserError(f"file {path} does not exist: pass a theme or spec file, or a theme or spec id")
+    kind = yaml_kind(path) if path.suffix in YAML_SUFFIXES else "theme"
+    if kind == "neither":
+        raise UserError(
+            f"{path}: neither a backtest spec (theme: plus options) nor a theme file (id:, name:, members:); "
+            "see README: Backtests"
+        )
+    if kind == "spec":
+        return _spec_target(path, themes_dirs)
+    return ThemeRegistry.default(themes_dirs).load(str(path)), {}
+
+
+def _spec_target(path: Path, themes_dirs: Iterable[Path]) -> tuple[Theme, dict[str, Any]]:
+    """A spec's theme (an id, or a path relative to the spec) and its options."""
+    spec = load_spec(path)
+    theme_ref = spec.theme
+    ref_path = Path(theme_ref)
+    if ref_path.suffix in YAML_SUFFIXES and not ref_path.is_absolute():
+        theme_ref = str(path.parent / ref_path)
+    theme = ThemeRegistry.default(themes_dirs).load(theme_ref)
+    return theme, spec.model_dump(exclude={"theme", "description"})  # validated as settings later

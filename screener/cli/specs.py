@@ -1,0 +1,102 @@
+"""``screener specs``: list, show saved backtest specs, print their JSON Schema.
+
+``screener backtests`` is the same group (hidden), as the README of older versions and
+the issue tracker spell it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from screener.cli import _complete as complete
+from screener.cli._options import format_option, specs_dir_option
+from screener.cli._output import print_json, print_table
+from screener.errors import ThemeError
+
+
+@click.group("specs")
+def specs() -> None:
+    """List and inspect saved backtest specs (a theme plus options, run by id:
+    `screener backtest fiber-ytd-2026`)."""
+
+
+def _registry(specs_dirs: tuple[Path, ...]) -> Any:
+    from screener.backtest.specs import SpecRegistry
+
+    return SpecRegistry.default(specs_dirs)
+
+
+@specs.command("list")
+@specs_dir_option
+@format_option("table", "json", help="table, or json: one object per spec.")
+def list_specs(specs_dirs: tuple[Path, ...], fmt: str) -> None:
+    """List the specs on the search path: id, theme, window, where each is defined."""
+    rows: list[dict[str, Any]] = []
+    for entry in _registry(specs_dirs).entries().values():
+        try:
+            spec = entry.load()
+            values, error = spec.model_dump(mode="json"), None
+        except ThemeError as exc:
+            values, error = {}, exc.problems[0]
+        rows.append({
+            "id": entry.id,
+            "theme": values.get("theme"),
+            "description": values.get("description"),
+            "start": values.get("start"),
+            "end": values.get("end"),
+            "origin": entry.origin,
+            "path": str(entry.path),
+            "shadows": [{"origin": s.origin, "path": str(s.path)} for s in entry.shadowed],
+            "error": error,
+        })
+    if fmt == "json":
+        print_json(rows)
+        return
+    table = []
+    for r in rows:
+        origin = r["origin"] + "".join(f" (overrides {s['origin']})" for s in r["shadows"])
+        window = f"{r['start'] or '…'} → {r['end'] or 'latest'}"
+        table.append([r["id"], r["theme"] or f"INVALID: {r['error']}", window if not r["error"] else "", origin])
+    print_table(["id", "theme", "window", "defined in"], table)
+
+
+@specs.command("show")
+@click.argument("spec", shell_complete=complete.specs)
+@specs_dir_option
+@format_option("table", "json", help="table, or json: the validated spec with every option.")
+def show_spec(spec: str, specs_dirs: tuple[Path, ...], fmt: str) -> None:
+    """Show SPEC (an id or a path): its theme, description and every option in effect."""
+    entry = _registry(specs_dirs).resolve(spec)
+    payload = entry.load().model_dump(mode="json")
+    if fmt == "json":
+        payload["defined_in"] = {"origin": entry.origin, "path": str(entry.path)}
+        print_json(payload)
+        return
+    click.echo(f"{entry.id}  ({entry.origin}: {entry.path})")
+    if payload.get("description"):
+        click.echo(str(payload["description"]).strip())
+    costs = payload.pop("costs")
+    rows = [["theme", payload.pop("theme")]]
+    rows += [[k, _text(v)] for k, v in payload.items() if k != "description"]
+    rows += [[f"costs.{k}", _text(v)] for k, v in costs.items()]
+    print_table(["option", "value"], rows)
+    click.echo(f"run it: screener backtest {entry.id if entry.origin != 'path' else entry.path}")
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, list):  # dated stamp duty rates
+        return ", ".join(f"{r['rate']} since {r['since']}" if r.get("since") else str(r["rate"]) for r in value)
+    return "-" if value is None else str(value)
+
+
+@specs.command("schema")
+def spec_schema() -> None:
+    """Print the JSON Schema of spec files (for editors: see README "Editors")."""
+    from screener.schema import spec_schema as schema
+
+    print_json(schema())
+
+
+backtests = click.Group("backtests", commands=dict(specs.commands), hidden=True, help=specs.help)
