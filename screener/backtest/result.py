@@ -3,7 +3,7 @@
 Keys, in order: ``theme``, ``theme_name``, ``data_source`` (live|cache|dir|demo),
 ``label`` (e.g. ``DEMO — synthetic prices``), ``demo``, ``start``, ``end``, ``base_date``,
 ``sessions``, ``settings``, ``basket``, ``benchmark``, ``members``, ``claims``, ``equity``,
-``warnings``, ``generated_by``. Returns are fractions (0.1234 = 12.34%); money is CNY.
+``trades``, ``warnings``, ``generated_by``. Returns are fractions (0.1234 = 12.34%); money is CNY.
 """
 
 from __future__ import annotations
@@ -134,6 +134,16 @@ def data_warnings(md: Any, symbols: set[str], base: date, end: date, warned: set
     return out
 
 
+def trade_rows(trades: pd.DataFrame) -> list[dict[str, Any]]:
+    """Every fill: date, symbol, side, raw shares and price, value and its costs (CNY)."""
+    return [
+        {"date": t.date.isoformat(), "symbol": t.symbol, "side": t.side, "shares": float(t.shares),
+         "price": float(t.price), "value": float(t.value), "commission": float(t.commission),
+         "stamp_duty": float(t.stamp_duty), "transfer_fee": float(t.transfer_fee), "cost": float(t.cost)}
+        for t in trades.itertuples(index=False)
+    ]
+
+
 def settings_block(settings: Any, start: date, end: date, benchmark: str) -> dict[str, Any]:
     out = settings.model_dump(mode="json")
     out.update(start=start.isoformat(), end=end.isoformat(), benchmark=benchmark)
@@ -156,6 +166,7 @@ def assemble(
     claims: list[dict[str, Any]],
     equity: pd.Series,
     bench_series: pd.Series | None,
+    trades: pd.DataFrame,
     warnings: list[dict[str, Any]],
 ) -> dict[str, Any]:
     bench = bench_series.to_numpy() if bench_series is not None else [None] * len(equity)
@@ -179,6 +190,7 @@ def assemble(
         "members": members,
         "claims": claims,
         "equity": rows,
+        "trades": trade_rows(trades),
         "warnings": warnings,
         "generated_by": f"screener {__version__}",
     }

@@ -111,6 +111,7 @@ class Measured:
     members: list[dict[str, Any]]
     claims: list[dict[str, Any]]
     warnings: list[dict[str, Any]]
+    trades: pd.DataFrame  # the engine's fills (engine.TRADE_COLUMNS)
 
 
 def select_members(theme: Theme, settings: BacktestSettings) -> list[Member]:
@@ -302,7 +303,7 @@ def measure(aligned: Aligned, res: EngineResult, settings: BacktestSettings) -> 
             warnings.append(result.warning("not_bought", s, None,
                                            "listed after the formation: buy and hold leaves it out (use --rebalance monthly to add it)"))
     checked = claims_mod.check_claims(request.theme, loaded.frames)
-    return Measured(equity, basket, bench_block, bench_series, members_out, checked, warnings)
+    return Measured(equity, basket, bench_block, bench_series, members_out, checked, warnings, res.trades)
 
 
 def assemble(aligned: Aligned, measured: Measured, settings: BacktestSettings) -> dict[str, Any]:
@@ -322,6 +323,7 @@ def assemble(aligned: Aligned, measured: Measured, settings: BacktestSettings) -
         claims=measured.claims,
         equity=measured.equity,
         bench_series=measured.bench_series,
+        trades=measured.trades,
         warnings=measured.warnings,
     )
 
