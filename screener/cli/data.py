@@ -11,7 +11,8 @@ from typing import Any
 
 import click
 
-from screener.cli._options import DATE, data_options, registry, themes_dir_option
+from screener.cli import _complete as complete
+from screener.cli._options import DATE, data_options, format_option, registry, themes_dir_option
 from screener.cli._output import console, print_json, print_table
 from screener.errors import DataError, SymbolError, UserError
 from screener.symbols import EM_BOARD_CODE
@@ -63,17 +64,17 @@ def data() -> None:
 
 
 @data.command("fetch")
-@click.argument("targets", nargs=-1)
+@click.argument("targets", nargs=-1, shell_complete=complete.themes)
 @click.option("--universe", "with_universe", is_flag=True,
               help="Also cache the A-share list (codes, names, full names) and today's valuation "
               "snapshot (PB, market caps), used by `themes extract` and `screen`.")
 @click.option("--start", type=DATE, help="First date (YYYY-MM-DD); default 2016-01-01.")
 @click.option("--end", type=DATE, help="Last date (YYYY-MM-DD); default: the last closed session.")
-@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@format_option("table", "json", help="table, or json: the summary with every row and warning.")
 @themes_dir_option
 @data_options
 def fetch(targets: tuple[str, ...], with_universe: bool, start: date | None, end: date | None,
-          as_json: bool, themes_dirs: tuple[Path, ...], data: Any) -> None:
+          fmt: str, themes_dirs: tuple[Path, ...], data: Any) -> None:
     """Fetch THEME|SYMBOL|BKCODE... into the cache (or read them from --demo / --data-dir).
 
     Live fetches try eastmoney, then sina, then tencent per symbol and keep going when
@@ -138,7 +139,7 @@ def fetch(targets: tuple[str, ...], with_universe: bool, start: date | None, end
     if isinstance(store, LiveStore):
         store.cache.maybe_consolidate()  # keeps loading thousands of symbols fast
     failed = [r for r in rows if r["status"] == "failed"]
-    if as_json:
+    if fmt == "json":
         print_json({"data_source": store.source.value, "labels": sorted(labels), "notes": list(notes),
                     "results": rows})
     else:
@@ -159,7 +160,7 @@ def fetch(targets: tuple[str, ...], with_universe: bool, start: date | None, end
                 by_gap.setdefault(gap_text([tuple(g) for g in r["missing"]]), []).append(r["symbol"])
         for gap, symbols in by_gap.items():  # one line per distinct range, as for failures
             click.echo(f"not cached: {gap}: {', '.join(symbols)}")
-    if not as_json:
+    if fmt != "json":
         _print_warnings(rows, notes)
     by_reason: dict[str, list[str]] = {}
     for r in failed:
@@ -177,7 +178,7 @@ def fetch(targets: tuple[str, ...], with_universe: bool, start: date | None, end
         raise click.exceptions.Exit(1)
 
 
-MAX_WARNINGS = 20  # warning lines printed after a fetch; the rest are counted (all in --json)
+MAX_WARNINGS = 20  # warning lines printed after a fetch; the rest are counted (all in --format json)
 
 
 def _failed_row(symbol: str, error: str) -> dict[str, Any]:
@@ -200,7 +201,7 @@ def _print_warnings(rows: list[dict[str, Any]], notes: dict[str, None]) -> None:
     for text in warnings[:MAX_WARNINGS]:
         click.echo(f"warning: {text}", err=True)
     if len(warnings) > MAX_WARNINGS:
-        click.echo(f"warning: … and {len(warnings) - MAX_WARNINGS} more (all of them in --json)", err=True)
+        click.echo(f"warning: … and {len(warnings) - MAX_WARNINGS} more (all of them in --format json)", err=True)
     for r in rows:
         if r["status"] != "failed" and r.get("error"):
             reason = str(r["error"]).replace(f": {r['symbol']}: ", ": ")  # the symbol once
@@ -267,9 +268,9 @@ def _size(n: int) -> str:
 
 
 @data.command("status")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@format_option("table", "json", help="table, or json: every entry.")
 @data_options
-def status(as_json: bool, data: Any) -> None:
+def status(fmt: str, data: Any) -> None:
     """What is cached (or in the demo set / --data-dir): ranges, sizes, last refresh."""
     from screener.data import open_store
     from screener.data.cache import Cache
@@ -284,7 +285,7 @@ def status(as_json: bool, data: Any) -> None:
              "origin": b.origin, "name": b.name}
             for s, b in md.bars.items()
         ]
-        if as_json:
+        if fmt == "json":
             print_json({"data_source": store.source.value, "label": md.label, "entries": rows})
             return
         print_table(["symbol", "name", "rows", "first", "last", "origin"],
@@ -302,13 +303,13 @@ def status(as_json: bool, data: Any) -> None:
         for e in entries
     ]
     total = sum(e.size for e in entries)
-    if as_json:
+    if fmt == "json":
         print_json({"cache_dir": str(cache.root), "total_bytes": total, "entries": rows})
         return
     if not entries:
         click.echo(f"the cache at {cache.root} is empty; fill it with `screener data fetch THEME|SYMBOL...`")
         return
-    # 80 columns: the fetch day only (the time is in --json and the last-refresh line), sizes in total
+    # 80 columns: the fetch day only (the time is in --format json and the last-refresh line), sizes in total
     print_table(
         ["dataset", "key", "rows", "first", "last", "fetched", "from"],
         [[r["dataset"], r["key"], r["rows"], r["first"], r["last"],

@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from screener.cli import _complete as complete
 from screener.errors import UserError
 
 
@@ -41,7 +42,7 @@ def echo_written(paths: list[Path]) -> None:
 @click.command("report")
 @click.argument("result", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
-    "--export", "formats", default="html", show_default=True, metavar="FORMATS",
+    "--export", "formats", default="html", show_default=True, metavar="FORMATS", shell_complete=complete.export_formats,
     help="Comma-separated formats: html, md, csv, json, xlsx.",
 )
 @click.option(

@@ -3,7 +3,6 @@ with ``--where``, rank with ``--sort`` and print a table, JSON or CSV."""
 
 from __future__ import annotations
 
-import dataclasses
 import textwrap
 from datetime import date
 from pathlib import Path
@@ -12,6 +11,7 @@ from typing import Any
 import click
 
 from screener._atomic import write_atomic
+from screener.cli import _complete as complete
 from screener.cli._options import DATE, data_options, themes_dir_option
 from screener.errors import UserError
 
@@ -37,17 +37,13 @@ def _help_factors(ctx: click.Context, _param: click.Parameter, value: bool) -> N
     ctx.exit(0)
 
 
-def _split(value: str | None) -> list[str]:
-    return [p.strip().lower() for p in (value or "").split(",") if p.strip()]
-
-
 def _shorten(note: str, limit: int = 400) -> str:
     """A note cut to ``limit`` characters (a note may list thousands of symbols)."""
     return note if len(note) <= limit else f"{note[:limit]}… ({len(note) - limit} more characters)"
 
 
 @click.command("screen")
-@click.argument("target", required=False, metavar="[THEME|PATH]")
+@click.argument("target", required=False, metavar="[THEME|PATH]", shell_complete=complete.themes)
 @click.option("--board", "board", metavar="NAME",
               help="Screen a board: main, star, chinext or bse (the stored symbols on that exchange board), "
               "or a concept/industry board code such as BK0715.")
@@ -57,10 +53,10 @@ def _shorten(note: str, limit: int = 400) -> str:
               help="'all': every stock the data source holds offline (cache, --data-dir files, demo set).")
 @click.option("--as-of", "as_of", type=DATE, metavar="DATE",
               help="Compute factors at the close of this session (default: the latest session in the data).")
-@click.option("--where", "where", metavar="EXPR",
+@click.option("--where", "where", metavar="EXPR", shell_complete=complete.where,
               help="Keep rows where EXPR holds, e.g. \"ret_60d > 20% and not limit_up_today\" "
               "(fields, numbers, 20%, < <= > >= == !=, and/or/not, parentheses).")
-@click.option("--sort", "sort", metavar="FIELD[,FIELD]", help="Rank by these factors (missing values last).")
+@click.option("--sort", "sort", metavar="FIELD[,FIELD]", shell_complete=complete.factors, help="Rank by these factors (missing values last).")
 @click.option("--desc/--asc", "descending", default=True, show_default=True, help="Sort order.")
 @click.option("--top", type=click.IntRange(min=1), metavar="N", help="Keep the first N rows.")
 @click.option("--benchmark", metavar="SYMBOL",
@@ -70,7 +66,7 @@ def _shorten(note: str, limit: int = 400) -> str:
               help="Write to FILE (JSON or CSV; the format follows --format, else the file's suffix); "
               "an existing file needs --force.")
 @click.option("--force", is_flag=True, help="Replace an existing --out file.")
-@click.option("--columns", metavar="FIELD[,FIELD]|all",
+@click.option("--columns", metavar="FIELD[,FIELD]|all", shell_complete=complete.factors,
               help="Factor columns of the table (default: a compact set plus --sort and --where fields).")
 @click.option("--help-factors", is_flag=True, expose_value=False, is_eager=True, callback=_help_factors,
               help="Print every factor's exact definition and exit.")
@@ -104,25 +100,8 @@ def screen(
       screener screen fiber --demo --where "ret_20d > 5% and vol_20d < 60%"
       screener screen --board star --sort amount_20d --format csv --out star.csv
     """
-    from screener.data import open_store
-    from screener.screen.expr import _suggest, parse_where
-    from screener.screen.factors import FACTOR_BY_NAME, FACTOR_NAMES
-    from screener.screen.run import screen as run_screen
-    from screener.screen.universe import (
-        EXCHANGE_BOARDS,
-        BenchmarkSpec,
-        all_universe,
-        board_universe,
-        theme_universe,
-    )
-    from screener.symbols import normalize
+    from screener.screen import request
 
-    chosen = [name for name, on in (("THEME", target), ("--board", board), ("--universe", universe_all)) if on]
-    if len(chosen) != 1:
-        raise UserError(
-            ("give only one of " if chosen else "say what to screen: ")
-            + "THEME (an id or a YAML path), --board NAME or --universe all"
-        )
     if out is not None and fmt == "table":
         fmt = {".json": "json", ".csv": "csv"}.get(out.suffix.lower(), "")
         if not fmt:
@@ -133,35 +112,13 @@ def screen(
         folder = out.parent if str(out.parent) else Path(".")
         if not folder.is_dir():
             raise UserError(f"--out {out}: folder {folder} does not exist; create it first")
-    flags = [f.name for f in FACTOR_BY_NAME.values() if f.kind == "flag"]
-    parsed = parse_where(where, FACTOR_NAMES, flags) if where is not None else None
-    sort_fields = _split(sort)
-    shown = _split(columns)
-    for name in [*sort_fields, *(c for c in shown if shown != ["all"])]:
-        if name not in FACTOR_NAMES:
-            what = "--sort" if name in sort_fields else "--columns"
-            raise UserError(
-                f"{what}: unknown field {name!r}{_suggest(name, FACTOR_NAMES)}; valid fields: {', '.join(FACTOR_NAMES)}"
-            )
-    bench = BenchmarkSpec(normalize(benchmark)) if benchmark else None
-
-    broad = bool(universe_all) or (board or "").strip().lower() in EXCHANGE_BOARDS
-    live = not (data.demo or data.offline or data.data_dir or data.provider)
-    if broad and live:
-        # Refreshing thousands of symbols one request at a time is `screener data fetch`'s job.
-        data = dataclasses.replace(data, offline=True)
-        click.echo("note: --universe all and exchange boards read the cache as it is "
-                   "(refresh it with `screener data fetch`)", err=True)
-    store = open_store(data)
-    if target:
-        universe = theme_universe(target, themes_dirs)
-    elif board:
-        universe = board_universe(store, board, board_source)
-    else:
-        universe = all_universe(store)
-    result = run_screen(
-        store, universe, as_of=as_of, where=parsed,
-        sort=sort_fields, descending=descending, top=top, benchmark=bench,
+    shown = request.fields(columns)
+    if shown != ["all"]:
+        request.check_fields(shown, "--columns")
+    result = request.run(
+        target, board=board, board_source=board_source, universe=universe_all, as_of=as_of, where=where,
+        sort=sort, descending=descending, top=top, benchmark=benchmark, themes_dirs=themes_dirs, data=data,
+        note=lambda text: click.echo(f"note: {text}", err=True),
     )
     from screener.screen.output import warning_lines
 

@@ -7,7 +7,8 @@ from typing import Any
 
 import click
 
-from screener.cli._options import registry, themes_dir_option
+from screener.cli import _complete as complete
+from screener.cli._options import format_option, registry, themes_dir_option
 from screener.cli._output import print_json, print_table
 from screener.errors import ThemeError, UserError
 from screener.symbols import BOARD_LABELS, parse_symbol
@@ -23,8 +24,8 @@ def themes() -> None:
 
 @themes.command("list")
 @themes_dir_option
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-def list_themes(themes_dirs: tuple[Path, ...], as_json: bool) -> None:
+@format_option("table", "json", help="table, or json: one object per theme.")
+def list_themes(themes_dirs: tuple[Path, ...], fmt: str) -> None:
     """List the themes on the search path: id, name, members, where each is defined."""
     rows: list[dict[str, Any]] = []
     for entry in registry(themes_dirs).entries().values():
@@ -45,7 +46,7 @@ def list_themes(themes_dirs: tuple[Path, ...], as_json: bool) -> None:
                 "error": error,
             }
         )
-    if as_json:
+    if fmt == "json":
         print_json(rows)
         return
     table = []
@@ -83,14 +84,14 @@ def _claim_text(claim: PeriodReturnClaim | DayMoveClaim) -> str:
 
 
 @themes.command("show")
-@click.argument("theme")
+@click.argument("theme", shell_complete=complete.themes)
 @themes_dir_option
-@click.option("--json", "as_json", is_flag=True, help="Print the validated theme as JSON.")
-def show_theme(theme: str, themes_dirs: tuple[Path, ...], as_json: bool) -> None:
+@format_option("table", "json", help="table, or json: the validated theme.")
+def show_theme(theme: str, themes_dirs: tuple[Path, ...], fmt: str) -> None:
     """Show THEME (an id or a path): members with board and limit band, benchmark, claims."""
     entry = registry(themes_dirs).resolve(theme)
     t = entry.load()
-    if as_json:
+    if fmt == "json":
         payload = t.model_dump(mode="json")
         payload["members"] = [
             {**m, **{k: r[k] for k in ("board", "limit")}} for m, r in zip(payload["members"], _member_rows(t))
@@ -146,6 +147,14 @@ def validate_themes(paths: tuple[Path, ...]) -> None:
         click.echo(f"ok  {f}  ({theme.id}: {len(theme.members)} members, {n} claim{'s' if n != 1 else ''})")
     if problems:
         raise ThemeError(problems)
+
+
+@themes.command("schema")
+def theme_schema() -> None:
+    """Print the JSON Schema of theme files (for editors: see README "Editors")."""
+    from screener.schema import theme_schema as schema
+
+    print_json(schema())
 
 
 # Authoring subcommands (extract, import-board) live in their own module.

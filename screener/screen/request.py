@@ -1,0 +1,90 @@
+"""What to screen, from options: the one path shared by ``screener screen`` and
+:func:`screener.screen` (checks the options, opens the store, builds the universe, runs
+the screen)."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date
+from pathlib import Path
+
+from screener.data.model import DataOptions
+from screener.errors import UserError
+from screener.screen.run import ScreenResult
+
+Note = Callable[[str], None]
+
+
+def fields(value: str | Sequence[str] | None) -> list[str]:
+    """``"ret_20d, vol_20d"`` or ``["ret_20d", "vol_20d"]`` as a list of lower-case names."""
+    items = value.split(",") if isinstance(value, str) else list(value or [])
+    return [p.strip().lower() for p in items if p.strip()]
+
+
+def check_fields(names: Iterable[str], option: str) -> None:
+    """Raise :class:`UserError` for the first name that is not a factor."""
+    from screener.screen.expr import _suggest
+    from screener.screen.factors import FACTOR_NAMES
+
+    for name in names:
+        if name not in FACTOR_NAMES:
+            raise UserError(
+                f"{option}: unknown field {name!r}{_suggest(name, FACTOR_NAMES)}; valid fields: {', '.join(FACTOR_NAMES)}"
+            )
+
+
+def run(
+    target: str | None = None,
+    *,
+    board: str | None = None,
+    board_source: str = "em",
+    universe: str | None = None,
+    as_of: date | None = None,
+    where: str | None = None,
+    sort: str | Sequence[str] | None = None,
+    descending: bool = True,
+    top: int | None = None,
+    benchmark: str | None = None,
+    themes_dirs: Sequence[Path] = (),
+    data: DataOptions = DataOptions(),
+    note: Note = lambda _text: None,
+) -> ScreenResult:
+    """Screen a theme (id or path), a ``board`` or ``universe="all"``; see README "Screens".
+    ``note`` hears what was changed on the user's behalf (broad screens read the cache)."""
+    from screener.data import open_store
+    from screener.screen.expr import parse_where
+    from screener.screen.factors import FACTOR_BY_NAME, FACTOR_NAMES
+    from screener.screen.run import screen
+    from screener.screen.universe import EXCHANGE_BOARDS, BenchmarkSpec, all_universe, board_universe, theme_universe
+    from screener.symbols import normalize
+
+    chosen = [name for name, on in (("THEME", target), ("--board", board), ("--universe", universe)) if on]
+    if len(chosen) != 1:
+        raise UserError(
+            ("give only one of " if chosen else "say what to screen: ")
+            + "THEME (an id or a YAML path), --board NAME or --universe all"
+        )
+    if universe is not None and universe != "all":
+        raise UserError(f"--universe {universe}: the only universe is 'all'")
+    flags = [f.name for f in FACTOR_BY_NAME.values() if f.kind == "flag"]
+    parsed = parse_where(where, FACTOR_NAMES, flags) if where is not None else None
+    sort_fields = fields(sort)
+    check_fields(sort_fields, "--sort")
+    bench = BenchmarkSpec(normalize(benchmark)) if benchmark else None
+
+    broad = bool(universe) or (board or "").strip().lower() in EXCHANGE_BOARDS
+    live = not (data.demo or data.offline or data.data_dir or data.provider)
+    if broad and live:
+        # Refreshing thousands of symbols one request at a time is `screener data fetch`'s job.
+        data = dataclasses.replace(data, offline=True)
+        note("--universe all and exchange boards read the cache as it is (refresh it with `screener data fetch`)")
+    store = open_store(data)
+    if target:
+        chosen_universe = theme_universe(target, themes_dirs)
+    elif board:
+        chosen_universe = board_universe(store, board, board_source)
+    else:
+        chosen_universe = all_universe(store)
+    return screen(store, chosen_universe, as_of=as_of, where=parsed, sort=sort_fields,
+                  descending=descending, top=top, benchmark=bench)
