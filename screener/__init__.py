@@ -1,3 +1,52 @@
-"""screener: thematic stock screener and basket backtester for China A-shares."""
+"""screener: thematic stock screener and basket backtester for China A-shares.
+
+The Python API (see :mod:`screener.api` and README "Python API")::
+
+    import screener
+    result = screener.backtest("fiber", demo=True)
+    result.summary, result.equity, result.claims
+
+Importing ``screener`` is cheap: the API functions and everything they need load on
+first use.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from screener.errors import DataError, SymbolError, ThemeError, UserError
 
 __version__ = "0.1.0"
+
+if TYPE_CHECKING:  # what type checkers see; at run time __getattr__ loads them
+    from screener.api import BacktestResult, Result, ScreenResult, backtest, bars, load_theme, screen
+
+# name -> module holding it. `backtest` and `screen` are also subpackages, made callable
+# (screener._callable), so they resolve to the package, whose call is the API function.
+_LAZY = {
+    "backtest": "screener.backtest",
+    "screen": "screener.screen",
+    "bars": "screener.api",
+    "load_theme": "screener.api",
+    "Result": "screener.api",
+    "BacktestResult": "screener.api",
+    "ScreenResult": "screener.api",
+}
+
+__all__ = [
+    "BacktestResult", "DataError", "Result", "ScreenResult", "SymbolError", "ThemeError", "UserError",
+    "__version__", "backtest", "bars", "load_theme", "screen",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module 'screener' has no attribute {name!r}")
+    import importlib
+
+    module = importlib.import_module(_LAZY[name])
+    return module if module.__name__ == f"screener.{name}" else getattr(module, name)
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

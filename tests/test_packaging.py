@@ -41,3 +41,20 @@ def test_wheel_install_lists_builtin_themes(tmp_path):
     rows = {r["id"]: r for r in json.loads(out)}
     assert {"fiber", "green-power", "hydrogen-low-altitude", "ai-content"} <= set(rows)
     assert all(r["error"] is None for r in rows.values())
+    # the backtest specs travel too, named by id from any folder (README: Backtests)
+    out = subprocess.run(
+        [str(env_dir / "bin" / "screener"), "specs", "list", "--format", "json"],
+        check=True, capture_output=True, text=True, cwd=tmp_path, env=env,
+    ).stdout
+    specs = {r["id"]: r for r in json.loads(out)}
+    assert {"fiber-ytd-2026", "fiber-named-monthly-2025", "green-power-2026-05-11"} <= set(specs)
+    assert all(r["error"] is None and r["origin"] == "built-in" for r in specs.values())
+    assert all(r["path"].startswith(str(env_dir)) and "/screener/_specs/" in r["path"] for r in specs.values())
+    out = subprocess.run(
+        [str(env_dir / "bin" / "screener"), "backtest", "fiber-ytd-2026", "--demo", "--format", "json"],
+        check=True, capture_output=True, text=True, cwd=tmp_path, env=env,
+    ).stdout
+    assert (json.loads(out)["start"], json.loads(out)["end"]) == ("2026-01-01", "2026-05-11")
+    assert subprocess.run([str(py), "-c", "import screener, pathlib; "
+                           "assert (pathlib.Path(screener.__file__).parent / 'py.typed').is_file()"],
+                          cwd=tmp_path, env=env).returncode == 0

@@ -1,0 +1,577 @@
+"""screener from Python: themes, backtests, screens and bars, as the commands give them.
+
+    import screener
+    r = screener.backtest("fiber", demo=True)     # = screener backtest fiber --demo
+    r.summary["total_return"], r.equity, r.members, r.claims, r.trades, r.warnings
+    r.plot(); r.export("html,md", "reports")
+
+Every function here follows the same conventions (a new one must too):
+
+- **Options are the command's**, with its defaults, checked by the same code path
+  (``screener.backtest.request``, ``screener.screen.request``), so values are validated
+  and errors worded alike. A user's mistake raises a :class:`screener.UserError`
+  subclass, never ``SystemExit``.
+- **Data options** are the keywords ``demo, data_dir, offline, cache_dir, proxy,
+  provider`` (``--demo`` … ``--provider``), made into a store by :func:`_store`.
+- **Dates** may be ``datetime.date``, ``datetime`` / ``pandas.Timestamp`` or
+  ``"YYYY-MM-DD"`` text (:func:`_date`).
+- **Results** are :class:`Result` subclasses: the command's ``--format json`` document
+  (``to_dict()``, ``to_json()``), pandas views of it, ``plot()``, and a notebook view.
+- **Imports stay cheap**: pandas, matplotlib and the engines load inside the functions.
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+import json
+import warnings as _warnings
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from screener.errors import DataError, UserError
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.axes import Axes
+
+    from screener.data.model import DataOptions, DataStore
+    from screener.screen.run import ScreenResult as _Screened
+    from screener.theme.model import Theme
+
+__all__ = ["BacktestResult", "Result", "ScreenResult", "backtest", "bars", "load_theme", "screen"]
+
+PathLike = str | Path
+WARNING_COLUMNS = ["kind", "symbol", "date", "message"]
+
+
+# -- shared steps -------------------------------------------------------------------------
+
+
+def _date(value: date | str | None, name: str) -> date | None:
+    """A date option: a ``date``, a ``datetime``/``Timestamp`` (its day) or YYYY-MM-DD text."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise UserError(f"{name}: {value!r} is not a date; write YYYY-MM-DD, e.g. 2026-05-11")
+
+
+def _folders(values: Iterable[PathLike] | None, name: str) -> tuple[Path, ...]:
+    """Folder options (``themes_dirs``...): each must exist."""
+    folders = tuple(Path(v) for v in values or ())
+    for folder in folders:
+        if not folder.is_dir():
+            raise UserError(f"{name}: {folder} is not a folder")
+    return folders
+
+
+def _data_options(
+    demo: bool, data_dir: PathLike | None, offline: bool, cache_dir: PathLike | None,
+    proxy: str | None, provider: str | None,
+) -> DataOptions:
+    """The commands' data options (``--demo --data-dir --offline --cache-dir --proxy --provider``)."""
+    from screener.data.model import DataOptions
+
+    return DataOptions(
+        demo=demo,
+        data_dir=Path(data_dir) if data_dir is not None else None,
+        offline=offline,
+        cache_dir=Path(cache_dir) if cache_dir is not None else None,
+        proxy=proxy,
+        provider=provider,
+    )
+
+
+def _store(
+    demo: bool, data_dir: PathLike | None, offline: bool, cache_dir: PathLike | None,
+    proxy: str | None, provider: str | None,
+) -> DataStore:
+    """The store the data options ask for (see :func:`screener.data.open_store`)."""
+    from screener.data import open_store
+
+    return open_store(_data_options(demo, data_dir, offline, cache_dir, proxy, provider))
+
+
+def _pct(value: Any, signed: bool = True) -> str:
+    if value is None:
+        return "-"
+    return f"{float(value):+.2%}" if signed else f"{float(value):.2%}"
+
+
+def _number(value: Any, digits: int = 2) -> str:
+    return "-" if value is None else f"{float(value):,.{digits}f}"
+
+
+# -- results ------------------------------------------------------------------------------
+
+
+class Result:
+    """What an API function returns: its command's ``--format json`` document plus views.
+
+    ``to_dict()`` is that document exactly (the README's contract for the command) and
+    ``to_json()`` its text; ``data_source``, ``label``, ``demo`` say where the data came
+    from; ``warnings`` lists the data-quality and trading warnings as a DataFrame.
+    A notebook shows the result through ``_repr_html_``: a DEMO banner on demo data, a
+    title, headline figures and tables. Subclasses provide those by overriding
+    :meth:`_title`, :meth:`_headline` and :meth:`_tables`, and add pandas views of
+    their document as properties.
+    """
+
+    def __init__(self, document: Mapping[str, Any]) -> None:
+        # through JSON and back: exactly what `--format json` prints
+        self._doc: dict[str, Any] = json.loads(json.dumps(document, ensure_ascii=False, default=str))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The command's JSON document (a copy)."""
+        return copy.deepcopy(self._doc)
+
+    def to_json(self, indent: int | None = 2) -> str:
+        """The document as JSON text; with ``indent=2`` the command's ``--format json`` output."""
+        return json.dumps(self._doc, ensure_ascii=False, indent=indent)
+
+    @property
+    def data_source(self) -> str:
+        """``live``, ``cache``, ``dir`` or ``demo``."""
+        return str(self._doc["data_source"])
+
+    @property
+    def label(self) -> str:
+        """Where the data came from, e.g. ``DEMO — synthetic prices``."""
+        return str(self._doc["label"])
+
+    @property
+    def demo(self) -> bool:
+        """True on the synthetic demo data: never read such figures as market data."""
+        return self.data_source == "demo"
+
+    @property
+    def warnings(self) -> pd.DataFrame:
+        """One row per warning: ``kind, symbol, date, message``."""
+        import pandas as pd
+
+        return pd.DataFrame(self._warning_records(), columns=WARNING_COLUMNS)
+
+    def _warning_records(self) -> list[dict[str, Any]]:
+        return list(self._doc.get("warnings", []))
+
+    def _title(self) -> str:
+        return type(self).__name__
+
+    def _headline(self) -> list[tuple[str, str]]:
+        """(figure, value as shown) pairs for the notebook view."""
+        return []
+
+    def _tables(self) -> list[tuple[str, pd.DataFrame]]:
+        """(caption, table) pairs for the notebook view."""
+        return []
+
+    def _repr_html_(self) -> str:
+        parts = []
+        if self.demo:
+            parts.append(
+                '<div style="background:#b00020;color:#fff;font-weight:bold;padding:4px 8px">'
+                f"{html.escape(self.label)} — not real market data</div>"
+            )
+        parts.append(f"<p><b>{html.escape(self._title())}</b><br><small>data: {html.escape(self.label)}</small></p>")
+        rows = "".join(
+            f"<tr><th style='text-align:left'>{html.escape(k)}</th><td style='text-align:right'>{html.escape(v)}</td></tr>"
+            for k, v in self._headline()
+        )
+        if rows:
+            parts.append(f"<table>{rows}</table>")
+        for caption, table in self._tables():
+            parts.append(f"<p><b>{html.escape(caption)}</b></p>{table.to_html(index=False, na_rep='-')}")
+        n = len(self._warning_records())
+        if n:
+            parts.append(f"<p><small>{n} warning{'s' if n != 1 else ''}: see <code>.warnings</code></small></p>")
+        return "<div>" + "".join(parts) + "</div>"
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self._title()}{' (DEMO data)' if self.demo else ''}>"
+
+
+class BacktestResult(Result):
+    """A backtest: the document of ``screener backtest --format json`` (README
+    "Backtests") with pandas views, ``plot()`` and ``export()``."""
+
+    @property
+    def theme(self) -> str:
+        return str(self._doc["theme"])
+
+    @property
+    def settings(self) -> dict[str, Any]:
+        """Every option in effect, costs included."""
+        return copy.deepcopy(self._doc["settings"])
+
+    @property
+    def equity(self) -> pd.DataFrame:
+        """Value over the starting value, 1.0 at the base date: columns ``basket``,
+        ``benchmark`` (NaN without benchmark data), indexed by session ``date``."""
+        import pandas as pd
+
+        frame = pd.DataFrame(self._doc["equity"], columns=["date", "basket", "benchmark"])
+        frame["date"] = pd.to_datetime(frame["date"])
+        return frame.set_index("date").astype(float)
+
+    @property
+    def members(self) -> pd.DataFrame:
+        """One row per selected member, indexed by ``symbol``: weights, own return,
+        contribution, trades, blocked orders, shares held at the end, costs."""
+        import pandas as pd
+
+        return pd.DataFrame(self._doc["members"]).set_index("symbol")
+
+    @property
+    def trades(self) -> pd.DataFrame:
+        """Every fill: ``date, symbol, side, shares`` (raw), ``price`` (raw CNY), ``value``,
+        ``commission, stamp_duty, transfer_fee, cost`` (CNY)."""
+        import pandas as pd
+
+        columns = ["date", "symbol", "side", "shares", "price", "value", "commission", "stamp_duty",
+                   "transfer_fee", "cost"]
+        frame = pd.DataFrame(self._doc["trades"], columns=columns)
+        frame["date"] = pd.to_datetime(frame["date"])
+        return frame
+
+    @property
+    def claims(self) -> pd.DataFrame:
+        """One row per claim of the theme: ``id, kind, subject, start, end, claimed,
+        measured, verdict, detail, quote`` (day moves also ``results`` per symbol)."""
+        import pandas as pd
+
+        return pd.DataFrame(self._doc["claims"])
+
+    @property
+    def summary(self) -> pd.Series:
+        """The headline figures: the basket's (``total_return``, ``sharpe``, ...), then the
+        benchmark's and the relative ones prefixed ``benchmark_`` (``benchmark_total_return``,
+        ``benchmark_beta``...)."""
+        import pandas as pd
+
+        figures = dict(self._doc["basket"])
+        for key, value in self._doc["benchmark"].items():
+            if isinstance(value, (int, float)) or value is None:
+                figures[f"benchmark_{key}"] = value
+        return pd.Series(figures, name=self.theme, dtype=float)
+
+    def export(self, formats: str | Sequence[str], out: PathLike = "reports", force: bool = False) -> list[Path]:
+        """Write reports (``"html,md"`` or ``["csv", "xlsx"]``: html, md, csv, json, xlsx)
+        into ``out`` as ``screener backtest --export`` does; returns the paths. Existing
+        files are kept unless ``force``."""
+        from screener.report import export
+
+        fmts = formats.split(",") if isinstance(formats, str) else list(formats)
+        return export(self._doc, fmts, Path(out), force=force)
+
+    def plot(self, ax: Axes | None = None) -> Axes:
+        """Cumulative return of the basket and the benchmark on ``ax`` (a new figure when None)."""
+        import matplotlib.pyplot as plt
+        from matplotlib.ticker import PercentFormatter
+
+        if ax is None:
+            _, ax = plt.subplots(figsize=(8, 4))
+        equity = self.equity - 1.0
+        ax.plot(equity.index, equity["basket"], label=f"basket ({self.theme})", color="#1f4e9c")
+        if equity["benchmark"].notna().any():
+            ax.plot(equity.index, equity["benchmark"], label=str(self._doc["benchmark"]["symbol"]), color="#8a8a8a")
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+        ax.axhline(0.0, color="#cccccc", linewidth=0.8)
+        ax.set_title(f"{self.theme}: {self._doc['start']} → {self._doc['end']}" + (f" — {self.label}" if self.demo else ""))
+        ax.legend(loc="best")
+        return ax
+
+    def _title(self) -> str:
+        d = self._doc
+        return f"{d['theme']} {d['theme_name']}: {d['start']} → {d['end']} ({d['sessions']} sessions)"
+
+    def _headline(self) -> list[tuple[str, str]]:
+        b, m = self._doc["basket"], self._doc["benchmark"]
+        bench = m.get("name") or m.get("symbol")
+        return [
+            ("Total return", f"{_pct(b.get('total_return'))} (benchmark {bench}: {_pct(m.get('total_return'))})"),
+            ("Annualised return", _pct(b.get("annualized_return"))),
+            ("Volatility", _pct(b.get("volatility"), signed=False)),
+            ("Sharpe", _number(b.get("sharpe"))),
+            ("Max drawdown", _pct(b.get("max_drawdown"))),
+            ("Excess return", _pct(m.get("excess_return"))),
+            ("Final value (CNY)", _number(b.get("final_value"), 0)),
+            ("Costs paid (CNY)", _number(b.get("costs_paid"))),
+        ]
+
+    def _tables(self) -> list[tuple[str, pd.DataFrame]]:
+        import pandas as pd
+
+        claims = pd.DataFrame(
+            [{"claim": c.get("id") or c.get("kind"), "subject": c.get("subject"), "claimed": _claimed(c),
+              "measured": _claimed({**c, "claimed": c.get("measured")}), "verdict": c.get("verdict")}
+             for c in self._doc["claims"]],
+            columns=["claim", "subject", "claimed", "measured", "verdict"],
+        )
+        return [("Claims", claims)] if len(claims) else []
+
+
+def _claimed(claim: Mapping[str, Any]) -> str:
+    value = claim.get("claimed")
+    if isinstance(value, (int, float)) and claim.get("kind") == "period_return":
+        return _pct(value)
+    return "-" if value is None else str(value)
+
+
+class ScreenResult(Result):
+    """A screen: the document of ``screener screen --format json`` (README "Screens")
+    with the rows, every screened symbol's factors, ``to_csv()`` and ``plot()``."""
+
+    def __init__(self, screened: _Screened) -> None:
+        from screener.screen.output import to_payload
+
+        super().__init__(to_payload(screened))
+        self._screened = screened
+
+    @property
+    def as_of(self) -> date:
+        return self._screened.as_of
+
+    @property
+    def rows(self) -> pd.DataFrame:
+        """The passing rows, sorted and cut to ``top``: ``symbol, name`` and every factor."""
+        return self._screened.rows.copy()
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """Every screened symbol's factors, passing the filter or not."""
+        return self._screened.table.copy()
+
+    @property
+    def summary(self) -> pd.Series:
+        """Counts: ``screened, passed, failed, failed_missing``."""
+        import pandas as pd
+
+        s = self._doc["summary"]
+        return pd.Series({k: s[k] for k in ("screened", "passed", "failed", "failed_missing")}, name="summary")
+
+    @property
+    def notes(self) -> list[str]:
+        return list(self._doc["notes"])
+
+    def to_csv(self) -> str:
+        """The text of ``screener screen --format csv``."""
+        from screener.screen.output import to_csv
+
+        return to_csv(self._screened)
+
+    def plot(self, field: str | None = None, ax: Axes | None = None) -> Axes:
+        """A bar per row of ``field`` (default: the first sort field, else ``ret_20d``)."""
+        import matplotlib.pyplot as plt
+
+        name = field or (self._screened.sort[0] if self._screened.sort else "ret_20d")
+        if name not in self._screened.rows.columns:
+            raise UserError(f"field: unknown factor {name!r}; valid fields: {', '.join(self._doc['factors'])}")
+        if ax is None:
+            _, ax = plt.subplots(figsize=(8, max(2.0, 0.3 * len(self._screened.rows))))
+        rows = self._screened.rows
+        ax.barh(list(rows["symbol"])[::-1], list(rows[name].astype(float))[::-1], color="#1f4e9c")
+        ax.set_title(f"{name}, as of {self.as_of}" + (f" — {self.label}" if self.demo else ""))
+        return ax
+
+    def _warning_records(self) -> list[dict[str, Any]]:
+        return [
+            {"kind": i.kind, "symbol": i.symbol, "date": i.date.isoformat() if i.date else None, "message": i.message}
+            for i in self._screened.warnings
+        ]
+
+    def _title(self) -> str:
+        u = self._doc["universe"]
+        return f"{u['name']} [{u['id']}]: {u['size']} symbols as of {self._doc['as_of']}"
+
+    def _headline(self) -> list[tuple[str, str]]:
+        s = self._doc["summary"]
+        out = [("Benchmark", str(self._doc["benchmark"]))]
+        if self._doc["where"]:
+            out.append(("Where", str(self._doc["where"])))
+        out.append(("Screened / passed", f"{s['screened']} / {s['passed']}"))
+        if self._doc["sort"]:
+            out.append(("Sorted by", f"{','.join(self._doc['sort'])} ({self._doc['order']})"))
+        return out
+
+    def _tables(self) -> list[tuple[str, pd.DataFrame]]:
+        from screener.screen.output import DEFAULT_COLUMNS, format_cell
+
+        columns = list(dict.fromkeys([*DEFAULT_COLUMNS, *self._screened.sort, *self._screened.where_fields]))
+        shown = self._screened.rows[["symbol", "name", *columns]].copy()
+        for c in columns:
+            shown[c] = [format_cell(c, v) for v in shown[c]]
+        return [("Rows", shown)]
+
+
+# -- functions ----------------------------------------------------------------------------
+
+
+def load_theme(id_or_path: str | Path, themes_dirs: Iterable[PathLike] | None = None) -> Theme:
+    """A theme by id (searched like ``--themes-dir``: ``themes_dirs`` first, then
+    ``$SCREENER_THEMES_PATH``, the user's folder, built-in, plugins) or by YAML path.
+    Raises :class:`screener.ThemeError` listing each ``file:line`` problem."""
+    from screener.theme.registry import ThemeRegistry
+
+    return ThemeRegistry.default(_folders(themes_dirs, "themes_dirs")).load(str(id_or_path))
+
+
+def backtest(
+    theme: str | Path | Theme,
+    *,
+    start: date | str | None = None,
+    end: date | str | None = None,
+    rebalance: str | None = None,
+    weights: str | None = None,
+    members: str | None = None,
+    benchmark: str | None = None,
+    fill: str | None = None,
+    cash: float | None = None,
+    costs: bool | Mapping[str, Any] | None = None,
+    engine: str | None = None,
+    demo: bool = False,
+    data_dir: PathLike | None = None,
+    offline: bool = False,
+    cache_dir: PathLike | None = None,
+    proxy: str | None = None,
+    provider: str | None = None,
+    themes_dirs: Iterable[PathLike] | None = None,
+    specs_dirs: Iterable[PathLike] | None = None,
+    **options: Any,
+) -> BacktestResult:
+    """Backtest a theme, as ``screener backtest`` does (README "Backtests").
+
+    ``theme`` is a theme id (``"fiber"``), a saved spec id (``"fiber-ytd-2026"``), a path
+    to a theme or spec file, or a loaded :class:`~screener.theme.model.Theme`. Options
+    left at ``None`` take the spec's value, else the command's default: the window from
+    the first ``period_return`` claim's start (else 1 January) to the latest session
+    with data; ``rebalance="none"`` (``monthly``, ``quarterly``), ``weights="equal"``
+    (``theme``), ``members="all"`` (``named``), the theme's benchmark (else
+    ``000300.SH``), ``fill="open"`` (``close``), ``cash=1_000_000`` CNY, costs on
+    (``costs=False``: none; or a mapping of cost fields). ``**options`` takes every other
+    field of :class:`~screener.backtest.settings.BacktestSettings` (``lot_size``,
+    ``risk_free``, ...) and the cost fields flat (``commission``, ``min_commission``,
+    ``stamp_duty``, ``transfer_fee``). Data: ``demo`` (synthetic, labelled DEMO),
+    ``data_dir`` (your CSV/Parquet files), else akshare behind the cache (``offline``:
+    the cache only).
+    """
+    from screener.backtest import request
+    from screener.backtest.run import run_backtest
+    from screener.theme.model import Theme as ThemeModel
+
+    given = {"start": _date(start, "start"), "end": _date(end, "end"), "rebalance": rebalance,
+             "weights": weights, "members": members, "benchmark": benchmark, "fill": fill, "cash": cash,
+             "costs": costs, "engine": engine, **options}
+    if isinstance(theme, ThemeModel):
+        chosen, spec_values = theme, {}
+    else:
+        chosen, spec_values = request.target(
+            str(theme), _folders(themes_dirs, "themes_dirs"), _folders(specs_dirs, "specs_dirs")
+        )
+    settings = request.settings(spec_values, given, spell=request.keyword)
+    store = _store(demo, data_dir, offline, cache_dir, proxy, provider)
+    return BacktestResult(run_backtest(chosen, settings, store))
+
+
+def screen(
+    target: str | Path | None = None,
+    *,
+    board: str | None = None,
+    board_source: str = "em",
+    universe: str | None = None,
+    as_of: date | str | None = None,
+    where: str | None = None,
+    sort: str | Sequence[str] | None = None,
+    descending: bool = True,
+    top: int | None = None,
+    benchmark: str | None = None,
+    demo: bool = False,
+    data_dir: PathLike | None = None,
+    offline: bool = False,
+    cache_dir: PathLike | None = None,
+    proxy: str | None = None,
+    provider: str | None = None,
+    themes_dirs: Iterable[PathLike] | None = None,
+) -> ScreenResult:
+    """Screen and rank, as ``screener screen`` does (README "Screens").
+
+    Exactly one of ``target`` (a theme id or path), ``board`` (``main``, ``star``,
+    ``chinext``, ``bse``, or a board code such as ``BK0715`` from ``board_source``) or
+    ``universe="all"``. Factors are computed at the close of ``as_of`` (default: the
+    latest session in the data); ``where`` is the ``--where`` language
+    (``"ret_20d > 5% and not limit_up_today"``); ``sort`` one field or several
+    (``"ret_60d"`` or ``["ret_60d", "vol_20d"]``), descending unless ``descending=False``;
+    ``top`` keeps the first rows. Data options as for :func:`backtest`.
+    """
+    from screener.screen import request
+
+    screened = request.run(
+        str(target) if target is not None else None, board=board, board_source=board_source,
+        universe=universe, as_of=_date(as_of, "as_of"), where=where, sort=sort, descending=descending,
+        top=top, benchmark=benchmark, themes_dirs=_folders(themes_dirs, "themes_dirs"),
+        data=_data_options(demo, data_dir, offline, cache_dir, proxy, provider),
+        note=lambda text: _warnings.warn(text, stacklevel=3),
+    )
+    return ScreenResult(screened)
+
+
+def bars(
+    symbols: str | Sequence[str],
+    start: date | str | None = None,
+    end: date | str | None = None,
+    *,
+    demo: bool = False,
+    data_dir: PathLike | None = None,
+    offline: bool = False,
+    cache_dir: PathLike | None = None,
+    proxy: str | None = None,
+    provider: str | None = None,
+) -> pd.DataFrame:
+    """Daily bars of ``symbols`` (any form: ``600522``, ``sh600522``, ``600522.SH``) from
+    ``start`` to ``end`` (default: all the data has), as ``screener data fetch`` loads them.
+
+    Long format, one row per symbol and session, in the order the symbols were given,
+    then by date. Columns: ``date`` (datetime64), ``symbol``, ``open high low close``
+    (raw, unadjusted CNY), ``volume`` (shares), ``amount`` (CNY; NaN when the source lacks
+    it), ``adj_factor`` (hfq price / raw price; ``close * adj_factor`` is the
+    total-return price), ``turnover`` (fraction of float shares; NaN when unknown). A
+    session without a row is a suspension. ``attrs`` holds ``data_source``, ``label``,
+    ``missing`` (symbols without data: also a warning) and ``issues`` (data-quality
+    findings). No data for any symbol raises :class:`screener.DataError`.
+    """
+    import pandas as pd
+
+    from screener.data.model import BAR_COLUMNS
+    from screener.symbols import normalize
+
+    wanted = list(dict.fromkeys(normalize(s) for s in ([symbols] if isinstance(symbols, str) else symbols)))
+    if not wanted:
+        raise UserError("symbols: name at least one symbol, e.g. 600522.SH")
+    first, last = _date(start, "start"), _date(end, "end")
+    if first and last and first > last:
+        raise UserError(f"start {first} is after end {last}")
+    store = _store(demo, data_dir, offline, cache_dir, proxy, provider)
+    md = store.load(wanted, first, last)
+    frames = [md.bars[s].frame.reset_index().assign(symbol=s) for s in wanted if s in md.bars]
+    missing = [s for s in wanted if s not in md.bars or md.bars[s].frame.empty]
+    if len(missing) == len(wanted):
+        raise DataError(
+            f"no data for {', '.join(wanted)} ({md.label}): fetch them first (`screener data fetch SYMBOL...`), "
+            "or pass demo=True or data_dir=FOLDER"
+        )
+    if missing:
+        _warnings.warn(f"no data for {', '.join(missing)} ({md.label})", stacklevel=2)
+    frame = pd.concat(frames, ignore_index=True)[["date", "symbol", *BAR_COLUMNS]]
+    frame.attrs = {"data_source": md.source.value, "label": md.label, "missing": missing,
+                   "issues": [{"kind": i.kind, "symbol": i.symbol, "date": i.date, "message": i.message}
+                              for i in md.issues]}
+    return frame

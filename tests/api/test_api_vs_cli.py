@@ -1,0 +1,101 @@
+"""Every API function gives what its command gives for the same options (demo data):
+the JSON document itself, byte for byte where the command prints it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+import screener
+from screener.cli import cli
+
+
+def invoke(*args: str) -> str:
+    result = CliRunner().invoke(cli, list(args))
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs"),
+    [
+        (["fiber", "--end", "2026-05-11"], {"theme": "fiber", "end": "2026-05-11"}),
+        # a spec by id, overridden: options, flat cost fields, costs off, lot size
+        (["fiber-named-monthly-2025", "--members", "all", "--fill", "close", "--cash", "300000", "--lot-size", "200",
+          "--commission", "0.0003", "--min-commission", "1", "--risk-free", "0.02"],
+         {"theme": "fiber-named-monthly-2025", "members": "all", "fill": "close", "cash": 300_000, "lot_size": 200,
+          "commission": 0.0003, "min_commission": 1, "risk_free": 0.02}),
+        (["green-power", "--start", "2026-03-02", "--end", "2026-05-11", "--no-costs", "--rebalance", "monthly",
+          "--benchmark", "399006.SZ"],
+         {"theme": "green-power", "start": "2026-03-02", "end": "2026-05-11", "costs": False, "rebalance": "monthly",
+          "benchmark": "399006.SZ"}),
+    ],
+    ids=["theme", "spec-with-overrides", "no-costs-monthly"],
+)
+def test_backtest_is_the_commands_json(args: list[str], kwargs: dict) -> None:
+    out = invoke("backtest", *args, "--demo", "--format", "json")
+    result = screener.backtest(**kwargs, demo=True)
+    assert result.to_dict() == json.loads(out)
+    assert result.to_json() + "\n" == out
+    assert isinstance(result, screener.BacktestResult) and result.demo
+
+
+def test_a_spec_file_and_its_id_give_one_result() -> None:
+    by_id = screener.backtest("fiber-ytd-2026", demo=True)
+    by_path = screener.backtest(screener.backtest.specs.builtin_specs_dir() / "fiber-ytd-2026.yaml", demo=True)
+    assert by_id.to_dict() == by_path.to_dict()
+    assert by_id.settings["start"] == "2026-01-01" and by_id.settings["costs"]["stamp_duty"][0]["rate"] == 0.0005
+
+
+def test_a_loaded_theme_backtests_like_its_id() -> None:
+    theme = screener.load_theme("fiber")
+    assert screener.backtest(theme, end="2026-05-11", demo=True).to_dict() == json.loads(
+        invoke("backtest", "fiber", "--end", "2026-05-11", "--demo", "--format", "json")
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs"),
+    [
+        (["fiber", "--sort", "ret_60d", "--top", "4"], {"target": "fiber", "sort": "ret_60d", "top": 4}),
+        (["--universe", "all", "--where", "ret_20d > 0% and not limit_up_today", "--sort", "vol_20d,ret_5d", "--asc",
+          "--as-of", "2026-05-11", "--benchmark", "000905.SH"],
+         {"universe": "all", "where": "ret_20d > 0% and not limit_up_today", "sort": ["vol_20d", "ret_5d"],
+          "descending": False, "as_of": "2026-05-11", "benchmark": "000905.SH"}),
+        (["--board", "star", "--as-of", "2026-05-08"], {"board": "star", "as_of": "2026-05-08"}),
+    ],
+    ids=["theme", "universe-where-asc", "board"],
+)
+def test_screen_is_the_commands_json_and_csv(args: list[str], kwargs: dict) -> None:
+    out = invoke("screen", *args, "--demo", "--format", "json")
+    result = screener.screen(**kwargs, demo=True)
+    assert result.to_dict() == json.loads(out)
+    assert result.to_json() + "\n" == out
+    assert result.to_csv() == invoke("screen", *args, "--demo", "--format", "csv")
+    assert list(result.rows["symbol"]) == [r["symbol"] for r in json.loads(out)["rows"]]
+
+
+def test_bars_cover_what_data_fetch_reports() -> None:
+    symbols = ["600522.SH", "688297.SH", "000300.SH"]
+    out = json.loads(invoke("data", "fetch", *symbols, "--demo", "--start", "2026-01-01", "--end", "2026-05-11",
+                            "--format", "json"))
+    frame = screener.bars(["600522", "sh688297", "000300.SH"], "2026-01-01", "2026-05-11", demo=True)
+    assert list(frame.columns) == ["date", "symbol", "open", "high", "low", "close", "volume", "amount",
+                                   "adj_factor", "turnover"]
+    assert list(dict.fromkeys(frame["symbol"])) == symbols  # the order given, then by date
+    for row in out["results"]:
+        mine = frame[frame["symbol"] == row["symbol"]]
+        assert mine["date"].is_monotonic_increasing
+        assert (len(mine), str(mine["date"].iloc[0].date()), str(mine["date"].iloc[-1].date())) == (
+            row["rows"], row["first"], row["last"])
+    assert frame.attrs["data_source"] == out["data_source"] and [frame.attrs["label"]] == out["labels"]
+
+
+def test_load_theme_is_what_themes_show_prints() -> None:
+    shown = json.loads(invoke("themes", "show", "fiber", "--format", "json"))
+    shown.pop("defined_in")
+    for m in shown["members"]:
+        del m["board"], m["limit"]
+    assert screener.load_theme("fiber").model_dump(mode="json") == shown
