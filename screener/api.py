@@ -471,8 +471,9 @@ def backtest(
     given = {"start": _date(start, "start"), "end": _date(end, "end"), "rebalance": rebalance,
              "weights": weights, "members": members, "benchmark": benchmark, "fill": fill, "cash": cash,
              "costs": costs, "engine": engine, **options}
+    spec_values: dict[str, Any] = {}
     if isinstance(theme, ThemeModel):
-        chosen, spec_values = theme, {}
+        chosen = theme
     else:
         chosen, spec_values = request.target(
             str(theme), _folders(themes_dirs, "themes_dirs"), _folders(specs_dirs, "specs_dirs")
