@@ -102,16 +102,6 @@ def _store(
     return open_store(_data_options(demo, data_dir, offline, cache_dir, proxy, provider))
 
 
-def _pct(value: Any, signed: bool = True) -> str:
-    if value is None:
-        return "-"
-    return f"{float(value):+.2%}" if signed else f"{float(value):.2%}"
-
-
-def _number(value: Any, digits: int = 2) -> str:
-    return "-" if value is None else f"{float(value):,.{digits}f}"
-
-
 # -- results ------------------------------------------------------------------------------
 
 
@@ -122,9 +112,9 @@ class Result:
     ``to_json()`` its text; ``data_source``, ``label``, ``demo`` say where the data came
     from; ``warnings`` lists the data-quality and trading warnings as a DataFrame.
     A notebook shows the result through ``_repr_html_``: a DEMO banner on demo data, a
-    title, headline figures and tables. Subclasses provide those by overriding
-    :meth:`_title`, :meth:`_headline` and :meth:`_tables`, and add pandas views of
-    their document as properties.
+    title, a few lines of text, then tables (headline figures first). Subclasses provide
+    those by overriding :meth:`_title`, :meth:`_lines` and :meth:`_tables`, and add pandas
+    views of their document as properties.
     """
 
     def __init__(self, document: Mapping[str, Any]) -> None:
@@ -167,12 +157,12 @@ class Result:
     def _title(self) -> str:
         return type(self).__name__
 
-    def _headline(self) -> list[tuple[str, str]]:
-        """(figure, value as shown) pairs for the notebook view."""
+    def _lines(self) -> list[str]:
+        """Lines of text under the title in the notebook view."""
         return []
 
     def _tables(self) -> list[tuple[str, pd.DataFrame]]:
-        """(caption, table) pairs for the notebook view."""
+        """(caption, table of values as shown) pairs for the notebook view."""
         return []
 
     def _repr_html_(self) -> str:
@@ -183,12 +173,7 @@ class Result:
                 f"{html.escape(self.label)} — not real market data</div>"
             )
         parts.append(f"<p><b>{html.escape(self._title())}</b><br><small>data: {html.escape(self.label)}</small></p>")
-        rows = "".join(
-            f"<tr><th style='text-align:left'>{html.escape(k)}</th><td style='text-align:right'>{html.escape(v)}</td></tr>"
-            for k, v in self._headline()
-        )
-        if rows:
-            parts.append(f"<table>{rows}</table>")
+        parts += [f"<p>{html.escape(line)}</p>" for line in self._lines()]
         for caption, table in self._tables():
             parts.append(f"<p><b>{html.escape(caption)}</b></p>{table.to_html(index=False, na_rep='-')}")
         n = len(self._warning_records())
@@ -294,37 +279,20 @@ class BacktestResult(Result):
         d = self._doc
         return f"{d['theme']} {d['theme_name']}: {d['start']} → {d['end']} ({d['sessions']} sessions)"
 
-    def _headline(self) -> list[tuple[str, str]]:
-        b, m = self._doc["basket"], self._doc["benchmark"]
-        bench = m.get("name") or m.get("symbol")
-        return [
-            ("Total return", f"{_pct(b.get('total_return'))} (benchmark {bench}: {_pct(m.get('total_return'))})"),
-            ("Annualised return", _pct(b.get("annualized_return"))),
-            ("Volatility", _pct(b.get("volatility"), signed=False)),
-            ("Sharpe", _number(b.get("sharpe"))),
-            ("Max drawdown", _pct(b.get("max_drawdown"))),
-            ("Excess return", _pct(m.get("excess_return"))),
-            ("Final value (CNY)", _number(b.get("final_value"), 0)),
-            ("Costs paid (CNY)", _number(b.get("costs_paid"))),
-        ]
-
     def _tables(self) -> list[tuple[str, pd.DataFrame]]:
+        """The reports' headline figures and claims (see :mod:`screener.report.view`)."""
         import pandas as pd
 
+        from screener.report.view import ReportView, claim_value, claimed_text, headline_rows, relative_rows
+
+        view = ReportView(self._doc)
+        figures = pd.DataFrame(headline_rows(view), columns=["figure", "basket", view.benchmark_label])
+        relative = pd.DataFrame(relative_rows(view), columns=["figure", "value"])
         claims = pd.DataFrame(
-            [{"claim": c.get("id") or c.get("kind"), "subject": c.get("subject"), "claimed": _claimed(c),
-              "measured": _claimed({**c, "claimed": c.get("measured")}), "verdict": c.get("verdict")}
-             for c in self._doc["claims"]],
+            [(c.id or c.kind, c.subject, claimed_text(c), claim_value(c, c.measured), c.verdict) for c in view.claims],
             columns=["claim", "subject", "claimed", "measured", "verdict"],
         )
-        return [("Claims", claims)] if len(claims) else []
-
-
-def _claimed(claim: Mapping[str, Any]) -> str:
-    value = claim.get("claimed")
-    if isinstance(value, (int, float)) and claim.get("kind") == "period_return":
-        return _pct(value)
-    return "-" if value is None else str(value)
+        return [("Performance", figures), ("Against the benchmark", relative)] + ([("Claims", claims)] if len(claims) else [])
 
 
 class ScreenResult(Result):
@@ -393,24 +361,21 @@ class ScreenResult(Result):
         u = self._doc["universe"]
         return f"{u['name']} [{u['id']}]: {u['size']} symbols as of {self._doc['as_of']}"
 
-    def _headline(self) -> list[tuple[str, str]]:
-        s = self._doc["summary"]
-        out = [("Benchmark", str(self._doc["benchmark"]))]
-        if self._doc["where"]:
-            out.append(("Where", str(self._doc["where"])))
-        out.append(("Screened / passed", f"{s['screened']} / {s['passed']}"))
-        if self._doc["sort"]:
-            out.append(("Sorted by", f"{','.join(self._doc['sort'])} ({self._doc['order']})"))
-        return out
-
     def _tables(self) -> list[tuple[str, pd.DataFrame]]:
-        from screener.screen.output import DEFAULT_COLUMNS, format_cell
+        """The terminal table's columns and its summary lines (see :mod:`screener.screen.output`)."""
+        import pandas as pd
 
-        columns = list(dict.fromkeys([*DEFAULT_COLUMNS, *self._screened.sort, *self._screened.where_fields]))
-        shown = self._screened.rows[["symbol", "name", *columns]].copy()
-        for c in columns:
-            shown[c] = [format_cell(c, v) for v in shown[c]]
-        return [("Rows", shown)]
+        from screener.screen.output import table_columns, table_rows
+
+        columns = table_columns(self._screened, None)
+        rows = pd.DataFrame(table_rows(self._screened, columns), columns=["#", "symbol", "name", *columns])
+        return [("Rows", rows)]
+
+    def _lines(self) -> list[str]:
+        from screener.screen.output import summary_lines
+
+        where = f", where {self._doc['where']}" if self._doc["where"] else ""
+        return [f"benchmark {self._doc['benchmark']}{where}", *summary_lines(self._screened)]
 
 
 # -- functions ----------------------------------------------------------------------------
@@ -520,7 +485,7 @@ def screen(
         universe=universe, as_of=_date(as_of, "as_of"), where=where, sort=sort, descending=descending,
         top=top, benchmark=benchmark, themes_dirs=_folders(themes_dirs, "themes_dirs"),
         data=_data_options(demo, data_dir, offline, cache_dir, proxy, provider),
-        note=lambda text: _warnings.warn(text, stacklevel=3),
+        note=lambda text: _warnings.warn(text, stacklevel=4),  # at the caller of screen()
     )
     return ScreenResult(screened)
 

@@ -56,6 +56,21 @@ class Entry:
     origin: str
     shadowed: list[Entry] = field(default_factory=list)
 
+    def shadows(self) -> list[dict[str, str]]:
+        """The definitions of the same id that this one overrides: origin and path."""
+        return [{"origin": s.origin, "path": str(s.path)} for s in self.shadowed]
+
+    def defined_in(self) -> str:
+        """Where it is defined and what it overrides: ``--themes-dir (overrides built-in)``."""
+        return self.origin + "".join(f" (overrides {s.origin})" for s in self.shadowed)
+
+
+def package_data_dir(packaged: str, repo: str) -> Path:
+    """A folder shipped as package data: ``screener/<packaged>`` in a wheel, the repo's
+    ``<repo>/`` folder in an editable install."""
+    root = Path(__file__).resolve().parent
+    return root / packaged if (root / packaged).is_dir() else root.parent / repo
+
 
 def yaml_files(folder: Path) -> Iterator[Path]:
     """The YAML files in ``folder``, sorted; none when it is not a folder."""

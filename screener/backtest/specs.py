@@ -18,10 +18,7 @@ from screener.catalog import Entry, SearchDir
 
 def builtin_specs_dir() -> Path:
     """The built-in specs: package data in a wheel, the repo's ``backtests/`` when editable."""
-    packaged = Path(__file__).resolve().parents[1] / "_specs"
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parents[2] / "backtests"
+    return catalog.package_data_dir("_specs", "backtests")
 
 
 SPECS = catalog.Kind(

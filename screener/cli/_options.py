@@ -27,28 +27,16 @@ class _Date(click.DateTime):
 DATE = _Date(["%Y-%m-%d"])
 
 
-def themes_dir_option(f: F) -> F:
-    """``--themes-dir`` (repeatable), searched before the user's and built-in themes."""
+def _folders_option(flag: str, dest: str, what: str, env: str) -> Callable[[F], F]:
+    """A repeatable folder option searched before the user's and the built-in files."""
     return click.option(
-        "--themes-dir",
-        "themes_dirs",
-        multiple=True,
-        type=click.Path(exists=True, file_okay=False, path_type=Path),
-        help="Extra folder of theme YAML files, searched first (repeatable; "
-        "also $SCREENER_THEMES_PATH).",
-    )(f)
+        flag, dest, multiple=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
+        help=f"Extra folder of {what} YAML files, searched first (repeatable; also ${env}).",
+    )
 
 
-def specs_dir_option(f: F) -> F:
-    """``--specs-dir`` (repeatable), searched before the user's and built-in backtest specs."""
-    return click.option(
-        "--specs-dir",
-        "specs_dirs",
-        multiple=True,
-        type=click.Path(exists=True, file_okay=False, path_type=Path),
-        help="Extra folder of backtest spec YAML files, searched first (repeatable; "
-        "also $SCREENER_SPECS_PATH).",
-    )(f)
+themes_dir_option = _folders_option("--themes-dir", "themes_dirs", "theme", "SCREENER_THEMES_PATH")
+specs_dir_option = _folders_option("--specs-dir", "specs_dirs", "backtest spec", "SCREENER_SPECS_PATH")
 
 
 def registry(themes_dirs: tuple[Path, ...]) -> ThemeRegistry:

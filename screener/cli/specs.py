@@ -34,7 +34,8 @@ def _registry(specs_dirs: tuple[Path, ...]) -> Any:
 def list_specs(specs_dirs: tuple[Path, ...], fmt: str) -> None:
     """List the specs on the search path: id, theme, window, where each is defined."""
     rows: list[dict[str, Any]] = []
-    for entry in _registry(specs_dirs).entries().values():
+    entries = list(_registry(specs_dirs).entries().values())
+    for entry in entries:
         try:
             spec = entry.load()
             values, error = spec.model_dump(mode="json"), None
@@ -48,17 +49,17 @@ def list_specs(specs_dirs: tuple[Path, ...], fmt: str) -> None:
             "end": values.get("end"),
             "origin": entry.origin,
             "path": str(entry.path),
-            "shadows": [{"origin": s.origin, "path": str(s.path)} for s in entry.shadowed],
+            "shadows": entry.shadows(),
             "error": error,
         })
     if fmt == "json":
         print_json(rows)
         return
-    table = []
-    for r in rows:
-        origin = r["origin"] + "".join(f" (overrides {s['origin']})" for s in r["shadows"])
-        window = f"{r['start'] or '…'} → {r['end'] or 'latest'}"
-        table.append([r["id"], r["theme"] or f"INVALID: {r['error']}", window if not r["error"] else "", origin])
+    table = [
+        [r["id"], r["theme"] or f"INVALID: {r['error']}", "" if r["error"] else f"{r['start'] or '…'} → {r['end'] or 'latest'}",
+         entry.defined_in()]
+        for r, entry in zip(rows, entries)
+    ]
     print_table(["id", "theme", "window", "defined in"], table)
 
 

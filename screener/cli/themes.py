@@ -28,7 +28,8 @@ def themes() -> None:
 def list_themes(themes_dirs: tuple[Path, ...], fmt: str) -> None:
     """List the themes on the search path: id, name, members, where each is defined."""
     rows: list[dict[str, Any]] = []
-    for entry in registry(themes_dirs).entries().values():
+    entries = list(registry(themes_dirs).entries().values())
+    for entry in entries:
         try:
             theme = entry.load()
             name, count, named, error = theme.name, len(theme.members), sum(m.named_in_source for m in theme.members), None
@@ -42,17 +43,15 @@ def list_themes(themes_dirs: tuple[Path, ...], fmt: str) -> None:
                 "named_in_source": named,
                 "origin": entry.origin,
                 "path": str(entry.path),
-                "shadows": [{"origin": s.origin, "path": str(s.path)} for s in entry.shadowed],
+                "shadows": entry.shadows(),
                 "error": error,
             }
         )
     if fmt == "json":
         print_json(rows)
         return
-    table = []
-    for r in rows:
-        origin = r["origin"] + "".join(f" (overrides {s['origin']})" for s in r["shadows"])
-        table.append([r["id"], r["name"] or f"INVALID: {r['error']}", r["members"], r["named_in_source"], origin])
+    table = [[r["id"], r["name"] or f"INVALID: {r['error']}", r["members"], r["named_in_source"], entry.defined_in()]
+             for r, entry in zip(rows, entries)]
     print_table(["id", "name", "members", "named", "defined in"], table, justify=["left", "left", "right", "right", "left"])
 
 

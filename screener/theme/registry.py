@@ -23,10 +23,7 @@ theme_files = yaml_files
 
 def builtin_themes_dir() -> Path:
     """The built-in themes: package data in a wheel, the repo's ``themes/`` when editable."""
-    packaged = Path(__file__).resolve().parent.parent / "_themes"
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parents[2] / "themes"
+    return catalog.package_data_dir("_themes", "themes")
 
 
 _ID_LINE = re.compile(r"^id:[ \t]*['\"]?([A-Za-z0-9_-]+)['\"]?[ \t]*(?:#.*)?$", re.MULTILINE)
