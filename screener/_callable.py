@@ -11,10 +11,12 @@ keep working because the package stays a real module.
 
 from __future__ import annotations
 
-import inspect
 import sys
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import inspect
 
 
 class CallablePackage(ModuleType):
@@ -30,6 +32,8 @@ class CallablePackage(ModuleType):
 
     @property
     def __signature__(self) -> inspect.Signature:
+        import inspect
+
         return inspect.signature(self._function())
 
 

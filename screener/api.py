@@ -18,6 +18,19 @@ Every function here follows the same conventions (a new one must too):
 - **Results** are :class:`Result` subclasses: the command's ``--format json`` document
   (``to_dict()``, ``to_json()``), pandas views of it, ``plot()``, and a notebook view.
 - **Imports stay cheap**: pandas, matplotlib and the engines load inside the functions.
+
+Adding a function for a new command (``event``, ``compare``, ``sweep``...):
+
+1. Put the command's option checks and run in a module below ``cli/`` that the command
+   calls too (as ``screen/request.py``), taking the options, a ``DataOptions`` and a
+   ``note`` callback for what the command would print as ``note:``.
+2. Subclass :class:`Result` around the command's JSON document: pandas views as
+   properties, ``_title``/``_lines``/``_tables`` for the notebook view.
+3. Write the function here: the command's options as keywords (``None``: the default),
+   then the data keywords, built with :func:`_data_options` / :func:`_store`.
+4. Export it lazily in ``screener/__init__.py`` (``_LAZY``); when a subpackage has the
+   same name, make it callable (``screener._callable.make_callable(__name__)``).
+5. Test it against the command's ``--format json`` in ``tests/api/test_api_vs_cli.py``.
 """
 
 from __future__ import annotations
@@ -362,7 +375,7 @@ class ScreenResult(Result):
         return f"{u['name']} [{u['id']}]: {u['size']} symbols as of {self._doc['as_of']}"
 
     def _tables(self) -> list[tuple[str, pd.DataFrame]]:
-        """The terminal table's columns and its summary lines (see :mod:`screener.screen.output`)."""
+        """The rows as the terminal table shows them (see :mod:`screener.screen.output`)."""
         import pandas as pd
 
         from screener.screen.output import table_columns, table_rows
