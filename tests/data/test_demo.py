@@ -60,7 +60,7 @@ def limits(frame: pd.DataFrame, symbol: str) -> tuple[np.ndarray, np.ndarray, np
     previous close ex-rights (× previous adj / today's adj), limits rounded half-up."""
     close = np.rint(frame["close"].to_numpy() * 100).astype(np.int64)
     adj = frame["adj_factor"].to_numpy()
-    ref = np.rint(close[:-1] * adj[:-1] / adj[1:]).astype(np.int64)
+    ref = np.floor(close[:-1] * adj[:-1] / adj[1:] + 0.5).astype(np.int64)
     b = band_pct(symbol, frame.index.to_numpy()[1:])
     return close[1:], (ref * (100 - b) + 50) // 100, (ref * (100 + b) + 50) // 100
 

@@ -57,9 +57,11 @@ def limited_closes(
 
 
 def _reference(prev: np.ndarray, cash: np.ndarray, bonus: np.ndarray) -> np.ndarray:
-    """Ex-rights reference price in cents: (prev - cash dividend) / (1 + bonus), whole cents."""
-    paid = np.where(cash > 0, np.minimum(np.rint(prev * cash).astype(np.int64), prev - 1), 0)
-    return np.maximum(np.rint((prev - paid) / (1.0 + bonus)).astype(np.int64), 1)
+    """Ex-rights reference price in cents: (prev - cash dividend) / (1 + bonus), rounded
+    half-up in integers (bonus ratios are whole shares per 10)."""
+    paid = np.where(cash > 0, np.minimum(np.floor(prev * cash + 0.5).astype(np.int64), prev - 1), 0)
+    per_ten = 10 + np.rint(bonus * 10).astype(np.int64)
+    return np.maximum((20 * (prev - paid) + per_ten) // (2 * per_ten), 1)
 
 
 def index_closes(first_ref: int, returns: np.ndarray) -> np.ndarray:
