@@ -17,6 +17,7 @@ from screener.data import DEMO_LABEL, DataOptions, Source, demo, frames, open_st
 from screener.data.demo import bars as demo_bars
 from screener.data.demo import factors
 from screener.errors import DataError
+from screener.symbols import parse_symbol
 from screener.theme import ThemeRegistry, builtin_themes_dir
 
 
@@ -41,7 +42,7 @@ def builtin_symbols() -> set[str]:
 
 
 def is_index(symbol: str) -> bool:
-    return symbol.startswith(("000", "399")) and symbol.endswith(".SH" if symbol.startswith("000") else ".SZ")
+    return parse_symbol(symbol).is_index
 
 
 def band_pct(symbol: str, dates: np.ndarray) -> np.ndarray:

@@ -12,11 +12,11 @@ import numpy as np
 import pandas as pd
 
 from screener.data import frames
-from screener.data.model import BAR_COLUMNS
 from screener.data.demo import factors
 from screener.data.demo.catalog import catalog
 from screener.data.demo.prices import index_closes, limited_closes
 from screener.data.demo.profiles import Profile, profile
+from screener.data.model import BAR_COLUMNS
 from screener.limits import band_percent
 
 DEMO_START = date(2016, 1, 4)

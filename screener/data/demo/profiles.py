@@ -88,7 +88,7 @@ def profile(symbol: str, sessions: pd.DatetimeIndex, sector: str | None) -> Prof
 
 
 def _index(sym: Symbol, rng: np.random.Generator, sector: str | None, noise: dict) -> Profile:
-    level = rng.uniform(1500, 6000)
+    level = rng.uniform(1500, 6000)  # drawn for every index: the stream's order never depends on the table
     if str(sym) in INDEX_MIX:
         level, beta, size, vol = INDEX_MIX[str(sym)]
     else:
