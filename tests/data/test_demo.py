@@ -89,7 +89,8 @@ def test_frames_follow_the_contract_on_xshg_sessions(everything):
         frames.validate(bars.frame, symbol)
         assert bars.frame.index.isin(sessions).all()
         f = bars.frame
-        assert (f["low"] <= f[["open", "close"]].min(axis=1)).all() and (f["high"] >= f[["open", "close"]].max(axis=1)).all()
+        assert (f["low"] <= f[["open", "close"]].min(axis=1)).all()
+        assert (f["high"] >= f[["open", "close"]].max(axis=1)).all()
     idx = everything.bars["000300.SH"].frame
     assert idx.index[0] == pd.Timestamp("2016-01-04") and idx.index[-1] == pd.Timestamp("2026-11-20")
     assert len(idx) == len(sessions)  # indices are never suspended
