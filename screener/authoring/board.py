@@ -7,7 +7,8 @@ from datetime import date
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from screener.authoring.draft import dump, slugify
+from screener.authoring.draft import dump
+from screener.authoring.theme_ids import slugify
 from screener.data.model import BoardInfo, Source
 from screener.errors import SymbolError, UserError
 from screener.symbols import BOARD_CODE, parse_symbol

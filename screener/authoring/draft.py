@@ -5,20 +5,22 @@ matches) as comments, and write it without ever clobbering a file by accident.""
 from __future__ import annotations
 
 import io
-import re
+import os
+from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from screener._atomic import write_atomic
+from screener._atomic import stage
 from screener.authoring.claims import DraftClaim
 from screener.authoring.extract import Extraction, FirmHit
 from screener.authoring.text import LINE_BREAKS
 from screener.errors import UserError
-from screener.theme.model import SLUG_RE, Theme
+from screener.theme.model import Theme
 
 
 def _yaml() -> YAML:
@@ -33,20 +35,6 @@ def dump(data: Any) -> str:
     buf = io.StringIO()
     _yaml().dump(data, buf)
     return buf.getvalue()
-
-
-def slugify(text: str, default: str = "draft") -> str:
-    """A theme id from a file name: ``Seed Article_2026.txt`` → ``seed-article-2026``."""
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:64].strip("-")
-    return slug if slug and SLUG_RE.match(slug) else default
-
-
-def check_id(theme_id: str) -> str:
-    if not SLUG_RE.match(theme_id):
-        raise UserError(
-            f"--id {theme_id!r} is not a theme id: use lower-case letters, digits and '-', e.g. green-power"
-        )
-    return theme_id
 
 
 def _comment_block(title: str, lines: Iterable[str]) -> str:
@@ -73,6 +61,8 @@ def _member(f: FirmHit) -> CommentedMap:
         how += "; code only, no name known: fill in `name`"
     elif not f.known:
         how += "; not in the A-share list: check `name`"
+    elif not f.in_universe:
+        how += f"; found only because known theme {', '.join(f.themes)} lists it (no A-share list)"
     m.yaml_add_eol_comment(how, "symbol")
     return m
 
@@ -90,15 +80,21 @@ def _claim_lines(claims: list[DraftClaim]) -> list[str]:
     return lines
 
 
-def render(
-    x: Extraction, *, theme_id: str, name: str | None, origin: str, universe_note: str
-) -> str:
+@dataclass(frozen=True)
+class Origin:
+    """Where a draft comes from, for its header and ``sources`` entry."""
+
+    label: str  # "seed.txt", "seed.txt, story 2 of 4"
+    universe_note: str  # what the names were matched against
+
+
+def render(x: Extraction, *, theme_id: str, name: str | None, origin: Origin) -> str:
     """The draft theme YAML for an extraction (at least one member)."""
     doc = CommentedMap()
     doc["id"] = theme_id
     doc["name"] = name or x.title or theme_id
     doc["description"] = (
-        f"Drafted by `screener themes extract` from {origin}: {len(x.members)} listed "
+        f"Drafted by `screener themes extract` from {origin.label}: {len(x.members)} listed "
         f"firm{'s' if len(x.members) != 1 else ''} named in the text. Review the members, "
         "add roles and any constituents the story implies (named_in_source: false)."
     )
@@ -107,21 +103,14 @@ def render(
     doc["members"] = CommentedSeq([_member(f) for f in x.members])
     doc["claims"] = CommentedSeq()
     doc.yaml_add_eol_comment("confirm the claims listed at the end, then move them here", "claims")
-
-    year_note = (
-        f"undated days (5月11日) are read as {x.year}, the latest year in a full date ({x.year_basis})"
-        if x.year
-        else "the text has no full date: days without a year are left as YYYY-MM-DD"
-    )
-    source = {"title": x.title or "...", "publisher": x.publisher or "...", "date": "YYYY-MM-DD"}
     header = _comment_block(
         "draft theme: review before use",
         [
-            f"Source text: {origin}",
-            f"Names matched against: {universe_note}",
-            year_note,
+            f"Source text: {origin.label}",
+            f"Names matched against: {origin.universe_note}",
+            *_date_notes(x),
             "Fill in and uncomment the source (its date is the publication date):",
-            *dump({"sources": [source]}).splitlines(),
+            *dump({"sources": [_source(x)]}).splitlines(),
         ],
     )
     sections = [
@@ -137,12 +126,33 @@ def render(
             "listed firms named only as a source or credit (not added)",
             _cited_lines(x.cited),
         ),
-        _comment_block(
-            "candidates not matched",
-            [f"{s.text!r}: {s.reason}" for s in x.skipped],
-        ),
+        _comment_block("candidates not matched", _skipped_lines(x)),
     ]
     return header + dump(doc) + "".join("\n" + s for s in sections if s)
+
+
+def _date_notes(x: Extraction) -> list[str]:
+    ctx = x.context
+    lines = [f"Published {ctx.published}: relative days (昨日, 上周五) are read against it"] if ctx.published else []
+    if ctx.year and x.undated_example:
+        lines.append(f"Days without a year ({x.undated_example}) are read as {ctx.year}: {ctx.year_basis}")
+    elif x.undated_example:
+        lines.append(f"The text gives no full date: days without a year ({x.undated_example}) are left as YYYY-MM-DD")
+    return lines
+
+
+def _source(x: Extraction) -> dict[str, Any]:
+    source: dict[str, Any] = {"title": x.title or "...", "publisher": x.context.publisher or "..."}
+    if x.author:
+        source["author"] = x.author
+    source["date"] = x.context.published or "YYYY-MM-DD"
+    return source
+
+
+def _skipped_lines(x: Extraction) -> list[str]:
+    """One line per dropped candidate and reason, with how often it occurred."""
+    counts = Counter((s.text, s.reason) for s in x.skipped)
+    return [f"{text!r}: {reason}" + (f" ({n} times)" if n > 1 else "") for (text, reason), n in counts.items()]
 
 
 def _group_lines(x: Extraction) -> list[str]:
@@ -176,16 +186,30 @@ def validate(text: str) -> Theme:
 
 def refuse_overwrite(out: Path, force: bool) -> None:
     """Raise when ``out`` exists and ``force`` was not given."""
-    if out.exists() and not force:
+    if (out.exists() or out.is_symlink()) and not force:
         raise UserError(f"{out} already exists; pass --force to overwrite it")
 
 
-def write_text(text: str, out: Path, force: bool) -> None:
-    """Write ``text`` to ``out`` atomically; refuse to overwrite without ``force``."""
-    refuse_overwrite(out, force)
-    if out.is_dir():
-        raise UserError(f"{out} is a folder; give a file name such as {out / 'theme.yaml'}")
-    parent = out.parent if str(out.parent) else Path(".")
-    if not parent.is_dir():
-        raise UserError(f"folder {parent} does not exist; create it first")
-    write_atomic(out, text)
+def write_drafts(drafts: dict[Path, str], force: bool) -> None:
+    """Write each draft (path → YAML) atomically, all or none: every target is checked,
+    then every draft staged beside its target, then each renamed into place. Without
+    ``force`` an existing file is refused before anything is written."""
+    for out in drafts:
+        refuse_overwrite(out, force)
+        if out.is_dir():
+            raise UserError(f"{out} is a folder; give a file name such as {out / 'theme.yaml'}")
+        parent = out.parent if str(out.parent) else Path(".")
+        if not parent.is_dir():
+            raise UserError(f"folder {parent} does not exist; create it first")
+    staged: dict[Path, str] = {}  # target -> its staged temporary file, until renamed
+    current = None
+    try:
+        for current, text in drafts.items():
+            staged[current] = stage(current, text.encode("utf-8"))
+        for current in drafts:
+            os.replace(staged.pop(current), current)  # a symlink is replaced, never followed
+    except OSError as exc:
+        raise UserError(f"cannot write {current}: {exc.strerror or exc}") from None
+    finally:
+        for tmp in staged.values():
+            Path(tmp).unlink(missing_ok=True)

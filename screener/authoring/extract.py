@@ -10,16 +10,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 from screener.authoring.claims import DraftClaim, NamedSpan, find_claims
 from screener.authoring.matcher import Mention, Skipped, find_mentions
 from screener.authoring.names import Arm, Group, NameIndex, norm_text
-from screener.authoring.text import (
-    SentenceIndex,
-    first_heading,
-    infer_year,
-    publisher_of,
-)
+from screener.authoring.dates import date_line, infer_year, undated_day
+from screener.authoring.text import SentenceIndex, first_heading, publisher_of
 
 _RESEARCH_AFTER = re.compile(
     r"^(?:股份有限公司|证券研究所|研究所|研究院)?[^，。；]{0,4}?"
@@ -45,6 +42,8 @@ class FirmHit:
     quote: str = ""  # the sentence of the first mention that is not a citation
     cited_quote: str = ""  # the sentence of the first citation
     aliases_used: list[str] = field(default_factory=list)
+    themes: list[str] = field(default_factory=list)  # ids of the known themes that list it
+    in_universe: bool = True  # False: known only through ``themes`` (or not at all)
 
     @property
     def is_member(self) -> bool:
@@ -64,6 +63,27 @@ class GroupHit:
         return self.group.arms
 
 
+@dataclass(frozen=True)
+class PageContext:
+    """What a page says about all its stories: the publication date (given, or printed
+    on a line of its own at the top), the year of undated days, the publisher."""
+
+    published: date | None
+    year: int | None
+    year_basis: str | None  # the full date the year came from, or "published …"
+    publisher: str | None
+
+    @classmethod
+    def of(cls, page: str, published: date | None = None) -> PageContext:
+        published = published or date_line(page)
+        if published:
+            year, basis = published.year, f"the publication date {published}"
+        else:
+            year, basis = infer_year(page)
+            basis = f"the latest year the page gives in a full date ({basis})" if basis else None
+        return cls(published, year, basis, publisher_of(page))
+
+
 @dataclass
 class Extraction:
     members: list[FirmHit]
@@ -71,10 +91,14 @@ class Extraction:
     groups: list[GroupHit]
     claims: list[DraftClaim]
     skipped: list[Skipped]
-    year: int | None
-    year_basis: str | None
+    context: PageContext
     title: str | None
-    publisher: str | None
+    author: str | None = None
+    undated_example: str | None = None  # the first day the text gives without a year ("5月10日")
+
+    @property
+    def year(self) -> int | None:
+        return self.context.year
 
     @property
     def member_symbols(self) -> set[str]:
@@ -97,9 +121,19 @@ def citation_kind(norm: str, m: Mention, firm_name: str) -> str | None:
     return None
 
 
-def extract(text: str, index: NameIndex) -> Extraction:
+def extract(
+    text: str,
+    index: NameIndex,
+    context: PageContext | None = None,
+    *,
+    title: str | None = None,
+    author: str | None = None,
+) -> Extraction:
     """Find what ``text`` names: member firms (in order of first mention), firms named
-    only as sources, unlisted groups with their listed arms, and claims to confirm."""
+    only as sources, unlisted groups with their listed arms, and claims to confirm.
+    ``context`` is the page's (default: read from ``text`` itself); ``title`` defaults
+    to the text's first line when it looks like one."""
+    context = context or PageContext.of(text)
     mentions, skipped = find_mentions(text, index)
     norm = norm_text(text)
     sents = SentenceIndex(text)
@@ -111,9 +145,7 @@ def extract(text: str, index: NameIndex) -> Extraction:
             hit.mentions.append(m)
             hit.quote = hit.quote or sents.quote_at(m.start)
             continue
-        firm = index.firms.get(m.key)
-        name = firm.name if firm else _name_for_code(text, m)
-        f_hit = firms.setdefault(m.key, FirmHit(m.key, name, firm.full_name if firm else None, known=firm is not None))
+        f_hit = firms.get(m.key) or firms.setdefault(m.key, _firm_hit(index, text, m))
         f_hit.mentions.append(m)
         cited = citation_kind(norm, m, f_hit.name + (f_hit.full_name or ""))
         if cited:
@@ -127,18 +159,25 @@ def extract(text: str, index: NameIndex) -> Extraction:
     cited_only = [f for f in firms.values() if not f.is_member]
     member_set = {f.symbol for f in members}
     named = [NamedSpan(m.start, m.end, m.key) for m in mentions if m.key in member_set]
-    year, basis = infer_year(text)
     return Extraction(
         members=members,
         cited=cited_only,
         groups=list(groups.values()),
-        claims=find_claims(text, sents.items, named, year),
+        claims=find_claims(text, sents.items, named, context.year, context.published),
         skipped=skipped,
-        year=year,
-        year_basis=basis,
-        title=first_heading(text),
-        publisher=publisher_of(text),
+        context=context,
+        title=title or first_heading(text),
+        author=author,
+        undated_example=undated_day(text),
     )
+
+
+def _firm_hit(index: NameIndex, text: str, m: Mention) -> FirmHit:
+    firm = index.firms.get(m.key)
+    if firm is None:
+        return FirmHit(m.key, _name_for_code(text, m), None, known=False, in_universe=False)
+    themes = [o.removeprefix("theme ") for o in firm.origins if o.startswith("theme ")]
+    return FirmHit(m.key, firm.name, firm.full_name, themes=themes, in_universe="universe" in firm.origins)
 
 
 def _name_for_code(text: str, m: Mention) -> str:

@@ -2,8 +2,8 @@
 
 Chinese has no word boundaries, so matching follows four rules:
 
-1. **Longest match wins.** Every known form is looked up at every position; overlapping
-   candidates are resolved longest first (江苏中天科技股份有限公司 beats 中天科技,
+1. **Longest match wins.** Every occurrence of every known form is found in one pass
+   (:mod:`screener.authoring.automaton`); overlapping candidates are resolved longest first (江苏中天科技股份有限公司 beats 中天科技,
    中国航发动力股份有限公司 beats 中国航发).
 2. **A short name inside another organisation's name does not count**: when the text
    runs on from a short name to an organisation suffix (…有限公司, …集团, …研究所, …联合会) and
@@ -88,21 +88,16 @@ def _ascii_bounded(norm: str, start: int, end: int) -> bool:
 
 
 def _name_candidates(norm: str, index: NameIndex) -> list[_Candidate]:
-    lengths = index.lengths_by_first_char()
     out = []
-    for i, c in enumerate(norm):
-        for length in lengths.get(c, ()):
-            if i + length > len(norm):
-                continue
-            form = norm[i : i + length]
-            targets = index.forms.get(form)
-            if not targets or not _ascii_bounded(norm, i, i + length):
-                continue
-            best = min(KIND_RANK[t.kind] for t in targets)
-            top = [t for t in targets if KIND_RANK[t.kind] == best]
-            keys = sorted({t.key for t in top})
-            ambiguous = f"ambiguous: could be {', '.join(keys)}" if len(keys) > 1 else None
-            out.append(_Candidate(i, i + length, top[0].kind, top[0].key, ambiguous))
+    for start, end in index.automaton.find(norm):
+        if not _ascii_bounded(norm, start, end):
+            continue
+        targets = index.forms[norm[start:end]]
+        best = min(KIND_RANK[t.kind] for t in targets)
+        top = [t for t in targets if KIND_RANK[t.kind] == best]
+        keys = sorted({t.key for t in top})
+        ambiguous = f"ambiguous: could be {', '.join(keys)}" if len(keys) > 1 else None
+        out.append(_Candidate(start, end, top[0].kind, top[0].key, ambiguous))
     return out
 
 

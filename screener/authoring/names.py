@@ -14,12 +14,13 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from typing import Any
 
 from ruamel.yaml import YAML
 
+from screener.authoring.automaton import Automaton
 from screener.errors import SymbolError
 from screener.symbols import parse_symbol
 from screener.theme.model import Theme
@@ -44,9 +45,20 @@ def norm_char(c: str) -> str:
     return low if len(low) == 1 else n
 
 
+class _NormTable(dict[int, str]):
+    """``str.translate`` table filled on first sight of each character."""
+
+    def __missing__(self, code: int) -> str:
+        self[code] = norm_char(chr(code))
+        return self[code]
+
+
+_NORM = _NormTable()
+
+
 def norm_text(text: str) -> str:
     """``text`` normalised character by character (same length as ``text``)."""
-    return "".join(norm_char(c) for c in text)
+    return text.translate(_NORM)
 
 
 def norm_form(name: str) -> str:
@@ -115,12 +127,10 @@ class NameIndex:
     universe_size: int = 0  # firms that came from the universe table
     theme_ids: tuple[str, ...] = ()
 
-    def lengths_by_first_char(self) -> dict[str, tuple[int, ...]]:
-        """For each first character, the lengths of the forms that start with it (longest first)."""
-        out: dict[str, set[int]] = {}
-        for form in self.forms:
-            out.setdefault(form[0], set()).add(len(form))
-        return {c: tuple(sorted(ls, reverse=True)) for c, ls in out.items()}
+    @cached_property
+    def automaton(self) -> Automaton:
+        """Every form, compiled for one pass over a text."""
+        return Automaton(self.forms)
 
     def full_name_of(self, target: Target) -> str | None:
         if target.kind == "group":

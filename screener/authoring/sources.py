@@ -20,6 +20,7 @@ class IndexReport:
 
     index: NameIndex
     notes: list[str] = field(default_factory=list)
+    theme_origins: dict[str, str] = field(default_factory=dict)  # theme id -> "built-in", "--themes-dir" …
 
     def describe(self) -> str:
         idx = self.index
@@ -89,4 +90,5 @@ def name_index(
         universe, why = store_universe(cache_dir, fetch=fetch, proxy=proxy)
         if why:
             notes.append(why)
-    return IndexReport(build_index(themes, universe), notes)
+    origins = {entry.id: entry.origin for entry in registry.entries().values()}
+    return IndexReport(build_index(themes, universe), notes, origins)

@@ -1,4 +1,4 @@
-"""Sentences and dates in news text (Chinese, or English).
+"""Sentences, headings and the publisher in news text (Chinese, or English).
 
 Printed pages break paragraphs mid-sentence and put headings, bylines and captions on
 lines of their own; :func:`sentences` rejoins the broken lines and keeps the others
@@ -11,7 +11,6 @@ import re
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
 
 _TERMINAL = "。！？!?…"
 _CLOSERS = "”’」』）)\"'"
@@ -20,9 +19,6 @@ _SENTENCE_END = re.compile(rf"[{_TERMINAL}]+[{_CLOSERS}]*|(?<=[A-Za-z0-9)%\]])\.
 _FRAGMENT_MIN = 40  # a line this long without a full stop continues on the next line
 _ATTRIBUTION = re.compile(r"(表示|称|说|指出|介绍|透露)[。！]?$")
 
-_FULL_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月(?:份)?(?:\s*(\d{1,2})\s*日)?")
-_DAY = re.compile(r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-_ISO_DAY = re.compile(r"(?<!\d)(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
 
 
 @dataclass(frozen=True)
@@ -79,11 +75,14 @@ def sentences(text: str) -> list[Sentence]:
     """The sentences of ``text`` with their offsets; headings and bylines are sentences of
     their own, lines broken mid-sentence are joined."""
     blocks: list[tuple[int, int]] = []
+    last_line = ""  # the last printed line of the last block
     for start, end in _lines(text):
-        if blocks and _continues(text[blocks[-1][0] : blocks[-1][1]].splitlines()[-1].strip()):
+        line = text[start:end]
+        if blocks and _continues(last_line):
             blocks[-1] = (blocks[-1][0], end)
         else:
             blocks.append((start, end))
+        last_line = line
     out: list[Sentence] = []
     for b_start, b_end in blocks:
         block = text[b_start:b_end]
@@ -122,45 +121,6 @@ class SentenceIndex:
             if prev.text.endswith(("”", "」")):
                 return prev.text + s.text
         return s.text
-
-
-def infer_year(text: str) -> tuple[int | None, str | None]:
-    """The year of a text's undated days ("5月11日"): the latest year in its fully dated
-    mentions ("2026年4月4日", "2026年3月份"). Returns (year, the mention it came from)."""
-    best: tuple[int, str] | None = None
-    for m in _FULL_DATE.finditer(text):
-        year = int(m.group(1))
-        if best is None or year > best[0]:
-            best = (year, m.group(0))
-    return best if best else (None, None)
-
-
-@dataclass(frozen=True)
-class DayMention:
-    start: int
-    end: int
-    text: str
-    day: date | None  # None when the year is unknown or the date is impossible
-
-
-def days_in(text: str, year: int | None) -> list[DayMention]:
-    """Calendar days mentioned in ``text`` ("5月11日", "2026年4月4日", "2026-05-11")."""
-    out = []
-    for m in _DAY.finditer(text):
-        y = int(m.group(1)) if m.group(1) else year
-        out.append(DayMention(m.start(), m.end(), m.group(0), _date(y, int(m.group(2)), int(m.group(3)))))
-    for m in _ISO_DAY.finditer(text):
-        out.append(DayMention(m.start(), m.end(), m.group(0), _date(int(m.group(1)), int(m.group(2)), int(m.group(3)))))
-    return sorted(out, key=lambda d: d.start)
-
-
-def _date(y: int | None, m: int, d: int) -> date | None:
-    if y is None:
-        return None
-    try:
-        return date(y, m, d)
-    except ValueError:
-        return None
 
 
 def publisher_of(text: str) -> str | None:

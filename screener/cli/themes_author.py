@@ -4,12 +4,13 @@ module imports only click at load time."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import click
 
-from screener.cli._options import data_options, registry, themes_dir_option
+from screener.cli._options import DATE, data_options, registry, themes_dir_option
 from screener.errors import UserError
 
 
@@ -37,18 +38,27 @@ def _emit(text: str, out: Path | None, force: bool) -> None:
     if out is None:
         click.echo(text, nl=False)
         return
-    from screener.authoring.draft import write_text
+    from screener.authoring.draft import write_drafts
 
-    write_text(text, out, force)
+    write_drafts({out: text}, force)
     click.echo(f"wrote {out}", err=True)
 
 
 @click.command("extract")
 @click.argument("file", metavar="FILE|-")
-@click.option("--id", "theme_id", help="Theme id (default: from the file name).")
-@click.option("--name", help="Theme name (default: the text's first line).")
-@click.option("--out", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the draft here, not stdout.")
-@click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
+@click.option("--story", "story_number", type=click.IntRange(min=1), metavar="N",
+              help="Draft only story N of the page (1 = the first; the summary lists them).")
+@click.option("--single", is_flag=True, help="Draft the whole text as one theme, without splitting it into stories.")
+@click.option("--id", "theme_id", help="Theme id of the one draft (default: from the headline, or the file name).")
+@click.option("--name", help="Theme name of the one draft (default: the headline).")
+@click.option(
+    "--out",
+    "-o",
+    type=click.Path(path_type=Path),
+    help="A folder for one file per story (created if missing), or a .yaml file for one draft. Default: stdout.",
+)
+@click.option("--force", is_flag=True, help="Overwrite drafts that already exist.")
+@click.option("--published", type=DATE, help="Publication date, for relative days (昨日, 上周五) and the year.")
 @click.option(
     "--universe",
     "universe_file",
@@ -70,81 +80,186 @@ def _emit(text: str, out: Path | None, force: bool) -> None:
 @themes_dir_option
 def extract(
     file: str,
+    story_number: int | None,
+    single: bool,
     theme_id: str | None,
     name: str | None,
     out: Path | None,
     force: bool,
+    published: date | None,
     universe_file: Path | None,
     fetch_universe: bool,
     cache_dir: Path | None,
     proxy: str | None,
     themes_dirs: tuple[Path, ...],
 ) -> None:
-    """Draft a theme from an article: find the A-share firms FILE names (or stdin, `-`).
+    """Draft themes from a news page: one per story that names A-share firms (FILE, or stdin `-`).
 
-    Firms are matched by full legal name, short name, former/English name or six-digit
-    code against the cached A-share list (never fetched unless --fetch-universe) and
-    every known theme. Unlisted groups (中国大唐 …)
-    are reported with their listed arms; firms named only as a source (a broker's
-    research, an image credit) are reported, not added. Claims (dated percent moves,
-    limit-up names) are listed as comments to confirm. Prints a summary on stderr.
+    The page is split into stories at bylines (■本报记者 X, 记者 X 北京报道) and the
+    headlines above them; each story naming listed firms becomes a draft, the others are
+    listed as naming none. Firms are matched by full legal name, short name, former or
+    English name or six-digit code against the cached A-share list (never fetched unless
+    --fetch-universe) and every known theme. Unlisted groups (中国大唐 …) are reported
+    with their listed arms; firms named only as a source (a broker's research, an image
+    credit) are reported, not added. Claims (percent moves, 二成, 翻番, limit-up names)
+    are listed as comments to confirm. Prints a summary on stderr.
     """
-    from screener.authoring.draft import (
-        check_id,
-        refuse_overwrite,
-        render,
-        slugify,
-        validate,
-    )
-    from screener.authoring.extract import extract as run_extract
+    from screener.authoring.draft import refuse_overwrite, write_drafts
     from screener.authoring.sources import name_index
+    from screener.authoring.theme_ids import check_id
 
     if theme_id is not None:
         check_id(theme_id)
-    if out is not None:
-        refuse_overwrite(out, force)
-    text, origin = _read_text(file)
+    if story_number is not None and single:
+        raise UserError("--story and --single cannot be combined: --single drafts the whole text as one story")
     if universe_file is not None and fetch_universe:
         raise UserError("--universe and --fetch-universe cannot be combined: choose one A-share list")
+    if out is not None and _is_file_target(out):
+        refuse_overwrite(out, force)
+    text, origin = _read_text(file)
     report = name_index(
         registry(themes_dirs), universe_file=universe_file, cache_dir=cache_dir, fetch=fetch_universe, proxy=proxy
     )
-    x = run_extract(text, report.index)
     for note in report.notes:
         click.echo(f"note: {note}", err=True)
-    _summary(x)
-    if not x.members:
+    results = _stories(text, report.index, published, single=single, number=story_number)
+    _summary(results, origin)
+    drafted = [r for r in results if r.drafted]
+    _explain_theme_only_firms(drafted, report)
+    if not drafted:
+        where = origin if len(results) == 1 else f"any of the {len(results)} stories of {origin}"
         raise UserError(
-            f"no listed A-share firm found in {origin}; nothing to draft (names are matched "
+            f"no listed A-share firm found in {where}; nothing to draft (names are matched "
             "against known themes and the cached A-share list: --fetch-universe or --universe FILE)"
         )
-    draft = render(
-        x,
-        theme_id=theme_id or slugify(Path(origin).stem if file != "-" else ""),
-        name=name,
-        origin=origin,
-        universe_note=report.describe(),
-    )
-    validate(draft)
-    _emit(draft, out, force)
+    if len(drafted) > 1 and (theme_id or name):
+        raise UserError(f"--id and --name name one draft, and {len(drafted)} stories are drafted: add --story N")
+    drafts = _render_all(drafted, results, origin, report.describe(), file, theme_id, name)
+    if out is None:
+        if len(drafts) > 1:
+            numbers = ", ".join(str(r.story.number) for r in drafted)
+            raise UserError(
+                f"stories {numbers} of {origin} name listed firms: write one draft per story with "
+                "--out FOLDER, pick one with --story N, or draft the whole text as one theme with --single"
+            )
+        _emit(next(iter(drafts.values())), None, force)
+        return
+    targets = _targets(out, drafts)
+    write_drafts(targets, force)
+    for path in targets:
+        click.echo(f"wrote {path}", err=True)
 
 
-def _summary(x: Any) -> None:
+def _is_file_target(out: Path) -> bool:
+    """--out names a file (one draft) when it ends in .yaml/.yml, else a folder."""
+    return out.suffix.lower() in (".yaml", ".yml")
+
+
+def _stories(text: str, index: Any, published: date | None, *, single: bool, number: int | None) -> list[Any]:
+    """The stories to draft: the whole text as one (--single), one of the page's
+    (--story N), or all of them."""
+    from screener.authoring.extract import PageContext, extract
+    from screener.authoring.page import StoryResult, extract_page
+    from screener.authoring.stories import Story
+
+    if single:
+        x = extract(text, index, PageContext.of(text, published))
+        return [StoryResult(Story(1, 0, len(text), text, x.title, None), x, "draft" if x.members else None)]
+    results = extract_page(text, index, published)
+    if number is not None:
+        if number > len(results):
+            raise UserError(f"--story {number}: the text has {len(results)} stor{'y' if len(results) == 1 else 'ies'}; give 1 to {len(results)}")
+        return [results[number - 1]]
+    return results
+
+
+def _render_all(
+    drafted: list[Any], results: list[Any], origin: str, universe_note: str, file: str,
+    theme_id: str | None, name: str | None,
+) -> dict[str, str]:
+    """theme id -> validated draft YAML, for every drafted story."""
+    from screener.authoring.draft import Origin, render, validate
+    from screener.authoring.theme_ids import slugify
+
+    whole_text = len(results) == 1 and results[0].story.start == 0 and drafted[0] is results[0]
+    drafts = {}
+    for r in drafted:
+        label = origin if whole_text else f"{origin}, story {r.story.number}"
+        tid = theme_id or (slugify(Path(origin).stem if file != "-" else "") if whole_text else r.theme_id)
+        draft = render(r.extraction, theme_id=tid, name=name, origin=Origin(label, universe_note))
+        validate(draft)
+        drafts[tid] = draft
+    return drafts
+
+
+def _targets(out: Path, drafts: dict[str, str]) -> dict[Path, str]:
+    """File -> draft: ``out`` itself for one draft and a .yaml name, else one file per
+    draft in the folder ``out`` (created here if missing; its parent must exist)."""
+    if _is_file_target(out):
+        if len(drafts) > 1:
+            raise UserError(f"--out {out} is one file, and {len(drafts)} stories are drafted: give a folder")
+        return {out: next(iter(drafts.values()))}
+    if out.exists() and not out.is_dir():
+        raise UserError(f"--out {out} is a file, not a folder: give a folder, or a .yaml file for one draft")
+    if not out.exists():
+        parent = out.parent if str(out.parent) else Path(".")
+        if not parent.is_dir():
+            raise UserError(f"folder {parent} does not exist; create it first")
+        try:
+            out.mkdir()
+        except OSError as exc:
+            raise UserError(f"cannot create folder {out}: {exc.strerror or exc}") from None
+    return {out / f"{tid}.yaml": draft for tid, draft in drafts.items()}
+
+
+def _summary(results: list[Any], origin: str) -> None:
     def echo(line: str) -> None:
         click.echo(line, err=True)
 
-    echo(f"listed firms named: {len(x.members)}")
-    for f in x.members:
-        echo(f"  {f.symbol}  {f.name}")
-    for g in x.groups:
-        arms = ", ".join(
-            f"{a.symbol} {a.name}" + (" (member)" if a.symbol in x.member_symbols else "") for a in g.arms
-        )
-        echo(f"unlisted: {g.group.name} — listed arms: {arms}")
-    for f in x.cited:
-        echo(f"mentioned, not a member: {f.symbol} {f.name} ({', '.join(sorted(set(f.cited_as)))})")
-    if x.claims:
-        echo(f"claims to confirm: {len(x.claims)} (listed at the end of the draft)")
+    page = len(results) > 1 or results[0].story.start > 0
+    indent = "  " if page else ""
+    if page:
+        echo(f"{origin}: {len(results)} stories")
+    for r in results:
+        x = r.extraction
+        if page:
+            title = r.story.headline or "(no headline)"
+            echo(f"story {r.story.number}: {title} — " + (f"draft {r.theme_id}" if r.drafted else "names no listed firm"))
+        if r.drafted or not page:
+            echo(f"{indent}listed firms named: {len(x.members)}")
+        for f in x.members:
+            echo(f"{indent}  {f.symbol}  {f.name}")
+        for g in x.groups:
+            arms = ", ".join(
+                f"{a.symbol} {a.name}" + (" (member)" if a.symbol in x.member_symbols else "") for a in g.arms
+            )
+            echo(f"{indent}unlisted: {g.group.name} — listed arms: {arms}")
+        for f in x.cited:
+            echo(f"{indent}mentioned, not a member: {f.symbol} {f.name} ({', '.join(sorted(set(f.cited_as)))})")
+        if x.claims and r.drafted:
+            echo(f"{indent}claims to confirm: {len(x.claims)} (listed at the end of the draft)")
+
+
+def _explain_theme_only_firms(drafted: list[Any], report: Any) -> None:
+    """With no A-share list, say which firms only a known theme made recognisable."""
+    seen: dict[str, Any] = {}
+    for r in drafted:
+        for f in r.extraction.members:
+            if f.known and not f.in_universe:
+                seen.setdefault(f.symbol, f)
+    if not seen or report.index.universe_size:
+        return
+    def themes(f: Any) -> str:
+        return ", ".join(f"{report.theme_origins.get(t, 'known')} theme {t}" for t in f.themes)
+
+    click.echo("note: without an A-share list, these firms were found only because a known theme lists them:", err=True)
+    for f in seen.values():
+        click.echo(f"  {f.symbol}  {f.name}  ({themes(f)})", err=True)
+    click.echo(
+        "  A listed firm that no known theme lists is missed: fetch the full A-share list with "
+        "`screener data fetch --universe` (or pass --fetch-universe), then run this again.",
+        err=True,
+    )
 
 
 @click.command("import-board")
@@ -181,8 +296,9 @@ def import_board(
         render_board_theme,
         resolve_board,
     )
-    from screener.authoring.draft import check_id, refuse_overwrite, validate
+    from screener.authoring.draft import refuse_overwrite, validate
     from screener.authoring.sources import known_themes
+    from screener.authoring.theme_ids import check_id
     from screener.data import open_store
 
     if theme_id is not None:

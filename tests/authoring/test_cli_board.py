@@ -105,7 +105,7 @@ def test_extract_uses_the_cached_universe(tmp_path, seed_path):
     meta = CacheMeta("exchanges", datetime(2026, 5, 12), date(2026, 5, 12), date(2026, 5, 12))
     c = Cache(cache)
     c.write_frame(c.universe_path(), TRICKY_UNIVERSE, meta)
-    result = run("themes", "extract", str(seed_path), "--cache-dir", str(cache))
+    result = run("themes", "extract", str(seed_path), "--single", "--cache-dir", str(cache))
     assert result.exit_code == 0, result.output
     assert "note:" not in result.stderr
     assert "mentioned, not a member: 601688.SH 华泰证券 (research source)" in result.stderr

@@ -26,7 +26,7 @@ def universe_csv(tmp_path: Path) -> Path:
 
 
 def test_extract_seed_to_stdout(seed_path, universe_csv):
-    result = run("themes", "extract", str(seed_path), "--universe", str(universe_csv))
+    result = run("themes", "extract", str(seed_path), "--single", "--universe", str(universe_csv))
     assert result.exit_code == 0, result.output
     out, err = result.stdout, result.stderr
     assert out.startswith("# ---- draft theme")
@@ -42,7 +42,7 @@ def test_extract_seed_to_stdout(seed_path, universe_csv):
 
 def test_extract_out_never_overwrites_without_force(seed_path, universe_csv, tmp_path):
     out = tmp_path / "draft.yaml"
-    args = ["themes", "extract", str(seed_path), "--universe", str(universe_csv), "--out", str(out),
+    args = ["themes", "extract", str(seed_path), "--single", "--universe", str(universe_csv), "--out", str(out),
             "--id", "seed-page", "--name", "证券日报 2026-05"]
     assert run(*args).exit_code == 0
     theme = load_theme(out)
@@ -70,11 +70,17 @@ def test_extract_from_stdin_and_gb18030(tmp_path, universe_csv):
 
 def test_extract_works_with_no_universe_at_all(seed_path, tmp_path):
     """Offline with no cache: the firms of every known theme are still recognised."""
-    result = run("themes", "extract", str(seed_path), "--cache-dir", str(tmp_path / "empty-cache"))
+    result = run("themes", "extract", str(seed_path), "--single", "--cache-dir", str(tmp_path / "empty-cache"))
     assert result.exit_code == 0, result.output
     assert "note: no A-share list: offline: the A-share list is not cached" in result.stderr
-    assert "(--fetch-universe fetches it)" in result.stderr
+    assert "screener data fetch --universe" in result.stderr and "(--fetch-universe fetches it)" in result.stderr
     assert "listed firms named: 11" in result.stderr
+    # each firm is said to be known only through a theme, and how to get the full list
+    assert "note: without an A-share list, these firms were found only because a known theme lists them:" in result.stderr
+    assert "  002278.SZ  神开股份  (built-in theme hydrogen-low-altitude)" in result.stderr
+    assert "  600522.SH  中天科技  (built-in theme fiber)" in result.stderr
+    assert "fetch the full A-share list with `screener data fetch --universe`" in result.stderr
+    assert "found only because known theme fiber lists it (no A-share list)" in result.stdout
     assert "mentioned, not a member" not in result.stderr  # 华泰证券/视觉中国 are in no theme
 
 
@@ -89,10 +95,10 @@ def test_fetch_universe_fetches_once_then_uses_the_cache(seed_path, tmp_path, mo
 
     monkeypatch.setattr(AkshareProvider, "universe", fake_universe)
     cache = str(tmp_path / "cache")
-    first = run("themes", "extract", str(seed_path), "--fetch-universe", "--cache-dir", cache)
+    first = run("themes", "extract", str(seed_path), "--single", "--fetch-universe", "--cache-dir", cache)
     assert first.exit_code == 0, first.output
     assert "mentioned, not a member: 601688.SH 华泰证券 (research source)" in first.stderr
-    second = run("themes", "extract", str(seed_path), "--cache-dir", cache)  # cache only
+    second = run("themes", "extract", str(seed_path), "--single", "--cache-dir", cache)  # cache only
     assert second.exit_code == 0 and "mentioned, not a member: 601688.SH" in second.stderr
     assert calls == [1]
     both = run("themes", "extract", str(seed_path), "--fetch-universe", "--universe", str(seed_path))
@@ -150,11 +156,11 @@ def test_written_draft_gets_ordinary_file_permissions(seed_path, universe_csv, t
     out = tmp_path / "draft.yaml"
     old = os.umask(0o022)
     try:
-        assert run("themes", "extract", str(seed_path), "--universe", str(universe_csv), "-o", str(out)).exit_code == 0
+        args = ("themes", "extract", str(seed_path), "--single", "--universe", str(universe_csv), "-o", str(out))
+        assert run(*args).exit_code == 0
         assert out.stat().st_mode & 0o777 == 0o644
         out.chmod(0o640)  # --force keeps the permissions of the file it replaces
-        args = ("themes", "extract", str(seed_path), "--universe", str(universe_csv), "-o", str(out), "--force")
-        assert run(*args).exit_code == 0
+        assert run(*args, "--force").exit_code == 0
         assert out.stat().st_mode & 0o777 == 0o640
     finally:
         os.umask(old)

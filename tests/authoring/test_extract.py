@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from screener.authoring.draft import render, validate
+from screener.authoring.draft import Origin, render, validate
 from screener.authoring.extract import extract
 
 
@@ -35,7 +35,7 @@ def test_former_name_is_kept_as_alias_and_codes_dedupe(themes_index):
     assert _members(x) == {"002601.SZ": "龙佰集团"}
     f = x.members[0]
     assert f.aliases_used == ["龙蟒佰利"] and len(f.mentions) == 3
-    draft = render(x, theme_id="t", name="T", origin="t.txt", universe_note="test")
+    draft = render(x, theme_id="t", name="T", origin=Origin("t.txt", "test"))
     theme = validate(draft)
     assert theme.members[0].aliases == ["龙蟒佰利"]
     assert "# named as 龙蟒佰利, 002601, 龙佰集团 (3 mentions)" in draft
@@ -44,10 +44,10 @@ def test_former_name_is_kept_as_alias_and_codes_dedupe(themes_index):
 def test_unknown_bracketed_code_takes_the_name_before_it(themes_index):
     x = extract("新晋公司星河科技（301999）今日上市。", themes_index)
     assert _members(x) == {"301999.SZ": "星河科技"}
-    assert "not in the A-share list: check `name`" in render(x, theme_id="t", name="T", origin="t", universe_note="")
+    assert "not in the A-share list: check `name`" in render(x, theme_id="t", name="T", origin=Origin("t", ""))
     x = extract("代码为688999.SH的公司。", themes_index)
     assert _members(x) == {"688999.SH": "688999.SH"}
-    draft = render(x, theme_id="t", name="T", origin="t.txt", universe_note="test")
+    draft = render(x, theme_id="t", name="T", origin=Origin("t.txt", "test"))
     assert "code only, no name known: fill in `name`" in draft
     validate(draft)
 
@@ -72,7 +72,7 @@ def test_odd_line_breaks_cannot_escape_the_comments(themes_index, tmp_path):
     from screener.theme.loader import load_theme
 
     text = "图片来源：亨通光电\u2028id: hacked\r中国大唐\x85members: []\u2029。中天科技公告。"
-    draft = render(extract(text, themes_index), theme_id="t", name="T", origin="t\u2028x", universe_note="n")
+    draft = render(extract(text, themes_index), theme_id="t", name="T", origin=Origin("t\u2028x", "n"))
     path = tmp_path / "t.yaml"
     path.write_text(draft, encoding="utf-8")
     theme = load_theme(path)

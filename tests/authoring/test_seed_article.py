@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from ruamel.yaml import YAML
 
-from screener.authoring.draft import render, validate
+from screener.authoring.draft import Origin, render, validate
 from screener.authoring.extract import extract
 from screener.theme.model import DayMoveClaim, PeriodReturnClaim, Theme
 
@@ -104,7 +104,7 @@ def test_claims_found(seed_extraction):
 
 
 def _draft(x) -> str:
-    return render(x, theme_id="seed", name=None, origin="seed.txt", universe_note="test")
+    return render(x, theme_id="seed", name=None, origin=Origin("seed.txt", "test"))
 
 
 def test_draft_validates_and_marks_members_named(seed_extraction, tmp_path):

@@ -5,14 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from screener.authoring.claims import NamedSpan, find_claims
-from screener.authoring.text import (
-    SentenceIndex,
-    days_in,
-    first_heading,
-    infer_year,
-    publisher_of,
-    sentences,
-)
+from screener.authoring.dates import days_in, infer_year
+from screener.authoring.text import SentenceIndex, first_heading, publisher_of, sentences
 
 
 def test_page_breaks_inside_a_sentence_are_joined_but_headings_stay_apart():
