@@ -34,6 +34,7 @@ from screener.authoring.text import LINE_BREAKS, Sentence
 _CLAUSE_SPLIT = re.compile(r"[，；,;]")
 _LIMIT_UP = re.compile(r"(?<![未没不])涨停(?!板?打开)")
 _CLOSE_UP = re.compile(r"跟涨|收涨|上涨|走高|飘红|翻红|拉升|大涨|走强")
+_ANY_MOVE = re.compile(r"[涨跌翻]|腰斩|走高|飘红|拉升|走强")  # sentences without one state no claim
 _NUM = rf"\d+(?:\.\d+)?|[{CN_NUMERAL_CHARS}]+"
 _MOVE = re.compile(
     r"(?:累计|收)?(?P<dir>涨幅|跌幅|上涨|下跌|大涨|大跌|涨|跌)(?:了|去|掉)?"
@@ -123,6 +124,8 @@ def find_claims(
     starts = [n.start for n in named]
     claims: dict[tuple[Any, ...], DraftClaim] = {}
     for s in sents:
+        if not _ANY_MOVE.search(s.text):
+            continue
         days: list[DayMention] | None = None  # read only for sentences with a claim
         period = None  # the last period phrase so far in the sentence (今年以来 often opens it)
         for c_start, c_end in _clauses(s, text):
@@ -231,7 +234,8 @@ def _period_claim(
     if fields["proxy"] == "basket":
         notes["proxy"] = "the theme's members stand in for the quoted subject"
     notes["value"] = f"{amount.said} = {amount.value:+.2%}"
-    notes["comparison"] = {"at_least": "or more", "at_most": "or less", "about": "about"}[amount.comparison]
+    if amount.comparison != "about":
+        notes["comparison"] = {"at_least": "or more", "at_most": "or less"}[amount.comparison]
     fields["quote"] = quote
     return DraftClaim(fields, notes, problems)
 

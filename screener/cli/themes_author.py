@@ -177,8 +177,8 @@ def _render_all(
     drafted: list[Any], results: list[Any], origin: str, universe_note: str, file: str,
     theme_id: str | None, name: str | None,
 ) -> dict[str, str]:
-    """theme id -> validated draft YAML, for every drafted story."""
-    from screener.authoring.draft import Origin, render, validate
+    """theme id -> draft YAML, for every drafted story."""
+    from screener.authoring.draft import Origin, render
     from screener.authoring.theme_ids import slugify
 
     whole_text = len(results) == 1 and results[0].story.start == 0 and drafted[0] is results[0]
@@ -186,9 +186,7 @@ def _render_all(
     for r in drafted:
         label = origin if whole_text else f"{origin}, story {r.story.number}"
         tid = theme_id or (slugify(Path(origin).stem if file != "-" else "") if whole_text else r.theme_id)
-        draft = render(r.extraction, theme_id=tid, name=name, origin=Origin(label, universe_note))
-        validate(draft)
-        drafts[tid] = draft
+        drafts[tid] = render(r.extraction, theme_id=tid, name=name, origin=Origin(label, universe_note))
     return drafts
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -164,3 +165,108 @@ def test_written_draft_gets_ordinary_file_permissions(seed_path, universe_csv, t
         assert out.stat().st_mode & 0o777 == 0o640
     finally:
         os.umask(old)
+
+
+# themes-and-tickers.md: the firms each story names, and the claims each makes
+STORY_FIRMS = {
+    "hydrogen-low-altitude": {"002278.SZ", "601222.SH"},
+    "fiber": {"600522.SH", "600487.SH", "002491.SZ"},
+    "green-power": {"600236.SH", "002585.SZ", "301307.SZ", "601126.SH", "002601.SZ", "002034.SZ"},
+}
+
+
+def _drafted_claims(path: Path) -> set[tuple]:
+    """The claims listed in a draft's comments, uncommented and validated as claims."""
+    from ruamel.yaml import YAML
+
+    from screener.theme.model import Theme
+
+    text = path.read_text(encoding="utf-8")
+    if "# ---- claims found" not in text:
+        return set()
+    block = text.split("# ---- claims found in the text")[1].split("\n# ----")[0]
+    data = YAML(typ="safe").load(text)
+    data["claims"] = YAML(typ="safe").load("\n".join(ln[2:] for ln in block.splitlines()[1:] if ln.startswith("#   ")))
+    out = set()
+    for c in Theme.model_validate(data).claims:
+        if c.kind == "period_return":
+            out.add((c.kind, c.start, c.end, c.value, c.comparison))
+        else:
+            out.add((c.kind, c.date, tuple(c.symbols)))
+    return out
+
+
+def test_seed_page_drafts_one_theme_per_story(seed_path, tmp_path):
+    from datetime import date
+
+    out = tmp_path / "drafts"
+    result = run("themes", "extract", str(seed_path), "--out", str(out), "--cache-dir", str(tmp_path / "no-cache"))
+    assert result.exit_code == 0, result.output
+    assert "story 1: 算力成本抬升 内容产业竞争重心从“效率比拼”转向“创意资产沉淀” — names no listed firm" in result.stderr
+    assert "story 3: 光纤行业头部企业抢滩高端市场 — draft fiber" in result.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["fiber.yaml", "green-power.yaml", "hydrogen-low-altitude.yaml"]
+    for theme_id, firms in STORY_FIRMS.items():
+        theme = load_theme(out / f"{theme_id}.yaml")
+        assert theme.id == theme_id and {m.symbol for m in theme.members} == firms
+    assert _drafted_claims(out / "hydrogen-low-altitude.yaml") == set()
+    assert _drafted_claims(out / "fiber.yaml") == {("period_return", date(2026, 1, 1), date(2026, 5, 11), 1.2165, "at_least")}
+    assert _drafted_claims(out / "green-power.yaml") == {
+        ("limit_up", date(2026, 5, 11), ("600236.SH", "002585.SZ")),
+        ("close_up", date(2026, 5, 11), ("301307.SZ", "601126.SH")),
+    }
+    hydrogen = (out / "hydrogen-low-altitude.yaml").read_text(encoding="utf-8")
+    assert "# Days without a year (5月10日) are read as 2026" in hydrogen  # this story's own example
+    assert "#     author: 李万晨" in hydrogen and "#   - title: 氢能技术再迎突破 推动低空经济商业化提速" in hydrogen
+    check = run("themes", "validate", str(out))
+    assert check.exit_code == 0, check.output
+    assert check.stdout.count("ok  ") == 3
+
+
+def test_story_picks_one_and_several_need_a_folder(seed_path, tmp_path):
+    cache = ("--cache-dir", str(tmp_path / "no-cache"))
+    one = run("themes", "extract", str(seed_path), "--story", "3", *cache)
+    assert one.exit_code == 0, one.output
+    assert "id: fiber\n" in one.stdout and "symbol: 600236.SH" not in one.stdout
+    several = run("themes", "extract", str(seed_path), *cache)
+    assert several.exit_code == 2
+    assert "stories 2, 3, 4 of seed-article-securities-daily-2026-05.txt name listed firms" in several.stderr
+    assert "--out FOLDER" in several.stderr and "--story N" in several.stderr and "--single" in several.stderr
+    none = run("themes", "extract", str(seed_path), "--story", "1", *cache)
+    assert none.exit_code == 2 and "no listed A-share firm found" in none.stderr
+    for args, message in [
+        (("--story", "9"), "--story 9: the text has 4 stories; give 1 to 4"),
+        (("--story", "2", "--single"), "--story and --single cannot be combined"),
+        (("--id", "mine", "--out", str(tmp_path / "d")), "--id and --name name one draft, and 3 stories are drafted"),
+        (("--out", str(tmp_path / "one.yaml")), "is one file, and 3 stories are drafted: give a folder"),
+    ]:
+        result = run("themes", "extract", str(seed_path), *args, *cache)
+        assert result.exit_code == 2 and message in result.stderr, (args, result.output)
+        assert "Traceback" not in result.output
+    assert not (tmp_path / "d").exists() and not (tmp_path / "one.yaml").exists()
+
+
+def test_out_folder_writes_all_or_nothing(seed_path, tmp_path):
+    out = tmp_path / "drafts"
+    out.mkdir()
+    (out / "fiber.yaml").write_text("mine", encoding="utf-8")
+    args = ("themes", "extract", str(seed_path), "--out", str(out), "--cache-dir", str(tmp_path / "no-cache"))
+    refused = run(*args)
+    assert refused.exit_code == 2 and "fiber.yaml already exists; pass --force" in refused.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["fiber.yaml"]  # nothing else written, no temp files
+    assert (out / "fiber.yaml").read_text(encoding="utf-8") == "mine"
+    assert run(*args, "--force").exit_code == 0
+    assert load_theme(out / "fiber.yaml").id == "fiber"
+    assert sorted(p.name for p in out.iterdir()) == ["fiber.yaml", "green-power.yaml", "hydrogen-low-altitude.yaml"]
+
+
+def test_published_resolves_relative_days_in_the_draft(tmp_path, universe_csv):
+    article = tmp_path / "a.txt"
+    article.write_text("绿电板块活跃\n本报记者 张三\n上周五，桂冠电力涨停。中天科技今年以来累计上涨二成。\n", encoding="utf-8")
+    result = run("themes", "extract", str(article), "--universe", str(universe_csv), "--published", "2026-05-12")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "#     date: 2026-05-08  # 上周五: 2026-05-08 (Friday), the Friday of the week before the publication week" in out
+    assert re.search(r"#     start: 2026-01-01 +# 今年以来: from 1 January 2026\n", out)
+    assert re.search(r"#     end: 2026-05-12 +# the sentence gives no date: the publication date 2026-05-12", out)
+    assert "# Published 2026-05-12: relative days (昨日, 上周五) are read against it" in out
+    assert "#     date: 2026-05-12\n" in out  # the source's date
