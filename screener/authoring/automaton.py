@@ -46,7 +46,6 @@ class Automaton:
                 ends[nxt] = ends[nxt] + ends[fail[nxt]]  # keys that end here as suffixes
         self._goto, self._fail = goto, fail
         self._ends = [tuple(sorted(e, reverse=True)) for e in ends]
-        self.states = len(goto)
 
     def find(self, text: str) -> Iterator[tuple[int, int]]:
         """``(start, end)`` of every occurrence of every key in ``text``, overlapping ones

@@ -38,7 +38,6 @@ class DayMention:
     end: int
     text: str
     day: date | None  # None when the year or the publication date is unknown, or no such day
-    year_given: bool = True  # False: "5月11日", the year was inferred
     reading: str | None = None  # how a relative day was read ("上周五: the Friday of the week before …")
     problem: str | None = None  # why ``day`` is None, for a TODO
 
@@ -85,24 +84,24 @@ def _written(m: re.Match[str], year: int | None, published: date | None) -> DayM
         return DayMention(m.start(), m.end(), m.group(0), _date(int(m.group("y")), month, day))
     if m.group("rel_y"):
         if published is None:
-            return DayMention(m.start(), m.end(), m.group(0), None, False, problem=_needs_published(m.group(0)))
+            return DayMention(m.start(), m.end(), m.group(0), None, problem=_needs_published(m.group(0)))
         back = {"今年": 0, "去年": 1, "前年": 2}[m.group("rel_y")]
         got = _date(published.year - back, month, day)
         reading = f"{m.group(0)}: {got} ({m.group('rel_y')} of publication on {published})" if got else None
-        return DayMention(m.start(), m.end(), m.group(0), got, False, reading)
+        return DayMention(m.start(), m.end(), m.group(0), got, reading)
     y = published.year if published else year
-    return DayMention(m.start(), m.end(), m.group(0), _date(y, month, day) if y else None, False)
+    return DayMention(m.start(), m.end(), m.group(0), _date(y, month, day) if y else None)
 
 
 def _relative(m: re.Match[str], published: date | None) -> DayMention:
     said = m.group(0)
     if published is None:
-        return DayMention(m.start(), m.end(), said, None, False, problem=_needs_published(said))
+        return DayMention(m.start(), m.end(), said, None, problem=_needs_published(said))
     day, rule = _resolve(m, published)
     if day is None:
-        return DayMention(m.start(), m.end(), said, None, False, problem=f"{said!r}: no such day ({rule})")
+        return DayMention(m.start(), m.end(), said, None, problem=f"{said!r}: no such day ({rule})")
     reading = f"{said}: {day} ({_WEEKDAY_NAMES[day.weekday()]}), {rule}, published {published}"
-    return DayMention(m.start(), m.end(), said, day, False, reading)
+    return DayMention(m.start(), m.end(), said, day, reading)
 
 
 def _resolve(m: re.Match[str], pub: date) -> tuple[date | None, str]:

@@ -122,19 +122,23 @@ def extract(
     )
     for note in report.notes:
         click.echo(f"note: {note}", err=True)
-    results = _stories(text, report.index, published, single=single, number=story_number)
-    _summary(results, origin)
+    results, on_page = _stories(text, report.index, published, single=single, number=story_number)
+    _summary(results, origin, on_page)
     drafted = [r for r in results if r.drafted]
     _explain_theme_only_firms(drafted, report)
     if not drafted:
-        where = origin if len(results) == 1 else f"any of the {len(results)} stories of {origin}"
+        where = (
+            origin if on_page == 1
+            else f"story {story_number} of {origin}" if story_number
+            else f"any of the {on_page} stories of {origin}"
+        )
         raise UserError(
             f"no listed A-share firm found in {where}; nothing to draft (names are matched "
             "against known themes and the cached A-share list: --fetch-universe or --universe FILE)"
         )
     if len(drafted) > 1 and (theme_id or name):
         raise UserError(f"--id and --name name one draft, and {len(drafted)} stories are drafted: add --story N")
-    drafts = _render_all(drafted, results, origin, report.describe(), file, theme_id, name)
+    drafts = _render_all(drafted, on_page, origin, report.describe(), file, theme_id, name)
     if out is None:
         if len(drafts) > 1:
             numbers = ", ".join(str(r.story.number) for r in drafted)
@@ -155,33 +159,35 @@ def _is_file_target(out: Path) -> bool:
     return out.suffix.lower() in (".yaml", ".yml")
 
 
-def _stories(text: str, index: Any, published: date | None, *, single: bool, number: int | None) -> list[Any]:
-    """The stories to draft: the whole text as one (--single), one of the page's
-    (--story N), or all of them."""
+def _stories(
+    text: str, index: Any, published: date | None, *, single: bool, number: int | None
+) -> tuple[list[Any], int]:
+    """The stories to draft — the whole text as one (--single), one of the page's
+    (--story N), or all of them — and how many stories the text has."""
     from screener.authoring.extract import PageContext, extract
     from screener.authoring.page import StoryResult, extract_page
     from screener.authoring.stories import Story
 
     if single:
         x = extract(text, index, PageContext.of(text, published))
-        return [StoryResult(Story(1, 0, len(text), text, x.title, None), x, "draft" if x.members else None)]
+        return [StoryResult(Story(1, 0, len(text), text, x.title, None), x, "draft" if x.members else None)], 1
     results = extract_page(text, index, published)
-    if number is not None:
-        if number > len(results):
-            raise UserError(f"--story {number}: the text has {len(results)} stor{'y' if len(results) == 1 else 'ies'}; give 1 to {len(results)}")
-        return [results[number - 1]]
-    return results
+    if number is not None and number > len(results):
+        stories = f"{len(results)} stor{'y' if len(results) == 1 else 'ies'}"
+        raise UserError(f"--story {number}: the text has {stories}; give 1 to {len(results)}")
+    return (results if number is None else [results[number - 1]]), len(results)
 
 
 def _render_all(
-    drafted: list[Any], results: list[Any], origin: str, universe_note: str, file: str,
+    drafted: list[Any], on_page: int, origin: str, universe_note: str, file: str,
     theme_id: str | None, name: str | None,
 ) -> dict[str, str]:
-    """theme id -> draft YAML, for every drafted story."""
+    """theme id -> draft YAML, for every drafted story. A one-story text keeps the id
+    from its file name; the stories of a page take theirs from their headlines."""
     from screener.authoring.draft import Origin, render
     from screener.authoring.theme_ids import slugify
 
-    whole_text = len(results) == 1 and results[0].story.start == 0 and drafted[0] is results[0]
+    whole_text = on_page == 1
     drafts = {}
     for r in drafted:
         label = origin if whole_text else f"{origin}, story {r.story.number}"
@@ -210,14 +216,14 @@ def _targets(out: Path, drafts: dict[str, str]) -> dict[Path, str]:
     return {out / f"{tid}.yaml": draft for tid, draft in drafts.items()}
 
 
-def _summary(results: list[Any], origin: str) -> None:
+def _summary(results: list[Any], origin: str, on_page: int) -> None:
     def echo(line: str) -> None:
         click.echo(line, err=True)
 
-    page = len(results) > 1 or results[0].story.start > 0
+    page = on_page > 1
     indent = "  " if page else ""
     if page:
-        echo(f"{origin}: {len(results)} stories")
+        echo(f"{origin}: {on_page} stories")
     for r in results:
         x = r.extraction
         if page:
@@ -247,6 +253,7 @@ def _explain_theme_only_firms(drafted: list[Any], report: Any) -> None:
                 seen.setdefault(f.symbol, f)
     if not seen or report.index.universe_size:
         return
+
     def themes(f: Any) -> str:
         return ", ".join(f"{report.theme_origins.get(t, 'known')} theme {t}" for t in f.themes)
 

@@ -232,7 +232,9 @@ def test_story_picks_one_and_several_need_a_folder(seed_path, tmp_path):
     assert "stories 2, 3, 4 of seed-article-securities-daily-2026-05.txt name listed firms" in several.stderr
     assert "--out FOLDER" in several.stderr and "--story N" in several.stderr and "--single" in several.stderr
     none = run("themes", "extract", str(seed_path), "--story", "1", *cache)
-    assert none.exit_code == 2 and "no listed A-share firm found" in none.stderr
+    assert none.exit_code == 2 and "no listed A-share firm found in story 1 of seed-article" in none.stderr
+    first = run("themes", "extract", str(seed_path), "--story", "2", *cache)  # a page's story keeps its story id
+    assert "id: hydrogen-low-altitude\n" in first.stdout and "# Source text: seed-article-securities-daily-2026-05.txt, story 2" in first.stdout
     for args, message in [
         (("--story", "9"), "--story 9: the text has 4 stories; give 1 to 4"),
         (("--story", "2", "--single"), "--story and --single cannot be combined"),
