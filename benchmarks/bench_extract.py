@@ -6,8 +6,9 @@ citations, dates and claims as a real page, only more of it. Each size runs the 
 command in a fresh process (imports, the name table, matching, claims and writing
 included), offline with an empty cache (names from the built-in themes); by default in
 page mode with ``--out`` a temporary folder (one draft per story), with ``--single`` as
-one draft of the whole text. Prints wall and CPU time and the process's peak RSS (the
-machine may be shared: CPU time is the steadier figure); target: 10 MB in under 10 s.
+one draft of the whole text. Prints wall and CPU time and the process's peak RSS; target:
+10 MB in under 10 s of CPU time (the process is single-threaded, so on an idle machine
+wall time is about the same; on a shared one wall time also measures the neighbours).
 
     python benchmarks/bench_extract.py [--sizes 0.4,1.6,6.3,10] [--single] [--timeout 120]
 """
@@ -81,12 +82,12 @@ def main(argv: list[str] | None = None) -> int:
             status += f" ({tail[:80]})" if code != 0 else ""
             print(f"{mb:6.2f} MB  {elapsed:7.2f} s wall  {cpu:7.2f} s CPU  peak RSS {rss:7.1f} MiB  "
                   f"{drafts:5d} draft(s)  {status}")
-            if size >= TARGET_MB:
-                worst_target = elapsed if code == 0 else float("inf")
+            if size >= TARGET_MB:  # judged on CPU time: on a shared machine wall time measures the neighbours
+                worst_target = cpu if code == 0 else float("inf")
     if worst_target is None:
         return 0
     ok = worst_target < TARGET_SECONDS
-    print(f"{'OK' if ok else 'SLOW'}: {TARGET_MB:.0f} MB in {worst_target:.2f} s (wall) against a target of {TARGET_SECONDS:.0f} s")
+    print(f"{'OK' if ok else 'SLOW'}: {TARGET_MB:.0f} MB in {worst_target:.2f} s of CPU against a target of {TARGET_SECONDS:.0f} s")
     return 0 if ok else 1
 
 
