@@ -26,6 +26,7 @@ from screener.errors import UserError
 from screener.theme.model import SLUG_RE
 
 MAX_WORDS = 3
+MAX_ID_CHARS = 56
 
 
 def slugify(text: str, default: str = "draft") -> str:
@@ -72,8 +73,12 @@ def story_id(headline: str | None, body: str) -> str:
     if not words:
         counts = Counter(w for _, w in _keyword_hits(body))
         words = [w for w, _ in counts.most_common(2)]
-    if words:
-        return "-".join(words[:MAX_WORDS])
+    slug = ""
+    for word in words[:MAX_WORDS]:  # room left for a "-123" repeat number within 64 characters
+        if len(slug) + len(word) + 1 <= MAX_ID_CHARS:
+            slug = f"{slug}-{word}" if slug else word
+    if slug:
+        return slug
     return "story-" + hashlib.sha1((headline or body).encode("utf-8")).hexdigest()[:6]
 
 
