@@ -90,7 +90,7 @@ def _claim_lines(claims: list[DraftClaim]) -> list[str]:
 class Origin:
     """Where a draft comes from, for its header and ``sources`` entry."""
 
-    label: str  # "seed.txt", "seed.txt, story 2 of 4"
+    label: str  # "seed.txt", "seed.txt, story 2"
     universe_note: str  # what the names were matched against
 
 
@@ -198,9 +198,9 @@ def refuse_overwrite(out: Path, force: bool) -> None:
 
 
 def write_drafts(drafts: dict[Path, str], force: bool) -> None:
-    """Write each draft (path → YAML) atomically, all or none: every target is checked,
-    then every draft staged beside its target, then each renamed into place. Without
-    ``force`` an existing file is refused before anything is written."""
+    """Write each draft (path → YAML) atomically: every target is checked, then every
+    draft staged beside its target, and only then each renamed into place, so a refused
+    target (an existing file without ``force``) or a failed write leaves nothing new."""
     for out in drafts:
         refuse_overwrite(out, force)
         if out.is_dir():
