@@ -163,10 +163,14 @@ def panel_limits(
     not applied: bar data carries no ST flag."""
     ref = reference_cents(prev_close, prev_adj, adj)
     pct = np.full(ref.shape, -1, dtype=np.int64)  # -1: no limit
+    boards: dict[Board, list[int]] = {}
     for j, symbol in enumerate(symbols):
-        band = band_percent(symbol, dates)
+        boards.setdefault(symbol.board, []).append(j)
+    for board, cols in boards.items():  # the band depends on the board and date only
+        band = band_percent(symbols[cols[0]], dates)
         if band is not None:
-            pct[:, j] = np.where(listing_free(symbol.board, dates, nth[:, j]), -1, band)
-    limited = (pct >= 0) & ~np.isnan(ref) & (ref > 0)
+            free = listing_free(board, np.asarray(dates)[:, None], nth[:, cols])
+            pct[:, cols] = np.where(free, -1, band[:, None])
+    limited = (pct >= 0) & (ref > 0)
     lower, upper = limit_cents(np.where(limited, ref, 0).astype(np.int64), np.maximum(pct, 0))
     return np.where(limited, lower / 100, np.nan), np.where(limited, upper / 100, np.nan)

@@ -19,8 +19,8 @@ from typing import Any
 import backtrader as bt
 import numpy as np
 
-from screener.backtest.ledger import Books, EngineError, held_shares
-from screener.backtest.planner import Market, Planner
+from screener.backtest.ledger import Books, EngineError
+from screener.backtest.planner import Market, Planner, raw_shares
 
 
 class ArrayFeed(bt.feed.DataBase):
@@ -172,7 +172,7 @@ class BasketStrategy(bt.Strategy):
     def held(self, row: int) -> np.ndarray:
         """Raw shares held per member at ``row``'s prices (adjusted units × factor)."""
         sizes = np.array([self.broker.positions[d].size for d in self.datas])
-        return held_shares(sizes, self.market.adj[row])
+        return raw_shares(sizes, self.market.adj[row])
 
     def notify_order(self, order: bt.Order) -> None:
         if order.status == order.Completed:

@@ -43,6 +43,15 @@ class CostModel:
             rate = self._stamp[day] = self.costs.stamp_duty_on(day) if self.costs.enabled else 0.0
         return rate
 
+    def stamp_rates(self, days: np.ndarray) -> np.ndarray:
+        """:meth:`stamp_rate` for each of ``days`` (datetime64)."""
+        days = np.asarray(days, dtype="datetime64[D]")
+        rates = np.zeros(len(days))
+        if self.costs.enabled:
+            for r in self.costs.stamp_duty:  # sorted by date: later rates overwrite earlier ones
+                rates[days >= np.datetime64(r.since or date.min)] = r.rate
+        return rates
+
     def charges(self, value: float | np.ndarray, sell: bool | np.ndarray, stamp_rate: float | np.ndarray) -> Fees:
         """Costs of orders of traded value ``value`` (CNY; 0 = no order, no costs), sells
         where ``sell``, at the sell-side ``stamp_rate`` of their session."""

@@ -1,5 +1,6 @@
 """Run a basket under A-share rules: the planner decides each session's orders, a
-ledger executes them and keeps the books.
+ledger (``fast`` numpy arrays, or ``backtrader``, the reference) executes them and keeps
+the books.
 
 The engine takes aligned arrays (:class:`~screener.backtest.panel.Panel`) and target
 weights; it never knows where the bars came from. Everything a session needs (fill
@@ -15,9 +16,9 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from screener.backtest.ledger import Books, held_shares
+from screener.backtest.ledger import Books
 from screener.backtest.panel import Panel
-from screener.backtest.planner import Market, Planner, market
+from screener.backtest.planner import Market, Planner, market, raw_shares
 from screener.backtest.settings import BacktestSettings
 
 TRADE_COLUMNS = ["date", "symbol", "side", "shares", "price", "value", "commission", "stamp_duty", "transfer_fee", "cost"]
@@ -51,19 +52,23 @@ class EngineResult:
 
 
 def simulate(panel: Panel, weights: np.ndarray, settings: BacktestSettings) -> EngineResult:
-    """Backtest target ``weights`` (one per panel member, any scale) over the panel."""
-    from screener.backtest import _bt
+    """Backtest target ``weights`` (one per panel member, any scale) over the panel with
+    the ledger ``settings.engine``: ``fast`` (numpy) or ``backtrader`` (the reference)."""
+    if settings.engine == "backtrader":
+        from screener.backtest._bt import run
+    else:
+        from screener.backtest.ledger import run
 
     mk = market(panel, weights, settings)
     planner = Planner(mk)
-    books = _bt.run(mk, planner, settings.cash)
+    books = run(mk, planner, settings.cash)
     return EngineResult(
         dates=panel.dates,
         symbols=panel.symbols,
         value=books.value,
         starting_cash=float(settings.cash),
         cash=books.cash,
-        shares=held_shares(books.units, mk.adj[-1]),
+        shares=raw_shares(books.units, mk.adj[-1]),
         trades=_trades(books, mk, panel.symbols),
         events=_events(planner.events, mk, panel.symbols),
         formation_row=mk.formation_row,
@@ -78,8 +83,8 @@ def _trades(books: Books, mk: Market, symbols: list[str]) -> pd.DataFrame:
     qty, price = fills[:, 3], fills[:, 4]
     fees = books.fees(mk)
     return pd.DataFrame({
-        "date": [mk.days[r] for r in rows],
-        "symbol": [symbols[j] for j in members],
+        "date": np.asarray(mk.days, dtype=object)[rows],
+        "symbol": np.asarray(symbols, dtype=object)[members],
         "side": np.where(fills[:, 2] == 1, "buy", "sell"),
         "shares": qty,
         "price": price,

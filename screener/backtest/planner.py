@@ -70,13 +70,11 @@ def market(panel: Panel, weights: np.ndarray, settings: BacktestSettings) -> Mar
     if len(panel.dates) < 2:
         raise ValueError("the window needs at least one session after the base date")
     fill = panel.close if settings.fill == "close" else panel.open
-    lower, upper = panel_limits(
-        [parse_symbol(s) for s in panel.symbols], panel.dates.to_numpy(),
-        panel.prev_close, panel.prev_adj, panel.adj, panel.nth,
-    )
-    lots = np.array([settings.lot_rule(s) for s in panel.symbols], dtype=float).reshape(-1, 2)
+    symbols = [parse_symbol(s) for s in panel.symbols]
+    lower, upper = panel_limits(symbols, panel.dates.to_numpy(), panel.prev_close, panel.prev_adj, panel.adj, panel.nth)
+    lots = np.array([settings.lot_rule(s) for s in symbols], dtype=float).reshape(-1, 2)
     costs = CostModel(settings.costs)
-    days = [d.date() for d in panel.dates]
+    days = list(panel.dates.date)
     form = schedule.formation_row(settings.fill)
     rebal = schedule.rebalance_rows(panel.dates, settings.rebalance)
     return Market(
@@ -91,7 +89,7 @@ def market(panel: Panel, weights: np.ndarray, settings: BacktestSettings) -> Mar
         upper=upper,
         min_qty=lots[:, 0],
         step=lots[:, 1],
-        stamp=np.array([costs.stamp_rate(d) for d in days]),
+        stamp=costs.stamp_rates(panel.dates.to_numpy()),
         weights=np.asarray(weights, dtype=float),
         costs=costs,
         formation_row=form,
@@ -99,6 +97,12 @@ def market(panel: Panel, weights: np.ndarray, settings: BacktestSettings) -> Mar
         trade_rows=frozenset({form, *rebal}),
         cash_tolerance=(1e-6 + settings.cash * 1e-12) / 10,
     )
+
+
+def raw_shares(units: np.ndarray, adj: np.ndarray) -> np.ndarray:
+    """Raw shares for positions (or targets) in adjusted units at factors ``adj``: 0 where
+    the units are 0, also before a listing, where there is no factor yet."""
+    return np.where(units == 0.0, 0.0, units * adj)
 
 
 # -- rebalance steps --------------------------------------------------------------------
@@ -170,16 +174,19 @@ class Session:
 
     def finish(self, mask: np.ndarray) -> None:
         """The orders of ``mask`` are done (filled, or nothing left to trade)."""
-        self.done.append(self.j[mask])
-        self.keep(~mask)
+        if mask.any():
+            self.done.append(self.j[mask])
+            self.keep(~mask)
 
     def wait(self, mask: np.ndarray, reason: str, price: np.ndarray | None = None, limit: np.ndarray | None = None) -> None:
         """The orders of ``mask`` wait for a later session, with an event saying why."""
-        nan = np.full(len(self.j), np.nan)
-        price, limit = (nan if a is None else a for a in (price, limit))
+        if not mask.any():
+            return
         for k in np.flatnonzero(mask):
             side = "sell" if self.sell[k] else "buy"
-            self.waits.append((self.row, int(self.j[k]), side, reason, float(price[k]), float(limit[k])))
+            p = np.nan if price is None else float(price[k])
+            lim = np.nan if limit is None else float(limit[k])
+            self.waits.append((self.row, int(self.j[k]), side, reason, p, lim))
         self.keep(~mask)
 
 
@@ -255,8 +262,10 @@ class Planner:
         if not len(open_j):
             self._open = False
             return None
-        s = Session(mk, row, open_j, held[open_j], self.targets[open_j] * mk.adj[row, open_j])
+        s = Session(mk, row, open_j, held[open_j], raw_shares(self.targets[open_j], mk.adj[row, open_j]))
         for step in ORDER_STEPS:
+            if not len(s.j):
+                break
             step(s)
         for j in s.done:
             self.targets[j] = np.nan
@@ -281,6 +290,8 @@ class Planner:
     def _settle(self, s: Session, cash: float, held: np.ndarray) -> Orders | None:
         """Sells fill; their proceeds (after costs) and the cash pay for the buys, fitted
         by one common factor. A buy cut short waits only while a sell is still open."""
+        if not len(s.j):
+            return None
         mk, row = self.market, s.row
         sell_j, sell_qty, buy_j, wanted = s.j[s.sell], s.qty[s.sell], s.j[~s.sell], s.qty[~s.sell]
         sell_price, buy_price = mk.fill[row, sell_j], mk.fill[row, buy_j]
@@ -289,12 +300,11 @@ class Planner:
         cash_after = cash + float((proceeds - mk.costs.charges(proceeds, True, mk.stamp[row]).total).sum())
         got = fit_buys(wanted, buy_price, mk.min_qty[buy_j], mk.step[buy_j], cash_after + mk.cash_tolerance, mk.costs)
         open_j = np.flatnonzero(~np.isnan(self.targets))
-        sells_open = bool((self.targets[open_j] * mk.adj[row, open_j] < held[open_j]).any())
+        sells_open = bool((raw_shares(self.targets[open_j], mk.adj[row, open_j]) < held[open_j]).any())
         waiting = (got < wanted) & sells_open
         left_out = ~waiting & (got <= 0) & (held[buy_j] <= 0)  # the cash does not stretch to one lot
-        for j, p, wait, out in zip(buy_j, buy_price, waiting, left_out):
-            if wait or out:
-                self.events.append((row, int(j), "buy", "cash" if wait else "no_cash", float(p), np.nan))
+        for k in np.flatnonzero(waiting | left_out):
+            self.events.append((row, int(buy_j[k]), "buy", "cash" if waiting[k] else "no_cash", float(buy_price[k]), np.nan))
         self.targets[buy_j[~waiting]] = np.nan
         bought = got > 0
         if not len(sell_j) and not bought.any():

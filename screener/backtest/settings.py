@@ -21,6 +21,7 @@ from pydantic import (
 
 from screener.calendar import SESSIONS_PER_YEAR
 from screener.errors import ThemeError
+from screener.symbols import Symbol
 
 STAMP_DUTY_CUT = date(2023, 8, 28)
 
@@ -88,6 +89,7 @@ class BacktestSettings(_Strict):
     costs: Costs = Field(default_factory=Costs)
     risk_free: float = Field(default=0.0, ge=-0.5, le=0.5)
     sessions_per_year: int = Field(default=SESSIONS_PER_YEAR, ge=1, le=366)
+    engine: Literal["fast", "backtrader"] = "fast"  # the ledger; backtrader is the reference
 
     @field_validator("benchmark", mode="before")
     @classmethod
@@ -109,13 +111,13 @@ class BacktestSettings(_Strict):
             raise ValueError(f"end {self.end} is before start {self.start}: pick an end on or after the start")
         return self
 
-    def lot_rule(self, symbol: str) -> tuple[int, int]:
+    def lot_rule(self, symbol: str | Symbol) -> tuple[int, int]:
         """(minimum buy, step) in shares: the board's rule, or ``lot_size`` for every board."""
         if self.lot_size is not None:
             return self.lot_size, self.lot_size
         from screener.symbols import parse_symbol
 
-        return parse_symbol(symbol).lot_rule()
+        return (symbol if isinstance(symbol, Symbol) else parse_symbol(symbol)).lot_rule()
 
 
 class BacktestSpec(BacktestSettings):

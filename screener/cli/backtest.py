@@ -36,6 +36,8 @@ RATE = click.FloatRange(min=0, max=0.1)
               help="Sell-side stamp duty rate for every date (default 0.001 before 2023-08-28, 0.0005 from then).")
 @click.option("--transfer-fee", type=RATE, metavar="RATE", help="Transfer fee rate, both sides (default 0.00001 = 0.001%).")
 @click.option("--risk-free", type=click.FloatRange(min=-0.5, max=0.5), metavar="RATE", help="Annual risk-free rate for Sharpe/Sortino/alpha (default 0).")
+@click.option("--engine", type=click.Choice(["fast", "backtrader"]),
+              help="fast (default): the numpy ledger; backtrader: the reference ledger (same books, slower).")
 @data_options
 @themes_dir_option
 @specs_dir_option

@@ -1,8 +1,10 @@
-"""Hand-made bar frames that follow the data contract (``screener/data/model.py``)."""
+"""Hand-made bar frames that follow the data contract (``screener/data/model.py``), and
+engine runs checked for parity between the ledgers."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -96,3 +98,27 @@ class FakeStore:
         if code not in self.boards:
             raise DataError(f"board {code} is not in the test store")
         return self.boards[code]
+
+
+ENGINES = ("fast", "backtrader")
+
+
+def simulate_checked(panel: Any, weights: np.ndarray, settings: Any) -> Any:
+    """``engine.simulate`` with ``settings.engine``; a backtrader run is repeated on the
+    fast ledger, which must give the same books (:func:`assert_parity`)."""
+    from screener.backtest.engine import simulate
+
+    result = simulate(panel, weights, settings)
+    if settings.engine == "backtrader":
+        assert_parity(result, simulate(panel, weights, settings.model_copy(update={"engine": "fast"})))
+    return result
+
+
+def assert_parity(a: Any, b: Any) -> None:
+    """Two ledgers' books agree: identical trade lists (dates, sides, shares, prices,
+    costs) and events, equity and positions within 1e-9 relative."""
+    pd.testing.assert_frame_equal(a.trades, b.trades, check_exact=True)
+    pd.testing.assert_frame_equal(a.events, b.events, check_exact=True)
+    np.testing.assert_allclose(a.value, b.value, rtol=1e-9, atol=0)
+    np.testing.assert_allclose(a.shares, b.shares, rtol=1e-9, atol=1e-9)
+    assert abs(a.cash - b.cash) <= 1e-9 * max(abs(a.value[-1]), 1.0)

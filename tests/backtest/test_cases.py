@@ -13,11 +13,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from screener.backtest.engine import EngineResult, simulate
+from screener.backtest.engine import EngineResult
 from screener.backtest.panel import build_panel
 from screener.backtest.settings import BacktestSettings, Costs
 from screener.calendar import sessions as xshg
-from tests.backtest.helpers import bars
+from tests.backtest.helpers import ENGINES, bars, simulate_checked
+
+pytestmark = pytest.mark.parametrize("engine", ENGINES)  # every case on every ledger
 
 NO_COSTS = Costs(enabled=False)
 STAMP_ONLY = Costs(commission=0.0, min_commission=0.0, transfer_fee=0.0)
@@ -27,12 +29,13 @@ def cents(x: float) -> float:
     return float(Decimal(repr(x)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
-def run(frames: dict[str, pd.DataFrame], base: str, weights: list[float] | None = None, **options) -> EngineResult:
+def run(engine: str, frames: dict[str, pd.DataFrame], base: str, weights: list[float] | None = None,
+        **options) -> EngineResult:
     first = min(f.index[0] for f in frames.values())
     last = max(f.index[-1] for f in frames.values())
     panel = build_panel(frames, xshg(first, last), pd.Timestamp(base))
     w = np.ones(len(frames)) if weights is None else np.asarray(weights, dtype=float)
-    return simulate(panel, w, BacktestSettings(**options))
+    return simulate_checked(panel, w, BacktestSettings(engine=engine, **options))
 
 
 def shares(result: EngineResult) -> dict[str, float]:
@@ -59,10 +62,10 @@ def assert_t1(result: EngineResult) -> None:
 
 # --- price limits ----------------------------------------------------------------------
 
-def test_buy_blocked_at_limit_up_on_a_10pct_board_waits_for_the_next_session() -> None:
+def test_buy_blocked_at_limit_up_on_a_10pct_board_waits_for_the_next_session(engine: str) -> None:
     # base 2024-01-30 closes at 11.00 = 10.00 × 1.10, the main board's upper limit
     frames = {"600000.SH": bars(["2024-01-29", "2024-01-30", "2024-01-31"], [10.00, 11.00, 11.50])}
-    r = run(frames, "2024-01-30", fill="close", cash=100_000)
+    r = run(engine, frames, "2024-01-30", fill="close", cash=100_000)
     assert events(r, "upper_limit") == [("2024-01-30", "600000.SH", "buy", "upper_limit")]
     assert r.events.iloc[0]["limit"] == 11.00
     # retried on 01-31 at 11.50 for the target set at the base: 100000 / 11 = 9090.9 shares
@@ -77,10 +80,10 @@ def test_buy_blocked_at_limit_up_on_a_10pct_board_waits_for_the_next_session() -
     assert r.value[1] == pytest.approx(100_000 - 24.725 - 0.989, abs=1e-6)
 
 
-def test_buy_blocked_at_limit_up_on_a_20pct_board() -> None:
+def test_buy_blocked_at_limit_up_on_a_20pct_board(engine: str) -> None:
     # STAR: 12.00 = 10.00 × 1.20 is the upper limit; lots: at least 200, then steps of 1
     frames = {"688001.SH": bars(["2024-01-29", "2024-01-30", "2024-01-31"], [10.00, 12.00, 12.30])}
-    r = run(frames, "2024-01-30", fill="close", cash=100_000, costs=NO_COSTS)
+    r = run(engine, frames, "2024-01-30", fill="close", cash=100_000, costs=NO_COSTS)
     assert events(r, "upper_limit") == [("2024-01-30", "688001.SH", "buy", "upper_limit")]
     # target 100000 / 12 = 8333.3 -> 8333 shares would cost 102495.90 at 12.30;
     # the most that fits is floor(100000 / 12.30) = 8130 shares = 99999.00
@@ -88,19 +91,19 @@ def test_buy_blocked_at_limit_up_on_a_20pct_board() -> None:
     assert r.cash == pytest.approx(1.00, abs=1e-6)
 
 
-def test_a_10pct_move_does_not_block_a_20pct_board() -> None:
+def test_a_10pct_move_does_not_block_a_20pct_board(engine: str) -> None:
     # ChiNext (±20% since 2020-08-24): 11.00 is well inside the band, the buy fills
     frames = {"300750.SZ": bars(["2024-01-29", "2024-01-30", "2024-01-31"], [10.00, 11.00, 11.50])}
-    r = run(frames, "2024-01-30", fill="close", cash=100_000, costs=NO_COSTS)
+    r = run(engine, frames, "2024-01-30", fill="close", cash=100_000, costs=NO_COSTS)
     assert events(r, "upper_limit") == []
     # 100000 / 11 = 9090.9 -> 9000 shares = 99000
     assert trades(r) == [("2024-01-30", "300750.SZ", "buy", 9000.0, 11.00)]
     assert r.cash == pytest.approx(1_000.0, abs=1e-6)
 
 
-def test_chinext_was_a_10pct_board_before_2020_08_24() -> None:
+def test_chinext_was_a_10pct_board_before_2020_08_24(engine: str) -> None:
     frames = {"300750.SZ": bars(["2020-08-18", "2020-08-19", "2020-08-20"], [10.00, 11.00, 11.50])}
-    r = run(frames, "2020-08-19", fill="close", cash=100_000, costs=NO_COSTS)
+    r = run(engine, frames, "2020-08-19", fill="close", cash=100_000, costs=NO_COSTS)
     assert events(r, "upper_limit") == [("2020-08-19", "300750.SZ", "buy", "upper_limit")]
 
 
@@ -123,13 +126,13 @@ def _two_members(a_path: list[float | None], days: list[str]) -> dict[str, pd.Da
     }
 
 
-def test_sell_blocked_at_limit_down_is_retried_and_funds_the_waiting_buy() -> None:
+def test_sell_blocked_at_limit_down_is_retried_and_funds_the_waiting_buy(engine: str) -> None:
     _, path = _feb_march_path([])
     feb29 = path[15]
     mar1 = cents(feb29 * 0.9)  # the lower limit
     mar4 = cents(mar1 * 0.98)
     days, path = _feb_march_path([mar1, mar4, mar4])
-    r = run(_two_members(path, days), "2024-01-31", fill="close", rebalance="monthly", cash=100_000, costs=NO_COSTS)
+    r = run(engine, _two_members(path, days), "2024-01-31", fill="close", rebalance="monthly", cash=100_000, costs=NO_COSTS)
     # formation at the base close: 5000 shares of each at 10.00, no cash left
     # 03-01 rebalance: V = 5000 × mar1 + 50000; A's target V / 2 / mar1 shares
     value = 5000 * mar1 + 50_000
@@ -154,12 +157,12 @@ def test_sell_blocked_at_limit_down_is_retried_and_funds_the_waiting_buy() -> No
     assert_t1(r)
 
 
-def test_suspension_across_a_rebalance_values_at_last_close_and_trades_on_resumption() -> None:
+def test_suspension_across_a_rebalance_values_at_last_close_and_trades_on_resumption(engine: str) -> None:
     _, path = _feb_march_path([])
     feb29 = path[15]
     resume = cents(feb29 * 1.03)
     days, path = _feb_march_path([None, None, resume, resume])  # no bar on 03-01, 03-04
-    r = run(_two_members(path, days), "2024-01-31", fill="close", rebalance="monthly", cash=100_000, costs=NO_COSTS)
+    r = run(engine, _two_members(path, days), "2024-01-31", fill="close", rebalance="monthly", cash=100_000, costs=NO_COSTS)
     # 03-01: A is suspended and valued at its last close (02-29)
     value = 5000 * feb29 + 50_000
     row = days.index("2024-03-01")
@@ -184,9 +187,9 @@ def test_suspension_across_a_rebalance_values_at_last_close_and_trades_on_resump
 
 # --- costs ------------------------------------------------------------------------------
 
-def test_minimum_commission_of_5_cny() -> None:
+def test_minimum_commission_of_5_cny(engine: str) -> None:
     frames = {"600000.SH": bars(["2024-01-29", "2024-01-30", "2024-01-31"], [10.00, 10.00, 10.10])}
-    r = run(frames, "2024-01-30", fill="close", cash=10_000)
+    r = run(engine, frames, "2024-01-30", fill="close", cash=10_000)
     # 1000 shares would cost 10000 + 5 (2.50 is below the minimum) + 0.10: too much;
     # 900 shares: 9000 + 5.00 + 0.09 transfer fee
     t = r.trades.iloc[0]
@@ -196,12 +199,12 @@ def test_minimum_commission_of_5_cny() -> None:
     assert r.cash == pytest.approx(10_000 - 9_000 - 5.0 - 0.09, abs=1e-9)
 
 
-def test_a_member_whose_share_is_below_one_lot_is_left_out_and_said_so() -> None:
+def test_a_member_whose_share_is_below_one_lot_is_left_out_and_said_so(engine: str) -> None:
     from screener.backtest.result import trading_warnings
 
     days = ["2024-01-29", "2024-01-30", "2024-01-31"]
     frames = {"600000.SH": bars(days, [10.00, 10.00, 10.10]), "600036.SH": bars(days, [30.00, 30.00, 30.00])}
-    r = run(frames, "2024-01-30", fill="close", cash=4_000, costs=NO_COSTS)
+    r = run(engine, frames, "2024-01-30", fill="close", cash=4_000, costs=NO_COSTS)
     # 2000 CNY each: 200 shares of A (2000 CNY); B's 100-share lot costs 3000: not bought
     assert shares(r) == {"600000.SH": 200.0, "600036.SH": 0.0}
     assert r.cash == pytest.approx(2_000.0, abs=1e-9)
@@ -210,18 +213,18 @@ def test_a_member_whose_share_is_below_one_lot_is_left_out_and_said_so() -> None
     assert (w["kind"], w["symbol"]) == ("not_bought", "600036.SH") and "less than one lot" in w["message"]
 
 
-def test_a_member_the_cash_cannot_reach_is_said_so() -> None:
+def test_a_member_the_cash_cannot_reach_is_said_so(engine: str) -> None:
     days = ["2024-01-29", "2024-01-30", "2024-01-31"]
     frames = {"600000.SH": bars(days, [10.00, 10.00, 10.10]), "600036.SH": bars(days, [10.00, 10.00, 10.10])}
     # 1000 CNY each buys 100 shares, but with the 5 CNY minimum commission on each the
     # two lots cost 2010: the common scale-down leaves both below one lot
-    r = run(frames, "2024-01-30", fill="close", cash=2_000)
+    r = run(engine, frames, "2024-01-30", fill="close", cash=2_000)
     assert shares(r) == {"600000.SH": 0.0, "600036.SH": 0.0} and r.cash == 2_000.0
     assert events(r, "no_cash") == [("2024-01-30", s, "buy", "no_cash") for s in ("600000.SH", "600036.SH")]
 
 
 @pytest.mark.parametrize(("resume", "rate"), [("2023-08-25", 0.001), ("2023-08-28", 0.0005)])
-def test_stamp_duty_by_trade_date(resume: str, rate: float) -> None:
+def test_stamp_duty_by_trade_date(resume: str, rate: float, engine: str) -> None:
     days = [str(d.date()) for d in xshg("2023-07-25", "2023-08-29")]
     a = {d: 10.00 for d in days}
     a.update({"2023-07-27": 11.00, "2023-07-28": 12.00, "2023-07-31": 12.00})
@@ -234,7 +237,7 @@ def test_stamp_duty_by_trade_date(resume: str, rate: float) -> None:
         "600000.SH": bars(a_days, [a[d] for d in a_days]),
         "600036.SH": bars(days, [10.00] * len(days)),
     }
-    r = run(frames, "2023-07-26", fill="close", rebalance="monthly", cash=100_000, costs=STAMP_ONLY)
+    r = run(engine, frames, "2023-07-26", fill="close", rebalance="monthly", cash=100_000, costs=STAMP_ONLY)
     # formation 07-26: 5000 + 5000 shares at 10.00. 08-01 rebalance (A suspended):
     # V = 5000 × 12 + 50000 = 110000; A's target 55000 / 12 = 4583.3 -> keep 4600, sell 400
     sale = [t for t in trades(r) if t[2] == "sell"]
@@ -249,7 +252,7 @@ def test_stamp_duty_by_trade_date(resume: str, rate: float) -> None:
 
 # --- lots -------------------------------------------------------------------------------
 
-def test_lot_rounding_with_bonus_shares_and_an_odd_lot_sell() -> None:
+def test_lot_rounding_with_bonus_shares_and_an_odd_lot_sell(engine: str) -> None:
     days = [str(d.date()) for d in xshg("2024-01-31", "2024-03-04")]
     a = {d: 54.00 for d in days}
     for d in days:
@@ -261,7 +264,7 @@ def test_lot_rounding_with_bonus_shares_and_an_odd_lot_sell() -> None:
         "600000.SH": bars(days, [a[d] for d in days], adj=adj),
         "600036.SH": bars(days, [10.00] * len(days)),
     }
-    r = run(frames, "2024-01-31", fill="close", rebalance="monthly", cash=108_000, costs=NO_COSTS)
+    r = run(engine, frames, "2024-01-31", fill="close", rebalance="monthly", cash=108_000, costs=NO_COSTS)
     # formation: A 54000 / 54 = 1000 shares, B 5400 shares. After the bonus A holds 1350.
     # 03-01: V = 1350 × 48 + 54000 = 118800; A's target 59400 / 48 = 1237.5 -> keep 1200:
     # sell 150 = one lot plus the 50-share odd lot. B: 5940 - 5400 = 540 -> 500 (lots of 100)
@@ -274,9 +277,9 @@ def test_lot_rounding_with_bonus_shares_and_an_odd_lot_sell() -> None:
     assert r.value[-1] == pytest.approx(118_800, abs=1e-6)
 
 
-def test_fill_open_forms_the_basket_at_the_first_sessions_open() -> None:
+def test_fill_open_forms_the_basket_at_the_first_sessions_open(engine: str) -> None:
     frames = {"600000.SH": bars(["2024-01-30", "2024-01-31"], [10.00, 10.50], open=[9.90, 10.20])}
-    r = run(frames, "2024-01-30", fill="open", cash=100_000)
+    r = run(engine, frames, "2024-01-30", fill="open", cash=100_000)
     # decided at the 01-30 close, filled at the 01-31 open (10.20): 100000 / 10.20 = 9803.9
     # -> 9800 shares = 99960, commission 24.99, transfer fee 0.9996
     assert trades(r) == [("2024-01-31", "600000.SH", "buy", 9800.0, 10.20)]
@@ -300,10 +303,10 @@ def test_fill_open_forms_the_basket_at_the_first_sessions_open() -> None:
         ("600000.SH", 10.30, 100, 0, 100 * 10.30),
     ],
 )
-def test_star_and_bse_sell_orders_of_at_least_their_minimum(code: str, close: float, sold: int, bought: int, cash: float) -> None:
+def test_star_and_bse_sell_orders_of_at_least_their_minimum(code: str, close: float, sold: int, bought: int, cash: float, engine: str) -> None:
     days = ["2024-02-27", "2024-02-28", "2024-02-29", "2024-03-01"]
     frames = {code: bars(days, [10.00, 10.00, 10.00, close]), "600036.SH": bars(days, [10.00] * 4)}
-    r = run(frames, "2024-02-27", fill="close", rebalance="monthly", cash=100_000, costs=NO_COSTS)
+    r = run(engine, frames, "2024-02-27", fill="close", rebalance="monthly", cash=100_000, costs=NO_COSTS)
     # formation at the base close: 50000 / 10.00 = 5000 shares of each
     expected = [("2024-02-27", code, "buy", 5000.0, 10.00), ("2024-02-27", "600036.SH", "buy", 5000.0, 10.00)]
     if sold:
@@ -317,7 +320,7 @@ def test_star_and_bse_sell_orders_of_at_least_their_minimum(code: str, close: fl
 
 # --- T+1 --------------------------------------------------------------------------------
 
-def test_t_plus_1_in_the_engine_ledger() -> None:
+def test_t_plus_1_in_the_engine_ledger(engine: str) -> None:
     """The engine works at most one order per member and session, sells before buys, and
     sells only what was held at the session's start, so shares bought in a session are
     never sold in it. Checked on a busy run: monthly rebalancing with costs, board lots,
@@ -326,14 +329,25 @@ def test_t_plus_1_in_the_engine_ledger() -> None:
 
     panel = build_panel(FRAMES, SESSIONS, pd.Timestamp(BASE))
     for fill in ("open", "close"):
-        r = simulate(panel, np.ones(len(FRAMES)), BacktestSettings(rebalance="monthly", fill=fill, cash=3_000_000))
+        r = simulate_checked(panel, np.ones(len(FRAMES)), BacktestSettings(rebalance="monthly", fill=fill, cash=3_000_000, engine=engine))
         assert len(r.trades) > 50
         assert_t1(r)
 
 
-def test_no_trades_on_a_session_where_nothing_is_due() -> None:
+def test_a_member_listed_after_the_formation_has_no_order_before_it_lists(engine: str) -> None:
+    frames = {
+        "600000.SH": bars(["2024-01-29", "2024-01-30", "2024-01-31", "2024-02-01"], [10.0] * 4),
+        "688001.SH": bars(["2024-01-31", "2024-02-01"], [30.0, 31.0]),  # lists after the base date
+    }
+    r = run(engine, frames, "2024-01-30", fill="close", cash=100_000, costs=NO_COSTS)
+    # buy and hold: only A has a price at the formation and gets the whole basket
+    assert trades(r) == [("2024-01-30", "600000.SH", "buy", 10000.0, 10.00)]
+    assert events(r) == []  # B's zero target is no order: nothing waits for it
+
+
+def test_no_trades_on_a_session_where_nothing_is_due(engine: str) -> None:
     frames = {"600000.SH": bars(["2024-01-29", "2024-01-30", "2024-01-31", "2024-02-01"], [10.0, 10.0, 10.5, 10.2])}
-    r = run(frames, "2024-01-30", fill="close", cash=100_000, costs=NO_COSTS)
+    r = run(engine, frames, "2024-01-30", fill="close", cash=100_000, costs=NO_COSTS)
     assert [t[0] for t in trades(r)] == ["2024-01-30"]
     assert r.formation_row == 0 and r.rebalance_rows == []
     assert r.dates[0].date() == date(2024, 1, 30)
@@ -341,7 +355,7 @@ def test_no_trades_on_a_session_where_nothing_is_due() -> None:
 
 # --- adjusted returns, raw limits -------------------------------------------------------
 
-def test_ex_date_limit_uses_the_restated_previous_close_and_dividends_are_reinvested() -> None:
+def test_ex_date_limit_uses_the_restated_previous_close_and_dividends_are_reinvested(engine: str) -> None:
     # A pays 1.00 cash on 01-31 (ex-date): reference price 10.00 - 1.00 = 9.00, factor 10/9.
     # Its upper limit that day is 9.00 × 1.1 = 9.90, not 10.00 × 1.1 = 11.00: a buy at 9.90
     # is blocked. B (held since the base) shows the reinvestment: same raw trade, adjusted value.
@@ -351,14 +365,14 @@ def test_ex_date_limit_uses_the_restated_previous_close_and_dividends_are_reinve
         "600000.SH": bars(days, [10.00, 10.00, 9.90, 9.95], adj=adj),
         "600036.SH": bars(days, [10.00, 10.00, 9.00, 9.00], adj=adj),
     }
-    r = run(frames, "2024-01-30", weights=[0.0, 1.0], fill="close", cash=100_000, costs=NO_COSTS)
+    r = run(engine, frames, "2024-01-30", weights=[0.0, 1.0], fill="close", cash=100_000, costs=NO_COSTS)
     # B bought 10000 at the base; after the 1.00 dividend reinvested at the ex-date's
     # reference price 9.00 it holds 10000 × 10/9 = 11111.1 raw shares worth 100000
     assert shares(r)["600036.SH"] == pytest.approx(10_000 * 10 / 9, abs=1e-6)
     assert r.value[-1] == pytest.approx(100_000, abs=1e-6)
     # A: formed at the ex-date's close, which is its upper limit
     frames_late = {"600000.SH": frames["600000.SH"]}
-    r = run(frames_late, "2024-01-31", fill="close", cash=100_000, costs=NO_COSTS)
+    r = run(engine, frames_late, "2024-01-31", fill="close", cash=100_000, costs=NO_COSTS)
     assert events(r, "upper_limit") == [("2024-01-31", "600000.SH", "buy", "upper_limit")]
     assert r.events.iloc[0]["limit"] == 9.90
     # retried on 02-01 at 9.95 (limit 10.89): target 100000 / 9.90 = 10101 -> 10100 shares

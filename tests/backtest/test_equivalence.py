@@ -1,5 +1,5 @@
-"""The backtrader engine agrees with an independent pandas recomputation (reference.py)
-on frictionless baskets with gaps, different listing dates and dividends."""
+"""Both ledgers agree with an independent pandas recomputation (reference.py) on
+frictionless baskets with gaps, different listing dates and dividends."""
 
 from __future__ import annotations
 
@@ -7,11 +7,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from screener.backtest.engine import simulate
 from screener.backtest.panel import build_panel
 from screener.backtest.settings import BacktestSettings, Costs
 from screener.calendar import sessions as xshg_sessions
-from tests.backtest.helpers import random_walk
+from tests.backtest.helpers import ENGINES, random_walk, simulate_checked
 from tests.backtest.reference import reference_equity
 
 SESSIONS = xshg_sessions("2023-06-01", "2025-06-30")
@@ -47,35 +46,37 @@ FRAMES = _frames()
 WEIGHTS = {"600522.SH": 0.3, "600487.SH": 0.2, "300308.SZ": 0.15, "688313.SH": 0.15, "002491.SZ": 0.1, "601869.SH": 0.1}
 
 
-def _engine(rebalance: str, weights: dict[str, float], fill: str = "close") -> pd.Series:
+def _engine(engine: str, rebalance: str, weights: dict[str, float], fill: str = "close") -> pd.Series:
     settings = BacktestSettings(
-        rebalance=rebalance, fill=fill, cash=CASH, lot_size=1, costs=Costs(enabled=False)
+        rebalance=rebalance, fill=fill, cash=CASH, lot_size=1, costs=Costs(enabled=False), engine=engine
     )
     panel = build_panel(FRAMES, SESSIONS, pd.Timestamp(BASE))
-    result = simulate(panel, np.array([weights[s] for s in panel.symbols]), settings)
+    result = simulate_checked(panel, np.array([weights[s] for s in panel.symbols]), settings)
     return result.equity
 
 
+@pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("rebalance", ["none", "monthly"])
 @pytest.mark.parametrize("weighting", ["equal", "theme"])
-def test_engine_matches_reference(rebalance: str, weighting: str) -> None:
+def test_engine_matches_reference(engine: str, rebalance: str, weighting: str) -> None:
     weights = WEIGHTS if weighting == "theme" else {s: 1.0 for s in WEIGHTS}
-    engine = _engine(rebalance, weights)
+    equity = _engine(engine, rebalance, weights)
     ref = reference_equity(FRAMES, SESSIONS, BASE, weights, rebalance)
-    assert engine.index.equals(ref.index)
-    total_engine, total_ref = engine.iloc[-1] - 1, ref.iloc[-1] - 1
+    assert equity.index.equals(ref.index)
+    total_engine, total_ref = equity.iloc[-1] - 1, ref.iloc[-1] - 1
     assert abs(total_engine - total_ref) <= 1e-6 * abs(total_ref)
-    np.testing.assert_allclose(engine.to_numpy(), ref.to_numpy(), rtol=1e-6)
+    np.testing.assert_allclose(equity.to_numpy(), ref.to_numpy(), rtol=1e-6)
     # the data really exercise the conventions: the result is not a trivial curve
     assert abs(total_ref) > 0.01
 
 
+@pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("rebalance", ["none", "monthly", "quarterly"])
 @pytest.mark.parametrize("fill", ["close", "open"])
-def test_engine_matches_reference_for_each_schedule_and_fill(rebalance: str, fill: str) -> None:
-    engine = _engine(rebalance, WEIGHTS, fill)
+def test_engine_matches_reference_for_each_schedule_and_fill(engine: str, rebalance: str, fill: str) -> None:
+    equity = _engine(engine, rebalance, WEIGHTS, fill)
     ref = reference_equity(FRAMES, SESSIONS, BASE, WEIGHTS, rebalance, fill=fill)
-    np.testing.assert_allclose(engine.to_numpy(), ref.to_numpy(), rtol=1e-6)
+    np.testing.assert_allclose(equity.to_numpy(), ref.to_numpy(), rtol=1e-6)
 
 
 def test_fixture_has_gaps_listings_and_dividends() -> None:
