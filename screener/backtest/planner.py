@@ -58,6 +58,8 @@ class Market:
     formation_row: int
     rebalance_rows: list[int]
     trade_rows: frozenset[int]  # formation and rebalances
+    next_bar: np.ndarray  # (sessions + 1) × members: the first tradable row from each row on (n: none)
+    next_trade_row: np.ndarray  # per row (and row n): the first formation/rebalance row from it on
     cash_tolerance: float  # CNY a plan may overspend by float residue
 
     @property
@@ -95,6 +97,8 @@ def market(panel: Panel, weights: np.ndarray, settings: BacktestSettings) -> Mar
         formation_row=form,
         rebalance_rows=rebal,
         trade_rows=frozenset({form, *rebal}),
+        next_bar=_next_row(panel.has_bar & ~np.isnan(fill)),
+        next_trade_row=_next_row(np.isin(np.arange(len(days)), [form, *rebal])),
         cash_tolerance=(1e-6 + settings.cash * 1e-12) / 10,
     )
 
@@ -103,6 +107,15 @@ def raw_shares(units: np.ndarray, adj: np.ndarray) -> np.ndarray:
     """Raw shares for positions (or targets) in adjusted units at factors ``adj``: 0 where
     the units are 0, also before a listing, where there is no factor yet."""
     return np.where(units == 0.0, 0.0, units * adj)
+
+
+def _next_row(flags: np.ndarray) -> np.ndarray:
+    """For each row (and one past the end), the first row from it on where ``flags`` is
+    true, per column; ``len(flags)`` where there is none."""
+    n = len(flags)
+    rows = np.where(flags, np.arange(n).reshape((n,) + (1,) * (flags.ndim - 1)), n)
+    ahead = np.minimum.accumulate(rows[::-1], axis=0)[::-1]
+    return np.concatenate([ahead, np.full((1,) + flags.shape[1:], n)]).astype(np.int32)
 
 
 # -- rebalance steps --------------------------------------------------------------------
@@ -247,10 +260,11 @@ class Planner:
         self.events: list[tuple[Any, ...]] = []  # (row, member or -1, side, reason, price, limit)
         self.target_log: list[tuple[int, np.ndarray]] = []  # (row, weights) per rebalance
         self._open = False
+        self._idle_until = 0  # open orders that wait on suspended members only, up to this row
 
     def due(self, row: int) -> bool:
-        """Whether ``row`` has work: a rebalance, or orders still open."""
-        return self._open or row in self.market.trade_rows
+        """Whether ``row`` has work: a rebalance, or open orders that may fill."""
+        return row in self.market.trade_rows or (self._open and row >= self._idle_until)
 
     def plan(self, row: int, cash: float, held: np.ndarray) -> Orders | None:
         """The orders of session ``row`` for an account with ``cash`` and ``held`` raw
@@ -272,7 +286,26 @@ class Planner:
         self.events += sorted(s.waits, key=lambda e: e[1])  # in member order
         orders = self._settle(s, cash, held)
         self._open = bool((~np.isnan(self.targets)).any())
+        if self._open:
+            self._wait_while_suspended(row, held)
         return orders
+
+    def _wait_while_suspended(self, row: int, held: np.ndarray) -> None:
+        """Skip the sessions after ``row`` on which every open order's member is
+        suspended (and none rebalances): nothing can trade there, so their ``suspended``
+        events are written at once and :meth:`due` says no until the first session on
+        which an open order may fill. A member's side cannot change meanwhile: nothing
+        trades, and an ex-date scales its target and position alike."""
+        mk = self.market
+        open_j = np.flatnonzero(~np.isnan(self.targets))
+        stop = min(int(mk.next_trade_row[row + 1]), int(mk.next_bar[row + 1, open_j].min()))
+        self._idle_until = stop
+        if stop <= row + 1:
+            return
+        sells = raw_shares(self.targets[open_j], mk.adj[row, open_j]) < held[open_j]
+        sides = [(int(j), "sell" if sell else "buy") for j, sell in zip(open_j, sells)]
+        for r in range(row + 1, stop):
+            self.events += [(r, j, side, "suspended", np.nan, np.nan) for j, side in sides]
 
     def _rebalance(self, row: int, cash: float, held: np.ndarray) -> None:
         mk = self.market
