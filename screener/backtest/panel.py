@@ -25,6 +25,7 @@ class Panel:
     before each session. ``prev_close``, ``prev_adj``: the last raw close and factor
     strictly before each session (the limit reference). ``nth``: the member's session
     count since listing when its listing falls inside the loaded history, else 0.
+    ``volume``: shares traded, NaN without a bar (or when the data has none).
     """
 
     dates: pd.DatetimeIndex
@@ -36,6 +37,7 @@ class Panel:
     prev_close: np.ndarray
     prev_adj: np.ndarray
     nth: np.ndarray
+    volume: np.ndarray
     off_calendar: dict[str, int] = field(default_factory=dict)  # bars dropped: not an XSHG session
 
     @property
@@ -83,11 +85,12 @@ def build_panel(
         prev_close=_shift(last_close)[cut],
         prev_adj=_shift(adj_ff)[cut],
         nth=_nth(has, grid.first_row > 0)[cut],
+        volume=np.where(has, grid.volume, np.nan)[cut],
         off_calendar={symbols[j]: int(k) for j, k in enumerate(grid.off) if k},
     )
 
 
-_LAID_OUT = ("open", "close", "adj_factor")
+_LAID_OUT = ("open", "close", "adj_factor", "volume")
 
 
 @dataclass
@@ -97,6 +100,7 @@ class _Grid:
     open: np.ndarray
     close: np.ndarray
     factor: np.ndarray  # adj_factor as given (NaN where the frame has none)
+    volume: np.ndarray
     first_row: np.ndarray  # per member: the row of its first bar on a session, -1 without one
     off: np.ndarray  # per member: bars inside the sessions' span on days that are not sessions
 
@@ -115,8 +119,8 @@ def _lay_out(frames: Mapping[str, pd.DataFrame], sessions: pd.DatetimeIndex) -> 
     cut to the sessions' span by binary search, its rows found by one ``searchsorted``."""
     days = sessions.values.astype("datetime64[ns]")
     shape = (len(days), len(frames))
-    grid = _Grid(*(np.full(shape, np.nan) for _ in range(3)), np.full(shape[1], -1), np.zeros(shape[1], dtype=np.int64))
-    targets = (grid.open, grid.close, grid.factor)  # in the order of _LAID_OUT
+    grid = _Grid(*(np.full(shape, np.nan) for _ in _LAID_OUT), np.full(shape[1], -1), np.zeros(shape[1], dtype=np.int64))
+    targets = (grid.open, grid.close, grid.factor, grid.volume)  # in the order of _LAID_OUT
     for j, frame in enumerate(frames.values()):
         dates = np.asarray(frame.index.values, dtype="datetime64[ns]")
         lo, hi = dates.searchsorted(days[0]), dates.searchsorted(days[-1], side="right")
@@ -137,7 +141,7 @@ def _lay_out(frames: Mapping[str, pd.DataFrame], sessions: pd.DatetimeIndex) -> 
 
 
 def _positions(columns: pd.Index) -> tuple[int | None, ...]:
-    """Where ``open``, ``close``, ``adj_factor`` sit in a frame's block (None: absent)."""
+    """Where ``open``, ``close``, ``adj_factor``, ``volume`` sit in a frame's block (None: absent)."""
     return tuple(columns.get_loc(name) if name in columns else None for name in _LAID_OUT)
 
 

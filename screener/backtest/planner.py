@@ -8,13 +8,16 @@ In the style of bt's algo stack, a session runs:
   target set before an ex-date keeps its value);
 * on every session with open orders, for the members with one: reached → suspended →
   size (sells: lots and odd lots, :func:`~screener.backtest.rules.sell_quantity`; buys:
-  board lots) → T+1 → board minimum (STAR/BSE sells) → price limits → sells settle →
-  :func:`~screener.backtest.scaling.fit_buys` to the cash → cash waits.
+  board lots) → T+1 → board minimum (STAR/BSE sells) → price limits → participation
+  (the optional volume cap) → sells settle → :func:`~screener.backtest.scaling.fit_buys`
+  to the cash → cash waits.
 
-The ledger then executes the sells, then the buys, at the fill price. An order that
-cannot fill (suspended, at a limit, cut short for cash while a blocked sell's proceeds
-are still to come) stays open and is retried at the next session, until it fills or the
-next rebalance replaces it. Everything is numpy over the members with open orders.
+The ledger then executes the sells, then the buys, at the fill price (moved against the
+order by the optional slippage; limits are checked on the unslipped price). An order
+that cannot fill (suspended, at a limit, above the volume cap, cut short for cash while
+a blocked sell's proceeds are still to come) stays open and is retried at the next
+session, until it fills or the next rebalance replaces it. Everything is numpy over the
+members with open orders.
 """
 
 from __future__ import annotations
@@ -53,6 +56,9 @@ class Market:
     min_qty: np.ndarray  # per member: smallest buy (and STAR/BSE sell), in shares
     step: np.ndarray  # per member: step above the minimum
     stamp: np.ndarray  # sell-side stamp duty rate per session
+    volume: np.ndarray  # shares traded, NaN without a bar or volume data
+    max_participation: float | None  # the largest fraction of a session's volume a fill may use
+    slippage: float  # fraction of the fill price: buys pay more, sells get less
     weights: np.ndarray
     costs: CostModel
     formation_row: int
@@ -92,6 +98,9 @@ def market(panel: Panel, weights: np.ndarray, settings: BacktestSettings) -> Mar
         min_qty=lots[:, 0],
         step=lots[:, 1],
         stamp=costs.stamp_rates(panel.dates.to_numpy()),
+        volume=panel.volume,
+        max_participation=settings.max_participation,
+        slippage=settings.slippage / 10_000,
         weights=np.asarray(weights, dtype=float),
         costs=costs,
         formation_row=form,
@@ -170,16 +179,18 @@ class Session:
     sellable: np.ndarray | None = None  # T+1: shares held at the session's start (default: held)
     sell: np.ndarray = field(init=False)
     qty: np.ndarray = field(init=False)
+    partial: np.ndarray = field(init=False)  # cut by the volume cap: the rest stays open
     done: list[np.ndarray] = field(default_factory=list)
     waits: list[tuple[Any, ...]] = field(default_factory=list)
 
-    _ARRAYS = ("j", "held", "target", "sellable", "sell", "qty")
+    _ARRAYS = ("j", "held", "target", "sellable", "sell", "qty", "partial")
 
     def __post_init__(self) -> None:
         if self.sellable is None:
             self.sellable = self.held
         self.sell = self.target < self.held
         self.qty = np.zeros(len(self.j))
+        self.partial = np.zeros(len(self.j), dtype=bool)
 
     def keep(self, mask: np.ndarray) -> None:
         for name in self._ARRAYS:
@@ -191,8 +202,10 @@ class Session:
             self.done.append(self.j[mask])
             self.keep(~mask)
 
-    def wait(self, mask: np.ndarray, reason: str, price: np.ndarray | None = None, limit: np.ndarray | None = None) -> None:
-        """The orders of ``mask`` wait for a later session, with an event saying why."""
+    def wait(self, mask: np.ndarray, reason: str, price: np.ndarray | None = None, limit: np.ndarray | None = None,
+             *, drop: bool = True) -> None:
+        """The orders of ``mask`` wait for a later session, with an event saying why;
+        with ``drop=False`` they still trade (part of) their size this session."""
         if not mask.any():
             return
         for k in np.flatnonzero(mask):
@@ -200,7 +213,8 @@ class Session:
             p = np.nan if price is None else float(price[k])
             lim = np.nan if limit is None else float(limit[k])
             self.waits.append((self.row, int(self.j[k]), side, reason, p, lim))
-        self.keep(~mask)
+        if drop:
+            self.keep(~mask)
 
 
 def reached(s: Session) -> None:
@@ -247,7 +261,22 @@ def price_limits(s: Session) -> None:
         s.wait((s.sell == sell) & blocked(price, limit), reason, price, limit)
 
 
-ORDER_STEPS = (reached, suspended, size, t_plus_1, board_minimum, price_limits)
+def participation(s: Session) -> None:
+    """``--max-participation``: a fill uses at most that fraction of the session's volume;
+    the rest of the order waits (a ``volume`` event), nothing fills when the cap is
+    below the smallest valid order."""
+    mk = s.market
+    if mk.max_participation is None:
+        return
+    capped = rules.participation(s.qty, mk.volume[s.row, s.j], mk.max_participation, mk.min_qty[s.j], mk.step[s.j])
+    cut = capped < s.qty
+    s.partial = cut & (capped > 0)
+    s.qty = capped
+    s.wait(cut, "volume", mk.fill[s.row, s.j], drop=False)
+    s.keep(s.qty > 0)
+
+
+ORDER_STEPS = (reached, suspended, size, t_plus_1, board_minimum, price_limits, participation)
 
 
 class Planner:
@@ -327,18 +356,19 @@ class Planner:
             return None
         mk, row = self.market, s.row
         sell_j, sell_qty, buy_j, wanted = s.j[s.sell], s.qty[s.sell], s.j[~s.sell], s.qty[~s.sell]
-        sell_price, buy_price = mk.fill[row, sell_j], mk.fill[row, buy_j]
-        self.targets[sell_j] = np.nan
+        fill_price = mk.fill[row, buy_j]  # events show the session's fill price
+        sell_price, buy_price = mk.fill[row, sell_j] * (1 - mk.slippage), fill_price * (1 + mk.slippage)
+        self.targets[sell_j[~s.partial[s.sell]]] = np.nan
         proceeds = sell_qty * sell_price
         cash_after = cash + float((proceeds - mk.costs.charges(proceeds, True, mk.stamp[row]).total).sum())
         got = fit_buys(wanted, buy_price, mk.min_qty[buy_j], mk.step[buy_j], cash_after + mk.cash_tolerance, mk.costs)
         open_j = np.flatnonzero(~np.isnan(self.targets))
         sells_open = bool((raw_shares(self.targets[open_j], mk.adj[row, open_j]) < held[open_j]).any())
-        waiting = (got < wanted) & sells_open
-        left_out = ~waiting & (got <= 0) & (held[buy_j] <= 0)  # the cash does not stretch to one lot
-        for k in np.flatnonzero(waiting | left_out):
-            self.events.append((row, int(buy_j[k]), "buy", "cash" if waiting[k] else "no_cash", float(buy_price[k]), np.nan))
-        self.targets[buy_j[~waiting]] = np.nan
+        short = (got < wanted) & sells_open
+        left_out = ~short & (got <= 0) & (held[buy_j] <= 0)  # the cash does not stretch to one lot
+        for k in np.flatnonzero(short | left_out):
+            self.events.append((row, int(buy_j[k]), "buy", "cash" if short[k] else "no_cash", float(fill_price[k]), np.nan))
+        self.targets[buy_j[~(short | s.partial[~s.sell])]] = np.nan
         bought = got > 0
         if not len(sell_j) and not bought.any():
             return None

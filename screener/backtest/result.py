@@ -87,6 +87,8 @@ _REASONS = {
     "lower_limit": "{side} blocked at the lower limit price on {n} session(s): {days}",
     "suspended": "{side} order waited while suspended on {n} session(s): {days}",
     "cash": "buy waited for the cash of a blocked sell on {n} session(s): {days}",
+    "volume": "{side} order filled only what --max-participation allows of the session's volume "
+    "on {n} session(s), the rest waited: {days}",
     "below_lot": "not bought: its share of the basket is less than one lot at the fill price "
     "on {n} session(s): {days}; raise --cash or lower --lot-size",
     "no_cash": "not bought: the cash left after the other buys is less than one lot and its costs "

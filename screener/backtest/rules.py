@@ -1,5 +1,6 @@
 """A-share order rules: board lots and odd-lot sells, the STAR/BSE sell minimum, T+1,
-blocking at the price limits (computed by :mod:`screener.limits`).
+blocking at the price limits (computed by :mod:`screener.limits`), and the optional cap
+on a fill's share of the session's volume.
 
 Quantities are in raw shares and prices in raw CNY (see ``a-share-rules.md``). Every
 rule works on a number or elementwise on arrays (one order per element).
@@ -53,6 +54,17 @@ def sell_minimum(qty: ArrayLike, sellable: ArrayLike, min_qty: ArrayLike, step: 
     short = (np.asarray(step) < min_qty) & (qty + _EPS < smallest)
     qty = np.where(short, np.where(smallest - qty < qty, smallest, 0.0), qty)
     return np.where(qty < 1.0 - _EPS, 0.0, qty)
+
+
+def participation(qty: ArrayLike, volume: ArrayLike, fraction: float, min_qty: ArrayLike, step: ArrayLike) -> np.ndarray:
+    """A fill of at most ``fraction`` of the session's ``volume`` (shares): an order above
+    that is cut to the largest valid order within it (board lots; on STAR/BSE at least
+    the minimum, else nothing). No cap where the volume is unknown (NaN)."""
+    qty = np.asarray(qty, dtype=float)
+    cap = fraction * np.asarray(volume, dtype=float)
+    with np.errstate(invalid="ignore"):
+        over = qty > cap
+    return np.where(over, buy_quantity(np.where(over, cap, 0.0), min_qty, step), qty)
 
 
 def buy_blocked(price: ArrayLike, upper: ArrayLike) -> np.ndarray:

@@ -295,6 +295,8 @@ def measure(aligned: Aligned, res: EngineResult, settings: BacktestSettings) -> 
         bench_block.update(metrics.relative(equity, bench_series, periods, rf))
     members_out = result.member_rows(request.members, aligned.kept, res, panel, loaded.names)
     warnings += result.trading_warnings(res)
+    if settings.max_participation is not None:
+        warnings += _no_volume_warnings(panel)
     warned = {w["symbol"] for w in warnings if w["kind"] in ("dropped_member", "benchmark")}
     warnings += result.data_warnings(md, set(aligned.kept) | {bench.code}, request.window.base, aligned.end, warned)
     if settings.rebalance == "none":
@@ -339,6 +341,17 @@ def run_backtest(
 
 
 # -- helpers -----------------------------------------------------------------------------
+
+def _no_volume_warnings(panel: Panel) -> list[dict[str, Any]]:
+    """Members with bars but no volume: --max-participation cannot cap their fills there."""
+    out = []
+    missing = panel.has_bar & np.isnan(panel.volume)
+    for j in np.flatnonzero(missing.any(axis=0)):
+        n = int(missing[:, j].sum())
+        out.append(result.warning("data", panel.symbols[j], None,
+                                  f"no volume on {n} session(s): --max-participation does not cap its fills there"))
+    return out
+
 
 def _window_end(loaded: Loaded, warnings: list[dict[str, Any]]) -> date:
     """The window's last session: the asked end, cut to the members' latest bar."""

@@ -90,6 +90,8 @@ class BacktestSettings(_Strict):
     risk_free: float = Field(default=0.0, ge=-0.5, le=0.5)
     sessions_per_year: int = Field(default=SESSIONS_PER_YEAR, ge=1, le=366)
     engine: Literal["fast", "backtrader"] = "fast"  # the ledger; backtrader is the reference
+    max_participation: float | None = Field(default=None, gt=0, le=1)  # of a session's volume per fill; None: off
+    slippage: float = Field(default=0.0, ge=0, lt=10_000)  # basis points: buys fill above, sells below
 
     @field_validator("benchmark", mode="before")
     @classmethod

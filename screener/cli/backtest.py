@@ -38,6 +38,10 @@ RATE = click.FloatRange(min=0, max=0.1)
 @click.option("--risk-free", type=click.FloatRange(min=-0.5, max=0.5), metavar="RATE", help="Annual risk-free rate for Sharpe/Sortino/alpha (default 0).")
 @click.option("--engine", type=click.Choice(["fast", "backtrader"]),
               help="fast (default): the numpy ledger; backtrader: the reference ledger (same books, slower).")
+@click.option("--max-participation", type=click.FloatRange(min=0, max=1, min_open=True), metavar="F",
+              help="A fill uses at most this fraction of the session's volume; the rest waits (default: no cap).")
+@click.option("--slippage", type=click.FloatRange(min=0, max=10_000, max_open=True), metavar="BPS",
+              help="Buys fill this many basis points above, sells below the fill price (default 0).")
 @data_options
 @themes_dir_option
 @specs_dir_option

@@ -390,6 +390,10 @@ def setting_text(key: str, value: Any) -> str:
         return _rate(value)
     if key in ("start", "end", "benchmark") and value is None:
         return "default"
+    if key == "max_participation":
+        return "no cap" if value is None else f"{_rate(value)} of a session's volume"
+    if key == "slippage" and _num(value) is not None:
+        return "none" if not value else f"{plain(value)} bps"
     return plain(value)
 
 

@@ -17,8 +17,9 @@ def bars(
     close: Sequence[float],
     open: Sequence[float] | None = None,
     adj: Sequence[float] | float = 1.0,
+    volume: Sequence[float] | float = 1e6,
 ) -> pd.DataFrame:
-    """A bar frame: raw ``close`` (and ``open``, default = close), ``adj_factor``."""
+    """A bar frame: raw ``close`` (and ``open``, default = close), ``adj_factor``, ``volume``."""
     idx = pd.DatetimeIndex(pd.to_datetime(list(dates)), name="date")
     c = np.asarray(close, dtype=float)
     o = c if open is None else np.asarray(open, dtype=float)
@@ -28,7 +29,7 @@ def bars(
             "high": np.maximum(o, c),
             "low": np.minimum(o, c),
             "close": c,
-            "volume": 1e6,
+            "volume": np.broadcast_to(np.asarray(volume, dtype=float), c.shape).copy(),
             "amount": np.nan,
             "adj_factor": np.broadcast_to(np.asarray(adj, dtype=float), c.shape).copy(),
             "turnover": np.nan,

@@ -318,6 +318,82 @@ def test_star_and_bse_sell_orders_of_at_least_their_minimum(code: str, close: fl
     assert r.cash == pytest.approx(cash, abs=1e-6)
 
 
+# --- liquidity: volume cap and slippage --------------------------------------------------
+
+def test_a_buy_above_the_volume_cap_fills_over_several_sessions(engine: str) -> None:
+    days = ["2024-01-29", "2024-01-30", "2024-01-31", "2024-02-01", "2024-02-02"]
+    frames = {"600000.SH": bars(days, [10.00] * 5, volume=30_000)}
+    r = run(engine, frames, "2024-01-30", fill="close", cash=100_000, costs=NO_COSTS, max_participation=0.1)
+    # target 100000 / 10 = 10000 shares; a fill may use 10% of 30000 = 3000 shares a session
+    assert trades(r) == [
+        ("2024-01-30", "600000.SH", "buy", 3000.0, 10.00),
+        ("2024-01-31", "600000.SH", "buy", 3000.0, 10.00),
+        ("2024-02-01", "600000.SH", "buy", 3000.0, 10.00),
+        ("2024-02-02", "600000.SH", "buy", 1000.0, 10.00),
+    ]
+    assert events(r) == [(d, "600000.SH", "buy", "volume") for d in days[1:4]]
+    assert r.cash == pytest.approx(0.0, abs=1e-6)
+
+
+def test_a_volume_cap_below_the_star_minimum_fills_nothing(engine: str) -> None:
+    days = ["2024-01-29", "2024-01-30", "2024-01-31"]
+    frames = {"688001.SH": bars(days, [10.00] * 3, volume=1_500)}
+    r = run(engine, frames, "2024-01-30", fill="close", cash=100_000, costs=NO_COSTS, max_participation=0.1)
+    # 10% of 1500 = 150 shares: below STAR's 200-share minimum order
+    assert trades(r) == [] and r.cash == 100_000
+    assert events(r) == [(d, "688001.SH", "buy", "volume") for d in days[1:]]
+
+
+def test_a_capped_sell_keeps_the_waiting_buy_waiting_for_its_cash(engine: str) -> None:
+    days = ["2024-02-27", "2024-02-28", "2024-02-29", "2024-03-01", "2024-03-04"]
+    frames = {
+        "300750.SZ": bars(days, [10.00, 12.00, 12.00, 12.00, 12.00], volume=[1e6, 1e6, 1e6, 2_000, 2_000]),
+        "600036.SH": bars(days, [10.00] * 5),
+    }
+    r = run(engine, frames, "2024-02-27", fill="close", rebalance="monthly", cash=100_000, costs=NO_COSTS,
+            max_participation=0.1)
+    # 03-01: V = 5000 × 12 + 50000 = 110000; A keeps 55000 / 12 = 4583.3 -> 4600: sell 400,
+    # at most 10% of 2000 = 200 a session. B wants 5500 - 5000 = 500; the 2400 of A's sale
+    # pays for 200 (one common factor: 240 -> 200 in lots) and B waits while A's sale is open.
+    # 03-04: A sells its last 200; B's 300 is cut to 200 by the 2800 in cash, and A's order
+    # is done, so B's is too.
+    assert trades(r)[2:] == [
+        ("2024-03-01", "300750.SZ", "sell", 200.0, 12.00),
+        ("2024-03-01", "600036.SH", "buy", 200.0, 10.00),
+        ("2024-03-04", "300750.SZ", "sell", 200.0, 12.00),
+        ("2024-03-04", "600036.SH", "buy", 200.0, 10.00),
+    ]
+    assert events(r) == [("2024-03-01", "300750.SZ", "sell", "volume"), ("2024-03-01", "600036.SH", "buy", "cash")]
+    assert shares(r) == {"300750.SZ": 4600.0, "600036.SH": 5400.0}
+    assert r.cash == pytest.approx(800.0, abs=1e-6)
+
+
+def test_slippage_moves_fills_against_the_order_and_limits_use_the_unslipped_price(engine: str) -> None:
+    days = ["2024-01-29", "2024-01-30", "2024-01-31"]
+    frames = {"600000.SH": bars(days, [10.00, 10.95, 11.00])}
+    r = run(engine, frames, "2024-01-30", fill="close", cash=100_000, costs=NO_COSTS, slippage=100)
+    # 10.95 is below the upper limit 11.00, so the buy fills although 10.95 × 1.01 = 11.0595
+    # is above it; 100000 / 10.95 = 9132.4 shares -> 9100 cost 100,641.45: the cash fits 9000
+    price = 10.95 * 1.01
+    assert trades(r) == [("2024-01-30", "600000.SH", "buy", 9000.0, pytest.approx(price, rel=1e-12))]
+    assert r.cash == pytest.approx(100_000 - 9000 * price, abs=1e-6)
+    # sells fill below: formation at 10.00, then a rebalance that sells
+    days = ["2024-02-27", "2024-02-28", "2024-02-29", "2024-03-01"]
+    frames = {"600000.SH": bars(days, [10.00, 10.00, 10.00, 11.00]), "600036.SH": bars(days, [10.00] * 4)}
+    r = run(engine, frames, "2024-02-27", fill="close", rebalance="monthly", cash=100_000, costs=NO_COSTS,
+            slippage=50)
+    # formation: 5000 shares of each at 10.05 cost 100,500 > 100,000: one factor k < 1
+    # gives 4900 of each (49,245 each, 1,510 left)
+    # 03-01 at the marks 11 and 10: V = 4900 × 11 + 4900 × 10 + 1510 = 104410; A keeps
+    # 52205 / 11 = 4745.9 -> 4700 (sell 200 at 11 × 0.995 = 10.945); B wants
+    # 52205 / 10 - 4900 = 320.5 -> 300 at 10.05 = 3015 > 1510 + 2189 = 3699: it fits
+    assert trades(r)[2:] == [
+        ("2024-03-01", "600000.SH", "sell", 200.0, pytest.approx(10.945, rel=1e-12)),
+        ("2024-03-01", "600036.SH", "buy", 300.0, pytest.approx(10.05, rel=1e-12)),
+    ]
+    assert r.cash == pytest.approx(1_510 + 200 * 10.945 - 300 * 10.05, abs=1e-6)
+
+
 # --- T+1 --------------------------------------------------------------------------------
 
 def test_t_plus_1_in_the_engine_ledger(engine: str) -> None:

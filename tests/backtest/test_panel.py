@@ -31,7 +31,7 @@ def random_frames(seed: int, sessions: pd.DatetimeIndex) -> dict[str, pd.DataFra
         factor[rng.random(n) < 0.05] = np.nan
         frame = pd.DataFrame(
             {"open": opn, "high": close, "low": close, "close": close,
-             "volume": 1e6, "amount": np.nan, "adj_factor": factor, "turnover": np.nan},
+             "volume": rng.integers(0, 10_000, n) * 100.0, "amount": np.nan, "adj_factor": factor, "turnover": np.nan},
             index=pd.DatetimeIndex(idx, name="date"),
         )
         frames[f"{600000 + j:06d}.SH"] = frame[COLUMNS]
@@ -48,7 +48,7 @@ def slow_panel(frames: dict[str, pd.DataFrame], sessions: pd.DatetimeIndex, base
     """The contract, member by member with pandas: reindex onto the sessions, a bar without a
     close is a gap, factors default to 1 and are carried over gaps, last closes carried
     forward, previous values shifted by one session, session counts for listings inside."""
-    cols: dict[str, list] = {k: [] for k in ("open", "close", "adj", "last_close", "prev_close", "prev_adj", "nth")}
+    cols: dict[str, list] = {k: [] for k in ("open", "close", "adj", "last_close", "prev_close", "prev_adj", "nth", "volume")}
     off = {}
     for sym, f in frames.items():
         f = f.set_axis(f.index.as_unit("ns"))
@@ -64,6 +64,7 @@ def slow_panel(frames: dict[str, pd.DataFrame], sessions: pd.DatetimeIndex, base
         last_close = close.ffill()
         listed_inside = span.index.isin(sessions).any() and span.index[span.index.isin(sessions)][0] > sessions[0]
         cols["open"].append(on["open"].where(traded))
+        cols["volume"].append(on["volume"].where(traded))
         cols["close"].append(close)
         cols["adj"].append(adj)
         cols["last_close"].append(last_close)
@@ -89,7 +90,7 @@ def test_build_panel_matches_a_member_by_member_reindex(seed):
 
     assert list(got.dates) == list(sessions[25:])
     assert got.symbols == list(frames)
-    for name in ("open", "close", "adj", "last_close", "prev_close", "prev_adj"):
+    for name in ("open", "close", "adj", "last_close", "prev_close", "prev_adj", "volume"):
         np.testing.assert_array_equal(getattr(got, name), want[name], err_msg=name)
     np.testing.assert_array_equal(got.nth, want["nth"].astype(np.int64))
     assert got.nth.dtype == np.int64

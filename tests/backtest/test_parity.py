@@ -3,9 +3,9 @@
 Each seed draws a basket across the boards (main ±10%, ChiNext and STAR ±20%, BSE ±30%)
 with closes that often sit exactly at a limit, suspensions, listings inside the window,
 cash dividends and bonus issues, and random settings (schedule, fill, cash, costs, lot
-size, weights). Both ledgers must give identical trade and event lists and equity within
-1e-9 relative (``helpers.assert_parity``), and the books must keep the ledger's
-invariants. Seeded and small: a fixed amount of work.
+size, weights, volume cap, slippage). Both ledgers must give identical trade and event
+lists and equity within 1e-9 relative (``helpers.assert_parity``), and the books must
+keep the ledger's invariants. Seeded and small: a fixed amount of work.
 """
 
 from __future__ import annotations
@@ -44,7 +44,8 @@ def _member(rng: np.random.Generator, pct: int) -> pd.DataFrame:
     for _ in range(int(rng.integers(0, 4))):  # suspensions
         a = int(rng.integers(0, n - 5))
         keep[a: a + int(rng.integers(1, 25))] = False
-    return bars(SESSIONS[keep], close[keep], opn[keep], adj[keep])
+    volume = rng.integers(5, 2_000, n) * 100.0
+    return bars(SESSIONS[keep], close[keep], opn[keep], adj[keep], volume[keep])
 
 
 def _case(seed: int) -> tuple[dict[str, pd.DataFrame], np.ndarray, BacktestSettings]:
@@ -62,6 +63,8 @@ def _case(seed: int) -> tuple[dict[str, pd.DataFrame], np.ndarray, BacktestSetti
         cash=float(rng.choice([30_000, 200_000, 2_000_000])),
         costs=Costs() if rng.random() < 0.7 else Costs(enabled=False),
         lot_size=None if rng.random() < 0.8 else int(rng.choice([1, 300])),
+        max_participation=None if rng.random() < 0.5 else float(rng.choice([0.01, 0.05, 0.25])),
+        slippage=0.0 if rng.random() < 0.5 else float(rng.choice([5, 30])),
         engine="backtrader",
     )
     return frames, weights, settings
@@ -89,5 +92,5 @@ def test_the_fuzz_reaches_the_rules() -> None:
                              settings.model_copy(update={"engine": "fast"}))
         reasons |= set(r.events["reason"])
         boards |= {s[:3] for s in r.trades["symbol"]}
-    assert {"upper_limit", "lower_limit", "suspended"} <= reasons
+    assert {"upper_limit", "lower_limit", "suspended", "volume", "cash"} <= reasons
     assert boards == set(BOARDS)
