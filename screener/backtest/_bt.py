@@ -114,18 +114,17 @@ class StockBroker(bt.brokers.BackBroker):
 class AShareCommission(bt.CommInfoBase):
     """Commission scheme charging :meth:`CostModel.charges` on each order's traded value
     (commission with its minimum, stamp duty on sells at the session's rate, transfer
-    fee). ``session`` (the stamp duty rate) is set by the strategy before it submits a
-    session's orders."""
+    fee). ``stamp_rate`` is set by the strategy before it submits a session's orders."""
 
     params = (("stocklike", True), ("commtype", bt.CommInfoBase.COMM_FIXED), ("model", None))
 
     def __init__(self) -> None:
         super().__init__()
-        self.session = 0.0
+        self.stamp_rate = 0.0
 
     def _getcommission(self, size: float, price: float, pseudoexec: bool) -> float:
         # long-only: a negative size closes (sells) part of a position
-        return float(self.p.model.charges(abs(size) * price, size < 0, self.session).total)
+        return float(self.p.model.charges(abs(size) * price, size < 0, self.stamp_rate).total)
 
 
 class BasketStrategy(bt.Strategy):
@@ -154,7 +153,7 @@ class BasketStrategy(bt.Strategy):
         orders = self.planner.plan(row, self.broker.cash, self.held(row))
         if orders is None:
             return
-        self.comm.session = self.market.stamp[row]
+        self.comm.stamp_rate = self.market.stamp[row]
         adj = self.market.adj[row]
         for j, qty, p, whole in zip(orders.sell_j, orders.sell_qty, orders.sell_price, orders.exit):
             data = self.datas[j]

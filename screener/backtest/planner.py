@@ -155,7 +155,6 @@ class Orders:
     """One session's orders, executed in this order: sells, then buys. ``j`` are member
     indices, ``qty`` raw shares, ``price`` raw CNY; ``exit`` marks sells of a whole position."""
 
-    row: int
     sell_j: np.ndarray
     sell_qty: np.ndarray
     sell_price: np.ndarray
@@ -373,7 +372,6 @@ class Planner:
         if not len(sell_j) and not bought.any():
             return None
         return Orders(
-            row=row,
             sell_j=sell_j,
             sell_qty=sell_qty,
             sell_price=sell_price,
