@@ -72,9 +72,10 @@ def backtest(target: str, data: Any, themes_dirs: tuple[Path, ...], specs_dirs: 
 
         print_json(result)
     else:
-        from screener.backtest.terminal import render
+        from screener.report.terminal import render
+        from screener.report.view import ReportView
 
-        render(result)
+        render(ReportView(result))
     if fmts:
         from screener.report import export
 

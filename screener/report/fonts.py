@@ -70,6 +70,23 @@ def find_cjk_font() -> CJKFont | None:
     return None
 
 
+@functools.cache
+def find_cjk_faces() -> tuple[Path, ...]:
+    """The CJK font's files for matplotlib, regular first, then its bold face when one
+    sits beside it (``NotoSansCJK-Bold.ttc``), so bold chart titles find a CJK face."""
+    font = find_cjk_font()
+    if font is None:
+        return ()
+    faces = [font.path]
+    for weight in ("Bold", "bold"):
+        for light in ("Regular", "regular", "Medium", "Light"):
+            if light in font.path.name:
+                bold = font.path.with_name(font.path.name.replace(light, weight))
+                if bold.is_file() and bold not in faces:
+                    faces.append(bold)
+    return tuple(faces)
+
+
 def _fontconfig_files() -> list[str]:
     if not shutil.which("fc-list"):
         return []
@@ -128,7 +145,9 @@ def subset_font_css(text: str, family: str = "ReportCJK") -> str:
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
-    face = TTFont(str(font.path), fontNumber=font.index)
+    # recalcTimestamp=False: the subset keeps the font's own date, so one report renders
+    # to the same bytes whenever it is made
+    face = TTFont(str(font.path), fontNumber=font.index, recalcTimestamp=False)
     options = subset.Options()
     options.hinting = False
     options.desubroutinize = True
