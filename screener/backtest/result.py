@@ -1,8 +1,10 @@
 """The backtest result: one JSON-ready dict (``screener backtest --format json``).
 
-Keys, in order: ``theme``, ``theme_name``, ``data_source`` (live|cache|dir|demo),
+Keys, in order: ``theme``, ``theme_name``, ``sources`` (the theme's: title, publisher, date,
+...), ``data_source`` (live|cache|dir|demo),
 ``label`` (e.g. ``DEMO — synthetic prices``), ``demo``, ``start``, ``end``, ``base_date``,
-``sessions``, ``settings``, ``basket``, ``benchmark``, ``members``, ``claims``, ``equity``,
+``sessions``, ``short_window`` (fewer than 20 sessions: annualised figures are not shown),
+``settings``, ``basket``, ``benchmark``, ``members``, ``claims``, ``equity``,
 ``trades``, ``warnings``, ``generated_by``. Returns are fractions (0.1234 = 12.34%); money is CNY.
 """
 
@@ -16,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from screener import __version__
-from screener.backtest.metrics import finite
+from screener.backtest.metrics import MIN_ANNUALISE_SESSIONS, finite
 from screener.calendar import dates_text
 from screener.symbols import BOARD_LABELS, parse_symbol
 from screener.theme.model import Member, Theme
@@ -177,6 +179,7 @@ def assemble(
     return {
         "theme": theme.id,
         "theme_name": theme.name,
+        "sources": [source.model_dump(mode="json", exclude_none=True) for source in theme.sources],
         "data_source": md.source.value,
         "label": md.label,
         "demo": bool(md.is_demo),
@@ -184,6 +187,7 @@ def assemble(
         "end": end.isoformat(),
         "base_date": base.isoformat(),
         "sessions": len(equity) - 1,
+        "short_window": len(equity) - 1 < MIN_ANNUALISE_SESSIONS,
         "settings": settings_block(settings, window_start, end, benchmark),
         "basket": {k: finite(v) if isinstance(v, (int, float, np.floating)) or v is None else v for k, v in basket.items()},
         "benchmark": bench_block,

@@ -13,7 +13,8 @@ import click
 
 from screener.cli import _complete as complete
 from screener.cli._options import DATE, data_options, format_option, registry, themes_dir_option
-from screener.cli._output import console, print_json, print_table
+from screener.cli._output import print_json
+from screener.report.console import console, print_table
 from screener.errors import DataError, SymbolError, UserError
 from screener.symbols import EM_BOARD_CODE
 

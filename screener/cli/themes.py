@@ -9,7 +9,8 @@ import click
 
 from screener.cli import _complete as complete
 from screener.cli._options import format_option, registry, themes_dir_option
-from screener.cli._output import print_json, print_table
+from screener.cli._output import print_json
+from screener.report.console import print_table
 from screener.errors import ThemeError, UserError
 from screener.symbols import BOARD_LABELS, parse_symbol
 from screener.theme.loader import load_theme

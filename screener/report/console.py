@@ -62,10 +62,10 @@ def print_table(
         print_records(columns, rows, title=title)
         return
     if title:
-        click.echo(title)
-    _line(out, [Text(_pad(c, w, side)) for c, w, side in zip(columns, widths, sides)])
+        _emit(out, title)
+    _emit(out, _joined([Text(_pad(c, w, side)) for c, w, side in zip(columns, widths, sides)]))
     for raw, r in zip(rows, cells):
-        _line(out, [_padded(v, t, w, side) for v, t, w, side in zip(raw, r, widths, sides)])
+        _emit(out, _joined([_padded(v, t, w, side) for v, t, w, side in zip(raw, r, widths, sides)]))
 
 
 def _boxed_fits(out: Console, columns: Sequence[str], rows: Sequence[Sequence[Any]], sides: list[str],
@@ -87,19 +87,24 @@ def _boxed_fits(out: Console, columns: Sequence[str], rows: Sequence[Sequence[An
 
 
 def _padded(raw: Any, text: str, width: int, side: str) -> Text:
+    """A cell padded to ``width``, its colour on the text only."""
+    gap = " " * (width - cell_len(text))
     cell = styled(raw)
-    cell.plain = _pad(text, width, side)
-    return cell
+    return Text.assemble(gap, cell) if side == "right" else Text.assemble(cell, gap)
 
 
-def _line(out: Console, parts: list[Text]) -> None:
-    """One table line: coloured on a terminal, plain text when piped."""
+def _joined(parts: list[Text]) -> Text:
     line = Text("  ").join(parts)
     line.rstrip()
+    return line
+
+
+def _emit(out: Console, line: Text | str) -> None:
+    """One line: coloured on a terminal, plain text when piped."""
     if out.is_terminal:
-        out.print(line, overflow="ignore", crop=False)
+        out.print(line if isinstance(line, Text) else Text(line), overflow="ignore", crop=False)
     else:
-        click.echo(line.plain)
+        click.echo(line.plain if isinstance(line, Text) else line)
 
 
 def print_records(columns: Sequence[str], rows: Sequence[Sequence[Any]], *, title: str | None = None) -> None:
@@ -107,42 +112,36 @@ def print_records(columns: Sequence[str], rows: Sequence[Sequence[Any]], *, titl
     indented ``column: value`` line for each other field (wrapped to the width)."""
     out = console()
     if title:
-        click.echo(title)
+        echo_wrapped(title, out=out)
     for i, row in enumerate(rows):
         if i:
-            click.echo()
+            _emit(out, "")
         head, *rest = list(zip(columns, row))
         echo_wrapped(f"{head[0]}: {_text(head[1])}" if head[0].strip() else _text(head[1]), out=out)
         for name, value in rest:
-            label = f"{name}: " if name.strip() else ""
-            _echo_styled(out, label, value)
+            echo_wrapped(f"{name}: {_text(value)}" if name.strip() else _text(value), indent="  ", out=out,
+                         tone=getattr(value, "tone", None))
 
 
-def _echo_styled(out: Console, label: str, value: Any) -> None:
-    if out.is_terminal:
-        line = Text("  " + label)
-        line.append_text(styled(value))
-        out.print(line, overflow="fold")
-    else:
-        echo_wrapped(f"{label}{_text(value)}", indent="  ", out=out)
-
-
-def echo_wrapped(text: str, indent: str = "", *, out: Console | None = None) -> None:
+def echo_wrapped(text: str, indent: str = "", *, out: Console | None = None, tone: str | None = None) -> None:
     """``text`` in lines no wider than the terminal (Chinese characters take two cells);
-    continuation lines are indented two more spaces. A word longer than a line is cut."""
-    width = max(10, (out or console()).width)
+    continuation lines are indented two more spaces. A word longer than a line is cut.
+    On a terminal the text is coloured by ``tone`` (up: red, down: green)."""
+    out = out or console()
+    width = max(10, out.width)
+    style = STYLES.get(tone or "", "")
     line, cont = indent, indent + "  "
     for word in text.split():
         if line.strip() and cell_len(line) + 1 + cell_len(word) > width:
-            click.echo(line)
+            _emit(out, Text(line, style=style))
             line = cont
         line += word if not line.strip() else " " + word
         while cell_len(line) > width:  # a single word wider than the terminal
             head = _cut(line, width)
-            click.echo(head)
+            _emit(out, Text(head, style=style))
             line = cont + line[len(head):]
     if line.strip():
-        click.echo(line)
+        _emit(out, Text(line, style=style))
 
 
 def _cut(text: str, width: int) -> str:

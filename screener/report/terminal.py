@@ -38,7 +38,7 @@ def _banner(view: ReportView) -> None:
     if out.is_terminal:
         out.print(f" {line} ", style="bold white on red")
     else:
-        click.echo(f"*** {line} ***")
+        echo_wrapped(f"*** {line} ***")
 
 
 def _header(view: ReportView) -> None:

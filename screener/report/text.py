@@ -266,8 +266,10 @@ def settings_line(view: ReportView) -> str:
     """The settings in one line for the terminal."""
     s = view.settings
     costs = s.get("costs") if isinstance(s.get("costs"), dict) else {}
+    rebalance = {"none": _("buy and hold"), "monthly": _("monthly rebalancing"),
+                 "quarterly": _("quarterly rebalancing")}.get(s.get("rebalance") or "")
     parts = [
-        setting_text("rebalance", s.get("rebalance")) if s.get("rebalance") else None,
+        rebalance,
         _("weights: {value}").format(value=setting_text("weights", s["weights"])) if s.get("weights") else None,
         _("members: {value}").format(value=setting_text("members", s["members"])) if s.get("members") else None,
         _("fill: {value}").format(value=setting_text("fill", s["fill"])) if s.get("fill") else None,

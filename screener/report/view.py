@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from screener.backtest.metrics import MIN_ANNUALISE_SESSIONS as MIN_SESSIONS
 from screener.errors import UserError
 from screener.fmt import number as _num
 from screener.theme.model import SLUG_RE
 
-MIN_SESSIONS = 20  # below this many sessions annualised figures are not shown (short window)
 ROLLING = 60  # sessions of the rolling excess return
 
 
