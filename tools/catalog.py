@@ -88,7 +88,9 @@ def update() -> None:
     source = extract()
     for lang in LANGUAGES:
         po = read(lang)
+        created = po.creation_date
         po.update(source, no_fuzzy_matching=True, update_header_comment=False)
+        po.creation_date = created  # the header changes only when a translator edits it
         write_po(lang, po)
         untranslated = [m.id for m in po if m.id and not m.string]
         print(f"{po_path(lang).relative_to(REPO)}: {len(po)} messages, {len(untranslated)} to translate")
