@@ -115,8 +115,12 @@ class _Language(click.ParamType):
             self.fail(str(exc), param, ctx)
 
 
-def _set_language(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
-    if value is not None:
+def _set_language(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    """Use an explicit ``--lang`` (``screener --lang en backtest`` or ``backtest --lang en``);
+    $SCREENER_LANG is only checked here — screener.i18n reads it when nothing was chosen."""
+    from click.core import ParameterSource
+
+    if value is not None and ctx.get_parameter_source(param.name or "lang") is not ParameterSource.ENVIRONMENT:
         from screener.i18n import set_language
 
         set_language(value)
