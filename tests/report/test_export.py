@@ -321,6 +321,7 @@ def test_a_minimal_result_renders_every_format(tmp_path, equity):
     assert "demo-banner" not in page and page.count('<svg class="chart wide"') == 3  # no member or relative chart without members or benchmark
     md = (tmp_path / "tiny_2025-01-02_2025-01-03.md").read_text("utf-8")
     assert "| Total return | — | — |" in md
+    assert "> Window too short to annualise: 1 session, fewer than 20;" in md  # a one-session window
 
 
 def test_text_that_looks_like_a_formula_stays_text_in_excel(tmp_path, result):
