@@ -18,6 +18,7 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -116,6 +117,16 @@ def _open(path: Path) -> CJKFont | None:
             faces = [TTFont(str(path), lazy=True)]
     except (TTLibError, OSError):
         return None
+    try:
+        return _best_face(path, faces)
+    finally:
+        for face in faces:
+            face.close()
+
+
+def _best_face(path: Path, faces: list[Any]) -> CJKFont | None:
+    from fontTools.ttLib import TTLibError
+
     ranked: list[tuple[int, int, str]] = []
     for i, face in enumerate(faces):
         try:
@@ -159,6 +170,7 @@ def subset_font_css(text: str, family: str = "ReportCJK") -> str:
     subsetter.subset(face)
     buf = io.BytesIO()
     face.save(buf)
+    face.close()
     fmt, mime = ("opentype", "font/otf") if "CFF " in face else ("truetype", "font/ttf")
     data = base64.b64encode(buf.getvalue()).decode("ascii")
     return (
