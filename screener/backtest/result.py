@@ -20,6 +20,7 @@ import pandas as pd
 from screener import __version__
 from screener.backtest.metrics import MIN_ANNUALISE_SESSIONS, finite
 from screener.calendar import dates_text
+from screener.i18n import N_, _
 from screener.symbols import BOARD_LABELS, parse_symbol
 from screener.theme.model import Member, Theme
 
@@ -84,15 +85,19 @@ def warning(kind: str, symbol: str | None, day: date | None, message: str) -> di
     return {"kind": kind, "symbol": symbol, "date": day.isoformat() if day else None, "message": message}
 
 
+# reason -> message; {side} is "buy" or "sell", {n} the sessions, {days} their dates
 _REASONS = {
-    "upper_limit": "{side} blocked at the upper limit price on {n} session(s): {days}",
-    "lower_limit": "{side} blocked at the lower limit price on {n} session(s): {days}",
-    "suspended": "{side} order waited while suspended on {n} session(s): {days}",
-    "cash": "buy waited for the cash of a blocked sell on {n} session(s): {days}",
-    "below_lot": "not bought: its share of the basket is less than one lot at the fill price "
-    "on {n} session(s): {days}; raise --cash or lower --lot-size",
-    "no_cash": "not bought: the cash left after the other buys is less than one lot and its costs "
-    "on {n} session(s): {days}; raise --cash",
+    ("upper_limit", "buy"): N_("buy blocked at the upper limit price on {n} session(s): {days}"),
+    ("upper_limit", "sell"): N_("sell blocked at the upper limit price on {n} session(s): {days}"),
+    ("lower_limit", "buy"): N_("buy blocked at the lower limit price on {n} session(s): {days}"),
+    ("lower_limit", "sell"): N_("sell blocked at the lower limit price on {n} session(s): {days}"),
+    ("suspended", "buy"): N_("buy order waited while suspended on {n} session(s): {days}"),
+    ("suspended", "sell"): N_("sell order waited while suspended on {n} session(s): {days}"),
+    ("cash", "buy"): N_("buy waited for the cash of a blocked sell on {n} session(s): {days}"),
+    ("below_lot", "buy"): N_("not bought: its share of the basket is less than one lot at the fill price "
+                             "on {n} session(s): {days}; raise --cash or lower --lot-size"),
+    ("no_cash", "buy"): N_("not bought: the cash left after the other buys is less than one lot and its costs "
+                           "on {n} session(s): {days}; raise --cash"),
 }
 _NOT_BOUGHT = ("below_lot", "no_cash")
 
@@ -103,7 +108,7 @@ def trading_warnings(res: Any) -> list[dict[str, Any]]:
     out = []
     for e in res.events.itertuples():
         if e.symbol is None:
-            out.append(warning("rebalance", None, e.date, "no member had a price to be bought at this rebalance"))
+            out.append(warning("rebalance", None, e.date, _("no member had a price to be bought at this rebalance")))
             continue
         groups[(e.symbol, e.reason, e.side)].append(e.date)
     for (symbol, reason, side), days in groups.items():
@@ -111,8 +116,8 @@ def trading_warnings(res: Any) -> list[dict[str, Any]]:
             kind = "not_bought"
         else:
             kind = "blocked_order" if reason in ("upper_limit", "lower_limit") else "waiting_order"
-        text = _REASONS.get(reason, reason + " on {n} session(s): {days}")
-        msg = text.format(side=side, n=len(set(days)), days=dates_text(days))
+        text = _(_REASONS[(reason, side)]) if (reason, side) in _REASONS else f"{side} {reason}" + " on {n} session(s): {days}"
+        msg = text.format(n=len(set(days)), days=dates_text(days))
         out.append(warning(kind, symbol, min(days), msg))
     return out
 
@@ -132,7 +137,7 @@ def data_warnings(md: Any, symbols: set[str], base: date, end: date, warned: set
     for s in md.missing:
         if s in warned:
             continue
-        out.append(warning("missing_data", s, None, f"no data for {s}"))
+        out.append(warning("missing_data", s, None, _("no data for {symbols}").format(symbols=s)))
     return out
 
 
