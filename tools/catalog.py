@@ -80,7 +80,7 @@ def problems(lang: str) -> list[str]:
             out.append(f"untranslated: {message.id!r}")
     mo = po_path(lang).with_suffix(".mo")
     if not mo.is_file() or mo.read_bytes() != compiled(po):
-        out.append(f"{lang}: {mo.name} is not compiled from {po_path(lang).name}: run `python tools/catalog.py compile`")
+        out.append(f"{mo.name} is not compiled from {po_path(lang).name}: run `python tools/catalog.py compile`")
     return out
 
 

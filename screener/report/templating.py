@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from screener.fmt import DASH
 from screener.i18n import _, language, ngettext
 from screener.report.view import ReportError
 
@@ -21,8 +22,6 @@ _MD_ESCAPES = {ch: "\\" + ch for ch in "\\`*_[]|#"} | {"<": "&lt;", ">": "&gt;",
 def md_cell(value: Any) -> str:
     """Text on one line with Markdown and HTML markup neutralised (a renderer that allows
     raw HTML must not run what a result file carries)."""
-    from screener.fmt import DASH
-
     text = " ".join(str(value).split())
     return "".join(_MD_ESCAPES.get(ch, ch) for ch in text) or DASH
 

@@ -191,11 +191,6 @@ def measured_short(claim: Claim) -> str:
     return _("{held} of {n} hold").format(held=held, n=len(results))
 
 
-def claims_held(view: ReportView) -> str:
-    held = sum(c.verdict == "holds" for c in view.claims)
-    return _("{held} of {n} claims hold").format(held=held, n=len(view.claims))
-
-
 # -- settings and method ----------------------------------------------------------------
 def stamp_duty_text(value: Any) -> str:
     """``[{since, rate}, ...]`` as "0.1%, 0.05% from 2023-08-28" (a bare number as a rate)."""
