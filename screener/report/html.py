@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from screener import __version__
-from screener.fmt import DASH, pct, ratio, tone
+from screener.fmt import DASH, pct, ratio
 from screener.i18n import _, language
 from screener.report import charts, templating, text
 from screener.report.fonts import subset_font_css
@@ -76,10 +76,10 @@ def _cards(view: ReportView) -> list[dict[str, Any]]:
         (_("Sharpe"), text.figure(view, b, "sharpe"), ratio,
          _("volatility {value}").format(value=pct(b.get("volatility"), signed=False))),
     ]
-    out = [{"label": k, "value": show(v), "tone": tone(v) if show is pct else None, "sub": s} for k, v, show, s in cards]
+    out = [{"label": k, "value": show(v), "sub": s} for k, v, show, s in cards]
     if view.claims:
         held = sum(c.verdict == "holds" for c in view.claims)
-        out.append({"label": _("Claims that hold"), "value": f"{held} / {len(view.claims)}", "tone": None,
+        out.append({"label": _("Claims that hold"), "value": f"{held} / {len(view.claims)}",
                     "sub": _("see the claims table")})
     return out
 
@@ -102,8 +102,7 @@ def _member(m: Any) -> dict[str, Any]:
     return {
         "name": m.name, "dropped": not m.in_basket, "symbol": m.symbol, "board": text.board(m.board),
         "in_article": text.in_article(m), "weight": pct(m.weight, signed=False),
-        "ret": pct(m.total_return), "return_tone": tone(m.total_return),
-        "contribution": pct(m.contribution), "contribution_tone": tone(m.contribution),
+        "ret": pct(m.total_return), "contribution": pct(m.contribution),
         "trades": DASH if m.trades is None else m.trades, "blocked": DASH if m.blocked_orders is None else m.blocked_orders,
     }
 

@@ -26,6 +26,11 @@ def md_cell(value: Any) -> str:
     return "".join(_MD_ESCAPES.get(ch, ch) for ch in text) or DASH
 
 
+def tone_class(value: Any) -> str:
+    """``up`` / ``down`` for a figure that knows its sign (:class:`screener.fmt.Shown`), else ""."""
+    return getattr(value, "tone", None) or ""
+
+
 def _environment(template_dir: Path | None, html: bool) -> Any:
     import jinja2
 
@@ -42,6 +47,7 @@ def _environment(template_dir: Path | None, html: bool) -> Any:
     )
     env.globals.update(_=_, ngettext=ngettext, lang=language())
     env.filters["md"] = md_cell
+    env.filters["tone"] = tone_class
     return env
 
 
