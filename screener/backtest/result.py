@@ -24,7 +24,7 @@ from screener.i18n import N_, _
 from screener.symbols import BOARD_LABELS, parse_symbol
 from screener.theme.model import Member, Theme
 
-LOT_RULE_TEXT = "board lots: 100 shares (STAR: 200, then steps of 1; BSE: 100, then steps of 1)"
+LOT_RULE_TEXT = N_("board lots: 100 shares (STAR: 200, then steps of 1; BSE: 100, then steps of 1)")
 
 
 def member_rows(
@@ -154,7 +154,8 @@ def trade_rows(trades: pd.DataFrame) -> list[dict[str, Any]]:
 def settings_block(settings: Any, start: date, end: date, benchmark: str) -> dict[str, Any]:
     out = settings.model_dump(mode="json")
     out.update(start=start.isoformat(), end=end.isoformat(), benchmark=benchmark)
-    out["lot_rule"] = LOT_RULE_TEXT if settings.lot_size is None else f"{settings.lot_size} shares on every board"
+    out["lot_rule"] = (_(LOT_RULE_TEXT) if settings.lot_size is None
+                       else _("{n} shares on every board").format(n=settings.lot_size))
     return out
 
 

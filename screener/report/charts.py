@@ -144,7 +144,7 @@ def _date_axis(ax: Any, fig: Any, index: Any) -> None:
         ax.xaxis.set_minor_locator(NullLocator())
         fig.autofmt_xdate()
     else:
-        locator = AutoDateLocator(maxticks=6 if fig.get_figwidth() < WIDE else 10)
+        locator = AutoDateLocator(minticks=3, maxticks=5 if fig.get_figwidth() < WIDE else 10)
         ax.xaxis.set_major_locator(locator)
         ax.xaxis.set_major_formatter(ConciseDateFormatter(locator, formats=["%Y", "%Y-%m", "%m-%d", "%H:%M", "%H:%M", "%S"],
                                                           offset_formats=["", "%Y", "%Y-%m", "%Y-%m-%d", "%Y-%m-%d", "%Y-%m-%d"]))
