@@ -85,7 +85,7 @@ def warning(kind: str, symbol: str | None, day: date | None, message: str) -> di
     return {"kind": kind, "symbol": symbol, "date": day.isoformat() if day else None, "message": message}
 
 
-# reason -> message; {side} is "buy" or "sell", {n} the sessions, {days} their dates
+# (reason, side) -> message; {n} is the number of sessions, {days} their dates
 _REASONS = {
     ("upper_limit", "buy"): N_("buy blocked at the upper limit price on {n} session(s): {days}"),
     ("upper_limit", "sell"): N_("sell blocked at the upper limit price on {n} session(s): {days}"),
@@ -116,7 +116,8 @@ def trading_warnings(res: Any) -> list[dict[str, Any]]:
             kind = "not_bought"
         else:
             kind = "blocked_order" if reason in ("upper_limit", "lower_limit") else "waiting_order"
-        text = _(_REASONS[(reason, side)]) if (reason, side) in _REASONS else f"{side} {reason}" + " on {n} session(s): {days}"
+        template = _REASONS.get((reason, side))
+        text = _(template) if template else f"{side} {reason}" + " on {n} session(s): {days}"
         msg = text.format(n=len(set(days)), days=dates_text(days))
         out.append(warning(kind, symbol, min(days), msg))
     return out

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from screener.backtest.metrics import MIN_ANNUALISE_SESSIONS as MIN_SESSIONS
 from screener.errors import UserError
 from screener.fmt import number as _num
 from screener.theme.model import SLUG_RE
@@ -125,13 +124,18 @@ class ReportView:
         n = self.result.get("sessions")
         return n if isinstance(n, int) and not isinstance(n, bool) else len(self.equity) - 1
 
-    min_sessions = MIN_SESSIONS
+    @property
+    def min_sessions(self) -> int:
+        """Sessions needed for annualised figures (fewer: a short window)."""
+        from screener.backtest.metrics import MIN_ANNUALISE_SESSIONS  # numpy and pandas: only when rendering
+
+        return MIN_ANNUALISE_SESSIONS
 
     @property
     def short_window(self) -> bool:
         """Too few sessions to annualise: the result's ``short_window``, else the count's."""
         flag = self.result.get("short_window")
-        return flag if isinstance(flag, bool) else self.sessions < MIN_SESSIONS
+        return flag if isinstance(flag, bool) else self.sessions < self.min_sessions
 
     def marks(self) -> list[Mark]:
         """Dated news to mark on the charts: the theme's ``events`` when the result has
