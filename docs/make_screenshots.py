@@ -3,7 +3,8 @@
     screener backtest fiber --demo --format json > /tmp/fiber.json
     python docs/make_screenshots.py /tmp/fiber.json
 
-Writes docs/report-html.png (the HTML report in headless Chromium), docs/report-markdown.png
+Writes docs/report-html.png (the HTML report in headless Chromium), docs/report-phone-zh.png
+(the Chinese report as a 390-pixel phone shows it), docs/report-markdown.png
 (the Markdown report rendered as a repository would show it), docs/report-excel.png (the
 workbook's summary sheet via LibreOffice, when ``soffice`` and ``pdftoppm`` are
 installed) and docs/report-terminal.txt (what `screener report` prints)."""
@@ -41,6 +42,16 @@ def shoot(html: Path, png: Path, tmp: Path, width: int = 1100, height: int = 900
     if max_height:
         bottom = min(bottom, max_height)
     rgb.crop((0, 0, width, bottom)).quantize(colors=256).save(png, optimize=True)  # a palette PNG: smaller
+
+
+def shoot_phone(html: Path, png: Path, tmp: Path, width: int = 390, height: int = 4200) -> None:
+    """``html`` in a ``width``-pixel frame (Chromium's window is at least 500 px wide)."""
+    frame = tmp / "phone.html"
+    frame.write_text(f'<!DOCTYPE html><body style="margin:0"><iframe src="{html.as_uri()}" '
+                     f'style="border:0;display:block;width:{width}px;height:{height}px"></iframe></body>', "utf-8")
+    shoot(frame, png, tmp, width=500, height=height)
+    with Image.open(png) as im:
+        im.crop((0, 0, width, im.height)).save(png, optimize=True)
 
 
 def markdown_page(md: Path, out: Path) -> None:
@@ -96,6 +107,10 @@ def main(result_path: str) -> None:
         markdown_page(out / f"{stem}.md", out / "md.html")
         shoot(out / "md.html", DOCS / "report-markdown.png", tmp, max_height=4000)
         excel_png(out / f"{stem}.xlsx", DOCS / "report-excel.png", tmp)
+        zh = CliRunner().invoke(cli, ["report", result_path, "--export", "html", "--out", str(tmp / "zh"), "--lang", "zh"])
+        if zh.exit_code:
+            sys.exit(zh.output)
+        shoot_phone(tmp / "zh" / f"{stem}.html", DOCS / "report-phone-zh.png", tmp)
     for p in sorted(DOCS.glob("report-*")):
         print(p)
 

@@ -293,13 +293,14 @@ class BacktestResult(Result):
         return f"{d['theme']} {d['theme_name']}: {d['start']} → {d['end']} ({d['sessions']} sessions)"
 
     def _tables(self) -> list[tuple[str, pd.DataFrame]]:
-        """The reports' headline figures and claims (see :mod:`screener.report.view`)."""
+        """The reports' headline figures and claims (see :mod:`screener.report.text`)."""
         import pandas as pd
 
-        from screener.report.view import ReportView, claim_value, claimed_text, headline_rows, relative_rows
+        from screener.report.text import benchmark_label, claim_value, claimed_text, headline_rows, relative_rows
+        from screener.report.view import ReportView
 
         view = ReportView(self._doc)
-        figures = pd.DataFrame(headline_rows(view), columns=["figure", "basket", view.benchmark_label])
+        figures = pd.DataFrame(headline_rows(view), columns=["figure", "basket", benchmark_label(view)])
         relative = pd.DataFrame(relative_rows(view), columns=["figure", "value"])
         claims = pd.DataFrame(
             [(c.id or c.kind, c.subject, claimed_text(c), claim_value(c, c.measured), c.verdict) for c in view.claims],

@@ -15,3 +15,16 @@ def _isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
     monkeypatch.setenv("TQDM_DISABLE", "1")
     for var in ("SCREENER_THEMES_PATH", "SCREENER_CACHE_DIR", "SCREENER_PROXY"):
         monkeypatch.delenv(var, raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _english_80_columns(monkeypatch: pytest.MonkeyPatch):
+    """Output in English on an 80-column terminal whatever the machine's locale and
+    window, colour left to the terminal test; a test that sets ``--lang`` is undone."""
+    from screener import i18n
+
+    monkeypatch.setenv("SCREENER_LANG", "en")
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    yield
+    i18n.set_language(None)

@@ -39,6 +39,11 @@ def test_wheel_install_lists_builtin_themes(tmp_path):
         check=True, capture_output=True, text=True, cwd=tmp_path, env=env,
     ).stdout
     rows = {r["id"]: r for r in json.loads(out)}
+    zh = subprocess.run(  # the compiled Chinese catalog is in the wheel
+        [str(env_dir / "bin" / "screener"), "themes", "list", "--lang", "zh"],
+        check=True, capture_output=True, text=True, cwd=tmp_path, env=env,
+    ).stdout
+    assert "编号" in zh and "定义于" in zh
     assert {"fiber", "green-power", "hydrogen-low-altitude", "ai-content"} <= set(rows)
     assert all(r["error"] is None for r in rows.values())
     # the backtest specs travel too, named by id from any folder (README: Backtests)

@@ -23,6 +23,7 @@ import pandas as pd
 
 from screener import calendar, limits
 from screener.backtest import rules
+from screener.i18n import N_, _, ngettext
 from screener.symbols import BOARD_LABELS, Board, parse_symbol
 from screener.theme.model import DayMoveClaim, PeriodReturnClaim, Theme
 
@@ -70,14 +71,15 @@ def check_period_return(
                comparison=claim.comparison, tolerance=claim.tolerance, proxy=claim.proxy)
     base, end = base_session(claim.start), last_session(claim.end)
     if base is None or end is None or end <= base:
-        return _no_data(out, f"the window {claim.start} → {claim.end} has no sessions")
+        return _no_data(out, _("the window {start} → {end} has no sessions").format(start=claim.start, end=claim.end))
     out["base_date"] = base.isoformat()
     symbols = members if claim.proxy == "basket" else [claim.proxy]
     latest = max((f.index[-1].date() for s in symbols if (f := frames.get(s)) is not None and len(f)), default=None)
     if latest is None:
-        return _no_data(out, f"no data for {', '.join(symbols)}")
+        return _no_data(out, _("no data for {symbols}").format(symbols=", ".join(symbols)))
     if latest < end:
-        return _no_data(out, f"the data ends on {latest}, before the claim's last session {end}")
+        return _no_data(out, _("the data ends on {latest}, before the claim's last session {end}").format(
+            latest=latest, end=end))
     ratios, left_out = {}, []
     for s in symbols:
         f = frames.get(s)
@@ -88,21 +90,22 @@ def check_period_return(
             continue
         ratios[s] = at_end[1] / at_base[1]
     if not ratios:
-        return _no_data(out, f"no price on the base date {base} for {', '.join(symbols)}")
+        return _no_data(out, _("no price on the base date {base} for {symbols}").format(
+            base=base, symbols=", ".join(symbols)))
     measured = sum(ratios.values()) / len(ratios) - 1.0
     out["measured"] = measured
     ok = _compare(measured, claim)
     out["verdict"] = HOLDS if ok else FAILS
     what = (
-        f"basket of {len(ratios)} members at equal weight (buy and hold, no costs)"
-        if claim.proxy == "basket" else f"{claim.proxy}"
+        ngettext("basket of {n} member at equal weight (buy and hold, no costs)",
+                 "basket of {n} members at equal weight (buy and hold, no costs)", len(ratios)).format(n=len(ratios))
+        if claim.proxy == "basket" else claim.proxy
     )
-    detail = (
-        f"{what}: {_pct(measured)} from the {base} close to the {end} close; "
-        f"claimed {_comparison_text(claim)}"
-    )
+    detail = _("{what}: {measured} from the {base} close to the {end} close; claimed {claimed}").format(
+        what=what, measured=_pct(measured), base=base, end=end, claimed=_comparison_text(claim))
     if left_out:
-        detail += f"; left out (no price on {base}): {', '.join(left_out)}"
+        detail = _("{detail}; left out (no price on {base}): {symbols}").format(
+            detail=detail, base=base, symbols=", ".join(left_out))
     out["detail"] = detail
     return out
 
@@ -116,10 +119,12 @@ def _compare(measured: float, claim: PeriodReturnClaim) -> bool:
     return abs(measured - claim.value) <= tol
 
 
+_COMPARISONS = {"at_least": N_("at least {value}"), "at_most": N_("at most {value}"), "about": N_("about {value}")}
+
+
 def _comparison_text(claim: PeriodReturnClaim) -> str:
-    words = {"at_least": "at least", "at_most": "at most", "about": "about"}[claim.comparison]
     tol = f" ± {claim.tolerance:.2%}" if claim.tolerance else ""
-    return f"{words} {_pct(claim.value)}{tol}"
+    return _(_COMPARISONS[claim.comparison]).format(value=_pct(claim.value)) + tol
 
 
 def check_day_move(claim: DayMoveClaim, frames: Mapping[str, pd.DataFrame]) -> dict[str, Any]:
@@ -140,11 +145,11 @@ def _day_move(kind: str, symbol: str, day: date, frame: pd.DataFrame | None) -> 
                            "limit": None, "change": None, "verdict": NO_DATA}
     ts = pd.Timestamp(day)
     if frame is None or ts not in frame.index:
-        res["detail"] = f"{symbol}: no bar on {day} (suspended, or no data)"
+        res["detail"] = _("{symbol}: no bar on {day} (suspended, or no data)").format(symbol=symbol, day=day)
         return res
     before = frame.loc[: ts - pd.Timedelta(days=1)]
     if before.empty:
-        res["detail"] = f"{symbol}: no bar before {day} to compare with"
+        res["detail"] = _("{symbol}: no bar before {day} to compare with").format(symbol=symbol, day=day)
         return res
     row, prev = frame.loc[ts], before.iloc[-1]
     base = limits.reference_price(float(prev["close"]), float(prev["adj_factor"]), float(row["adj_factor"]))
@@ -155,23 +160,26 @@ def _day_move(kind: str, symbol: str, day: date, frame: pd.DataFrame | None) -> 
     if kind == "close_up":
         up = close > base + 1e-9
         res["verdict"] = HOLDS if up else FAILS
-        res["detail"] = f"{symbol} closed {close:.2f} vs {base:.2f} the session before ({_pct(change)})"
+        res["detail"] = _("{symbol} closed {close:.2f} vs {base:.2f} the session before ({change})").format(
+            symbol=symbol, close=close, base=base, change=_pct(change))
         return res
     band = limits.band_on(sym, day)
     if band is None:
-        res["detail"] = f"{symbol}: an index has no price limit"
+        res["detail"] = _("{symbol}: an index has no price limit").format(symbol=symbol)
         return res
     upper = limits.limit_prices(base, band)[1]
     res["limit"] = upper
     at_limit = bool(rules.buy_blocked(close, upper))  # close at (or above) the upper limit price
     res["verdict"] = HOLDS if at_limit else FAILS
-    board = f"{BOARD_LABELS[sym.board]} ±{band:.0%}"
+    values = {"symbol": symbol, "close": close, "upper": upper, "change": _pct(change),
+              "board": f"{_(BOARD_LABELS[sym.board])} ±{band:.0%}"}
     if at_limit:
-        res["detail"] = f"{symbol} closed {close:.2f} at its upper limit {upper:.2f} ({_pct(change)}, {board})"
+        res["detail"] = _("{symbol} closed {close:.2f} at its upper limit {upper:.2f} ({change}, {board})").format(**values)
+    elif sym.board is Board.MAIN and rules.buy_blocked(close, limits.limit_prices(base, 0.05)[1]):
+        res["detail"] = _("{symbol} closed {close:.2f} below its upper limit {upper:.2f} ({change}, {board}); "
+                          "that is the ±5% limit of a risk-warning (ST) stock").format(**values)
     else:
-        res["detail"] = f"{symbol} closed {close:.2f} below its upper limit {upper:.2f} ({_pct(change)}, {board})"
-        if sym.board is Board.MAIN and rules.buy_blocked(close, limits.limit_prices(base, 0.05)[1]):
-            res["detail"] += "; that is the ±5% limit of a risk-warning (ST) stock"
+        res["detail"] = _("{symbol} closed {close:.2f} below its upper limit {upper:.2f} ({change}, {board})").format(**values)
     return res
 
 

@@ -29,6 +29,10 @@ import pandas as pd
 
 from screener.calendar import SESSIONS_PER_YEAR
 
+# Below this many sessions annualised return, Sharpe, Sortino and Calmar say nothing
+# useful: reports show them as "—" and the result says ``short_window: true``.
+MIN_ANNUALISE_SESSIONS = 20
+
 
 def finite(x: Any) -> float | None:
     """``x`` as a float, or None when it is missing, NaN or infinite (JSON has neither)."""

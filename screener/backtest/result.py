@@ -1,8 +1,10 @@
 """The backtest result: one JSON-ready dict (``screener backtest --format json``).
 
-Keys, in order: ``theme``, ``theme_name``, ``data_source`` (live|cache|dir|demo),
+Keys, in order: ``theme``, ``theme_name``, ``sources`` (the theme's: title, publisher, date,
+...), ``data_source`` (live|cache|dir|demo),
 ``label`` (e.g. ``DEMO — synthetic prices``), ``demo``, ``start``, ``end``, ``base_date``,
-``sessions``, ``settings``, ``basket``, ``benchmark``, ``members``, ``claims``, ``equity``,
+``sessions``, ``short_window`` (fewer than 20 sessions: annualised figures are not shown),
+``settings``, ``basket``, ``benchmark``, ``members``, ``claims``, ``equity``,
 ``trades``, ``warnings``, ``generated_by``. Returns are fractions (0.1234 = 12.34%); money is CNY.
 """
 
@@ -16,12 +18,13 @@ import numpy as np
 import pandas as pd
 
 from screener import __version__
-from screener.backtest.metrics import finite
+from screener.backtest.metrics import MIN_ANNUALISE_SESSIONS, finite
 from screener.calendar import dates_text
+from screener.i18n import N_, _
 from screener.symbols import BOARD_LABELS, parse_symbol
 from screener.theme.model import Member, Theme
 
-LOT_RULE_TEXT = "board lots: 100 shares (STAR: 200, then steps of 1; BSE: 100, then steps of 1)"
+LOT_RULE_TEXT = N_("board lots: 100 shares (STAR: 200, then steps of 1; BSE: 100, then steps of 1)")
 
 
 def member_rows(
@@ -82,17 +85,23 @@ def warning(kind: str, symbol: str | None, day: date | None, message: str) -> di
     return {"kind": kind, "symbol": symbol, "date": day.isoformat() if day else None, "message": message}
 
 
+# (reason, side) -> message; {n} is the number of sessions, {days} their dates
 _REASONS = {
-    "upper_limit": "{side} blocked at the upper limit price on {n} session(s): {days}",
-    "lower_limit": "{side} blocked at the lower limit price on {n} session(s): {days}",
-    "suspended": "{side} order waited while suspended on {n} session(s): {days}",
-    "cash": "buy waited for the cash of a blocked sell on {n} session(s): {days}",
-    "volume": "{side} order filled only what --max-participation allows of the session's volume "
-    "on {n} session(s), the rest waited: {days}",
-    "below_lot": "not bought: its share of the basket is less than one lot at the fill price "
-    "on {n} session(s): {days}; raise --cash or lower --lot-size",
-    "no_cash": "not bought: the cash left after the other buys is less than one lot and its costs "
-    "on {n} session(s): {days}; raise --cash",
+    ("upper_limit", "buy"): N_("buy blocked at the upper limit price on {n} session(s): {days}"),
+    ("upper_limit", "sell"): N_("sell blocked at the upper limit price on {n} session(s): {days}"),
+    ("lower_limit", "buy"): N_("buy blocked at the lower limit price on {n} session(s): {days}"),
+    ("lower_limit", "sell"): N_("sell blocked at the lower limit price on {n} session(s): {days}"),
+    ("suspended", "buy"): N_("buy order waited while suspended on {n} session(s): {days}"),
+    ("suspended", "sell"): N_("sell order waited while suspended on {n} session(s): {days}"),
+    ("cash", "buy"): N_("buy waited for the cash of a blocked sell on {n} session(s): {days}"),
+    ("volume", "buy"): N_("buy order filled only what --max-participation allows of the session's volume "
+                          "on {n} session(s), the rest waited: {days}"),
+    ("volume", "sell"): N_("sell order filled only what --max-participation allows of the session's volume "
+                           "on {n} session(s), the rest waited: {days}"),
+    ("below_lot", "buy"): N_("not bought: its share of the basket is less than one lot at the fill price "
+                             "on {n} session(s): {days}; raise --cash or lower --lot-size"),
+    ("no_cash", "buy"): N_("not bought: the cash left after the other buys is less than one lot and its costs "
+                           "on {n} session(s): {days}; raise --cash"),
 }
 _NOT_BOUGHT = ("below_lot", "no_cash")
 
@@ -103,7 +112,7 @@ def trading_warnings(res: Any) -> list[dict[str, Any]]:
     out = []
     for e in res.events.itertuples():
         if e.symbol is None:
-            out.append(warning("rebalance", None, e.date, "no member had a price to be bought at this rebalance"))
+            out.append(warning("rebalance", None, e.date, _("no member had a price to be bought at this rebalance")))
             continue
         groups[(e.symbol, e.reason, e.side)].append(e.date)
     for (symbol, reason, side), days in groups.items():
@@ -111,8 +120,9 @@ def trading_warnings(res: Any) -> list[dict[str, Any]]:
             kind = "not_bought"
         else:
             kind = "blocked_order" if reason in ("upper_limit", "lower_limit") else "waiting_order"
-        text = _REASONS.get(reason, reason + " on {n} session(s): {days}")
-        msg = text.format(side=side, n=len(set(days)), days=dates_text(days))
+        template = _REASONS.get((reason, side))
+        text = _(template) if template else f"{side} {reason}" + " on {n} session(s): {days}"
+        msg = text.format(n=len(set(days)), days=dates_text(days))
         out.append(warning(kind, symbol, min(days), msg))
     return out
 
@@ -132,7 +142,7 @@ def data_warnings(md: Any, symbols: set[str], base: date, end: date, warned: set
     for s in md.missing:
         if s in warned:
             continue
-        out.append(warning("missing_data", s, None, f"no data for {s}"))
+        out.append(warning("missing_data", s, None, _("no data for {symbols}").format(symbols=s)))
     return out
 
 
@@ -149,7 +159,8 @@ def trade_rows(trades: pd.DataFrame) -> list[dict[str, Any]]:
 def settings_block(settings: Any, start: date, end: date, benchmark: str) -> dict[str, Any]:
     out = settings.model_dump(mode="json")
     out.update(start=start.isoformat(), end=end.isoformat(), benchmark=benchmark)
-    out["lot_rule"] = LOT_RULE_TEXT if settings.lot_size is None else f"{settings.lot_size} shares on every board"
+    out["lot_rule"] = (_(LOT_RULE_TEXT) if settings.lot_size is None
+                       else _("{n} shares on every board").format(n=settings.lot_size))
     return out
 
 
@@ -179,6 +190,7 @@ def assemble(
     return {
         "theme": theme.id,
         "theme_name": theme.name,
+        "sources": [source.model_dump(mode="json", exclude_none=True) for source in theme.sources],
         "data_source": md.source.value,
         "label": md.label,
         "demo": bool(md.is_demo),
@@ -186,6 +198,7 @@ def assemble(
         "end": end.isoformat(),
         "base_date": base.isoformat(),
         "sessions": len(equity) - 1,
+        "short_window": len(equity) - 1 < MIN_ANNUALISE_SESSIONS,
         "settings": settings_block(settings, window_start, end, benchmark),
         "basket": {k: finite(v) if isinstance(v, (int, float, np.floating)) or v is None else v for k, v in basket.items()},
         "benchmark": bench_block,

@@ -9,6 +9,7 @@ import click
 
 from screener import __version__
 from screener.cli._app import ScreenerGroup
+from screener.cli._options import lang_option
 
 # name -> "module:attribute"; modules are imported only when their command runs (or on --help),
 # so `screener themes list` never pays for pandas, akshare or plotting.
@@ -36,6 +37,8 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
 
+
+cli.params.append(lang_option())  # `screener --lang zh ...`; every command also takes it (LazyGroup)
 
 
 def main() -> None:

@@ -29,8 +29,10 @@ class LazyGroup(click.Group):
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in self.commands_spec and cmd_name not in self.commands:
+            from screener.cli._options import with_lang
+
             module, attr = self.commands_spec[cmd_name].split(":")
-            self.add_command(getattr(importlib.import_module(module), attr), cmd_name)
+            self.add_command(with_lang(getattr(importlib.import_module(module), attr)), cmd_name)
         return super().get_command(ctx, cmd_name)
 
 

@@ -99,3 +99,49 @@ def format_option(*choices: str, help: str) -> Callable[[F], F]:
                             show_default=True, help=help)(wrapper)
 
     return decorate
+
+
+class _Language(click.ParamType):
+    """``zh`` or ``en`` (a locale name such as ``zh_CN.UTF-8`` also works)."""
+
+    name = "zh|en"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from screener.i18n import LanguageError, normalize
+
+        try:
+            return normalize(str(value))
+        except LanguageError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+def _set_language(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    """Use an explicit ``--lang`` (``screener --lang en backtest`` or ``backtest --lang en``);
+    $SCREENER_LANG is only checked here — screener.i18n reads it when nothing was chosen."""
+    from click.core import ParameterSource
+
+    if value is not None and ctx.get_parameter_source(param.name or "lang") is not ParameterSource.ENVIRONMENT:
+        from screener.i18n import set_language
+
+        set_language(value)
+
+
+def lang_option() -> click.Option:
+    """``--lang zh|en`` (env ``SCREENER_LANG``): the language of tables, reports and
+    messages; applied as soon as it is parsed. The root group gives it to every command."""
+    return click.Option(
+        ["--lang"], type=_Language(), envvar="SCREENER_LANG", expose_value=False, is_eager=True,
+        callback=_set_language,
+        help="Language of tables and reports: zh or en (default: zh under a Chinese locale, else en; "
+        "env SCREENER_LANG).",
+    )
+
+
+def with_lang(command: click.Command) -> click.Command:
+    """``command`` (and, for a group, every command in it) with a ``--lang`` option."""
+    if not any(p.name == "lang" for p in command.params):
+        command.params.append(lang_option())
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            with_lang(sub)
+    return command

@@ -51,8 +51,10 @@ RATE = click.FloatRange(min=0, max=0.1)
 @click.option("--out", "out_dir", default="reports", show_default=True,
               type=click.Path(file_okay=False, path_type=Path), help="Folder for --export files (created if missing).")
 @click.option("--force", is_flag=True, help="Overwrite existing --export files.")
+@click.option("--template", "template_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), metavar="DIR",
+              help="Folder with your own report.html.j2 / report.md.j2 for --export.")
 def backtest(target: str, data: Any, themes_dirs: tuple[Path, ...], specs_dirs: tuple[Path, ...], fmt: str,
-             formats: str | None, out_dir: Path, force: bool, **options: Any) -> None:
+             formats: str | None, out_dir: Path, force: bool, template_dir: Path | None, **options: Any) -> None:
     """Backtest a theme's basket against its benchmark and the story's claims.
 
     The argument is a theme id (fiber), a saved spec's id (fiber-ytd-2026: a theme plus
@@ -78,13 +80,14 @@ def backtest(target: str, data: Any, themes_dirs: tuple[Path, ...], specs_dirs: 
 
         print_json(result)
     else:
-        from screener.backtest.terminal import render
+        from screener.report.terminal import render
+        from screener.report.view import ReportView
 
-        render(result)
+        render(ReportView(result))
     if fmts:
         from screener.report import export
 
-        paths = export(result, fmts, out_dir, force=force)
+        paths = export(result, fmts, out_dir, force=force, template_dir=template_dir)
         click.echo(f"wrote {len(paths)} report file(s):", err=True)
         for p in paths:
             click.echo(str(p), err=fmt == "json")

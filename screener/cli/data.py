@@ -13,7 +13,9 @@ import click
 
 from screener.cli import _complete as complete
 from screener.cli._options import DATE, data_options, format_option, registry, themes_dir_option
-from screener.cli._output import console, print_json, print_table
+from screener.cli._output import print_json
+from screener.i18n import _
+from screener.report.console import console, print_table
 from screener.errors import DataError, SymbolError, UserError
 from screener.symbols import EM_BOARD_CODE
 
@@ -144,7 +146,7 @@ def fetch(targets: tuple[str, ...], with_universe: bool, start: date | None, end
                     "results": rows})
     else:
         print_table(
-            ["symbol", "name", "from", "rows", "first", "last", "status"],
+            [_("symbol"), _("name"), _("from"), _("rows"), _("first"), _("last"), _("status")],
             [[r["symbol"], r["name"], r["from"], r["rows"], r["first"], r["last"], r["status"]] for r in rows],
             title=f"data: {'; '.join(sorted(labels)) or store.source.value}",
             justify=["left", "left", "left", "right", "left", "left", "left"],
@@ -288,7 +290,7 @@ def status(fmt: str, data: Any) -> None:
         if fmt == "json":
             print_json({"data_source": store.source.value, "label": md.label, "entries": rows})
             return
-        print_table(["symbol", "name", "rows", "first", "last", "origin"],
+        print_table([_("symbol"), _("name"), _("rows"), _("first"), _("last"), _("origin")],
                     [[r["key"], r["name"], r["rows"], r["first"], r["last"], r["origin"]] for r in rows],
                     title=f"data: {md.label}", justify=["left", "left", "right", "left", "left", "left"])
         click.echo(f"{len(rows)} symbols")
@@ -311,7 +313,7 @@ def status(fmt: str, data: Any) -> None:
         return
     # 80 columns: the fetch day only (the time is in --format json and the last-refresh line), sizes in total
     print_table(
-        ["dataset", "key", "rows", "first", "last", "fetched", "from"],
+        [_("dataset"), _("key"), _("rows"), _("first"), _("last"), _("fetched"), _("from")],
         [[r["dataset"], r["key"], r["rows"], r["first"], r["last"],
           r["fetched_at"].strftime("%Y-%m-%d") if r["fetched_at"] else "?", r["origin"]] for r in rows],
         title=f"cache: {cache.root}",

@@ -50,7 +50,9 @@ def echo_written(paths: list[Path]) -> None:
     type=click.Path(file_okay=False, path_type=Path), help="Folder for the report files (created if missing).",
 )
 @click.option("--force", is_flag=True, help="Overwrite report files that already exist.")
-def report(result: Path, formats: str, out_dir: Path, force: bool) -> None:
+@click.option("--template", "template_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), metavar="DIR",
+              help="Folder with your own report.html.j2 / report.md.j2 (see README: Reports).")
+def report(result: Path, formats: str, out_dir: Path, force: bool, template_dir: Path | None) -> None:
     """Render a saved backtest RESULT (JSON) as reports, without fetching anything.
 
     Files are named <theme>_<start>_<end>.<ext> (charts <theme>_<start>_<end>_<chart>.png)
@@ -60,4 +62,4 @@ def report(result: Path, formats: str, out_dir: Path, force: bool) -> None:
     from screener.report import export, parse_formats
 
     fmts = parse_formats(formats)
-    echo_written(export(read_result(result), fmts, out_dir, force=force))
+    echo_written(export(read_result(result), fmts, out_dir, force=force, template_dir=template_dir))

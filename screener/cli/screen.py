@@ -130,7 +130,9 @@ def screen(
 
 
 def _emit(result: Any, fmt: str, out: Path | None, shown: list[str]) -> None:
-    from screener.cli._output import print_json, print_table
+    from screener.cli._output import print_json
+    from screener.i18n import _
+    from screener.report.console import print_table
     from screener.screen import output
 
     if fmt == "json":
@@ -148,19 +150,11 @@ def _emit(result: Any, fmt: str, out: Path | None, shown: list[str]) -> None:
             write_atomic(out, text)
     else:
         if result.is_demo:
-            click.echo(result.label)
-        u = result.universe
-        source = result.data_source
-        if not result.is_demo and result.label != source:
-            source = result.label if result.label.startswith(source) else f"{source} ({result.label})"
-        click.echo(
-            f"{u.name} [{u.id}]: {len(u.symbols)} symbols, as of {result.as_of}, "
-            f"benchmark {result.benchmark}, data: {source}"
-            + (f", where {result.where}" if result.where else "")
-        )
+            click.echo(_(result.label))
+        click.echo(output.heading(result))
         cols = output.table_columns(result, shown)
         print_table(
-            ["#", "symbol", "name", *cols],
+            output.table_headers(cols),
             output.table_rows(result, cols),
             justify=["right", "left", "left", *(["right"] * len(cols))],
         )

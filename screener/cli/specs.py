@@ -12,7 +12,9 @@ import click
 
 from screener.cli import _complete as complete
 from screener.cli._options import format_option, specs_dir_option
-from screener.cli._output import print_json, print_table
+from screener.cli._output import print_json
+from screener.i18n import _
+from screener.report.console import print_table
 from screener.errors import ThemeError
 
 
@@ -60,7 +62,7 @@ def list_specs(specs_dirs: tuple[Path, ...], fmt: str) -> None:
          entry.defined_in()]
         for r, entry in zip(rows, entries)
     ]
-    print_table(["id", "theme", "window", "defined in"], table)
+    print_table([_("id"), _("theme"), _("window"), _("defined in")], table)
 
 
 @specs.command("show")
@@ -82,7 +84,7 @@ def show_spec(spec: str, specs_dirs: tuple[Path, ...], fmt: str) -> None:
     rows = [["theme", payload.pop("theme")]]
     rows += [[k, _text(v)] for k, v in payload.items() if k != "description"]
     rows += [[f"costs.{k}", _text(v)] for k, v in costs.items()]
-    print_table(["option", "value"], rows)
+    print_table([_("option"), _("value")], rows)
     click.echo(f"run it: screener backtest {entry.id if entry.origin != 'path' else entry.path}")
 
 

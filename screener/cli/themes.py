@@ -9,7 +9,9 @@ import click
 
 from screener.cli import _complete as complete
 from screener.cli._options import format_option, registry, themes_dir_option
-from screener.cli._output import print_json, print_table
+from screener.cli._output import print_json
+from screener.i18n import _
+from screener.report.console import print_table
 from screener.errors import ThemeError, UserError
 from screener.symbols import BOARD_LABELS, parse_symbol
 from screener.theme.loader import load_theme
@@ -52,7 +54,8 @@ def list_themes(themes_dirs: tuple[Path, ...], fmt: str) -> None:
         return
     table = [[r["id"], r["name"] or f"INVALID: {r['error']}", r["members"], r["named_in_source"], entry.defined_in()]
              for r, entry in zip(rows, entries)]
-    print_table(["id", "name", "members", "named", "defined in"], table, justify=["left", "left", "right", "right", "left"])
+    print_table([_("id"), _("name"), _("members"), _("named"), _("defined in")], table,
+                justify=["left", "left", "right", "right", "left"])
 
 
 def _member_rows(theme: Theme) -> list[dict[str, Any]]:
@@ -110,12 +113,13 @@ def show_theme(theme: str, themes_dirs: tuple[Path, ...], fmt: str) -> None:
          "yes" if r["named_in_source"] else "added", r["weight"], r["role"]]
         for r in _member_rows(t)
     ]
-    print_table(["symbol", "name", "board", "limit", "named", "weight", "role"], rows, title="members")
+    print_table([_("symbol"), _("name"), _("board"), _("limit"), _("named"), _("weight"), _("role")], rows,
+                title=_("members"))
     if t.claims:
         print_table(
-            ["#", "id", "claim", "quote"],
+            ["#", _("id"), _("claim"), _("quote")],
             [[i, c.id, _claim_text(c), c.quote] for i, c in enumerate(t.claims)],
-            title="claims",
+            title=_("claims"),
         )
 
 

@@ -2,7 +2,8 @@
 
 ``export(result, ["html", "md"], Path("reports"))`` renders a result dict (the JSON
 contract of ``screener backtest``) into ``reports/<theme>_<start>_<end>.<ext>`` (charts
-``<theme>_<start>_<end>_<chart>.png``) and returns the paths written."""
+``<theme>_<start>_<end>_<chart>.png``) and returns the paths written, in the language in
+use (:mod:`screener.i18n`); ``template_dir`` holds your own HTML/Markdown templates."""
 
 from __future__ import annotations
 
@@ -14,9 +15,10 @@ from screener.report.view import ReportError, ReportView
 
 # format -> module under screener.report; aliases map what users type to a format
 FORMATS: dict[str, str] = {"html": "html", "md": "markdown", "csv": "csv", "json": "json", "xlsx": "xlsx"}
+TEMPLATED = {"html", "md"}  # formats laid out by Jinja2 templates (see screener.report.templating)
 ALIASES = {"markdown": "md", "excel": "xlsx", "htm": "html"}
 
-__all__ = ["ALIASES", "FORMATS", "ReportError", "check_export", "export", "parse_formats", "planned_files"]
+__all__ = ["ALIASES", "FORMATS", "TEMPLATED", "ReportError", "check_export", "export", "parse_formats", "planned_files"]
 
 
 def parse_formats(formats: Iterable[str] | str) -> list[str]:
@@ -57,13 +59,16 @@ def check_export(result: dict[str, Any], formats: list[str], out_dir: Path, *, f
     check_targets(Path(out_dir), planned_files(ReportView(result).stem, parse_formats(formats)), force=force)
 
 
-def export(result: dict[str, Any], formats: list[str], out_dir: Path, *, force: bool = False) -> list[Path]:
+def export(
+    result: dict[str, Any], formats: list[str], out_dir: Path, *, force: bool = False, template_dir: Path | None = None
+) -> list[Path]:
     """Render ``result`` in each of ``formats`` into ``out_dir`` and return the paths.
 
     Every target is checked before anything is rendered or written: an existing file
     stops the export unless ``force`` (nothing is written then), and names come only
     from the theme id (a slug) and the window dates, so nothing lands outside
-    ``out_dir``. Each file is written to a temporary name and renamed into place."""
+    ``out_dir``. Each file is written to a temporary name and renamed into place.
+    ``template_dir`` is a folder of templates that replace or extend the built-in ones."""
     from screener.report.files import check_targets, write_all
 
     fmts = parse_formats(formats)
@@ -73,7 +78,8 @@ def export(result: dict[str, Any], formats: list[str], out_dir: Path, *, force: 
     check_targets(out_dir, planned_files(stem, fmts), force=force)
     rendered: dict[str, bytes] = {}
     for fmt in fmts:
-        produced = _module(fmt).render(view, stem)
+        extra = {"template_dir": template_dir} if fmt in TEMPLATED else {}
+        produced = _module(fmt).render(view, stem, **extra)
         assert list(produced) == _module(fmt).files(stem), f"{fmt} renderer produced unexpected files"
         rendered.update(produced)
     return write_all(out_dir, rendered, force=force)

@@ -18,6 +18,7 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +71,23 @@ def find_cjk_font() -> CJKFont | None:
     return None
 
 
+@functools.cache
+def find_cjk_faces() -> tuple[Path, ...]:
+    """The CJK font's files for matplotlib, regular first, then its bold face when one
+    sits beside it (``NotoSansCJK-Bold.ttc``), so bold chart titles find a CJK face."""
+    font = find_cjk_font()
+    if font is None:
+        return ()
+    faces = [font.path]
+    for weight in ("Bold", "bold"):
+        for light in ("Regular", "regular", "Medium", "Light"):
+            if light in font.path.name:
+                bold = font.path.with_name(font.path.name.replace(light, weight))
+                if bold.is_file() and bold not in faces:
+                    faces.append(bold)
+    return tuple(faces)
+
+
 def _fontconfig_files() -> list[str]:
     if not shutil.which("fc-list"):
         return []
@@ -99,6 +117,16 @@ def _open(path: Path) -> CJKFont | None:
             faces = [TTFont(str(path), lazy=True)]
     except (TTLibError, OSError):
         return None
+    try:
+        return _best_face(path, faces)
+    finally:
+        for face in faces:
+            face.close()
+
+
+def _best_face(path: Path, faces: list[Any]) -> CJKFont | None:
+    from fontTools.ttLib import TTLibError
+
     ranked: list[tuple[int, int, str]] = []
     for i, face in enumerate(faces):
         try:
@@ -128,7 +156,9 @@ def subset_font_css(text: str, family: str = "ReportCJK") -> str:
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
-    face = TTFont(str(font.path), fontNumber=font.index)
+    # recalcTimestamp=False: the subset keeps the font's own date, so one report renders
+    # to the same bytes whenever it is made
+    face = TTFont(str(font.path), fontNumber=font.index, recalcTimestamp=False)
     options = subset.Options()
     options.hinting = False
     options.desubroutinize = True
@@ -140,6 +170,7 @@ def subset_font_css(text: str, family: str = "ReportCJK") -> str:
     subsetter.subset(face)
     buf = io.BytesIO()
     face.save(buf)
+    face.close()
     fmt, mime = ("opentype", "font/otf") if "CFF " in face else ("truetype", "font/ttf")
     data = base64.b64encode(buf.getvalue()).decode("ascii")
     return (

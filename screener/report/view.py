@@ -8,13 +8,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from screener.errors import UserError
+from screener.fmt import number as _num
 from screener.theme.model import SLUG_RE
 
-DASH = "—"
+ROLLING = 60  # sessions of the rolling excess return
 
 
 class ReportError(UserError):
@@ -43,11 +43,12 @@ class Warning:
     date: str
     message: str
 
-    @property
-    def text(self) -> str:
-        """One line: the kind, then the message (which names the symbol and dates)."""
-        label = self.kind.replace("_", " ")
-        return f"{label}: {self.message}" if label else self.message
+
+@dataclass(frozen=True)
+class Mark:
+    date: date
+    label: str
+    kind: str  # "event" or "source"
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,8 @@ class ReportView:
         self.settings: dict[str, Any] = dict(result.get("settings") or {})
         self.basket: dict[str, Any] = dict(result.get("basket") or {})
         self.benchmark: dict[str, Any] = dict(result.get("benchmark") or {})
+        # basket-vs-benchmark figures: a ``relative`` block, or (older results) the benchmark's
+        self.relative: dict[str, Any] = dict(result.get("relative") or self.benchmark)
         self.members = [_member(m) for m in result.get("members") or []]
         self.claims = [_claim(c) for c in result.get("claims") or []]
         self.warnings = [_warning(w) for w in result.get("warnings") or []]
@@ -116,10 +119,41 @@ class ReportView:
         return self.equity.index[-1].date()
 
     @property
-    def benchmark_label(self) -> str:
-        b = self.benchmark
-        sym = b.get("symbol") or self.settings.get("benchmark") or "benchmark"
-        return f"{b['name']} ({sym})" if b.get("name") else str(sym)
+    def sessions(self) -> int:
+        """Sessions after the base date: the result's count, else the equity rows'."""
+        n = self.result.get("sessions")
+        return n if isinstance(n, int) and not isinstance(n, bool) else len(self.equity) - 1
+
+    @property
+    def min_sessions(self) -> int:
+        """Sessions needed for annualised figures (fewer: a short window)."""
+        from screener.backtest.metrics import MIN_ANNUALISE_SESSIONS  # numpy and pandas: only when rendering
+
+        return MIN_ANNUALISE_SESSIONS
+
+    @property
+    def short_window(self) -> bool:
+        """Too few sessions to annualise: the result's ``short_window``, else the count's."""
+        flag = self.result.get("short_window")
+        return flag if isinstance(flag, bool) else self.sessions < self.min_sessions
+
+    def marks(self) -> list[Mark]:
+        """Dated news to mark on the charts: the theme's ``events`` when the result has
+        them, else its sources' publication dates."""
+        marks = [_mark(e, "event") for e in self.result.get("events") or [] if isinstance(e, dict)]
+        if not marks:
+            marks = [_mark(s, "source") for s in self.result.get("sources") or [] if isinstance(s, dict)]
+        return sorted((m for m in marks if m is not None), key=lambda m: m.date)
+
+    def claim_windows(self) -> list[tuple[str, date, date]]:
+        """(claim id, first day, last day) of each claim with dates, in order."""
+        out = []
+        for c in self.claims:
+            first = _loose_date(c.raw.get("date") or c.raw.get("start"))
+            last = _loose_date(c.raw.get("date") or c.raw.get("end")) or first
+            if first is not None and last is not None:
+                out.append((c.id or c.kind, first, last))
+        return out
 
     @property
     def has_benchmark_series(self) -> bool:
@@ -130,6 +164,17 @@ class ReportView:
         """Underwater curves: value / running peak − 1, per column of the equity frame."""
         eq = self.equity
         return eq / eq.cummax() - 1.0
+
+    def relative_strength(self) -> Any:
+        """Basket ÷ benchmark equity (1.0 at the base date; rising: the basket leads)."""
+        eq = self.equity
+        return eq["basket"] / eq["benchmark"]
+
+    def rolling_excess(self, window: int = ROLLING) -> Any:
+        """The basket's return over the last ``window`` sessions minus the benchmark's over
+        the same sessions, at each session (NaN before ``window`` sessions have passed)."""
+        eq = self.equity
+        return eq["basket"] / eq["basket"].shift(window) - eq["benchmark"] / eq["benchmark"].shift(window)
 
     def monthly_returns(self, column: str = "basket") -> Any:
         """Monthly returns of one equity column as a year × month DataFrame (NaN where
@@ -173,14 +218,20 @@ def _opt_date(value: Any) -> date | None:
     return _iso_date(value, "base_date")
 
 
-def _num(value: Any) -> float | None:
-    if value is None or isinstance(value, bool):
-        return None
+def _loose_date(value: Any) -> date | None:
+    """A YYYY-MM-DD date, or None when missing or malformed (optional decoration)."""
     try:
-        f = float(value)
-    except (TypeError, ValueError):
+        return date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
         return None
-    return None if f != f else f  # NaN -> None
+
+
+def _mark(record: dict[str, Any], kind: str) -> Mark | None:
+    day = _loose_date(record.get("date"))
+    if day is None:
+        return None
+    text = record.get("label") or record.get("publisher") or record.get("title") or ""
+    return Mark(day, str(text), kind)
 
 
 def _int(value: Any) -> int | None:
@@ -275,210 +326,3 @@ def _equity_frame(rows: Any) -> Any:
     if out["basket"].isna().all():
         raise ReportError("the backtest result's equity has no basket values")
     return out
-
-
-# -- formatting shared by the renderers --------------------------------------------------
-def pct(value: Any, digits: int = 2, *, signed: bool = True) -> str:
-    f = _num(value)
-    if f is None:
-        return DASH
-    return f"{f:+.{digits}%}" if signed else f"{f:.{digits}%}"
-
-
-def ratio(value: Any, digits: int = 2) -> str:
-    f = _num(value)
-    return DASH if f is None else f"{f:.{digits}f}"
-
-
-def money(value: Any) -> str:
-    f = _num(value)
-    return DASH if f is None else f"{f:,.2f}"
-
-
-def count(value: Any) -> str:
-    return DASH if value is None else str(value)
-
-
-def plain(value: Any) -> str:
-    """A settings value as text: numbers as given (no unit guessing), lists joined."""
-    if value is None:
-        return DASH
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        if value.is_integer():
-            return f"{int(value):,}"
-        return format(Decimal(repr(value)), "f")
-    if isinstance(value, (list, tuple)):
-        return ", ".join(plain(v) for v in value) or DASH
-    return str(value)
-
-
-_COMPARISONS = {"at_least": "≥ ", "at_most": "≤ ", "about": "≈ "}
-
-
-def claimed_text(claim: Claim) -> str:
-    """What the story claimed, with its comparison: "≥ +121.65%", "≈ +10.00% ±2.00%"."""
-    text = claim_value(claim, claim.claimed)
-    if claim.kind != "period_return" or text == DASH:
-        return text
-    op = _COMPARISONS.get(str(claim.raw.get("comparison") or ""), "")
-    tol = _num(claim.raw.get("tolerance"))
-    return op + text + (f" ±{tol:.2%}" if tol is not None else "")
-
-
-def in_article(member: Member) -> str:
-    """Whether the story names the member ("yes"), or it was added ("added")."""
-    return DASH if member.named_in_source is None else ("yes" if member.named_in_source else "added")
-
-
-# claim kinds whose claimed/measured numbers are returns or daily changes (fractions)
-_FRACTION_KINDS = {"period_return", "limit_up", "close_up"}
-
-
-def claim_value(claim: Claim, value: Any) -> str:
-    """A claim's claimed/measured value: fractions shown as % for return and day-move
-    claims (a day move's measured value maps each symbol to its change that day)."""
-    if value is None:
-        return DASH
-    as_pct = claim.kind in _FRACTION_KINDS
-
-    def one(v: Any) -> str:
-        return pct(v) if as_pct and _num(v) is not None and not isinstance(v, str) else plain(v)
-
-    if isinstance(value, dict):
-        return "; ".join(f"{k} {one(v)}" for k, v in value.items()) or DASH
-    return one(value)
-
-
-def _rate(value: Any) -> str:
-    f = _num(value)
-    return DASH if f is None else f"{format(Decimal(repr(f * 100)).normalize(), 'f')}%"
-
-
-def stamp_duty_text(value: Any) -> str:
-    """``[{since, rate}, ...]`` as "0.1%, 0.05% from 2023-08-28" (a bare number as a rate)."""
-    if isinstance(value, list) and all(isinstance(r, dict) and "rate" in r for r in value):
-        return ", ".join(_rate(r["rate"]) + (f" from {r['since']}" if r.get("since") else "") for r in value) or DASH
-    return _rate(value) if _num(value) is not None else plain(value)
-
-
-def costs_note(costs: Any) -> str:
-    """The cost settings in words; rates are fractions of traded value."""
-    if not isinstance(costs, dict) or costs.get("enabled") is False or not costs:
-        return "Costs: none (the run excluded trading costs)." if costs is not None else "Costs: not stated in the result."
-    parts = []
-    if "commission" in costs:
-        floor = f" (at least {plain(costs['min_commission'])} CNY an order)" if costs.get("min_commission") is not None else ""
-        parts.append(f"commission {_rate(costs['commission'])} of traded value{floor}")
-    if "stamp_duty" in costs:
-        parts.append(f"stamp duty on sells {stamp_duty_text(costs['stamp_duty'])}")
-    if "transfer_fee" in costs:
-        parts.append(f"transfer fee {_rate(costs['transfer_fee'])}")
-    known = {"enabled", "commission", "min_commission", "stamp_duty", "transfer_fee"}
-    parts += [f"{k} {plain(v)}" for k, v in flatten({k: v for k, v in costs.items() if k not in known})]
-    return "Costs: " + "; ".join(parts) + "."
-
-
-def setting_text(key: str, value: Any) -> str:
-    """A setting's value for display."""
-    if key == "lot_size" and value is None:
-        return "board lots"
-    if key.endswith("stamp_duty"):
-        return stamp_duty_text(value)
-    if key.endswith(("costs.commission", "costs.transfer_fee", "risk_free")) and _num(value) is not None:
-        return _rate(value)
-    if key in ("start", "end", "benchmark") and value is None:
-        return "default"
-    if key == "max_participation":
-        return "no cap" if value is None else f"{_rate(value)} of a session's volume"
-    if key == "slippage" and _num(value) is not None:
-        return "none" if not value else f"{plain(value)} bps"
-    return plain(value)
-
-
-def settings_rows(settings: dict[str, Any]) -> list[tuple[str, str]]:
-    return [(k, setting_text(k, v)) for k, v in flatten(settings)]
-
-
-def flatten(d: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
-    """Nested settings as ``("costs.commission", 0.00025)`` pairs, in order."""
-    out: list[tuple[str, Any]] = []
-    for k, v in d.items():
-        key = f"{prefix}{k}"
-        if isinstance(v, dict):
-            out += flatten(v, key + ".")
-        else:
-            out.append((key, v))
-    return out
-
-
-def headline_rows(view: ReportView) -> list[tuple[str, str, str]]:
-    """(figure, basket, benchmark) rows for the summary tables, read from the result."""
-    b, m = view.basket, view.benchmark
-    rows = [
-        ("Total return", pct(b.get("total_return")), pct(m.get("total_return"))),
-        ("Annualised return", pct(b.get("annualized_return")), pct(m.get("annualized_return"))),
-        ("Volatility (annualised)", pct(b.get("volatility"), signed=False), pct(m.get("volatility"), signed=False)),
-        ("Sharpe ratio", ratio(b.get("sharpe")), ratio(m.get("sharpe"))),
-        ("Sortino ratio", ratio(b.get("sortino")), ratio(m.get("sortino"))),
-        ("Max drawdown", pct(b.get("max_drawdown")), pct(m.get("max_drawdown"))),
-        ("Calmar ratio", ratio(b.get("calmar")), ratio(m.get("calmar"))),
-    ]
-    return rows
-
-
-def relative_rows(view: ReportView) -> list[tuple[str, str]]:
-    """Basket-vs-benchmark figures and the basket's money figures, read from the result."""
-    b, m = view.basket, view.benchmark
-    return [
-        ("Excess return", pct(m.get("excess_return"))),
-        ("Beta", ratio(m.get("beta"))),
-        ("Alpha (annualised)", pct(m.get("alpha"))),
-        ("Tracking error", pct(m.get("tracking_error"), signed=False)),
-        ("Information ratio", ratio(m.get("information_ratio"))),
-        ("Final value (CNY)", money(b.get("final_value"))),
-        ("Costs paid (CNY)", money(b.get("costs_paid"))),
-        ("Turnover", pct(b.get("turnover"), signed=False)),
-    ]
-
-
-def methodology(view: ReportView) -> list[str]:
-    """Plain-text notes on how the figures were made, with the settings in effect."""
-    s = view.settings
-    notes = [
-        "A window is measured like an index: the basket is formed at the close of the last "
-        f"session before the start (base date {view.base_date or DASH}) and valued at each close "
-        f"through {view.end}; every equity series starts at 1.0 on the base date.",
-    ]
-    if s.get("fill"):
-        notes.append(
-            "Orders decided at a session's close fill at the next session's open."
-            if s["fill"] == "open"
-            else "Orders decided at a session's close fill at that same close."
-        )
-    if s.get("rebalance") or s.get("weights"):
-        notes.append(f"Rebalancing: {plain(s.get('rebalance'))}; weights: {plain(s.get('weights'))}; "
-                     f"members: {plain(s.get('members'))}.")
-    notes.append(
-        "A-share rules: buys in board lots, odd-lot sells allowed; T+1; no buy at the upper "
-        "limit price and no sell at the lower one (such orders are counted as blocked); "
-        "suspended members are not traded and are valued at their last close."
-    )
-    notes.append(costs_note(s.get("costs")))
-    if s.get("sessions_per_year"):
-        notes.append(
-            f"Annualised figures use {plain(s['sessions_per_year'])} sessions a year"
-            + (f" and a risk-free rate of {pct(s['risk_free'], signed=False)}." if _num(s.get("risk_free")) is not None else ".")
-        )
-    notes.append("Returns use adjusted prices (dividends and splits); lots, limits and costs use raw prices.")
-    notes.append(
-        "Return figures are read from the backtest result; drawdown and monthly returns are "
-        "computed by the report from the daily equity series."
-    )
-    notes.append(
-        "A period-return claim is measured over its own window on its proxy: an index that stands "
-        "for the quoted one, or the theme's members at equal weight, no costs, close fills."
-    )
-    notes.append("Colours follow the A-share convention: red is up, green is down.")
-    return notes

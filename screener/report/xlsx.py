@@ -1,5 +1,6 @@
-"""The Excel workbook: sheets summary, equity, members, claims. Returns are stored as
-fractions with a percent number format, so cells keep full precision and sort/plot."""
+"""The Excel workbook: sheets summary, equity (with a native line chart), members,
+claims — titles in the language in use. Returns are stored as fractions with a percent
+format (red up, green down), so cells keep full precision and sort, filter and plot."""
 
 from __future__ import annotations
 
@@ -8,12 +9,17 @@ import math
 from datetime import date, datetime
 from typing import Any
 
-from screener.report.view import ReportView, claim_value, in_article, methodology, settings_rows
+from screener.fmt import DASH
+from screener.i18n import N_, _
+from screener.report import text
+from screener.report.view import ReportView
 
 PCT = "0.00%"
+RETURN = "[Red]+0.00%;[Green]-0.00%;0.00%"  # A-share colours: red up, green down
 RATIO = "0.00"
 MONEY = "#,##0.00"
 VALUE = "0.000000"
+SHEETS = {"summary": N_("summary"), "equity": N_("equity"), "members": N_("members"), "claims": N_("claims")}
 
 
 def files(stem: str) -> list[str]:
@@ -28,11 +34,12 @@ def _cell_value(v: Any) -> Any:
     return v
 
 
-def _sheet(wb: Any, title: str, headers: list[str], rows: list[list[Any]], formats: dict[int, str]) -> Any:
+def _sheet(wb: Any, name: str, headers: list[str], rows: list[list[Any]], formats: dict[int, str],
+           *, table: bool = True) -> Any:
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    ws = wb.create_sheet(title)
+    ws = wb.create_sheet(_(SHEETS[name]))
     ws.append(headers)
     for c in ws[1]:
         c.font = Font(bold=True)
@@ -46,81 +53,108 @@ def _sheet(wb: Any, title: str, headers: list[str], rows: list[list[Any]], forma
         for (cell,) in ws.iter_rows(min_row=2, min_col=col + 1, max_col=col + 1):
             cell.number_format = fmt
     ws.freeze_panes = "A2"
+    if table:
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(1, len(rows) + 1)}"
     ws.sheet_properties.pageSetUpPr.fitToPage = True  # print one page wide
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.print_title_rows = "1:1"
     for i, h in enumerate(headers):
-        width = max([len(str(h))] + [_display_len(r[i]) for r in rows[:500] if i < len(r)])
+        width = max([_display_len(h)] + [_display_len(r[i]) for r in rows[:500] if i < len(r)])
         ws.column_dimensions[get_column_letter(i + 1)].width = min(60, max(9, width + 2))
     return ws
 
 
 def _display_len(v: Any) -> int:
-    text = str(_cell_value(v)) if v is not None else ""
     if isinstance(v, float):
         return 10
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+    text_ = str(_cell_value(v)) if v is not None else ""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text_)
 
 
 def render(view: ReportView, stem: str) -> dict[str, bytes]:
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
 
     wb = Workbook()
     wb.remove(wb.active)
-    b, m = view.basket, view.benchmark
     stamp = datetime.combine(view.data_through, datetime.min.time())
     wb.properties.creator = "screener"
     wb.properties.created = stamp
     wb.properties.modified = stamp
     wb.properties.title = f"{view.theme_name} {view.start} → {view.end}"
+    _summary(wb, view)
+    _equity(wb, view)
+    _sheet(
+        wb, "members",
+        [_("symbol"), _("name"), _("board"), _("in article"), _("in basket"), _("weight at start"), _("total return"),
+         _("contribution"), _("trades"), _("blocked orders")],
+        [[x.symbol, x.name, text.board(x.board), text.in_article(x), _("yes") if x.in_basket else _("dropped: no data"),
+          x.weight, x.total_return, x.contribution, x.trades, x.blocked_orders] for x in view.members],
+        {5: PCT, 6: RETURN, 7: RETURN},
+    )
+    _claims(wb, view)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return {f"{stem}.xlsx": buf.getvalue()}
 
-    def fig(key: str, src: dict[str, Any]) -> Any:
-        v = src.get(key)
-        return v if isinstance(v, (int, float)) and not isinstance(v, bool) else None
 
-    summary: list[list[Any]] = []
+def _summary(wb: Any, view: ReportView) -> None:
+    from openpyxl.styles import Alignment, Font
+
+    b, m, r = view.basket, view.benchmark, view.relative
+    rows: list[list[Any]] = []
     formats: list[str | None] = []
 
     def add(label: str, value: Any, fmt: str | None = None) -> None:
-        summary.append([label, value])
+        rows.append([label, value])
         formats.append(fmt)
 
+    def fig(src: dict[str, Any], key: str) -> Any:
+        v = text.figure(view, src, key)
+        if v is None and key in text.SHORT_WINDOW_FIGURES and view.short_window:
+            return DASH
+        return v if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+
     if view.is_demo:
-        add("WARNING", "DEMO DATA — synthetic prices, not market data")
-    add("theme", view.theme_id)
-    add("name", view.theme_name)
-    add("start", view.start)
-    add("end", view.end)
-    add("base date", view.base_date)
-    add("data source", view.data_source)
-    add("data label", view.label or None)
-    add("data through", view.data_through)
-    add("benchmark", view.benchmark_label)
+        add(_("WARNING"), text.demo_banner()[0])
+    add(_("theme"), view.theme_id)
+    add(_("name"), view.theme_name)
+    add(_("start"), view.start)
+    add(_("end"), view.end)
+    add(_("base date"), view.base_date)
+    add(_("sessions"), view.sessions)
+    add(_("data source"), text.source_text(view))
+    add(_("data through"), view.data_through)
+    add(_("benchmark"), text.benchmark_label(view))
+    if view.short_window:
+        add(_("note"), text.short_window_note(view))
     for label, key, fmt in (
-        ("basket total return", "total_return", PCT), ("basket annualised return", "annualized_return", PCT),
-        ("basket volatility", "volatility", PCT), ("basket Sharpe", "sharpe", RATIO),
-        ("basket Sortino", "sortino", RATIO), ("basket max drawdown", "max_drawdown", PCT),
-        ("basket Calmar", "calmar", RATIO), ("final value (CNY)", "final_value", MONEY),
-        ("costs paid (CNY)", "costs_paid", MONEY), ("turnover", "turnover", PCT),
+        (_("basket total return"), "total_return", RETURN), (_("basket annualised return"), "annualized_return", RETURN),
+        (_("basket volatility"), "volatility", PCT), (_("basket Sharpe"), "sharpe", RATIO),
+        (_("basket Sortino"), "sortino", RATIO), (_("basket max drawdown"), "max_drawdown", RETURN),
+        (_("basket Calmar"), "calmar", RATIO), (_("final value (CNY)"), "final_value", MONEY),
+        (_("costs paid (CNY)"), "costs_paid", MONEY), (_("turnover"), "turnover", PCT),
     ):
-        add(label, fig(key, b), fmt)
+        add(label, fig(b, key), fmt)
     for label, key, fmt in (
-        ("benchmark total return", "total_return", PCT), ("benchmark annualised return", "annualized_return", PCT),
-        ("benchmark volatility", "volatility", PCT), ("benchmark max drawdown", "max_drawdown", PCT),
-        ("excess return", "excess_return", PCT), ("beta", "beta", RATIO), ("alpha", "alpha", PCT),
-        ("tracking error", "tracking_error", PCT), ("information ratio", "information_ratio", RATIO),
+        (_("benchmark total return"), "total_return", RETURN),
+        (_("benchmark annualised return"), "annualized_return", RETURN),
+        (_("benchmark volatility"), "volatility", PCT), (_("benchmark max drawdown"), "max_drawdown", RETURN),
     ):
-        add(label, fig(key, m), fmt)
-    for k, v in settings_rows(view.settings):
-        add(f"setting: {k}", v)
+        add(label, fig(m, key), fmt)
+    for label, key, fmt in (
+        (_("excess return"), "excess_return", RETURN), (_("beta"), "beta", RATIO), (_("alpha"), "alpha", RETURN),
+        (_("tracking error"), "tracking_error", PCT), (_("information ratio"), "information_ratio", RATIO),
+    ):
+        add(label, fig(r, key), fmt)
+    for k, v in text.settings_rows(view.settings):
+        add(_("setting: {name}").format(name=k), v)
     for w in view.warnings:
-        add("warning", w.text)
-    for n in methodology(view):
-        add("note", n)
-    ws = _sheet(wb, "summary", ["item", "value"], summary, {})
+        add(_("warning"), text.warning_text(w))
+    for n in text.methodology(view):
+        add(_("note"), n)
+    ws = _sheet(wb, "summary", [_("item"), _("value")], rows, {}, table=False)
     for row, fmt in zip(ws.iter_rows(min_row=2, min_col=2, max_col=2), formats):
-        if fmt:
+        if fmt and row[0].value != DASH:
             row[0].number_format = fmt
         elif isinstance(row[0].value, (date, datetime)):
             row[0].number_format = "yyyy-mm-dd"
@@ -131,34 +165,44 @@ def render(view: ReportView, stem: str) -> dict[str, bytes]:
         label.alignment = Alignment(vertical="top")
         if lines > 1:
             ws.row_dimensions[cell.row].height = 15 * lines
-        if label.value == "WARNING":
+        if label.value == _("WARNING"):
             label.font = cell.font = Font(bold=True, color="B00020")
 
-    eq = view.equity
-    eq_rows = [[d.date(), *(None if x != x else float(x) for x in vals)] for d, vals in zip(eq.index, eq.to_numpy())]
-    eq_ws = _sheet(wb, "equity", ["date", *eq.columns], eq_rows, {i: VALUE for i in range(1, len(eq.columns) + 1)})
-    for (cell,) in eq_ws.iter_rows(min_row=2, max_col=1):
-        cell.number_format = "yyyy-mm-dd"
 
-    _sheet(
-        wb, "members",
-        ["symbol", "name", "board", "in article", "in basket", "weight_start", "total_return", "contribution",
-         "trades", "blocked_orders"],
-        [[x.symbol, x.name, x.board, in_article(x), "yes" if x.in_basket else "dropped: no data", x.weight,
-          x.total_return, x.contribution, x.trades, x.blocked_orders] for x in view.members],
-        {5: PCT, 6: PCT, 7: PCT},
-    )
-    claim_rows = [
-        [c.id, c.kind, c.subject, c.window, c.raw.get("comparison"), _cell_value(c.claimed),
-         claim_value(c, c.measured) if isinstance(c.measured, dict) else c.measured,
-         c.verdict, c.detail, c.quote]
+def _equity(wb: Any, view: ReportView) -> None:
+    from openpyxl.chart import LineChart, Reference
+
+    eq = view.equity
+    headers = [_("date"), _("basket")] + ([text.benchmark_label(view)] if "benchmark" in eq else [])
+    rows = [[d.date(), *(None if x != x else float(x) for x in vals)] for d, vals in zip(eq.index, eq.to_numpy())]
+    ws = _sheet(wb, "equity", headers, rows, {i: VALUE for i in range(1, len(eq.columns) + 1)})
+    for (cell,) in ws.iter_rows(min_row=2, max_col=1):
+        cell.number_format = "yyyy-mm-dd"
+    chart = LineChart()
+    chart.title = _("Equity: basket vs benchmark (1.0 at the base date)")
+    chart.height, chart.width = 9, 18
+    chart.y_axis.number_format = "0.00"
+    chart.x_axis.number_format = "yyyy-mm-dd"
+    chart.y_axis.title = _("value")
+    chart.add_data(Reference(ws, min_col=2, max_col=1 + len(eq.columns), min_row=1, max_row=len(rows) + 1),
+                   titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=len(rows) + 1))
+    for series, colour in zip(chart.series, ("1F4E9C", "8A8A8A")):
+        series.graphicalProperties.line.solidFill = colour
+        series.graphicalProperties.line.width = 15000
+        series.smooth = False
+    ws.add_chart(chart, f"{chr(ord('A') + len(headers) + 1)}2")
+
+
+def _claims(wb: Any, view: ReportView) -> None:
+    rows = [
+        [c.id, text.claim_kind(c.kind), c.subject, c.window, c.raw.get("comparison"), _cell_value(c.claimed),
+         text.claim_value(c, c.measured) if isinstance(c.measured, dict) else c.measured,
+         text.verdict(c.verdict), c.detail, c.quote]
         for c in view.claims
     ]
-    ws_c = _sheet(wb, "claims", ["id", "kind", "subject", "window", "comparison", "claimed", "measured", "verdict", "detail", "quote"],
-                  claim_rows, {})
-    for c, (claimed, measured) in zip(view.claims, ws_c.iter_rows(min_row=2, min_col=6, max_col=7)):
+    ws = _sheet(wb, "claims", [_("id"), _("kind"), _("subject"), _("window"), _("comparison"), _("claimed"),
+                               _("measured"), _("verdict"), _("detail"), _("quote")], rows, {})
+    for c, (claimed, measured) in zip(view.claims, ws.iter_rows(min_row=2, min_col=6, max_col=7)):
         if c.kind == "period_return":
-            claimed.number_format = measured.number_format = PCT
-    buf = io.BytesIO()
-    wb.save(buf)
-    return {f"{stem}.xlsx": buf.getvalue()}
+            claimed.number_format = measured.number_format = RETURN

@@ -1,7 +1,7 @@
 """Render a :class:`ScreenResult`: terminal cells, a JSON payload, CSV text.
 
-JSON and CSV carry raw values (fractions, CNY, counts); the table shows them rounded
-(``+12.3%``, ``1.23B`` CNY). Both machine formats carry the as-of date, data source and
+JSON and CSV carry raw values (fractions, CNY, counts); the table shows them rounded,
+in the language in use (``+12.3%``; ``1.23B`` CNY, in Chinese ``12.30亿``). Both machine formats carry the as-of date, data source and
 label: JSON at the top level, CSV as the first three columns of every row.
 """
 
@@ -13,6 +13,8 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
+from screener import fmt
+from screener.i18n import N_, _, ngettext
 from screener.screen.factors import FACTOR_BY_NAME, FACTOR_NAMES
 from screener.screen.run import ScreenResult
 
@@ -25,27 +27,21 @@ def _missing(value: Any) -> bool:
 
 
 def format_cell(name: str, value: Any) -> str:
-    """A factor value as the terminal shows it; ``-`` when missing."""
+    """A factor value as the terminal shows it (returns toned by their sign); a dash
+    when missing."""
     if _missing(value):
-        return "-"
+        return fmt.DASH
     factor = FACTOR_BY_NAME[name]
     v = float(value)
     if factor.kind == "pct":
-        return f"{v:+.1%}" if factor.group in _SIGNED_GROUPS else f"{v:.1%}"
+        return fmt.pct(v, 1, signed=factor.group in _SIGNED_GROUPS)
     if factor.kind == "count":
-        return str(int(v))
+        return fmt.count(v)
     if factor.kind == "flag":
-        return "yes" if v else "no"
+        return fmt.yes_no(bool(v))
     if factor.kind == "cny":
-        return _compact(v)
-    return f"{v:.2f}"
-
-
-def _compact(v: float) -> str:
-    for scale, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
-        if abs(v) >= scale:
-            return f"{v / scale:.2f}{suffix}"
-    return f"{v:.0f}"
+        return fmt.amount(v)
+    return fmt.ratio(v)
 
 
 def table_columns(result: ScreenResult, columns: Sequence[str] | None) -> list[str]:
@@ -62,7 +58,7 @@ def table_columns(result: ScreenResult, columns: Sequence[str] | None) -> list[s
 def table_rows(result: ScreenResult, columns: Sequence[str]) -> list[list[str]]:
     rows = []
     for i, rec in enumerate(result.rows.to_dict("records"), start=1):
-        name = rec["name"] if isinstance(rec["name"], str) else "-"
+        name = rec["name"] if isinstance(rec["name"], str) else fmt.DASH
         rows.append([str(i), rec["symbol"], name, *(format_cell(c, rec[c]) for c in columns)])
     return rows
 
@@ -117,35 +113,66 @@ def to_csv(result: ScreenResult) -> str:
     return buf.getvalue()
 
 
+def table_headers(columns: Sequence[str]) -> list[str]:
+    """Headers of the table: rank, symbol, name, then the factor names as ``--where`` and
+    ``--sort`` spell them (in every language)."""
+    return ["#", _("symbol"), _("name"), *columns]
+
+
+def heading(result: ScreenResult) -> str:
+    """The line above the table: what was screened, as of when, against what, on which data."""
+    u = result.universe
+    source = result.data_source
+    if not result.is_demo and result.label != source:
+        source = result.label if result.label.startswith(source) else f"{source} ({result.label})"
+    values = {"name": u.name, "id": u.id, "n": len(u.symbols), "as_of": result.as_of,
+              "benchmark": result.benchmark, "source": source, "where": result.where}
+    if result.where:
+        return ngettext(
+            "{name} [{id}]: {n} symbol, as of {as_of}, benchmark {benchmark}, data: {source}, where {where}",
+            "{name} [{id}]: {n} symbols, as of {as_of}, benchmark {benchmark}, data: {source}, where {where}",
+            len(u.symbols)).format(**values)
+    return ngettext(
+        "{name} [{id}]: {n} symbol, as of {as_of}, benchmark {benchmark}, data: {source}",
+        "{name} [{id}]: {n} symbols, as of {as_of}, benchmark {benchmark}, data: {source}",
+        len(u.symbols)).format(**values)
+
+
 def summary_lines(result: ScreenResult) -> list[str]:
     s = result.summary
-    line = f"screened {s.screened}"
-    if result.where is not None:
-        line += f", passed {s.passed}, failed {s.failed}, failed on missing values {s.failed_missing}"
     shown = len(result.rows)
-    line += f"; showing {shown}"
-    if result.sort:
-        line += f" sorted by {','.join(result.sort)} ({'desc' if result.descending else 'asc'})"
-    lines = [line]
+    order = _("desc") if result.descending else _("asc")
+    parts = {"screened": s.screened, "passed": s.passed, "failed": s.failed, "missing": s.failed_missing,
+             "shown": shown, "sort": ",".join(result.sort), "order": order}
+    if result.where is not None and result.sort:
+        line = _("screened {screened}, passed {passed}, failed {failed}, failed on missing values {missing}; "
+                 "showing {shown} sorted by {sort} ({order})")
+    elif result.where is not None:
+        line = _("screened {screened}, passed {passed}, failed {failed}, failed on missing values {missing}; "
+                 "showing {shown}")
+    elif result.sort:
+        line = _("screened {screened}; showing {shown} sorted by {sort} ({order})")
+    else:
+        line = _("screened {screened}; showing {shown}")
+    lines = [line.format(**parts)]
     if s.no_data:
-        lines.append(f"no data up to {result.as_of}: {', '.join(s.no_data)}")
+        lines.append(_("no data up to {date}: {symbols}").format(date=result.as_of, symbols=", ".join(s.no_data)))
     if s.not_cached:
-        lines.append(
-            f"not in the cache up to {result.as_of} (left out; run `screener data fetch`): {', '.join(s.not_cached)}"
-        )
+        lines.append(_("not in the cache up to {date} (left out; run `screener data fetch`): {symbols}").format(
+            date=result.as_of, symbols=", ".join(s.not_cached)))
     return lines
 
 
 _QUALITY = {
-    "missing_sessions": "sessions without a row (suspended?)",
-    "non_session_date": "rows on days the exchange was closed",
-    "missing_price": "empty price cells",
-    "non_positive_price": "prices <= 0",
-    "high_below_low": "high below low",
-    "close_outside_range": "a close outside [low, high]",
-    "limit_breach": "closes beyond the daily limit",
-    "zero_volume": "zero volume",
-    "adj_factor_unknown": "no adjustment factors (raw prices only)",
+    "missing_sessions": N_("sessions without a row (suspended?)"),
+    "non_session_date": N_("rows on days the exchange was closed"),
+    "missing_price": N_("empty price cells"),
+    "non_positive_price": N_("prices <= 0"),
+    "high_below_low": N_("high below low"),
+    "close_outside_range": N_("a close outside [low, high]"),
+    "limit_breach": N_("closes beyond the daily limit"),
+    "zero_volume": N_("zero volume"),
+    "adj_factor_unknown": N_("no adjustment factors (raw prices only)"),
 }
 
 
@@ -158,9 +185,16 @@ def warning_lines(result: ScreenResult, shown: int = 5) -> list[str]:
     lines = []
     for kind, issues in by_kind.items():
         n = len(issues)
-        named = ", ".join(f"{i.symbol} (first {i.date})" if i.date else i.symbol for i in issues[:shown])
-        more = f" and {n - shown} more" if n > shown else ""
-        what = _QUALITY.get(kind, kind)
-        lines.append(f"data quality: {n} symbol{'s' if n != 1 else ''} with {what}: {named}{more}")
+        named = ", ".join(
+            _("{symbol} (first {date})").format(symbol=i.symbol, date=i.date) if i.date else i.symbol
+            for i in issues[:shown]
+        )
+        what = _(_QUALITY[kind]) if kind in _QUALITY else kind
+        if n > shown:
+            line = ngettext("data quality: {n} symbol with {what}: {named} and {more} more",
+                            "data quality: {n} symbols with {what}: {named} and {more} more", n)
+        else:
+            line = ngettext("data quality: {n} symbol with {what}: {named}",
+                            "data quality: {n} symbols with {what}: {named}", n)
+        lines.append(line.format(n=n, what=what, named=named, more=n - shown))
     return lines
-

@@ -21,7 +21,7 @@ def test_backtest_demo_exports_all_five_formats(tmp_path):
     names = sorted(p.name for p in out.iterdir())
     assert names == sorted(
         [f"{stem}.{ext}" for ext in ("html", "md", "json", "xlsx")]
-        + [f"{stem}_{c}.png" for c in ("equity", "drawdown", "monthly", "members")]
+        + [f"{stem}_{c}.png" for c in ("equity", "drawdown", "relative", "monthly", "members")]
         + [f"{stem}_{t}.csv" for t in ("equity", "members", "claims")]
     )
     assert json.loads((out / f"{stem}.json").read_text("utf-8")) == result  # the contract, unchanged

@@ -61,14 +61,14 @@ class _Dom(HTMLParser):
         a = dict(attrs)
         if a.get("id"):
             self.ids.add(a["id"] or "")
-        if tag == "svg" and a.get("class") == "chart":
+        if tag == "svg" and a.get("class") == "chart wide":  # the desktop variant of each chart
             self.charts[a.get("data-chart") or "?"] = 0
-        chart = next((s[1].get("data-chart") for s in reversed(self.stack) if s[0] == "svg" and s[1].get("class") == "chart"), None)
+        chart = next((s[1].get("data-chart") for s in reversed(self.stack) if s[0] == "svg" and s[1].get("class") == "chart wide"), None)
         if chart and tag in ("path", "use", "rect", "polyline"):
             self.charts[chart] += 1
         if tag == "tr" and any(s[0] == "tbody" for s in self.stack):
-            table = next((s[1].get("class") for s in reversed(self.stack) if s[0] == "table"), None)
-            self.rows[table or "?"] = self.rows.get(table or "?", 0) + 1
+            table = next(((s[1].get("class") or "?").split()[0] for s in reversed(self.stack) if s[0] == "table"), "?")
+            self.rows[table] = self.rows.get(table, 0) + 1
         if tag not in ("path", "use", "rect", "polyline", "meta", "br", "img", "stop", "circle", "line", "ellipse", "polygon"):
             self.stack.append((tag, a))
 
@@ -113,7 +113,7 @@ def test_report_loads_with_no_console_message_and_renders_charts_and_tables(
     assert console == []
     dom = _Dom()
     dom.feed(dom_text)
-    assert set(dom.charts) == {"equity", "drawdown", "monthly", "members"}
+    assert set(dom.charts) == {"equity", "drawdown", "relative", "monthly", "members"}
     assert all(n > 20 for n in dom.charts.values()), dom.charts
     assert dom.rows["members"] == len(result["members"])
     assert dom.rows["claims"] == len(result["claims"])
@@ -185,6 +185,79 @@ def test_chinese_renders_from_the_embedded_font_without_system_cjk_fonts(tmp_pat
         pytest.skip("this Chromium still finds a CJK font: the tofu control does not hold")
     assert ImageChops.difference(rows[0], rows[1]).getbbox() is not None, "embedded font did not render: tofu"
     assert ImageChops.difference(rows[0], rows[2]).getbbox() is not None
+
+
+PROBE = """<script>
+const box = e => e.getBoundingClientRect();
+const shown = [...document.querySelectorAll('svg.chart')].filter(s => box(s).width > 0);
+const px = (style, ...keys) => keys.reduce((sum, k) => sum + parseFloat(style[k]), 0);
+const tall = td => { const cs = getComputedStyle(td);  // lines of text in a cell
+  return (box(td).height - px(cs, 'paddingTop', 'paddingBottom', 'borderTopWidth', 'borderBottomWidth')) / parseFloat(cs.lineHeight); };
+document.body.dataset.probe = JSON.stringify({
+  scroll: document.documentElement.scrollWidth, inner: window.innerWidth,
+  charts: shown.map(s => [s.dataset.chart, s.dataset.variant, box(s).width / s.viewBox.baseVal.width, box(s).right]),
+  names: [...document.querySelectorAll('table.members td.name')].map(tall),
+  claims: [...document.querySelectorAll('table.claims')].map(t => box(t).right),
+});
+</script></body>"""
+# Headless Chromium's window is at least 500 px wide, so a narrower viewport is an
+# iframe of that width: its media queries and layout are those of a 390-pixel screen.
+FRAME = """<!DOCTYPE html><body style="margin:0"><iframe id="f" src="{src}" style="border:0;display:block;width:{width}px;height:{height}px"></iframe>
+<script>window.addEventListener('load', () => {{ const d = document.getElementById('f').contentDocument;
+document.body.dataset.probe = d && d.body.dataset.probe || ''; }});</script></body>"""
+
+
+def framed(tmp: Path, page: Path, width: int, height: int, *args: str, probe: bool = False) -> tuple[str, list[str]]:
+    """Open ``page`` in a ``width`` × ``height`` viewport; with ``probe``, in a copy of
+    the page without its script-blocking CSP, measured by :data:`PROBE`."""
+    if probe:
+        text = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", page.read_text("utf-8"))
+        page = tmp / f"probe-{width}.html"
+        page.write_text(text.replace("</body>", PROBE), "utf-8")
+    frame = tmp / f"frame-{width}.html"
+    frame.write_text(FRAME.format(src=page.as_uri(), width=width, height=height), "utf-8")
+    window = f"--window-size={max(width, 500)},{height}"
+    return chromium(tmp, frame.as_uri(), "--allow-file-access-from-files", window, *args)
+
+
+@pytest.mark.parametrize("width", [390, 1400])
+def test_phone_and_desktop_layouts(tmp_path, demo_backtest, width):
+    """At 390 px (a phone) nothing overflows the page sideways, the narrow charts are the
+    ones shown and their text stays legible, and names keep to one line; at 1,400 px the
+    wide charts are shown. Both widths are screenshotted (not blank, full width)."""
+    import json
+    from html import unescape
+
+    from PIL import Image, ImageStat
+
+    html, result = demo_backtest
+    shot = tmp_path / f"shot-{width}.png"
+    _, console = framed(tmp_path, html, width, 2400, f"--screenshot={shot}")
+    assert console == []
+    with Image.open(shot) as im:
+        page = im.convert("RGB").crop((0, 0, width, 2400))
+    assert max(ImageStat.Stat(page).stddev) > 25
+    r, g, b = page.getpixel((width // 2, 8))  # the demo banner spans the width
+    assert r > 150 and g < 60 and b < 80, (r, g, b)
+    dom, console = framed(tmp_path, html, width, 2400, "--dump-dom", probe=True)
+    assert console == []
+    got = json.loads(unescape(re.search(r'data-probe="([^"]+)"', dom).group(1)))
+    assert got["inner"] == width and got["scroll"] <= width, got  # no horizontal overflow
+    variants = {variant for _, variant, _, _ in got["charts"]}
+    assert variants == ({"narrow"} if width == 390 else {"wide"}), got["charts"]
+    assert {name for name, *_ in got["charts"]} == {"equity", "drawdown", "relative", "monthly", "members"}
+    for name, _, scale, right in got["charts"]:
+        assert right <= width, name
+        assert 10 * scale >= 9, (name, scale)  # 10-point chart text drawn at 9 px or more
+    assert len(got["names"]) == len(result["members"]) and max(got["names"]) < 1.5, got["names"]
+    assert all(right <= width for right in got["claims"])
+
+
+def test_print_shows_the_wide_charts_and_hides_the_narrow_ones(report_html):
+    page = report_html.read_text("utf-8")
+    printed = page[page.index("@media print{"):page.index("</style>")]
+    assert "svg.chart.narrow{display:none!important}" in printed and "svg.chart.wide{display:block!important}" in printed
+    assert ".table-wrap{overflow:visible}" in printed  # a printed table is not cut at a scroll edge
 
 
 def test_the_day_move_claims_of_the_green_power_spec_fit_the_page(tmp_path):

@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 
 from screener.report import ReportError, export, parse_formats
-from screener.report.view import pct
+from screener.fmt import pct
 
 STEM = "synthetic-fiber_2025-01-01_2026-05-11"
 ALL = ["html", "md", "csv", "json", "xlsx"]
 EXPECTED = sorted(
     [f"{STEM}.html", f"{STEM}.md", f"{STEM}.json", f"{STEM}.xlsx"]
-    + [f"{STEM}_{c}.png" for c in ("equity", "drawdown", "monthly", "members")]
+    + [f"{STEM}_{c}.png" for c in ("equity", "drawdown", "relative", "monthly", "members")]
     + [f"{STEM}_{t}.csv" for t in ("equity", "members", "claims")]
 )
 
@@ -83,9 +83,10 @@ def test_excel_has_the_four_sheets_with_real_numbers(exported, result):
     assert members[0][3:8] == ("yes", "yes", 0.25, pytest.approx(first["total_return"], rel=1e-14),
                                pytest.approx(first["contribution"], rel=1e-14))
     assert members[4][3:5] == ("added", "dropped: no data")
-    assert wb["members"]["G2"].number_format == "0.00%"
+    assert wb["members"]["F2"].number_format == "0.00%"
+    assert wb["members"]["G2"].number_format == "[Red]+0.00%;[Green]-0.00%;0.00%"  # red up, green down
     claims = list(wb["claims"].iter_rows(min_row=2, values_only=True))
-    assert claims[0][4:6] == ("at_least", 1.2165) and wb["claims"]["F2"].number_format == "0.00%"
+    assert claims[0][4:6] == ("at_least", 1.2165) and wb["claims"]["F2"].number_format.startswith("[Red]+0.00%")
 
 
 def test_markdown_has_the_sections_tables_and_existing_images(exported, result):
@@ -94,7 +95,7 @@ def test_markdown_has_the_sections_tables_and_existing_images(exported, result):
         assert heading in md
     assert "DEMO DATA" in md.splitlines()[0]
     images = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", md)
-    assert len(images) == 4 and all((exported / i).is_file() for i in images)
+    assert len(images) == 5 and all((exported / i).is_file() for i in images)
     assert f"| 中天科技 | 600522.SH | main board | yes | 25.00% | {pct(result['members'][0]['total_return'])} |" in md
     assert "| 特发信息 (dropped: no data) | 000070.SZ | main board | added | — | — | — | 0 | 0 |" in md
     assert "| ≥ +121.65% |" in md
@@ -103,7 +104,7 @@ def test_markdown_has_the_sections_tables_and_existing_images(exported, result):
     assert "Wind数据显示" in md
     assert "| 2025 |" in md  # the monthly returns table
     assert "<script>" not in md and "&lt;script&gt;alert(1)&lt;/script&gt;" in md  # raw HTML neutralised
-    assert "| fiber-index-ytd | period\\_return |" in md
+    assert "| fiber-index-ytd | period return |" in md
 
 
 def test_pngs_are_real_images(exported):
@@ -122,12 +123,15 @@ def test_html_is_self_contained_with_every_section(exported, result, cjk_font):
     assert "<script" not in page.replace("&lt;script&gt;", "")
     for section in ("header", "headline", "performance", "members", "claims", "warnings", "methodology"):
         assert f'id="{section}"' in page
-    assert page.count('<svg class="chart"') == 4
+    # each chart twice: wide for a desktop, narrow for a phone (CSS shows one)
+    assert page.count('<svg class="chart wide"') == 5 and page.count('<svg class="chart narrow"') == 5
     assert 'id="demo-banner"' in page
     assert "@font-face{font-family:'ReportCJK'" in page  # the CJK names render without system fonts
     assert pct(result["basket"]["total_return"]) in page and pct(result["benchmark"]["total_return"]) in page
     assert "中天科技" in page and "Wind数据显示" in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page  # warnings are escaped
+    first = pct(result["members"][0]["total_return"])  # returns red when up, green when down
+    assert f'<td class="n {"up" if first.startswith("+") else "down"}">{first}</td>' in page
     ids = re.findall(r'\bid="([^"]+)"', page)
     assert len(ids) == len(set(ids)), "duplicate element ids across the inline charts"
 
@@ -293,10 +297,10 @@ def test_without_a_cjk_font_charts_label_members_by_code_and_html_relies_on_syst
     from screener.report.view import ReportView
 
     monkeypatch.setattr(fonts, "find_cjk_font", lambda: None)
-    monkeypatch.setattr(charts, "find_cjk_font", lambda: None)
+    monkeypatch.setattr(charts, "find_cjk_faces", lambda: ())
     (path,) = export(result, ["html"], tmp_path)
     page = path.read_text("utf-8")
-    assert "@font-face" not in page and "中天科技" in page and page.count('<svg class="chart"') == 4
+    assert "@font-face" not in page and "中天科技" in page and page.count('<svg class="chart wide"') == 5
     member = ReportView(result).members[0]
     assert charts._member_label(member, cjk=False) == "600522.SH"
     assert charts._member_label(member, cjk=True) == "中天科技 600522.SH"
@@ -313,12 +317,13 @@ def test_a_minimal_result_renders_every_format(tmp_path, equity):
     """Only the required fields: no settings, figures, members, claims or benchmark series."""
     minimal = {"theme": "tiny", "start": "2025-01-02", "end": "2025-01-03", "equity": equity}
     paths = export(minimal, ALL, tmp_path)
-    assert len(paths) == 11
+    assert len(paths) == 12
     page = (tmp_path / "tiny_2025-01-02_2025-01-03.html").read_text("utf-8")
     assert "The theme makes no claims to check." in page and "No data-quality or trading warnings." in page
-    assert "demo-banner" not in page and page.count('<svg class="chart"') == 3  # no member chart without members
+    assert "demo-banner" not in page and page.count('<svg class="chart wide"') == 3  # no member or relative chart without members or benchmark
     md = (tmp_path / "tiny_2025-01-02_2025-01-03.md").read_text("utf-8")
     assert "| Total return | — | — |" in md
+    assert f"> Window too short to annualise: {len(equity) - 1} session" in md  # one session or none
 
 
 def test_text_that_looks_like_a_formula_stays_text_in_excel(tmp_path, result):

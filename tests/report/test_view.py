@@ -6,7 +6,9 @@ import math
 
 import pytest
 
-from screener.report.view import ReportError, ReportView, claim_value, pct, plain
+from screener.fmt import pct, plain
+from screener.report.text import claim_value
+from screener.report.view import ReportError, ReportView
 
 
 def _tiny(rows):
@@ -122,7 +124,7 @@ def test_claim_values_are_percentages_only_for_return_claims(result):
 
 
 def test_costs_and_settings_are_described_in_words(result):
-    from screener.report.view import costs_note, methodology, settings_rows
+    from screener.report.text import costs_note, methodology, settings_rows
 
     view = ReportView(result)
     assert costs_note(view.settings["costs"]) == (
@@ -131,9 +133,10 @@ def test_costs_and_settings_are_described_in_words(result):
     )
     assert costs_note({"enabled": False}) == "Costs: none (the run excluded trading costs)."
     rows = dict(settings_rows(view.settings))
-    assert rows["lot_size"] == "board lots" and rows["cash"] == "1,000,000"
-    assert rows["costs.stamp_duty"] == "0.1%, 0.05% from 2023-08-28"
-    assert (rows["costs.commission"], rows["costs.transfer_fee"], rows["risk_free"]) == ("0.025%", "0.001%", "0%")
+    assert rows["lot size"] == "board lots" and rows["starting cash (CNY)"] == "1,000,000"
+    assert rows["stamp duty (sells)"] == "0.1%, 0.05% from 2023-08-28"
+    assert (rows["commission"], rows["transfer fee"], rows["risk-free rate"]) == ("0.025%", "0.001%", "0%")
+    assert rows["rebalance"] == "none (buy and hold)" and rows["fill"] == "next open"
     assert any("242 sessions a year and a risk-free rate of 0.00%" in n for n in methodology(view))
 
 
@@ -143,12 +146,14 @@ def test_warnings_may_be_strings_or_records(result):
         {"kind": "blocked_order", "symbol": "600522.SH", "date": "2025-01-02", "message": "buy blocked"},
         {"kind": "data", "symbol": None, "date": None, "message": "calendar fallback after 2026-12-31"},
     ]
-    texts = [w.text for w in ReportView(result).warnings]
+    from screener.report.text import warning_text
+
+    texts = [warning_text(w) for w in ReportView(result).warnings]
     assert texts == ["plain text warning", "blocked order: 600522.SH: buy blocked", "data: calendar fallback after 2026-12-31"]
 
 
 def test_claimed_text_carries_the_comparison(result):
-    from screener.report.view import claimed_text
+    from screener.report.text import claimed_text
 
     result["claims"][0].update(comparison="about", tolerance=0.02)
     ret, day = ReportView(result).claims
@@ -171,7 +176,7 @@ def test_a_short_window_has_one_tick_per_session_and_no_hours(name):
         {"date": "2026-05-11", "basket": 0.985, "benchmark": 1.03},
     ]))
     fig = Figure()
-    charts._DRAW[name](view, fig, False)
+    charts._DRAW[name](view, fig, False, False)
     fig.savefig(io.BytesIO(), format="png")
     labels = [t.get_text() for t in fig.axes[0].get_xticklabels()]
     assert labels == ["2026-05-07", "2026-05-08", "2026-05-11"]
@@ -181,12 +186,11 @@ def test_a_short_window_has_one_tick_per_session_and_no_hours(name):
 def test_turnover_is_a_percentage_as_in_the_terminal(result, tmp_path):
     from openpyxl import load_workbook
 
-    from screener.backtest.terminal import pct as terminal_pct
     from screener.report import export
-    from screener.report.view import relative_rows
+    from screener.report.text import relative_rows
 
     result["basket"]["turnover"] = 0.1086
-    assert dict(relative_rows(ReportView(result)))["Turnover"] == "10.86%" == terminal_pct(0.1086, False)
+    assert dict(relative_rows(ReportView(result)))["Turnover"] == "10.86%"
     (path,) = export(result, ["xlsx"], tmp_path)
     cells = {r[0].value: r[1] for r in load_workbook(path)["summary"].iter_rows(min_row=2)}
     assert cells["turnover"].value == 0.1086 and cells["turnover"].number_format == "0.00%"

@@ -303,29 +303,6 @@ def test_quality_warnings_are_reported(tmp_path: Path) -> None:
     assert f"warning: data quality: 1 symbol with high below low: 600487.SH (first {day})" in result.stderr
 
 
-def test_terminal_table_at_80_columns_is_not_truncated(monkeypatch, capsys) -> None:
-    """On an 80-column terminal the boxed table of a default screen would cut symbols
-    to '60010…'; the aligned plain layout fits, so it is used instead."""
-    import io as _io
-
-    from rich.console import Console
-
-    from screener.cli import _output
-
-    buf = _io.StringIO()
-    monkeypatch.setattr(_output, "console", lambda err=False: Console(file=buf, force_terminal=True, width=80))
-    cols = ["#", "symbol", "name", "ret_20d", "ret_60d", "ret_ytd", "vol_20d", "mdd_60d", "amount_20d"]
-    rows = [["1", "600105.SH", "永鼎股份", "+22.2%", "+55.9%", "+149.6%", "41.3%", "-6.3%", "683.09M"]]
-    _output.print_table(cols, rows, justify=["right", "left", "left", *["right"] * 6])
-    text = buf.getvalue() + capsys.readouterr().out
-    assert "600105.SH" in text and "683.09M" in text and "…" not in text
-    assert max(_output._width(line) for line in text.splitlines()) <= 80
-    # a table that fits keeps the rich layout
-    buf.truncate(0)
-    _output.print_table(cols[:3], [row[:3] for row in rows])
-    assert "┃" in buf.getvalue() or "│" in buf.getvalue()
-
-
 def test_out_never_overwrites_without_force(tmp_path: Path) -> None:
     out = tmp_path / "mine.csv"
     out.write_text("precious\n")

@@ -1,0 +1,151 @@
+"""Languages: the catalogs cover the source, the language is chosen as documented, and
+numbers are formatted for it (expected values written out by hand)."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from screener import fmt, i18n
+from screener.cli import cli
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _catalog_tool():
+    spec = importlib.util.spec_from_file_location("catalog_tool", REPO / "tools" / "catalog.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_chinese_catalog_has_every_message_of_the_source_and_is_compiled():
+    assert _catalog_tool().problems("zh") == []
+
+
+def test_a_message_missing_from_the_catalog_is_reported(tmp_path, monkeypatch):
+    """The check is not blind: drop one entry (and a translation) from a copy of the .po."""
+    tool = _catalog_tool()
+    po = tmp_path / "zh" / "LC_MESSAGES" / "screener.po"
+    po.parent.mkdir(parents=True)
+    text = tool.po_path("zh").read_text("utf-8")
+    text = text.replace('msgid "Headline figures"\nmsgstr "核心指标"\n', "")
+    text = text.replace('msgid "Max drawdown"\nmsgstr "最大回撤"', 'msgid "Max drawdown"\nmsgstr ""')
+    po.write_text(text, "utf-8")
+    shutil.copy(tool.po_path("zh").with_suffix(".mo"), po.with_suffix(".mo"))
+    monkeypatch.setattr(tool, "po_path", lambda lang: po)
+    found = tool.problems("zh")
+    assert "missing: 'Headline figures'" in found and "untranslated: 'Max drawdown'" in found
+    assert any("is not compiled from" in p for p in found)
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"LANG": "zh_CN.UTF-8"}, "zh"),
+        ({"LANG": "zh_TW.UTF-8"}, "zh"),
+        ({"LANG": "en_US.UTF-8"}, "en"),
+        ({"LANG": "C.UTF-8"}, "en"),
+        ({"LC_ALL": "zh_CN.UTF-8", "LANG": "en_US.UTF-8"}, "zh"),
+        ({"LANG": "zh_CN.UTF-8", "SCREENER_LANG": "en"}, "en"),
+        ({"LANG": "en_US.UTF-8", "SCREENER_LANG": "zh-Hans"}, "zh"),
+    ],
+)
+def test_the_language_comes_from_screener_lang_then_the_locale(monkeypatch, env, expected):
+    for var in ("SCREENER_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(var, raising=False)
+    for var, value in env.items():
+        monkeypatch.setenv(var, value)
+    assert i18n.language() == expected
+    i18n.set_language("en" if expected == "zh" else "zh")  # --lang wins over both
+    assert i18n.language() != expected
+
+
+def test_translations_follow_the_language():
+    i18n.set_language("zh")
+    assert i18n._("Max drawdown") == "最大回撤"
+    assert i18n.ngettext("{n} session", "{n} sessions", 2).format(n=2) == "2 个交易日"
+    i18n.set_language("en")
+    assert i18n._("Max drawdown") == "Max drawdown"
+    assert i18n.ngettext("{n} session", "{n} sessions", 1).format(n=1) == "1 session"
+    with pytest.raises(i18n.LanguageError, match="use zh or en"):
+        i18n.set_language("fr")
+
+
+@pytest.mark.parametrize(
+    ("value", "zh", "en"),
+    [
+        (683_000_000, "6.83亿", "683.00M"),
+        (456_700, "45.67万", "456.70K"),
+        (1_234_000_000_000, "1.23万亿", "1.23T"),
+        (9_999, "9,999", "10.00K"),
+        (-25_000_000, "-2,500.00万", "-25.00M"),
+        (None, "—", "—"),
+    ],
+)
+def test_amounts_in_yi_and_wan_in_chinese(value, zh, en):
+    i18n.set_language("zh")
+    assert fmt.amount(value) == zh
+    i18n.set_language("en")
+    assert fmt.amount(value) == en
+
+
+def test_money_percentages_and_dates():
+    from datetime import date
+
+    i18n.set_language("zh")
+    assert (fmt.money(892_172.53), fmt.money(255.47), fmt.money(float("nan"))) == ("89.22万", "255.47", "—")
+    assert fmt.pct(0.12345) == "+12.35%" and fmt.pct(0.12345).tone == "up" and fmt.pct(-0.5).tone == "down"
+    assert fmt.day(date(2026, 5, 11)) == "2026-05-11"
+    i18n.set_language("en")
+    assert fmt.money(892_172.53) == "892,172.53" and fmt.pct(-0.5, signed=False) == "-50.00%"
+
+
+def test_lang_option_on_every_command_and_a_bad_value_is_a_usage_error():
+    from screener.cli import COMMANDS
+    from screener.cli._app import LazyGroup
+
+    ctx = cli.make_context("screener", [], resilient_parsing=True)
+
+    def leaves(group, path):
+        for name in group.list_commands(ctx):
+            cmd = group.get_command(ctx, name)
+            if hasattr(cmd, "list_commands"):
+                yield from leaves(cmd, [*path, name])
+            yield [*path, name], cmd
+
+    found = dict((" ".join(p), c) for p, c in leaves(cli, []))
+    assert set(COMMANDS) <= set(found) and isinstance(cli, LazyGroup)
+    assert all(any(p.name == "lang" for p in c.params) for c in found.values()), [
+        n for n, c in found.items() if not any(p.name == "lang" for p in c.params)]
+    res = CliRunner().invoke(cli, ["themes", "list", "--lang", "fr"])
+    assert res.exit_code == 2 and "unknown language 'fr': use zh or en" in res.stderr
+
+
+@pytest.mark.parametrize(("args", "zh", "en"), [
+    (["themes", "list"], "编号", "defined in"),
+    (["themes", "show", "fiber"], "成分股", "members"),
+    (["screen", "fiber", "--demo", "--as-of", "2026-05-11"], "共筛选", "screened"),
+    (["backtest", "fiber", "--demo", "--end", "2026-05-11"], "最大回撤", "Max drawdown"),
+])
+def test_commands_print_in_either_language(args, zh, en, monkeypatch):
+    runner = CliRunner()
+    chinese = runner.invoke(cli, [*args, "--lang", "zh"])
+    assert chinese.exit_code == 0, chinese.output
+    assert zh in chinese.stdout and en not in chinese.stdout
+    monkeypatch.setenv("SCREENER_LANG", "zh")
+    english = runner.invoke(cli, ["--lang", "en", *args])  # the root group takes it too
+    assert english.exit_code == 0, english.output
+    assert en in english.stdout and zh not in english.stdout
+
+
+def test_the_screen_table_shows_amounts_in_yi_and_wan_in_chinese():
+    res = CliRunner().invoke(cli, ["screen", "fiber", "--demo", "--as-of", "2026-05-11", "--lang", "zh",
+                                   "--columns", "amount_20d"])
+    assert res.exit_code == 0, res.output
+    amounts = [line.split()[-1] for line in res.stdout.splitlines() if ".S" in line and line.strip()[0].isdigit()]
+    assert amounts and all(a.endswith(("亿", "万")) for a in amounts), amounts
