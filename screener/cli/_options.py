@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+
 import functools
+import os
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -116,24 +118,30 @@ class _Language(click.ParamType):
 
 
 def _set_language(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
-    """Use an explicit ``--lang`` (``screener --lang en backtest`` or ``backtest --lang en``);
-    $SCREENER_LANG is only checked here — screener.i18n reads it when nothing was chosen."""
-    from click.core import ParameterSource
+    """Use an explicit ``--lang`` (``screener --lang en backtest`` or ``backtest --lang en``).
+    Without one, screener.i18n reads $SCREENER_LANG itself; a bad value there is a usage
+    error here. (The option has no envvar: a sub-command's would re-apply the variable
+    over a root ``--lang``, and click versions differ on when they record its source.)"""
+    from screener.i18n import ENV, LanguageError, normalize, set_language
 
-    if value is not None and ctx.get_parameter_source(param.name or "lang") is not ParameterSource.ENVIRONMENT:
-        from screener.i18n import set_language
-
+    if value is not None:
         set_language(value)
+        return
+    env = os.environ.get(ENV)
+    if env:
+        try:
+            normalize(env)
+        except LanguageError as exc:
+            raise click.BadParameter(f"${ENV}: {exc}", ctx, param) from None
 
 
 def lang_option() -> click.Option:
     """``--lang zh|en`` (env ``SCREENER_LANG``): the language of tables, reports and
     messages; applied as soon as it is parsed. The root group gives it to every command."""
     return click.Option(
-        ["--lang"], type=_Language(), envvar="SCREENER_LANG", expose_value=False, is_eager=True,
-        callback=_set_language,
-        help="Language of tables and reports: zh or en (default: zh under a Chinese locale, else en; "
-        "env SCREENER_LANG).",
+        ["--lang"], type=_Language(), expose_value=False, is_eager=True, callback=_set_language,
+        help="Language of tables and reports: zh or en (default: $SCREENER_LANG, else zh under a "
+        "Chinese locale, else en).",
     )
 
 

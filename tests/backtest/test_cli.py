@@ -269,16 +269,16 @@ def test_the_engine_is_a_spec_option_and_fast_by_default(tmp_path: Path) -> None
 
 
 def test_liquidity_options_reach_the_settings_and_the_report() -> None:
-    from screener.report.view import settings_rows
+    from screener.report.text import settings_rows
 
     code, out, err = invoke(*FIBER, "--format", "json", "--max-participation", "0.05", "--slippage", "7.5")
     assert code == 0, err
     settings = json.loads(out)["settings"]
     assert (settings["max_participation"], settings["slippage"]) == (0.05, 7.5)
     rows = dict(settings_rows(settings))
-    assert rows["max_participation"] == "5% of a session's volume" and rows["slippage"] == "7.5 bps"
+    assert rows["maximum participation"] == "5% of a session's volume" and rows["slippage"] == "7.5 bps"
     default = dict(settings_rows(BacktestSettings().model_dump(mode="json")))
-    assert default["max_participation"] == "no cap" and default["slippage"] == "none"
+    assert default["maximum participation"] == "no cap" and default["slippage"] == "none"
     for flag, bad in (("--max-participation", "0"), ("--max-participation", "1.5"), ("--slippage", "-1")):
         code, _, err = invoke(*FIBER, flag, bad)
         assert code == 2 and flag in err
