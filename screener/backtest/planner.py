@@ -23,6 +23,7 @@ members with open orders.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 from typing import Any
 
@@ -64,13 +65,18 @@ class Market:
     formation_row: int
     rebalance_rows: list[int]
     trade_rows: frozenset[int]  # formation and rebalances
-    next_bar: np.ndarray  # (sessions + 1) × members: the first tradable row from each row on (n: none)
     next_trade_row: np.ndarray  # per row (and row n): the first formation/rebalance row from it on
     cash_tolerance: float  # CNY a plan may overspend by float residue
 
     @property
     def members(self) -> int:
         return self.fill.shape[1]
+
+    @cached_property
+    def next_bar(self) -> np.ndarray:
+        """(sessions + 1) × members: the first tradable row from each row on (n: none);
+        worked out when an order first waits."""
+        return _next_row(self.tradable)
 
 
 def market(panel: Panel, weights: np.ndarray, settings: BacktestSettings) -> Market:
@@ -106,7 +112,6 @@ def market(panel: Panel, weights: np.ndarray, settings: BacktestSettings) -> Mar
         formation_row=form,
         rebalance_rows=rebal,
         trade_rows=frozenset({form, *rebal}),
-        next_bar=_next_row(panel.has_bar & ~np.isnan(fill)),
         next_trade_row=_next_row(np.isin(np.arange(len(days)), [form, *rebal])),
         cash_tolerance=(1e-6 + settings.cash * 1e-12) / 10,
     )
