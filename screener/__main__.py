@@ -1,3 +1,3 @@
-from screener.cli import main
+from screener._main import main
 
 main()

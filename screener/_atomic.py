@@ -1,14 +1,62 @@
 """Atomic file writes: the data goes to a temporary file beside the target, which is then
-renamed over it, so a reader (or a crash) sees the old file or the new one, never half."""
+renamed over it, so a reader (or a crash) sees the old file or the new one, never half.
+
+Every writer goes through here, so one rule holds for all of them (``screen --out``,
+``themes extract -o``, reports, the cache): only a regular file, or a symlink (the link
+itself is replaced, never followed), may be replaced. A FIFO, a device node, a socket or
+a folder at the target is refused before anything is written."""
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
+
+from screener._input import special_kind
+from screener.errors import UserError
+
+
+class WriteError(UserError):
+    """A file screener must not replace (a device, a FIFO, ...) or cannot write."""
+
+
+def check_replaceable(path: Path) -> None:
+    """Raise :class:`WriteError` when something other than a regular file or a symlink
+    sits at ``path`` (nothing there is fine)."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise WriteError(f"cannot write {path}: {os_reason(exc, Path(path))}") from None
+    kind = None if Path(path).is_symlink() else special_kind(mode)
+    if kind is not None:
+        raise WriteError(
+            f"{path} is {kind}, not a regular file: screener only replaces regular files; "
+            "choose another file name"
+        )
+
+
+def os_reason(exc: OSError, path: Path) -> str:
+    """Why writing ``path`` failed, in words (a missing or read-only folder, a full disk)."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if exc.errno == errno.ENOENT:
+        if folder.is_dir():
+            return f"folder {folder} does not accept new files"
+        return f"folder {folder} does not exist"
+    if exc.errno == errno.ENOTDIR:
+        return f"a part of {folder} is a file, not a folder"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return f"no permission to write in {folder}"
+    if exc.errno == errno.EROFS:
+        return f"{folder} is on a read-only file system"
+    if exc.errno == errno.ENOSPC:
+        return "no space left on the device"
+    return exc.strerror or exc.__class__.__name__
 
 
 def umask() -> int:
@@ -24,8 +72,9 @@ def _staged(path: Path) -> Iterator[tuple[BinaryIO, str]]:
 
     On a clean exit it is flushed to disk and given the mode a plain write would give
     (the replaced file's, else the umask's — not mkstemp's private 0600); on an error
-    it is removed."""
+    it is removed. A target that is not a regular file or a symlink is refused first."""
     path = Path(path)
+    check_replaceable(path)
     folder = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
@@ -65,3 +114,14 @@ def write_atomic(path: Path, data: bytes | str) -> None:
     """Replace ``path`` with ``data`` (text is written as UTF-8) in one rename."""
     with atomic_writer(path) as fh:
         fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+
+
+def write_output(path: Path, data: bytes | str, *, option: str = "--out") -> None:
+    """:func:`write_atomic` for a file the user asked for with ``option``: a refusal or a
+    file-system failure is one :class:`WriteError` naming the option and the path."""
+    try:
+        write_atomic(path, data)
+    except OSError as exc:
+        raise WriteError(
+            f"cannot write {option} {path}: {os_reason(exc, Path(path))}; choose a file you can write"
+        ) from None

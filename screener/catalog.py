@@ -155,9 +155,9 @@ class Catalog(Generic[E]):
         noun = self.kind.noun
         if path.is_dir():
             raise UserError(f"{name} is a folder, not a {noun} file: name a YAML file, or pass {self.kind.flag} {name}")
-        if not path.is_file():
+        if not path.exists():
             raise UserError(f"{noun} file {name} does not exist")
-        return self.entry_type(self.kind.id_of(path), path, "path")
+        return self.entry_type(self.kind.id_of(path), path, "path")  # loading refuses a FIFO or device
 
     def resolve(self, name: str) -> E:
         """An entry by id, or by path to a YAML file."""

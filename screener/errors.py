@@ -27,3 +27,15 @@ class SymbolError(UserError, ValueError):
 
 class DataError(UserError):
     """Market data that cannot be had (offline and not cached, unknown symbol, ...)."""
+
+
+EXCERPT_CHARS = 60
+
+
+def excerpt(value: object, limit: int = EXCERPT_CHARS) -> str:
+    """``repr(value)`` for a one-line message, cut to about ``limit`` characters with the
+    full length named, so a 5 MB value never becomes a 5 MB error line."""
+    if isinstance(value, str) and len(value) > limit:
+        return f"{value[:limit]!r}… ({len(value):,} characters)"
+    text = repr(value)
+    return text if len(text) <= limit + 2 else f"{text[:limit]}… ({len(text):,} characters)"

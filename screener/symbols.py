@@ -150,17 +150,17 @@ def parse_symbol(text: str) -> Symbol:
     """
     raw = unicodedata.normalize("NFKC", str(text)).strip()
     up = raw.upper()
-    if m := _SUFFIX_RE.match(up):
+    if m := _SUFFIX_RE.fullmatch(up):
         code, suffix = m.groups()
         exchange = _SUFFIX_ALIASES.get(suffix)
         if exchange is None:
             raise SymbolError(
                 f"unknown exchange suffix in {raw!r}: use .SH, .SZ, .BJ (or .XSHG/.XSHE)"
             )
-    elif m := _PREFIX_RE.match(up):
+    elif m := _PREFIX_RE.fullmatch(up):
         prefix, code = m.groups()
         exchange = _SUFFIX_ALIASES[prefix]
-    elif _BARE_RE.match(up):
+    elif _BARE_RE.fullmatch(up):
         code, exchange = up, _infer_exchange(up)
     else:
         raise SymbolError(

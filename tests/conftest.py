@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date, datetime
+
 import pytest
+
+from screener import clock
 
 
 @pytest.fixture(autouse=True)
@@ -28,3 +33,15 @@ def _english_80_columns(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.delenv("NO_COLOR", raising=False)
     yield
     i18n.set_language(None)
+
+
+@pytest.fixture
+def freeze_today(monkeypatch: pytest.MonkeyPatch) -> Callable[[date], None]:
+    """``freeze_today(date(2027, 2, 1))`` makes ``screener.clock`` say it is that day
+    (16:00 in Shanghai, after the close) for the rest of the test."""
+
+    def freeze(day: date) -> None:
+        moment = datetime(day.year, day.month, day.day, 16, 0, tzinfo=clock.SHANGHAI)
+        monkeypatch.setattr(clock, "now", lambda: moment)
+
+    return freeze

@@ -70,7 +70,10 @@ def check_period_return(
     out.update(start=claim.start.isoformat(), end=claim.end.isoformat(), claimed=claim.value,
                comparison=claim.comparison, tolerance=claim.tolerance, proxy=claim.proxy)
     base, end = base_session(claim.start), last_session(claim.end)
-    if base is None or end is None or end <= base:
+    if base is None:
+        return _no_data(out, _("the window starts on {start}, before {first}, the first session screener's calendar knows")
+                        .format(start=claim.start, first=calendar.first_known_session().date()))
+    if end is None or end <= base:
         return _no_data(out, _("the window {start} → {end} has no sessions").format(start=claim.start, end=claim.end))
     out["base_date"] = base.isoformat()
     symbols = members if claim.proxy == "basket" else [claim.proxy]
@@ -144,6 +147,9 @@ def _day_move(kind: str, symbol: str, day: date, frame: pd.DataFrame | None) -> 
     res: dict[str, Any] = {"symbol": symbol, "date": day.isoformat(), "close": None, "prev_close": None,
                            "limit": None, "change": None, "verdict": NO_DATA}
     ts = pd.Timestamp(day)
+    if not calendar.is_session(day):
+        res["detail"] = _("{symbol}: {day} is not a trading session (the exchange was closed)").format(symbol=symbol, day=day)
+        return res
     if frame is None or ts not in frame.index:
         res["detail"] = _("{symbol}: no bar on {day} (suspended, or no data)").format(symbol=symbol, day=day)
         return res

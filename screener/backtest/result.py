@@ -131,12 +131,10 @@ def data_warnings(md: Any, symbols: set[str], base: date, end: date, warned: set
     """The data layer's quality findings and notes for the symbols used; a missing symbol
     already ``warned`` about (a dropped member, the benchmark) is not repeated."""
     out = []
-    for issue in md.issues:
-        if issue.symbol not in symbols:
-            continue
-        if issue.date is not None and not (base <= issue.date <= end):
-            continue
-        out.append(warning(issue.kind, issue.symbol, issue.date, issue.message))
+    for found in md.issues:
+        issue = found.within(base, end) if found.symbol in symbols else None  # restated for the window's days
+        if issue is not None:
+            out.append(warning(issue.kind, issue.symbol, issue.date, issue.message))
     for note in md.notes:
         out.append(warning("data", None, None, note))
     for s in md.missing:

@@ -27,7 +27,7 @@ STAMP_DUTY_CUT = date(2023, 8, 28)
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class DatedRate(_Strict):

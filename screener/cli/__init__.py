@@ -3,12 +3,10 @@ registered here; heavy modules (akshare, plotting) are imported inside commands.
 
 from __future__ import annotations
 
-import sys
-
 import click
 
 from screener import __version__
-from screener.cli._app import ScreenerGroup
+from screener.cli._app import ScreenerGroup, run
 from screener.cli._options import lang_option
 
 # name -> "module:attribute"; modules are imported only when their command runs (or on --help),
@@ -42,8 +40,5 @@ cli.params.append(lang_option())  # `screener --lang zh ...`; every command also
 
 
 def main() -> None:
-    cli(prog_name="screener")
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    """Run the command line as a program (see :func:`screener.cli._app.run`)."""
+    run(cli, prog_name="screener")

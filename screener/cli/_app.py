@@ -1,14 +1,19 @@
-"""The root click group: user errors become one line on stderr and exit status 2."""
+"""The root click group: user errors become one line on stderr and exit status 2; the
+process around it (:func:`run`): output streams that cannot fail on an encoding, a full
+or closed stdout as one line and exit 1, Ctrl-C as exit 130 without a traceback."""
 
 from __future__ import annotations
 
+import errno
 import importlib
+import os
 import sys
 import warnings
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
+from screener._main import INTERRUPTED, interrupted
 from screener.errors import UserError
 
 
@@ -61,6 +66,9 @@ class ScreenerGroup(LazyGroup):
             return super().main(*args, standalone_mode=False, **kwargs)
         try:
             rv = super().main(*args, standalone_mode=False, **kwargs)
+        except click.exceptions.NoArgsIsHelpError as exc:
+            click.echo(exc.ctx.get_help())  # a bare group shows its help, as `--help` does
+            sys.exit(0)
         except click.UsageError as exc:
             where = exc.ctx.command_path if exc.ctx is not None else "screener"
             message = " ".join(exc.format_message().split())
@@ -69,7 +77,9 @@ class ScreenerGroup(LazyGroup):
         except click.ClickException as exc:
             click.echo(f"error: {' '.join(exc.format_message().split())}", err=True)
             sys.exit(exc.exit_code)
-        except click.Abort:
+        except click.Abort as exc:
+            if isinstance(exc.__cause__, KeyboardInterrupt):  # click turns Ctrl-C into Abort
+                raise KeyboardInterrupt from None
             click.echo("aborted", err=True)
             sys.exit(1)
         # an explicit ctx.exit(code) comes back as its code; commands return nothing
@@ -91,4 +101,49 @@ class ScreenerGroup(LazyGroup):
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
-            ctx.exit(130)
+            ctx.exit(INTERRUPTED)
+
+
+# errors writing the output: a closed pipe, a full disk, a device error
+OUTPUT_ERRNOS = frozenset({errno.EPIPE, errno.ENOSPC, errno.EIO, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)})
+
+
+def configure_streams() -> None:
+    """Let stdout and stderr write any text: a character the encoding lacks (Chinese names
+    under latin-1, cp1252 or a C locale) is written as a ``\\uXXXX`` escape instead of
+    raising UnicodeEncodeError."""
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device, so the interpreter's final flush of what is left
+    in its buffer cannot fail again."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def run(group: click.Group, **kwargs: Any) -> NoReturn:
+    """Run ``group`` as the program: exit with its status; a full or broken stdout is
+    one ``error:`` line (none for a closed pipe) and exit 1; Ctrl-C exits 130."""
+    configure_streams()
+    try:
+        try:
+            group.main(**kwargs)
+        finally:
+            sys.stdout.flush()
+    except KeyboardInterrupt:
+        interrupted()
+    except OSError as exc:
+        if exc.errno not in OUTPUT_ERRNOS:
+            raise
+        _silence_stdout()
+        if exc.errno != errno.EPIPE:
+            click.echo(f"error: cannot write the output: {exc.strerror or exc}", err=True)
+        sys.exit(1)
+    sys.exit(0)  # pragma: no cover (group.main always exits)

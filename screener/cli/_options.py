@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 import os
 from collections.abc import Callable
 from datetime import date, datetime
@@ -17,15 +18,33 @@ F = Callable[..., Any]
 
 
 class _Date(click.DateTime):
-    """A YYYY-MM-DD option value, passed to the command as a ``datetime.date``."""
+    """A YYYY-MM-DD option value, passed to the command as a ``datetime.date``; dates
+    before the exchange opened (1990-12-19) or over a year after today are refused."""
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        if isinstance(value, date) and not isinstance(value, datetime):
-            return value
-        return super().convert(value, param, ctx).date()
+        from screener.clock import range_problem
+
+        if not (isinstance(value, date) and not isinstance(value, datetime)):
+            value = super().convert(value, param, ctx).date()
+        problem = range_problem(value)
+        if problem:
+            self.fail(problem, param, ctx)
+        return value
 
 
 DATE = _Date(["%Y-%m-%d"])
+
+
+class FiniteFloat(click.FloatRange):
+    """A float option that must be finite (``inf`` and ``nan`` are refused)."""
+
+    name = "number"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = click.FLOAT.convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} must be a finite number", param, ctx)
+        return super().convert(number, param, ctx)
 
 
 def _folders_option(flag: str, dest: str, what: str, env: str) -> Callable[[F], F]:
@@ -69,6 +88,7 @@ def data_options(f: F) -> F:
     def wrapper(**kwargs: Any) -> Any:
         from screener.data.model import DataOptions
 
+        _note_ignored(kwargs)
         data = DataOptions(
             demo=kwargs.pop("demo"),
             data_dir=kwargs.pop("data_dir"),
@@ -152,3 +172,15 @@ def with_lang(command: click.Command) -> click.Command:
         for sub in command.commands.values():
             with_lang(sub)
     return command
+
+
+def _note_ignored(options: dict[str, Any]) -> None:
+    """Say which options given on the command line ``--demo`` makes pointless (the demo
+    data is built in: no cache, no network)."""
+    ctx = click.get_current_context(silent=True)
+    if not options.get("demo") or ctx is None:
+        return
+    given = [f"--{name.replace('_', '-')}" for name in ("cache_dir", "offline", "proxy")
+             if options.get(name) and ctx.get_parameter_source(name) is click.core.ParameterSource.COMMANDLINE]
+    if given:
+        click.echo(f"note: {', '.join(given)} ignored: --demo uses the built-in synthetic data", err=True)

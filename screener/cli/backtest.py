@@ -8,9 +8,9 @@ from typing import Any
 import click
 
 from screener.cli import _complete as complete
-from screener.cli._options import DATE, data_options, specs_dir_option, themes_dir_option
+from screener.cli._options import DATE, FiniteFloat, data_options, specs_dir_option, themes_dir_option
 
-RATE = click.FloatRange(min=0, max=0.1)
+RATE = FiniteFloat(min=0, max=0.1)
 
 
 @click.command("backtest")
@@ -26,21 +26,21 @@ RATE = click.FloatRange(min=0, max=0.1)
 @click.option("--benchmark", metavar="SYMBOL", help="Benchmark index symbol (or board code BKxxxx). Default: the theme's, else 000300.SH.")
 @click.option("--fill", type=click.Choice(["open", "close"]),
               help="open (default): orders fill at the next session's open; close: at the same session's close.")
-@click.option("--cash", type=click.FloatRange(min=0, min_open=True), metavar="CNY", help="Starting cash in CNY (default 1,000,000).")
+@click.option("--cash", type=FiniteFloat(min=0, min_open=True), metavar="CNY", help="Starting cash in CNY (default 1,000,000).")
 @click.option("--lot-size", type=click.IntRange(min=1), metavar="SHARES",
               help="Shares per lot on every board (default: board lots — 100; STAR 200 then 1; BSE 100 then 1).")
 @click.option("--no-costs", is_flag=True, default=None, help="Trade without commission, stamp duty or transfer fee.")
 @click.option("--commission", type=RATE, metavar="RATE", help="Commission rate per order (default 0.00025 = 0.025%).")
-@click.option("--min-commission", type=click.FloatRange(min=0), metavar="CNY", help="Minimum commission per order in CNY (default 5).")
+@click.option("--min-commission", type=FiniteFloat(min=0), metavar="CNY", help="Minimum commission per order in CNY (default 5).")
 @click.option("--stamp-duty", type=RATE, metavar="RATE",
               help="Sell-side stamp duty rate for every date (default 0.001 before 2023-08-28, 0.0005 from then).")
 @click.option("--transfer-fee", type=RATE, metavar="RATE", help="Transfer fee rate, both sides (default 0.00001 = 0.001%).")
-@click.option("--risk-free", type=click.FloatRange(min=-0.5, max=0.5), metavar="RATE", help="Annual risk-free rate for Sharpe/Sortino/alpha (default 0).")
+@click.option("--risk-free", type=FiniteFloat(min=-0.5, max=0.5), metavar="RATE", help="Annual risk-free rate for Sharpe/Sortino/alpha (default 0).")
 @click.option("--engine", type=click.Choice(["fast", "backtrader"]),
               help="fast (default): the numpy ledger; backtrader: the reference ledger (same books, slower).")
-@click.option("--max-participation", type=click.FloatRange(min=0, max=1, min_open=True), metavar="F",
+@click.option("--max-participation", type=FiniteFloat(min=0, max=1, min_open=True), metavar="F",
               help="A fill uses at most this fraction of the session's volume; the rest waits (default: no cap).")
-@click.option("--slippage", type=click.FloatRange(min=0, max=10_000, max_open=True), metavar="BPS",
+@click.option("--slippage", type=FiniteFloat(min=0, max=10_000, max_open=True), metavar="BPS",
               help="Buys fill this many basis points above, sells below the fill price (default 0).")
 @data_options
 @themes_dir_option

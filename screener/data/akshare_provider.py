@@ -108,7 +108,8 @@ def _finish(
     df: pd.DataFrame, source: str, endpoint: str, start: date | None, end: date | None, fill_adj: bool = True
 ) -> pd.DataFrame:
     try:
-        frame = frames.to_bar_frame(df, f"{source} {endpoint} (akshare {akshare_version()})", fill_adj=fill_adj)
+        frame = frames.to_bar_frame(  # impossible values are flagged and left out by the loader
+            df, f"{source} {endpoint} (akshare {akshare_version()})", fill_adj=fill_adj, reject_impossible=False)
     except DataError as exc:
         raise SourceError(source, endpoint, "schema", str(exc)) from None
     return frames.clip(frame, start, end)

@@ -9,14 +9,17 @@ a symbol are ignored and named in the load notes.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
+from screener import clock
+from screener._input import read_input
 from screener.data import frames, quality
-from screener.data.model import Bars, BoardInfo, MarketData, Source, empty_valuations
+from screener.data.model import Bars, BoardInfo, MarketData, QualityIssue, Source, empty_valuations
 from screener.errors import DataError, SymbolError, UserError
 from screener.symbols import normalize
 
@@ -35,11 +38,13 @@ class DirStore:
         self.label = f"local files in {self.folder}"
         self._files: dict[str, Path] | None = None
         self.ignored: list[str] = []
+        self.ambiguous: dict[str, list[str]] = {}  # symbol -> its file names, when more than one
 
     def files(self) -> dict[str, Path]:
-        """symbol → file. Two files for one symbol is an error naming both."""
+        """symbol → file, for symbols with exactly one file; a symbol with two files
+        (``600487.SH.csv`` and ``sh600487.parquet``) is left out and kept in ``ambiguous``."""
         if self._files is None:
-            found: dict[str, Path] = {}
+            found: dict[str, list[Path]] = {}
             for path in sorted(self.folder.iterdir()):
                 if path.suffix.lower() not in SUFFIXES or not path.is_file():
                     continue
@@ -48,46 +53,59 @@ class DirStore:
                 except SymbolError:
                     self.ignored.append(path.name)
                     continue
-                if symbol in found:
-                    raise DataError(
-                        f"two files for {symbol} in {self.folder}: {found[symbol].name} and "
-                        f"{path.name}; keep one"
-                    )
-                found[symbol] = path
-            self._files = found
+                found.setdefault(symbol, []).append(path)
+            self.ambiguous = {s: [p.name for p in paths] for s, paths in found.items() if len(paths) > 1}
+            self._files = {s: paths[0] for s, paths in found.items() if len(paths) == 1}
         return self._files
 
     def symbols(self) -> list[str]:
-        return sorted(self.files())
+        """Every symbol with a file (ambiguous ones too, so that loading them says why not)."""
+        return sorted([*self.files(), *self.ambiguous])
 
     def read(self, symbol: str) -> pd.DataFrame:
-        """One symbol's full bar frame, validated (DataError names the file and column)."""
+        """One symbol's full bar frame, validated (DataError names the file and column).
+        The file must be a regular file within the input size cap; a CSV's header is
+        checked before its rows are parsed."""
         path = self.files()[symbol]
+        raw = read_input(path)
         try:
-            raw = pd.read_parquet(path) if path.suffix.lower() == ".parquet" else pd.read_csv(path)
+            if path.suffix.lower() == ".parquet":
+                table = pd.read_parquet(io.BytesIO(raw))
+            else:
+                frames.require_columns(pd.read_csv(io.BytesIO(raw), nrows=0).columns, str(path))
+                table = pd.read_csv(io.BytesIO(raw))
         except (OSError, ValueError) as exc:
             raise DataError(f"cannot read {path}: {exc}") from None
-        return frames.to_bar_frame(raw, str(path))
+        return frames.to_bar_frame(table, str(path))
+
+    def _ambiguity(self, symbol: str) -> str:
+        return f"two files for {symbol} in {self.folder}: {' and '.join(self.ambiguous[symbol])}; keep one"
 
     def load(self, symbols: Sequence[str], start: date | None = None, end: date | None = None) -> MarketData:
         wanted = list(dict.fromkeys(normalize(s) for s in symbols))
         files = self.files()
         missing = [s for s in wanted if s not in files]
-        bars = {
-            s: Bars(s, frames.clip(self.read(s), start, end), Source.DIR, str(files[s]))
-            for s in wanted
-            if s in files
-        }
+        today = clock.today()
+        bars: dict[str, Bars] = {}
+        excluded: list[QualityIssue] = []
+        for s in wanted:
+            if s in files:
+                frame, found = quality.exclude_unusable(s, self.read(s), today)
+                bars[s] = Bars(s, frames.clip(frame, start, end), Source.DIR, str(files[s]))
+                excluded += found
         issues, notes = quality.check({s: b.frame for s, b in bars.items()}, start, end)
-        if missing:
+        absent = [s for s in missing if s not in self.ambiguous]
+        if absent:
             notes.append(
-                f"no file in {self.folder} for {', '.join(missing)} "
-                f"(expected e.g. {missing[0]}.csv or {missing[0]}.parquet)"
+                f"no file in {self.folder} for {', '.join(absent)} "
+                f"(expected e.g. {absent[0]}.csv or {absent[0]}.parquet)"
             )
+        notes += [self._ambiguity(s) for s in missing if s in self.ambiguous]
         if self.ignored:
             notes.append(f"ignored files whose name is not a symbol: {', '.join(self.ignored)}")
-        errors = {s: f"no file {s}.csv or {s}.parquet in {self.folder}" for s in missing}
-        return MarketData(bars, Source.DIR, self.label, missing, issues, notes, errors=errors)
+        errors = {s: self._ambiguity(s) if s in self.ambiguous else f"no file {s}.csv or {s}.parquet in {self.folder}"
+                  for s in missing}
+        return MarketData(bars, Source.DIR, self.label, missing, excluded + issues, notes, errors=errors)
 
     def universe(self) -> pd.DataFrame:
         symbols = self.symbols()

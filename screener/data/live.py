@@ -150,6 +150,9 @@ class LiveStore:
                 bars[s] = Bars(s, frames.clip(b.frame, start, end), b.source, b.origin, b.fetched_at, b.name)
                 if not adj_known:
                     extra_issues.append(_adj_issue(s, b.origin))
+        for s, b in bars.items():
+            b.frame, found = quality.exclude_unusable(s, b.frame, now.date())
+            extra_issues += found
         issues, qnotes = quality.check({s: b.frame for s, b in bars.items()}, start, end)
         notes += qnotes
         if self.offline and (missing or gaps):

@@ -16,12 +16,12 @@ Bar frames
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
-from typing import Protocol
+from typing import ClassVar, Protocol
 
 import pandas as pd
 
@@ -75,7 +75,38 @@ class QualityIssue:
     symbol: str
     kind: str  # "missing_sessions", "non_positive_price", "high_below_low", ...
     message: str
-    date: date | None = None
+    date: date | None = None  # the first day concerned
+    days: tuple[date, ...] = ()  # every day concerned, in order (empty: not about days)
+    what: str = ""  # the finding without symbol and days ("rows with high below low")
+
+    SHOWN: ClassVar[int] = 3  # days named in a message
+
+    @classmethod
+    def about_days(cls, symbol: str, kind: str, days: Iterable[date], what: str) -> QualityIssue:
+        """A finding about ``days`` (sorted, deduplicated): "600487.SH: 2 rows with high
+        below low: 2024-01-02, 2024-01-05". ``what`` starts with a plural noun, made
+        singular for one day."""
+        ordered = tuple(sorted(set(days)))
+        n = len(ordered)
+        said = what
+        if n == 1:
+            noun, rest = what.split(" ", 1)
+            said = f"{noun.removesuffix('s')} {rest}"
+        shown = ", ".join(d.isoformat() for d in ordered[: cls.SHOWN])
+        more = f" and {n - cls.SHOWN} more" if n > cls.SHOWN else ""
+        return cls(symbol, kind, f"{symbol}: {n} {said}: {shown}{more}", ordered[0] if n else None, ordered, what)
+
+    def within(self, start: date | None, end: date | None) -> QualityIssue | None:
+        """The finding restated for its days in [start, end] (either bound may be None);
+        None when no day falls there. A finding not about days is kept as it is."""
+        if not self.days:
+            return self
+        kept = [d for d in self.days if (start is None or d >= start) and (end is None or d <= end)]
+        if not kept:
+            return None
+        if len(kept) == len(self.days):
+            return self
+        return QualityIssue.about_days(self.symbol, self.kind, kept, self.what)
 
 
 @dataclass

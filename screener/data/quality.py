@@ -1,5 +1,5 @@
 """Data-quality checks run on every load. Findings are warnings for reports; rows are
-never dropped.
+kept, except the unusable ones named below.
 
 Kinds (one :class:`QualityIssue` per symbol and kind, naming the first dates):
 ``missing_sessions`` (XSHG sessions with no row between a series' first and last row —
@@ -9,6 +9,12 @@ usually suspensions), ``non_session_date`` (a row on a day the exchange was clos
 (close beyond the board's limit band around the previous close, ex-dividend adjusted via
 ``adj_factor``; the first five rows of a series that starts inside the window are
 skipped, as new listings trade without limits) and ``zero_volume``.
+
+Two kinds of row are left out rather than kept, by :func:`exclude_unusable`, each with a
+finding: ``future_date`` (a row dated after today) and ``impossible_value`` (an infinite
+price, a negative or infinite volume, amount or turnover, an ``adj_factor`` that is not a
+positive finite number, in data a provider returned; in a user's file such a value is
+an error instead).
 """
 
 from __future__ import annotations
@@ -20,26 +26,17 @@ import numpy as np
 import pandas as pd
 
 from screener import calendar
+from screener.data import frames
 from screener.data.model import BAR_COLUMNS, QualityIssue
 from screener.limits import band_percent, cents, limit_cents, reference_cents
 from screener.symbols import parse_symbol
 
 NEW_LISTING_UNLIMITED_ROWS = 5
-_SHOW = 3  # dates named per finding
 
 
 def _issue(symbol: str, kind: str, days: np.ndarray, what: str) -> QualityIssue:
     """``what`` starts with a plural noun ("rows with ..."), made singular for one day."""
-    n = len(days)
-    if n == 1:
-        noun, rest = what.split(" ", 1)
-        what = f"{noun.removesuffix('s')} {rest}"
-    return QualityIssue(
-        symbol=symbol,
-        kind=kind,
-        message=f"{symbol}: {n} {what}: {calendar.dates_text(days, _SHOW)}",
-        date=pd.Timestamp(days[0]).date(),
-    )
+    return QualityIssue.about_days(symbol, kind, pd.DatetimeIndex(days).date, what)
 
 
 _COL = {c: i for i, c in enumerate(BAR_COLUMNS)}
@@ -120,6 +117,27 @@ def check_frame(
     if breach.any():
         issues.append(_issue(symbol, "limit_breach", dates[breach], "closes beyond the board's daily limit"))
     return issues
+
+
+def exclude_unusable(symbol: str, frame: pd.DataFrame, today: date) -> tuple[pd.DataFrame, list[QualityIssue]]:
+    """``frame`` without the rows no analysis may use — dated after ``today`` (they would
+    move every default end date), or holding a value no market reports (an infinite
+    price, a negative volume, an ``adj_factor`` that is not positive; see
+    :func:`frames.impossible_rows`) — and one finding per reason naming their dates."""
+    issues: list[QualityIssue] = []
+    drop = np.zeros(len(frame), dtype=bool)
+    future = frame.index > pd.Timestamp(today)
+    if future.any():
+        drop |= future
+        issues.append(QualityIssue.about_days(
+            symbol, "future_date", frame.index[future].date,
+            f"rows dated after today ({today}), left out"))
+    for col, mask in frames.impossible_rows(frame).items():
+        drop |= mask
+        issues.append(QualityIssue.about_days(
+            symbol, "impossible_value", frame.index[mask].date,
+            f"rows with {frames.impossible_text(col)} in {col}, left out"))
+    return (frame[~drop] if drop.any() else frame), issues
 
 
 def _ns(index: pd.DatetimeIndex) -> np.ndarray:

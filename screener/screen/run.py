@@ -204,7 +204,8 @@ def screen(
         not_cached=not_cached,
     )
     used = set(symbols) | ({spec.symbol} if spec.symbol else set())
-    warnings = [i for i in md.issues if i.symbol in used and (i.date is None or i.date <= session.date())]
+    upto = [i.within(None, session.date()) for i in md.issues if i.symbol in used]  # restated up to as-of
+    warnings = [i for i in upto if i is not None]
     return ScreenResult(
         as_of=session.date(),
         data_source=md.source.value,

@@ -8,15 +8,19 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.composer import Composer, ComposerError
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent
 
-from screener.errors import ThemeError
+from screener._input import InputError, read_input
+from screener.errors import ThemeError, excerpt
 from screener.theme.model import Theme
 
 Loc = tuple[str | int, ...]
 M = TypeVar("M", bound=BaseModel)
 CLAIM_KINDS = frozenset({"period_return", "limit_up", "close_up"})
+MAX_DEPTH = 32  # nesting levels a theme or spec file may use (they need about five)
 
 
 class _Constructor(RoundTripConstructor):
@@ -29,9 +33,35 @@ _Constructor.add_constructor(
 )
 
 
+class _Composer(Composer):
+    """A composer for plain data files: aliases (``*name``) are refused — a few hundred
+    bytes of nested aliases expand to billions of nodes — and so is nesting deeper than
+    ``MAX_DEPTH`` (it would exhaust Python's recursion)."""
+
+    _depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.parser.peek_event()
+        if isinstance(event, AliasEvent):
+            raise ComposerError(
+                None, None, f"alias *{event.anchor} is not allowed: write the value out in full", event.start_mark
+            )
+        if self._depth >= MAX_DEPTH:
+            raise ComposerError(
+                None, None, f"nested more than {MAX_DEPTH} levels deep; theme and spec files are shallow",
+                event.start_mark,
+            )
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
 def _yaml() -> YAML:
     # The round-trip loader keeps line numbers and constructs no Python objects from tags.
     yaml = YAML(typ="rt", pure=True)
+    yaml.Composer = _Composer
     yaml.Constructor = _Constructor
     yaml.allow_duplicate_keys = False
     return yaml
@@ -40,11 +70,9 @@ def _yaml() -> YAML:
 def read_yaml(path: Path) -> Any:
     """Parse a YAML file (round-trip, so nodes carry line numbers). Raises ThemeError."""
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ThemeError([f"{path}: no such file"]) from None
-    except OSError as exc:
-        raise ThemeError([f"{path}: cannot read: {exc.strerror or exc}"]) from None
+        raw = read_input(path)
+    except InputError as exc:
+        raise ThemeError([str(exc)]) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -122,19 +150,26 @@ def validation_problems(path: Path, data: Any, err: ValidationError, *, docs: st
         at = (e.get("ctx") or {}).get("at")
         if at:
             loc = tuple(at)
-        msg = e["msg"].removeprefix("Value error, ")
-        if e["type"] == "extra_forbidden":
-            msg = f"unknown key '{loc[-1]}'; check the spelling (see README: {docs})"
-        elif e["type"] == "missing":
-            msg = "required field is missing"
-        elif e["type"] == "string_too_short" and (e.get("ctx") or {}).get("min_length") == 1:
-            msg = "must not be empty"
-        elif e["type"] in ("date_from_datetime_parsing", "date_from_datetime_inexact", "date_parsing", "date_type"):
-            msg = f"{e.get('input')!r} is not a date; write YYYY-MM-DD"
-        elif e["type"] == "union_tag_invalid":
-            msg = "unknown claim kind; expected period_return, limit_up or close_up"
+        msg = f"unknown key '{loc[-1]}'; check the spelling (see README: {docs})" if e["type"] == "extra_forbidden" \
+            else error_message(e)
         problems.append(f"{path}:{line_of(data, loc)}: {_describe(loc)}: {msg}")
     return problems
+
+
+def error_message(e: Any) -> str:
+    """One pydantic error (an item of ``ValidationError.errors()``) in plain words."""
+    kind = e["type"]
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "string_too_short" and (e.get("ctx") or {}).get("min_length") == 1:
+        return "must not be empty"
+    if kind in ("date_from_datetime_parsing", "date_from_datetime_inexact", "date_parsing", "date_type"):
+        return f"{excerpt(e.get('input'))} is not a date; write YYYY-MM-DD"
+    if kind == "union_tag_invalid":
+        return "unknown claim kind; expected period_return, limit_up or close_up"
+    if kind == "finite_number":
+        return "must be a finite number"
+    return e["msg"].removeprefix("Value error, ")
 
 
 def load_model(path: Path, model: type[M], *, what: str, docs: str) -> M:

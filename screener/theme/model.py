@@ -7,6 +7,7 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -19,7 +20,9 @@ from pydantic_core import PydanticCustomError
 from screener.errors import SymbolError
 from screener.symbols import BOARD_CODE, parse_symbol
 
-SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+# \A and \Z (not ^ and $, which also match before a final newline): "nl\n" is not a slug,
+# even for a caller that uses .match instead of .fullmatch
+SLUG_RE = re.compile(r"\A[a-z0-9][a-z0-9-]{0,63}\Z")
 
 
 def _symbol(value: Any) -> str:
@@ -71,15 +74,39 @@ def _fraction(value: Any) -> Any:
     return value
 
 
+MAX_FRACTION = 100.0  # ±10,000%: no story's move is larger; 121.65 is a percentage typed as a number
+MAX_WEIGHT = 1e15  # weights are relative (0.2, 20, a market cap in CNY); larger sums overflow
+
+
+def _plausible_fraction(value: float) -> float:
+    """A return written as a fraction is within ±100; a larger one is usually a percentage."""
+    if abs(value) > MAX_FRACTION:
+        hint = f"; if it is a percentage, write {value / 100:.10g} for {value:.10g}%" if abs(value) <= 100 * MAX_FRACTION else ""
+        raise ValueError(f"{value:.10g} is not a plausible fraction (between -{MAX_FRACTION:g} and {MAX_FRACTION:g}){hint}")
+    return value
+
+
+def _known_day(value: date) -> date:
+    """A date within the span screener works with (the exchange's first session to a
+    year from today)."""
+    from screener.clock import range_problem
+
+    problem = range_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
 SymbolStr = Annotated[str, BeforeValidator(_symbol)]
 IndexSymbolStr = Annotated[str, BeforeValidator(_index_or_symbol)]
 Date = Annotated[date, BeforeValidator(_not_a_number_date)]
-Fraction = Annotated[float, BeforeValidator(_fraction), Field(allow_inf_nan=False)]
+MarketDate = Annotated[date, BeforeValidator(_not_a_number_date), AfterValidator(_known_day)]
+Fraction = Annotated[float, BeforeValidator(_fraction), Field(allow_inf_nan=False), AfterValidator(_plausible_fraction)]
 Name = Annotated[str, Field(min_length=1)]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Source(_Strict):
@@ -109,6 +136,11 @@ class Member(_Strict):
     def _weight_not_negative(cls, v: float | None) -> float | None:
         if v is not None and v < 0:
             raise ValueError("weight must be zero or positive")
+        if v is not None and v > MAX_WEIGHT:
+            raise ValueError(
+                f"weight {v:.6g} is too large: weights are relative (0.2, 20 or a market cap in CNY), "
+                f"at most {MAX_WEIGHT:.0e}"
+            )
         return v
 
 
@@ -151,8 +183,8 @@ class PeriodReturnClaim(_Claim):
     """The story says ``subject`` moved by ``value`` (a fraction) over [start, end]."""
 
     kind: Literal["period_return"]
-    start: Date
-    end: Date
+    start: MarketDate
+    end: MarketDate
     value: Fraction
     comparison: Literal["at_least", "at_most", "about"] = "about"
     tolerance: Fraction | None = None
@@ -176,6 +208,8 @@ class PeriodReturnClaim(_Claim):
             raise ValueError("comparison 'about' needs a tolerance (e.g. tolerance: 0.02)")
         if self.tolerance is not None and self.tolerance < 0:
             raise ValueError("tolerance must be zero or positive")
+        if self.value < -1:
+            raise ValueError(f"value {self.value:.10g} is a fall of more than 100%: a return is -1 (-100%) or more")
         return self
 
 
@@ -184,8 +218,15 @@ class DayMoveClaim(_Claim):
     higher than the previous close (``close_up``) on ``date``."""
 
     kind: Literal["limit_up", "close_up"]
-    date: Date
+    date: MarketDate
     symbols: list[SymbolStr] = Field(min_length=1)
+
+    @field_validator("date")
+    @classmethod
+    def _weekday(cls, v: date) -> date:
+        if v.weekday() >= 5:
+            raise ValueError(f"{v} is a {v:%A}: the exchange is closed at weekends; check the date")
+        return v
 
 
 Claim = Annotated[PeriodReturnClaim | DayMoveClaim, Field(discriminator="kind")]
@@ -206,7 +247,7 @@ class Theme(_Strict):
     @field_validator("id")
     @classmethod
     def _slug(cls, v: str) -> str:
-        if not SLUG_RE.match(v):
+        if not SLUG_RE.fullmatch(v):
             raise ValueError(
                 f"id {v!r} must be a slug: lower-case letters, digits and '-', e.g. green-power"
             )
@@ -225,6 +266,21 @@ class Theme(_Strict):
                 )
             seen[m.symbol] = i
         return members
+
+    @field_validator("claims")
+    @classmethod
+    def _unique_claim_ids(cls, claims: list[PeriodReturnClaim | DayMoveClaim]) -> list[PeriodReturnClaim | DayMoveClaim]:
+        seen: dict[str, int] = {}
+        for i, c in enumerate(claims):
+            if c.id is not None and c.id in seen:
+                raise PydanticCustomError(
+                    "duplicate_claim",
+                    "duplicate claim id {id!r} (first used by claims[{first}]); give each claim its own id",
+                    {"id": c.id, "first": seen[c.id], "at": ("claims", i, "id")},
+                )
+            if c.id is not None:
+                seen[c.id] = i
+        return claims
 
     @model_validator(mode="after")
     def _claim_sources(self) -> Theme:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from screener import catalog
 from screener.catalog import Entry, SearchDir, yaml_files
+from screener._input import InputError, read_input
 from screener.errors import ThemeError
 from screener.theme.loader import load_theme, read_yaml
 from screener.theme.model import Theme
@@ -33,9 +34,9 @@ def _peek_id(path: Path) -> str:
     """The theme's ``id`` without parsing the whole file (a top-level ``id:`` line),
     falling back to a YAML parse, then to the file stem."""
     try:
-        match = _ID_LINE.search(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError):
-        return path.stem
+        match = _ID_LINE.search(read_input(path).decode("utf-8"))
+    except (InputError, UnicodeDecodeError):
+        return path.stem  # loading it reports the problem
     if match:
         return match.group(1)
     try:

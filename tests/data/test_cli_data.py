@@ -193,7 +193,8 @@ def test_quality_warnings_are_shown_not_just_counted(tmp_path):
     assert row["rows"] == 3  # rows are never dropped
 
 
-def test_calendar_fallback_is_said_once(tmp_path):
+def test_calendar_fallback_is_said_once(tmp_path, freeze_today):
+    freeze_today(date(2027, 2, 1))
     for s in ("600487.SH", "600522.SH"):
         (tmp_path / f"{s}.csv").write_text(
             "date,open,high,low,close,volume\n2026-12-31,10,10.5,9.9,10.2,100\n2027-01-04,10,10.5,9.9,10.1,100\n")

@@ -100,11 +100,16 @@ def test_mixed_date_spellings_are_read(tmp_path):
     assert list(f.index.strftime("%Y-%m-%d")) == ["2024-01-02", "2024-01-03", "2024-01-05"]
 
 
-def test_two_files_for_one_symbol(tmp_path):
+def test_two_files_for_one_symbol_fail_that_symbol_only(tmp_path):
     (tmp_path / "600487.SH.csv").write_text(ROWS)
-    (tmp_path / "sh600487.csv").write_text(ROWS)
-    with pytest.raises(DataError, match="two files for 600487.SH"):
-        open_store(DataOptions(data_dir=tmp_path)).symbols()
+    (tmp_path / "sh600487.parquet").write_text("not read")
+    (tmp_path / "600522.SH.csv").write_text(ROWS)
+    store = open_store(DataOptions(data_dir=tmp_path))
+    assert store.symbols() == ["600487.SH", "600522.SH"]
+    md = store.load(["600487.SH", "600522.SH"])
+    assert list(md.bars) == ["600522.SH"] and md.missing == ["600487.SH"]
+    assert md.errors["600487.SH"] == (f"two files for 600487.SH in {tmp_path}: "
+                                      "600487.SH.csv and sh600487.parquet; keep one")
 
 
 def test_unsorted_rows_are_sorted(tmp_path):
