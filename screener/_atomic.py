@@ -42,7 +42,8 @@ def check_replaceable(path: Path) -> None:
 
 
 def os_reason(exc: OSError, path: Path) -> str:
-    """Why writing ``path`` failed, in words (a missing or read-only folder, a full disk)."""
+    """Why writing ``path`` failed, in words: the folder that is missing or refuses new
+    files or lacks permission; else the system's own words ("No space left on device")."""
     folder = path.parent if str(path.parent) else Path(".")
     if exc.errno == errno.ENOENT:
         if folder.is_dir():
@@ -52,10 +53,6 @@ def os_reason(exc: OSError, path: Path) -> str:
         return f"a part of {folder} is a file, not a folder"
     if exc.errno in (errno.EACCES, errno.EPERM):
         return f"no permission to write in {folder}"
-    if exc.errno == errno.EROFS:
-        return f"{folder} is on a read-only file system"
-    if exc.errno == errno.ENOSPC:
-        return "no space left on the device"
     return exc.strerror or exc.__class__.__name__
 
 

@@ -204,6 +204,19 @@ def assemble(
         "claims": claims,
         "equity": rows,
         "trades": trade_rows(trades),
-        "warnings": warnings,
+        "warnings": _distinct(warnings),
         "generated_by": f"screener {__version__}",
     }
+
+
+def _distinct(warnings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The warnings without repeats of one message about one symbol (the calendar note
+    comes from both the engine's sessions and the data layer's checks), first kept."""
+    seen: set[tuple[Any, Any]] = set()
+    out = []
+    for w in warnings:
+        key = (w.get("symbol"), w.get("message"))
+        if key not in seen:
+            seen.add(key)
+            out.append(w)
+    return out

@@ -43,13 +43,17 @@ class LazyGroup(click.Group):
 
 class _WarningPrinter:
     """Shows each distinct warning once, as ``warning: <message>`` on stderr (e.g. a
-    broken plugin that was skipped), instead of Python's file:line format."""
+    broken plugin that was skipped), instead of Python's file:line format. numpy's
+    floating-point notices ("invalid value encountered in cast") are not shown: they
+    name no file or value, and the data checks report the values behind them."""
 
     def __init__(self) -> None:
         self.seen: set[str] = set()
 
-    def __call__(self, message: Warning | str, *args: Any, **kwargs: Any) -> None:
+    def __call__(self, message: Warning | str, category: type[Warning] | None = None, *args: Any, **kwargs: Any) -> None:
         text = str(message)
+        if category is RuntimeWarning and " encountered in " in text:
+            return
         if text not in self.seen:
             self.seen.add(text)
             click.echo(f"warning: {text}", err=True)

@@ -301,7 +301,7 @@ def status(fmt: str, data: Any) -> None:
         {"dataset": e.dataset, "key": e.key, "rows": e.rows, "first": e.first, "last": e.last,
          "size": e.size, "fetched_at": e.meta.fetched_at if e.meta else None,
          "origin": e.meta.origin if e.meta else None,
-         "covered_end": e.meta.covered_end if e.meta else None}
+         "covered_end": e.meta.covered_end if e.meta else None, "problem": e.problem}
         for e in entries
     ]
     total = sum(e.size for e in entries)
@@ -315,7 +315,8 @@ def status(fmt: str, data: Any) -> None:
     print_table(
         [_("dataset"), _("key"), _("rows"), _("first"), _("last"), _("fetched"), _("from")],
         [[r["dataset"], r["key"], r["rows"], r["first"], r["last"],
-          r["fetched_at"].strftime("%Y-%m-%d") if r["fetched_at"] else "?", r["origin"]] for r in rows],
+          r["fetched_at"].strftime("%Y-%m-%d") if r["fetched_at"] else "-",
+          "DAMAGED" if r["problem"] else r["origin"]] for r in rows],
         title=f"cache: {cache.root}",
         justify=["left", "left", "right", "left", "left", "left", "left"],
     )
@@ -326,13 +327,26 @@ def status(fmt: str, data: Any) -> None:
     sizes = ", ".join(f"{ds} {_size(n)}" for ds, n in by_dataset.most_common())
     click.echo(f"{len(rows)} files, {_size(total)} ({sizes})"
                + (f", last refresh {refreshed:%Y-%m-%d %H:%M}" if refreshed else ""))
+    for e in entries:
+        if e.problem:
+            fix = f"screener data clear {e.key}" if e.dataset in ("bars", "boards") else "screener data clear"
+            click.echo(f"warning: {e.path} {e.problem}: it is not used; remove it with `{fix.removesuffix('.members')}`",
+                       err=True)
 
 
 @data.command("clear")
 @click.argument("symbols", nargs=-1)
+@click.option("--dry-run", is_flag=True, help="List the files that would be removed; remove nothing.")
+@click.option("--yes", "-y", is_flag=True, help="Clear the whole cache without asking.")
 @data_options
-def clear(symbols: tuple[str, ...], data: Any) -> None:
-    """Remove SYMBOL... (or BK codes) from the cache; with no arguments, everything."""
+def clear(symbols: tuple[str, ...], dry_run: bool, yes: bool, data: Any) -> None:
+    """Remove SYMBOL... (or BK codes) from the cache; with no arguments, the whole cache
+    (after asking, unless --yes).
+
+    Only files the cache wrote are removed (its bars, boards, universe, valuations and
+    snapshot files, with their lock and temp files); anything else in the folder is left
+    alone, and a folder holding no cache files at all is refused.
+    """
     from screener.data.cache import Cache
     from screener.symbols import normalize
 
@@ -340,10 +354,24 @@ def clear(symbols: tuple[str, ...], data: Any) -> None:
         raise UserError("data clear acts on the cache; drop --demo / --data-dir")
     keys = [s.upper() if EM_BOARD_CODE.fullmatch(s.upper()) else normalize(s) for s in symbols]
     cache = Cache(data.cache_dir)
-    removed = cache.clear(keys or None)
+    planned = cache.planned_removals(keys or None)
     if keys:
-        found = {p.name.split(".parquet")[0].removesuffix(".members") for p in removed}
+        found = {p.name.split(".parquet")[0].removesuffix(".members") for p in planned}
         absent = [k for k in keys if k not in found]
         if absent:
             click.echo(f"not cached: {', '.join(absent)}", err=True)
+    size = _size(sum(p.lstat().st_size for p in planned))
+    if dry_run:
+        for path in planned:
+            click.echo(str(path))
+        click.echo(f"would remove {len(planned)} file{'s' if len(planned) != 1 else ''} ({size}) from {cache.root}",
+                   err=True)
+        return
+    if not keys and planned and not yes:
+        click.confirm(f"Remove all {len(planned)} cache files ({size}) from {cache.root}?", abort=True, err=True)
+    removed = cache.clear(keys or None)
     click.echo(f"removed {len(removed)} file{'s' if len(removed) != 1 else ''} from {cache.root}")
+    left = cache.foreign_files() if not keys else []
+    if left:
+        shown = ", ".join(str(p.relative_to(cache.root)) for p in left[:3]) + (" ..." if len(left) > 3 else "")
+        click.echo(f"note: left {len(left)} file(s) that screener did not write: {shown}", err=True)

@@ -14,19 +14,26 @@ from screener.errors import UserError
 
 
 def read_result(path: Path) -> dict[str, Any]:
-    """A saved backtest result: the JSON object ``screener backtest`` wrote."""
+    """A saved backtest result: the JSON object ``screener backtest`` wrote, checked
+    against the contract the renderers read (``screener.report.contract``)."""
+    from screener._input import read_input
+    from screener.report.contract import check
+
+    if not path.exists() and not path.is_symlink():
+        raise UserError(f"{path}: no such file; pass a result saved by `screener backtest --export json`")
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise UserError(f"{path}: no such file; pass a result saved by `screener backtest --export json`") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UserError(f"{path}: cannot read it ({exc.__class__.__name__}): pass a UTF-8 JSON file") from None
+        text = read_input(path).decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UserError(f"{path}: not UTF-8 text: pass a UTF-8 JSON file") from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise UserError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg}); pass a backtest result file") from None
+    except RecursionError:
+        raise UserError(f"{path}: nested too deeply to be a backtest result; pass a backtest result file") from None
     if not isinstance(data, dict):
         raise UserError(f"{path}: expected a JSON object (a backtest result), found {type(data).__name__}")
+    check(data, str(path))
     return data
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from screener._atomic import write_atomic
+from screener._atomic import check_replaceable, write_output
 from screener.cli import _complete as complete
 from screener.cli._options import DATE, data_options, themes_dir_option
 from screener.errors import UserError
@@ -107,6 +107,7 @@ def screen(
         if not fmt:
             raise UserError(f"--out {out}: use --format json or --format csv (or a .json/.csv file name)")
     if out is not None:  # before any work: a refusal prints nothing else
+        check_replaceable(out)
         if out.exists() and not force:
             raise UserError(f"--out {out} already exists; add --force to replace it")
         folder = out.parent if str(out.parent) else Path(".")
@@ -130,24 +131,22 @@ def screen(
 
 
 def _emit(result: Any, fmt: str, out: Path | None, shown: list[str]) -> None:
-    from screener.cli._output import print_json
+    from screener.cli._output import json_text, print_json
     from screener.i18n import _
     from screener.report.console import print_table
     from screener.screen import output
 
     if fmt == "json":
-        import json
-
         if out is None:
             print_json(output.to_payload(result))
         else:
-            write_atomic(out, json.dumps(output.to_payload(result), ensure_ascii=False, indent=2) + "\n")
+            write_output(out, json_text(output.to_payload(result)) + "\n")
     elif fmt == "csv":
         text = output.to_csv(result)
         if out is None:
             click.echo(text, nl=False)
         else:
-            write_atomic(out, text)
+            write_output(out, text)
     else:
         if result.is_demo:
             click.echo(_(result.label))

@@ -17,9 +17,18 @@ which may extend past the last row when there were no sessions) and whether
 
 Safety: writes go to a temp file in the same folder and ``os.replace`` it over the
 old one, so a file is always either the old or the new version (a crash or Ctrl-C
-leaves at most a stray ``.tmp`` file, ignored and cleaned up later). Read-modify-write
-of one symbol holds an exclusive ``fcntl`` lock on ``<file>.lock``, so two processes
-refreshing the same symbol serialise instead of losing rows.
+leaves at most a stray ``.tmp`` file, ignored, and removed once it is an hour old by the
+next ``screener data fetch``, or by ``screener data clear``). Read-modify-write of one
+symbol holds an exclusive lock on ``<file>.lock`` (``filelock``: POSIX and Windows), so
+two processes refreshing the same symbol serialise instead of losing rows.
+
+Integrity: every file carries a checksum of its content (length and CRC-32, key
+``screener.digest``; the snapshot index holds one per symbol), checked on every read. A
+file that does not match, or cannot be read at all, is treated as not cached, with a
+warning naming it and ``screener data clear SYMBOL``; a live fetch replaces it.
+
+Only files of this layout (and their ``.lock`` and ``.tmp`` files) are ever deleted:
+``clear()`` leaves anything else alone and refuses a folder holding none of them.
 
 Reading many symbols (``read_many``): opening a Parquet file costs about a millisecond,
 so ``consolidate()`` (run by ``screener data fetch`` when many files changed) also copies
@@ -35,10 +44,13 @@ data: deleting it only makes bulk loads slower.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
+import re
+import time
 import uuid
+import warnings
+import zlib
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -50,20 +62,57 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from screener._atomic import atomic_writer, write_atomic
+from screener._atomic import atomic_writer, os_reason, write_atomic
+from screener._input import InputError, read_input
 from screener.data import frames
 from screener.data.model import BAR_COLUMNS
 from screener.errors import DataError
 
 LAYOUT = "v1"
 META_KEY = b"screener"
+DIGEST_KEY = b"screener.digest"
 SNAPSHOT_MIN = 64  # fewer symbols than this are read from their own files
+SNAPSHOT_FORMAT = 2  # 2: entries carry a checksum of their rows
+STALE_TMP_SECONDS = 3600  # a temp file this old is left over from an interrupted write
+ENV_VAR = "SCREENER_CACHE_DIR"
+
+# the files the cache writes, by folder under ``v1`` (their .lock and .tmp files follow)
+_OWN_NAMES = {
+    "": r"universe\.parquet|bars\.snapshot\.json|bars\.snapshot\.[0-9a-f]{12}\.(?:dates|values)\.npy",
+    "bars": r"[0-9]{6}\.(?:SH|SZ|BJ)\.parquet",
+    "boards": r"(?:BK[0-9]{4}|[0-9]{6})(?:\.members)?\.parquet",
+    "valuations": r"[0-9]{4}-[0-9]{2}-[0-9]{2}\.parquet",
+}
+_OWN = {folder: re.compile(rf"(?:{names})(?:\.lock)?|\.(?:{names})(?:\.[a-z0-9_]+)?\.tmp")
+        for folder, names in _OWN_NAMES.items()}
 
 
 def default_cache_dir() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("screener"))
+
+
+def digest(arrays: Sequence[np.ndarray]) -> str:
+    """``<bytes>:<crc32>`` of the arrays' bytes in order: what a cached file's content
+    must still hash to when it is read back."""
+    crc, size = 0, 0
+    for a in arrays:
+        a = np.ascontiguousarray(a)
+        crc = zlib.crc32(a, crc)
+        size += a.nbytes
+    return f"{size}:{crc:08x}"
+
+
+def _table_digest(table: pa.Table) -> str:
+    """The checksum of a bars table: its dates (int64 ns) then each bar column."""
+    dates = table.column("date").to_numpy().astype("datetime64[ns]", copy=False).view(np.int64)
+    return digest([dates, *(table.column(c).to_numpy() for c in BAR_COLUMNS)])
+
+
+def _frame_digest(df: pd.DataFrame) -> str:
+    """The checksum of a small table (members, universe, valuations): its CSV text."""
+    return digest([np.frombuffer(df.to_csv(index=False).encode(), dtype=np.uint8)])
 
 
 @dataclass(frozen=True)
@@ -104,23 +153,22 @@ class CacheEntry:
     key: str
     path: Path
     size: int
-    rows: int
+    rows: int | None
     first: date | None
     last: date | None
     meta: CacheMeta | None
+    problem: str | None = None  # why the file cannot be used ("cannot be read: ...")
 
 
-def _atomic_write_table(table: pa.Table, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_writer(path) as fh:
-        pq.write_table(table, fh, compression="zstd")
+class _Damaged(Exception):
+    """A cached file that cannot be read or no longer matches its checksum."""
 
 
 def _bars_table(frame: pd.DataFrame, meta: CacheMeta) -> pa.Table:
     arrays = [pa.array(frame.index.to_numpy().astype("datetime64[ns]"), type=pa.timestamp("ns"))]
     arrays += [pa.array(frame[c].to_numpy(dtype="float64"), type=pa.float64()) for c in BAR_COLUMNS]
     table = pa.Table.from_arrays(arrays, names=["date", *BAR_COLUMNS])
-    return table.replace_schema_metadata({META_KEY: meta.to_json()})
+    return table.replace_schema_metadata({META_KEY: meta.to_json(), DIGEST_KEY: _table_digest(table).encode()})
 
 
 def _frame_from_table(table: pa.Table) -> pd.DataFrame:
@@ -141,8 +189,29 @@ def _meta_of(schema_meta: dict | None) -> CacheMeta | None:
         return None
     try:
         return CacheMeta.from_json(schema_meta[META_KEY])
-    except (ValueError, KeyError):
+    except (ValueError, KeyError, TypeError):
         return None
+
+
+def _intact(table: pa.Table, content: str) -> bool:
+    """Whether ``table`` still hashes to the checksum it was written with (a file
+    without one, written before checksums, is taken as it is)."""
+    stored = (table.schema.metadata or {}).get(DIGEST_KEY)
+    return stored is None or stored.decode(errors="replace") == content
+
+
+def _valid_entry(entry: object) -> bool:
+    """A snapshot index entry: [start, count, inode, mtime_ns, size, meta JSON, checksum]."""
+    return (isinstance(entry, list) and len(entry) == 7
+            and all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in entry[:5])
+            and isinstance(entry[5], str) and isinstance(entry[6], str))
+
+
+def _valid_index(index: object) -> bool:
+    return (isinstance(index, dict) and isinstance(index.get("token"), str)
+            and re.fullmatch(r"[0-9a-f]{12}", index["token"]) is not None
+            and isinstance(index.get("rows"), int) and isinstance(index.get("symbols"), dict)
+            and all(isinstance(k, str) and _valid_entry(v) for k, v in index["symbols"].items()))
 
 
 class Cache:
@@ -152,7 +221,7 @@ class Cache:
         self.root = Path(root) if root is not None else default_cache_dir()
         self.base = self.root / LAYOUT
 
-    # -- paths and locks -----------------------------------------------------------------
+    # -- paths, folders and locks ----------------------------------------------------------
     def bars_path(self, symbol: str) -> Path:
         return self.base / "bars" / f"{symbol}.parquet"
 
@@ -168,32 +237,92 @@ class Cache:
     def valuations_path(self, day: date) -> Path:
         return self.base / "valuations" / f"{day.isoformat()}.parquet"
 
+    def _where_set(self) -> str:
+        """What chose the cache folder, for messages about it."""
+        if os.environ.get(ENV_VAR) and Path(os.environ[ENV_VAR]) == self.root:
+            return f"${ENV_VAR}"
+        if self.root != default_cache_dir():
+            return "--cache-dir"
+        return "$XDG_CACHE_HOME or $HOME: the default"
+
+    def _unwritable(self, path: Path, exc: OSError) -> DataError:
+        return DataError(
+            f"cannot write the cache at {self.root} (set by {self._where_set()}): {os_reason(exc, path)}; "
+            f"pass --cache-dir DIR (or set ${ENV_VAR}) to a folder you can write to"
+        )
+
+    def _folder(self, path: Path) -> None:
+        """Create ``path``'s folder, or raise DataError naming what set the cache folder."""
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DataError(
+                f"cannot create the cache folder {path.parent} (set by {self._where_set()}): "
+                f"{exc.strerror or exc.__class__.__name__}; pass --cache-dir DIR (or set ${ENV_VAR}) "
+                "to a folder you can write to"
+            ) from None
+
     @contextlib.contextmanager
     def lock(self, path: Path) -> Iterator[None]:
         """An exclusive inter-process lock for read-modify-write of ``path``."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path.with_name(path.name + ".lock"), "a+b") as fh:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+        from filelock import FileLock
+
+        self._folder(path)
+        try:
+            held = FileLock(str(path.with_name(path.name + ".lock")))
+            held.acquire()
+        except OSError as exc:
+            raise self._unwritable(path, exc) from None
+        try:
+            yield
+        finally:
+            held.release()
+
+    def _write_table(self, table: pa.Table, path: Path) -> None:
+        self._folder(path)
+        try:
+            with atomic_writer(path) as fh:
+                pq.write_table(table, fh, compression="zstd")
+        except OSError as exc:
+            raise self._unwritable(path, exc) from None
+
+    def _read_table(self, path: Path) -> pa.Table | None:
+        """The table at ``path``; None when absent. Raises _Damaged."""
+        try:
+            return pq.read_table(path)
+        except FileNotFoundError:
+            return None
+        except pa.ArrowException:
+            raise _Damaged("cannot be read (not a valid Parquet file)") from None
+        except OSError as exc:
+            raise _Damaged(f"cannot be read ({exc.strerror or exc.__class__.__name__})") from None
+
+    @staticmethod
+    def _damaged(path: Path, key: str | None, why: str) -> None:
+        remove = f"`screener data clear {key}`" if key else "`screener data clear` (the whole cache)"
+        warnings.warn(
+            f"cached file {path} {why}: it is treated as not cached; remove it with {remove} "
+            "(a live fetch replaces it)",
+            stacklevel=3,
+        )
 
     # -- bars ------------------------------------------------------------------------------
     def read_bars(self, symbol: str) -> tuple[pd.DataFrame, CacheMeta] | None:
+        """The symbol's cached bars and metadata; None when not cached — or when the file
+        is damaged (unreadable, or not matching its checksum), with a warning saying so."""
         path = self.bars_path(symbol)
         try:
-            table = pq.read_table(path)
-        except FileNotFoundError:
+            table = self._read_table(path)
+            if table is None:
+                return None
+            meta = _meta_of(table.schema.metadata)
+            if meta is None:
+                raise _Damaged("has no screener metadata")
+            if not _intact(table, _table_digest(table)):
+                raise _Damaged("does not match its checksum (it was changed or damaged on disk)")
+        except _Damaged as exc:
+            self._damaged(path, symbol, str(exc))
             return None
-        except (OSError, pa.ArrowException) as exc:
-            raise DataError(
-                f"cached file {path} cannot be read ({exc}); remove it with "
-                f"`screener data clear {symbol}` and fetch again"
-            ) from None
-        meta = _meta_of(table.schema.metadata)
-        if meta is None:
-            raise DataError(f"cached file {path} has no screener metadata; run `screener data clear {symbol}`")
         return _frame_from_table(table), meta
 
     def read_many(
@@ -216,7 +345,7 @@ class Cache:
         """Replace the symbol's file atomically (callers merging with old rows hold
         :meth:`lock`)."""
         frames.validate(frame, symbol)
-        _atomic_write_table(_bars_table(frame, meta), self.bars_path(symbol))
+        self._write_table(_bars_table(frame, meta), self.bars_path(symbol))
 
     def bar_symbols(self) -> list[str]:
         folder = self.base / "bars"
@@ -233,11 +362,25 @@ class Cache:
         return (self.base / f"bars.snapshot.{token}.dates.npy", self.base / f"bars.snapshot.{token}.values.npy")
 
     def _snapshot_index(self) -> dict | None:
-        try:
-            index = json.loads(self.snapshot_path().read_text())
-            return index if isinstance(index, dict) and "symbols" in index else None
-        except (OSError, ValueError):
+        """The snapshot index; None when there is none, or (with a warning) when it is
+        malformed — the files are read instead. One of an older format is ignored quietly."""
+        path = self.snapshot_path()
+        if not path.exists():
             return None
+        try:
+            index = json.loads(read_input(path))
+        except (InputError, ValueError, RecursionError):
+            index = None
+        if isinstance(index, dict) and "format" not in index and "symbols" in index:
+            return None  # written before checksums: the next `data fetch` rewrites it
+        if not (isinstance(index, dict) and index.get("format") == SNAPSHOT_FORMAT and _valid_index(index)):
+            warnings.warn(
+                f"the cache snapshot {path} is malformed and is ignored (each symbol is read from its own "
+                "file); the next `screener data fetch` rewrites it",
+                stacklevel=3,
+            )
+            return None
+        return index
 
     def _fresh(self, entries: dict[str, list], symbols: Sequence[str]) -> list[str]:
         """Symbols whose bars file is exactly the one the snapshot copied."""
@@ -265,11 +408,24 @@ class Cache:
             return None  # replaced by a newer snapshot meanwhile: read the files instead
         if values.shape != (index["rows"], len(BAR_COLUMNS)) or dates.shape != (index["rows"],):
             return None
+        if dates.dtype != np.int64 or values.dtype != np.float64:
+            return None
+        return dates, values
+
+    @staticmethod
+    def _slices(arrays: tuple[np.ndarray, np.ndarray], entry: list) -> tuple[np.ndarray, np.ndarray] | None:
+        """A symbol's dates and values in the snapshot arrays, if they still match the
+        entry's checksum."""
+        start, count = entry[0], entry[1]
+        dates, values = arrays[0][start : start + count], arrays[1][start : start + count]
+        if len(dates) != count or digest([dates, values]) != entry[6]:
+            return None
         return dates, values
 
     def _read_snapshot(self, symbols: Sequence[str]) -> dict[str, tuple[pd.DataFrame, CacheMeta]]:
         """(frame, meta) for symbols whose bars file is unchanged since the snapshot was
-        written; {} when there are too few of them to bother."""
+        written; {} when there are too few of them to bother. Rows that no longer match
+        their checksum are read from their own files, with a warning."""
         index = self._snapshot_index()
         if index is None:
             return {}
@@ -280,13 +436,23 @@ class Cache:
         arrays = self._open_arrays(index)
         if arrays is None:
             return {}
-        dates, values = arrays
-        all_dates = pd.DatetimeIndex(dates.view("datetime64[ns]"), name="date")
-        out = {}
+        all_dates = pd.DatetimeIndex(arrays[0].view("datetime64[ns]"), name="date")
+        out, damaged = {}, []
         for s in fresh:
-            start, count = entries[s][0], entries[s][1]
-            frame = frames.from_arrays(all_dates[start : start + count], values[start : start + count])
-            out[s] = (frame, CacheMeta.from_json(entries[s][5].encode()))
+            entry = entries[s]
+            meta = _meta_of({META_KEY: entry[5].encode()})
+            if meta is None or self._slices(arrays, entry) is None:
+                damaged.append(s)
+                continue
+            start, count = entry[0], entry[1]
+            out[s] = (frames.from_arrays(all_dates[start : start + count], arrays[1][start : start + count]), meta)
+        if damaged:
+            warnings.warn(
+                f"the cache snapshot {self.snapshot_path()} does not match its checksums for "
+                f"{len(damaged)} symbol(s) ({', '.join(damaged[:3])}{' ...' if len(damaged) > 3 else ''}): "
+                "they are read from their own files; the next `screener data fetch` rewrites the snapshot",
+                stacklevel=3,
+            )
         return out
 
     def snapshot_stale(self) -> int:
@@ -296,12 +462,42 @@ class Cache:
         return len(symbols) - len(self._fresh(index["symbols"] if index else {}, symbols))
 
     def maybe_consolidate(self) -> int:
-        """Rewrite the snapshot when at least ``SNAPSHOT_MIN`` files are not in it as they
-        are now (a few stale files are cheaper to read one by one). Returns the number
-        of symbols written, 0 when nothing was done."""
+        """Remove stale temp files, then rewrite the snapshot when at least
+        ``SNAPSHOT_MIN`` files are not in it as they are now (a few stale files are
+        cheaper to read one by one). Returns the number of symbols written, 0 when
+        nothing was done."""
+        self.remove_stale_tmp()
         if self.snapshot_stale() < SNAPSHOT_MIN:
             return 0
         return self.consolidate()
+
+    def _snapshot_parts(self, symbols: list[str]) -> list[tuple[str, np.ndarray, np.ndarray, list[int], str]]:
+        """(symbol, dates, values, file stamp, meta JSON) for every intact bars file: the
+        old snapshot's rows where the file is unchanged and they match their checksum,
+        else the file itself; files that are damaged or change while read are left out."""
+        old = self._snapshot_index()
+        old_arrays = self._open_arrays(old) if old else None
+        reuse = set(self._fresh(old["symbols"], symbols)) if old_arrays is not None else set()
+        parts = []
+        for s in symbols:
+            rows = self._slices(old_arrays, old["symbols"][s]) if s in reuse else None
+            if rows is not None:
+                entry = old["symbols"][s]
+                parts.append((s, rows[0], rows[1], entry[2:5], entry[5]))
+                continue
+            file = self.bars_path(s)
+            try:
+                before = os.stat(file)
+                table = pq.ParquetFile(file).read()
+                after = os.stat(file)
+            except (OSError, pa.ArrowException):
+                continue
+            meta = _meta_of(table.schema.metadata)
+            if meta is None or _stamp(before) != _stamp(after) or not _intact(table, _table_digest(table)):
+                continue
+            frame = _frame_from_table(table)
+            parts.append((s, frame.index.asi8, frame.to_numpy(), _stamp(after), meta.to_json().decode()))
+        return parts
 
     def consolidate(self) -> int:
         """Rewrite the snapshot from every bars file: unchanged symbols are copied from
@@ -310,29 +506,7 @@ class Cache:
         reader sees the old or the new snapshot, never a mix. Returns the symbol count."""
         index_path = self.snapshot_path()
         with self.lock(index_path):
-            symbols = self.bar_symbols()
-            old = self._snapshot_index()
-            old_arrays = self._open_arrays(old) if old else None
-            reuse = set(self._fresh(old["symbols"], symbols)) if old_arrays is not None else set()
-            parts: list[tuple[str, np.ndarray, np.ndarray, list[int], str]] = []
-            for s in symbols:
-                if s in reuse:
-                    start, count, *stamp, meta_json = old["symbols"][s]
-                    parts.append((s, old_arrays[0][start : start + count], old_arrays[1][start : start + count],
-                                  stamp, meta_json))
-                    continue
-                file = self.bars_path(s)
-                try:
-                    before = os.stat(file)
-                    table = pq.ParquetFile(file).read()
-                    after = os.stat(file)
-                except (OSError, pa.ArrowException):
-                    continue
-                meta = _meta_of(table.schema.metadata)
-                if meta is None or _stamp(before) != _stamp(after):
-                    continue
-                frame = _frame_from_table(table)
-                parts.append((s, frame.index.asi8, frame.to_numpy(), _stamp(after), meta.to_json().decode()))
+            parts = self._snapshot_parts(self.bar_symbols())
             token = uuid.uuid4().hex[:12]
             dates_path, values_path = self._array_paths(token)
             rows = sum(len(p[1]) for p in parts)
@@ -342,62 +516,83 @@ class Cache:
                     tmp = path.with_name(f".{path.name}.tmp")
                     out = np.lib.format.open_memmap(tmp, mode="w+", dtype=dtype, shape=shape)
                     offset = 0
-                    for s, d, v, stamp, meta_json in parts:
-                        n = len(d)
-                        out[offset : offset + n] = d.view(np.int64) if dtype is np.int64 else v
-                        entries[s] = [offset, n, *stamp, meta_json]
-                        offset += n
+                    for _, d, v, _, _ in parts:
+                        out[offset : offset + len(d)] = d.view(np.int64) if dtype is np.int64 else v
+                        offset += len(d)
                     out.flush()
                     del out
                     os.replace(tmp, path)
-                text = json.dumps({"token": token, "rows": rows, "symbols": entries})
+                offset = 0
+                for s, d, v, stamp, meta_json in parts:
+                    n = len(d)
+                    entries[s] = [offset, n, *stamp, meta_json, digest([d.view(np.int64), v])]
+                    offset += n
+                text = json.dumps({"format": SNAPSHOT_FORMAT, "token": token, "rows": rows, "symbols": entries})
                 write_atomic(index_path, text)
+            except OSError as exc:
+                self._remove_arrays(dates_path, values_path)
+                raise self._unwritable(index_path, exc) from None
             except BaseException:
-                for path in (dates_path, values_path):
-                    path.unlink(missing_ok=True)
-                    path.with_name(f".{path.name}.tmp").unlink(missing_ok=True)
+                self._remove_arrays(dates_path, values_path)
                 raise
             for stale in self.base.glob("bars.snapshot.*.npy"):
                 if token not in stale.name:
                     stale.unlink(missing_ok=True)  # readers that mapped it keep their pages
         return len(entries)
 
+    @staticmethod
+    def _remove_arrays(*paths: Path) -> None:
+        for path in paths:
+            path.unlink(missing_ok=True)
+            path.with_name(f".{path.name}.tmp").unlink(missing_ok=True)
+
     # -- boards, universe, valuations ----------------------------------------------------------
     def write_board(self, code: str, members: pd.DataFrame, bars: pd.DataFrame, meta: CacheMeta) -> None:
         self.write_frame(self.members_path(code), members, meta)
-        _atomic_write_table(_bars_table(bars, meta), self.board_path(code))
+        self._write_table(_bars_table(bars, meta), self.board_path(code))
 
     def read_board(self, code: str) -> tuple[pd.DataFrame, pd.DataFrame, CacheMeta] | None:
         members = self.read_frame(self.members_path(code))
         if members is None:
             return None
+        path = self.board_path(code)
         try:
-            table = pq.read_table(self.board_path(code))
-        except FileNotFoundError:
+            table = self._read_table(path)
+            if table is None or _meta_of(table.schema.metadata) is None:
+                return None
+            if not _intact(table, _table_digest(table)):
+                raise _Damaged("does not match its checksum (it was changed or damaged on disk)")
+        except _Damaged as exc:
+            self._damaged(path, code, str(exc))
             return None
-        meta = _meta_of(table.schema.metadata)
-        if meta is None:
-            return None
-        return members[0], _frame_from_table(table), meta
+        return members[0], _frame_from_table(table), _meta_of(table.schema.metadata)
 
     def write_frame(self, path: Path, df: pd.DataFrame, meta: CacheMeta) -> None:
         table = pa.Table.from_pandas(df, preserve_index=False)
-        table = table.replace_schema_metadata({**(table.schema.metadata or {}), META_KEY: meta.to_json()})
-        _atomic_write_table(table, path)
+        extra = {META_KEY: meta.to_json(), DIGEST_KEY: _frame_digest(df).encode()}
+        self._write_table(table.replace_schema_metadata({**(table.schema.metadata or {}), **extra}), path)
 
     def read_frame(self, path: Path) -> tuple[pd.DataFrame, CacheMeta] | None:
+        """A cached table and its metadata; None when absent, without metadata, or
+        damaged (with a warning)."""
+        key = path.name[: -len(".parquet")].removesuffix(".members")
         try:
-            table = pq.read_table(path)
-        except FileNotFoundError:
+            table = self._read_table(path)
+            meta = _meta_of(table.schema.metadata) if table is not None else None
+            if meta is None:
+                return None
+            df = table.to_pandas()
+            if not _intact(table, _frame_digest(df)):
+                raise _Damaged("does not match its checksum (it was changed or damaged on disk)")
+        except _Damaged as exc:
+            self._damaged(path, key if path.parent.name == "boards" else None, str(exc))
             return None
-        meta = _meta_of(table.schema.metadata)
-        if meta is None:
-            return None
-        return table.to_pandas(), meta
+        return df, meta
 
     # -- status and clear ------------------------------------------------------------------
     def entries(self) -> list[CacheEntry]:
-        """Every cached file with its size, row count, date range and metadata."""
+        """Every cached file with its size, row count, date range and metadata; a file
+        that cannot be read says why in ``problem``."""
         out = []
         if not self.base.is_dir():
             return out
@@ -407,10 +602,11 @@ class Cache:
             rel = path.relative_to(self.base)
             dataset = rel.parts[0] if len(rel.parts) > 1 else path.stem
             key = path.name[: -len(".parquet")]
+            problem = None
             try:
                 md = pq.read_metadata(path)
                 meta = _meta_of(md.schema.to_arrow_schema().metadata)
-                rows = md.num_rows
+                rows: int | None = md.num_rows
                 first = last = None
                 if "date" in md.schema.names and rows:
                     col = md.schema.names.index("date")
@@ -418,9 +614,12 @@ class Cache:
                     if all(s is not None and s.has_min_max for s in stats):
                         first = min(pd.Timestamp(s.min) for s in stats).date()
                         last = max(pd.Timestamp(s.max) for s in stats).date()
-            except (OSError, pa.ArrowException):
-                meta, rows, first, last = None, 0, None, None
-            out.append(CacheEntry(dataset, key, path, path.stat().st_size, rows, first, last, meta))
+            except (OSError, pa.ArrowException, ValueError):
+                meta, rows, first, last = None, None, None, None
+                problem = "cannot be read (not a valid Parquet file)"
+            if problem is None and meta is None:
+                problem = "has no screener metadata"
+            out.append(CacheEntry(dataset, key, path, path.stat().st_size, rows, first, last, meta, problem))
         index = self._snapshot_index()
         if index is not None:
             size = sum(p.stat().st_size for p in self._array_paths(index["token"]) if p.exists())
@@ -428,25 +627,73 @@ class Cache:
                                   size, index["rows"], None, None, None))
         return out
 
-    def clear(self, symbols: Sequence[str] | None = None) -> list[Path]:
-        """Remove the named symbols' files (bars and boards), or everything. Returns
-        the removed paths."""
-        removed: list[Path] = []
+    def own_files(self) -> list[Path]:
+        """Every file under ``v1`` that the cache itself writes (data, snapshot, lock and
+        temp files), by the known layout; nothing else."""
+        out = []
+        for folder, pattern in _OWN.items():
+            where = self.base / folder if folder else self.base
+            if where.is_dir():
+                out += sorted(p for p in where.iterdir() if pattern.fullmatch(p.name) and (p.is_file() or p.is_symlink()))
+        return out
+
+    def foreign_files(self) -> list[Path]:
+        """Files under ``v1`` that the cache did not write (left alone by :meth:`clear`)."""
         if not self.base.is_dir():
-            return removed
+            return []
+        own = set(self.own_files())
+        return sorted(p for p in self.base.rglob("*") if not p.is_dir() and p not in own)
+
+    def planned_removals(self, symbols: Sequence[str] | None = None) -> list[Path]:
+        """What :meth:`clear` would remove: the named symbols' (or board codes') files and
+        their temp files, or — for ``None`` — every file of the cache's own layout.
+        Raises DataError when ``root`` holds files but none of the cache's."""
         if symbols is None:
-            targets = [p for p in self.base.rglob("*") if p.is_file()]
-        else:
-            targets = []
-            for s in symbols:
-                targets += [self.bars_path(s), self.board_path(s), self.members_path(s)]
-        for path in targets:
-            if path.name.endswith(".lock"):
-                continue
-            if path.exists():
+            own = self.own_files()
+            if not own and self.foreign_files():
+                raise DataError(
+                    f"{self.root} does not look like a screener cache (none of the files under {self.base} "
+                    "is one screener writes); nothing removed — check --cache-dir / $SCREENER_CACHE_DIR"
+                )
+            return own
+        out = []
+        for s in symbols:
+            for path in (self.bars_path(s), self.board_path(s), self.members_path(s)):
+                if path.is_file():
+                    out.append(path)
+                if path.parent.is_dir():
+                    out += sorted(path.parent.glob(f".{path.name}.*tmp"))
+        return out
+
+    def clear(self, symbols: Sequence[str] | None = None) -> list[Path]:
+        """Remove the named symbols' files (bars and boards), or every file the cache
+        wrote (see :meth:`planned_removals`). Returns the removed data files (not the
+        lock and temp files)."""
+        removed: list[Path] = []
+        for path in self.planned_removals(symbols):
+            if path.name.endswith(".tmp"):
+                path.unlink(missing_ok=True)
+            elif not path.name.endswith(".lock"):
                 with self.lock(path):
                     path.unlink(missing_ok=True)
                 removed.append(path)
-        for stray in self.base.rglob(".*.tmp"):
-            stray.unlink(missing_ok=True)
+        if symbols is None:  # lock files last, once nothing is left to lock
+            for path in self.own_files():
+                path.unlink(missing_ok=True)
         return removed
+
+    def remove_stale_tmp(self, age: float = STALE_TMP_SECONDS) -> list[Path]:
+        """Remove the cache's temp files older than ``age`` seconds (an interrupted write
+        left them; a younger one may be another process's write in progress)."""
+        now, removed = time.time(), []
+        for path in self.own_files():
+            if not path.name.endswith(".tmp"):
+                continue
+            try:
+                if now - path.lstat().st_mtime > age:
+                    path.unlink()
+                    removed.append(path)
+            except OSError:
+                continue
+        return removed
+

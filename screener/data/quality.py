@@ -32,6 +32,7 @@ from screener.limits import band_percent, cents, limit_cents, reference_cents
 from screener.symbols import parse_symbol
 
 NEW_LISTING_UNLIMITED_ROWS = 5
+MAX_CHECKED_PRICE = 1e12  # limit checks count in int64 cents; a larger price is absurd anyway
 
 
 def _issue(symbol: str, kind: str, days: np.ndarray, what: str) -> QualityIssue:
@@ -66,7 +67,7 @@ def _breaches(symbol: str, dates: np.ndarray, close: np.ndarray, adj: np.ndarray
         return out
     ref_c = reference_cents(close[:-1][cand], adj[:-1][cand], adj[1:][cand])
     c = close[1:][cand]
-    valid = np.isfinite(ref_c) & np.isfinite(c) & (ref_c > 0)
+    valid = np.isfinite(ref_c) & np.isfinite(c) & (ref_c > 0) & (ref_c < MAX_CHECKED_PRICE * 100) & (c < MAX_CHECKED_PRICE)
     cur = cents(np.where(valid, c, 0.0)).astype(np.int64)
     lower, upper = limit_cents(np.where(valid, ref_c, 0).astype(np.int64), band[1:][cand])
     out[cand + 1] = valid & ((cur > upper) | (cur < lower))

@@ -1,6 +1,7 @@
 """CSV files: daily equity, members, claims — one file each, UTF-8 with a byte-order
 mark so that Excel and WPS show Chinese names; numbers exactly as in the result
-(returns as fractions). The last column, ``data_source``, says on every row where the
+(returns as fractions); text that a spreadsheet would run as a formula (``=...``,
+``+...``, ``-...``, ``@...``) starts with ``'``. The last column, ``data_source``, says on every row where the
 prices came from (``demo`` marks synthetic prices even in a file opened on its own)."""
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import io
 import json
 from typing import Any
 
+from screener.csvcell import safe_cell
 from screener.report.view import ReportView
 
 EQUITY_COLUMNS = ["date", "basket", "benchmark"]
@@ -26,7 +28,7 @@ def _value(v: Any) -> Any:
         return ""
     if isinstance(v, (dict, list)):
         return json.dumps(v, ensure_ascii=False)
-    return v
+    return safe_cell(v)  # a name such as "=HYPERLINK(...)" must not run in Excel
 
 
 def _columns(base: list[str], rows: list[dict[str, Any]]) -> list[str]:

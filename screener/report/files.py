@@ -9,7 +9,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from screener._atomic import stage
+from screener._atomic import os_reason, stage
 from screener.report.view import ReportError
 
 
@@ -42,7 +42,8 @@ def write_all(out_dir: Path, files: Mapping[str, bytes], *, force: bool) -> list
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise ReportError(f"cannot create --out {out_dir}: {_reason(exc)}; pass a folder you can write to") from None
+        raise ReportError(f"cannot create --out {out_dir}: {exc.strerror or exc.__class__.__name__}; "
+                          "pass a folder you can write to") from None
     staged: list[str] = []
     try:
         for path, data in zip(targets, files.values()):
@@ -51,7 +52,8 @@ def write_all(out_dir: Path, files: Mapping[str, bytes], *, force: bool) -> list
             os.replace(tmp, path)  # a symlink at ``path`` is replaced, never followed
             staged.remove(tmp)
     except OSError as exc:
-        raise ReportError(f"cannot write the reports in {out_dir}: {_reason(exc)}; pass a folder you can write to") from None
+        raise ReportError(f"cannot write the reports in {out_dir}: {os_reason(exc, targets[0])}; "
+                          "pass a folder you can write to") from None
     finally:
         for tmp in staged:
             try:
@@ -70,6 +72,3 @@ def _check_folder(out_dir: Path) -> None:
                 raise ReportError(f"--out {out_dir}{where} is a file, not a folder: pass a folder for the reports")
             return
 
-
-def _reason(exc: OSError) -> str:
-    return exc.strerror or exc.__class__.__name__

@@ -23,15 +23,18 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from screener.errors import UserError
+from screener.errors import UserError, excerpt
 
 KEYWORDS = ("and", "or", "not")
+MAX_CHARS = 2000  # a longer expression is a mistake (a pasted file), not a filter
+MAX_NESTING = 32  # parentheses, 'not' and '-' inside one another
 
 
 class WhereError(UserError):
@@ -173,12 +176,29 @@ class Where:
 
 class _Parser:
     def __init__(self, text: str, fields: Collection[str], flags: Collection[str]):
+        if len(text) > MAX_CHARS:
+            raise WhereError(
+                f"--where is {len(text):,} characters long (the limit is {MAX_CHARS:,}): "
+                f"{excerpt(text)}; write a shorter expression"
+            )
         self.text = text
         self.fields = fields
         self.flags = flags
         self.tokens = tokenize(text, fields)
         self.i = 0
         self.used: list[str] = []
+        self.nesting = 0
+
+    @contextmanager
+    def nested(self, tok: Token) -> Iterator[None]:
+        """One level deeper (a '(', a 'not' or a '-'); too deep is an error at ``tok``."""
+        if self.nesting >= MAX_NESTING:
+            raise self.fail(tok, f"nested more than {MAX_NESTING} levels deep: simplify the expression")
+        self.nesting += 1
+        try:
+            yield
+        finally:
+            self.nesting -= 1
 
     @property
     def tok(self) -> Token:
@@ -216,8 +236,8 @@ class _Parser:
 
     def parse_not(self) -> Condition | Operand:
         if self.tok.kind == "not":
-            self.take()
-            return Not(self.as_condition(self.parse_not()))
+            with self.nested(self.take()):
+                return Not(self.as_condition(self.parse_not()))
         return self.parse_compare()
 
     def parse_compare(self) -> Condition | Operand:
@@ -238,8 +258,8 @@ class _Parser:
     def parse_operand(self) -> Condition | Operand:
         tok = self.tok
         if tok.kind == "-":
-            self.take()
-            inner = self.parse_operand()
+            with self.nested(self.take()):
+                inner = self.parse_operand()
             if not isinstance(inner, (Field, Number, Neg)):
                 raise self.fail(tok, "'-' needs a number or a field after it")
             return Neg(inner, tok.pos)
@@ -258,7 +278,8 @@ class _Parser:
             self.take()
             if self.tok.kind == ")":
                 raise self.fail(self.tok, "empty parentheses")
-            inner = self.parse_or()
+            with self.nested(tok):
+                inner = self.parse_or()
             if self.tok.kind != ")":
                 raise self.fail(self.tok, f"expected ')' to close the '(' at position {tok.pos + 1}")
             self.take()
@@ -335,9 +356,23 @@ def _eval_condition(node: Condition, frame: pd.DataFrame) -> tuple[np.ndarray, n
     if isinstance(node, Not):
         v, k = _eval_condition(node.operand, frame)
         return ~v & k, k
-    lv, lk = _eval_condition(node.left, frame)
-    rv, rk = _eval_condition(node.right, frame)
-    if node.op == "and":
+    # a chain "a and b and c ..." is a left-leaning tree as deep as it is long: walk it
+    # without recursion, so a thousand terms need no deeper stack than one
+    operands = [node.right]
+    left = node.left
+    while isinstance(left, BoolOp) and left.op == node.op:
+        operands.append(left.right)
+        left = left.left
+    operands.append(left)
+    value, known = _eval_condition(operands.pop(), frame)
+    while operands:
+        value, known = _combine(node.op, value, known, *_eval_condition(operands.pop(), frame))
+    return value, known
+
+
+def _combine(op: str, lv: np.ndarray, lk: np.ndarray, rv: np.ndarray, rk: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Three-valued ``and``/``or`` of two (value, known) pairs."""
+    if op == "and":
         false = (lk & ~lv) | (rk & ~rv)
         true = lv & rv
     else:

@@ -15,6 +15,7 @@ from typing import Any
 
 from screener import fmt
 from screener.i18n import N_, _, ngettext
+from screener.csvcell import safe_frame
 from screener.screen.factors import FACTOR_BY_NAME, FACTOR_NAMES
 from screener.screen.run import ScreenResult
 
@@ -109,7 +110,7 @@ def to_csv(result: ScreenResult) -> str:
     frame.insert(0, "data_source", result.data_source)
     frame.insert(0, "as_of", result.as_of.isoformat())
     buf = io.StringIO()
-    frame.to_csv(buf, index=False, lineterminator="\n")
+    safe_frame(frame).to_csv(buf, index=False, lineterminator="\n")  # no formula injection in Excel
     return buf.getvalue()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -192,10 +193,11 @@ def test_data_dir_and_a_theme_file(tmp_path: Path) -> None:
         ([*FIBER, "--benchmark", "000300"], "--benchmark 000300.SZ: no data for it (DEMO — synthetic prices); "
                                             "for the index write 000300.SH"),
         ([*FIBER, "--start", "1999-01-01", "--end", "1999-02-01"], "too early: the XSHG calendar starts"),
-        (["backtest", "fiber", "--demo", "--start", "2030-01-01"], "the data ends on 2026-11-20"),
+        (["backtest", "fiber", "--demo", "--start", "2027-06-01"], "the data ends on 2026-11-20"),
     ],
 )
-def test_user_errors_exit_2_with_one_line(args: list[str], message: str) -> None:
+def test_user_errors_exit_2_with_one_line(args: list[str], message: str, freeze_today) -> None:
+    freeze_today(date(2026, 12, 1))  # --start 2030-01-01 would be over a year ahead of the real today
     code, out, err = invoke(*args)
     assert code == 2, (out, err)
     assert message in err

@@ -234,15 +234,13 @@ def test_clear_symbols_or_everything(tmp_path):
     assert cache.bar_symbols() == [] and cache.entries() == []
 
 
-def test_a_corrupt_file_is_a_user_error_naming_it(tmp_path):
-    from screener.errors import DataError
-
+def test_an_unreadable_file_is_not_cached_with_a_warning_naming_it(tmp_path):
     cache = Cache(tmp_path)
     path = cache.bars_path("600487.SH")
     path.parent.mkdir(parents=True)
     path.write_bytes(b"not parquet")
-    with pytest.raises(DataError, match="600487.SH.parquet.*data clear 600487.SH"):
-        cache.read_bars("600487.SH")
+    with pytest.warns(UserWarning, match=r"600487\.SH\.parquet cannot be read .*`screener data clear 600487\.SH`"):
+        assert cache.read_bars("600487.SH") is None
 
 
 def test_snapshot_serves_only_unchanged_files(tmp_path, monkeypatch):

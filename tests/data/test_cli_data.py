@@ -97,7 +97,7 @@ def test_status_and_offline_fetch_and_clear(tmp_path):
     res = run("data", "clear", "600487", "--cache-dir", str(tmp_path))
     assert res.exit_code == 0 and "removed 1 file" in res.output
     assert Cache(tmp_path).bar_symbols() == ["600522.SH"]
-    res = run("data", "clear", "--cache-dir", str(tmp_path))
+    res = run("data", "clear", "--cache-dir", str(tmp_path), "--yes")
     assert "removed 1 file" in res.output
     assert "is empty" in run("data", "status", "--cache-dir", str(tmp_path)).output
 

@@ -1,0 +1,126 @@
+"""The JSON contract of a saved backtest result, as far as the report renderers read it.
+
+``screener report RESULT.json`` checks a file against :class:`Result` before rendering,
+so a hand-edited or foreign file is a one-line error naming the field, never a crash
+inside a renderer. Only the types of what the renderers read are checked: keys the
+contract does not name (newer blocks, extra settings) are allowed and kept as they are.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from screener.errors import UserError, excerpt
+
+MAX_DEPTH = 64  # nesting levels a result may have (it needs about five)
+
+
+class _Open(BaseModel):
+    model_config = ConfigDict(extra="allow", allow_inf_nan=False)
+
+
+Number = float | None
+
+
+class EquityRow(_Open):
+    date: date
+    basket: Number
+    benchmark: Number = None
+
+
+class MemberRow(_Open):
+    symbol: str
+    name: str | None = None
+    board: str | None = None
+    weight_start: Number = None
+    weight: Number = None
+    total_return: Number = None
+    contribution: Number = None
+    trades: int | list[Any] | None = None
+    blocked_orders: int | list[Any] | None = None
+    named_in_source: bool | None = None
+    in_basket: bool | None = None
+
+
+class ClaimRow(_Open):
+    id: str | None = None
+    kind: str | None = None
+    subject: str | None = None
+    symbols: list[str] | None = None
+    start: str | None = None
+    end: str | None = None
+    date: str | None = None
+    verdict: str | None = None
+    detail: str | None = None
+    quote: str | None = None
+    comparison: str | None = None
+    tolerance: Number = None
+
+
+class WarningRow(_Open):
+    kind: str | None = None
+    symbol: str | None = None
+    date: str | None = None
+    message: str | None = None
+
+
+class ThemeRef(_Open):
+    id: str
+    name: str | None = None
+
+
+class Result(_Open):
+    """What the renderers read from a result (see ``screener.backtest.result``)."""
+
+    theme: str | ThemeRef
+    theme_name: str | None = None
+    start: date
+    end: date
+    base_date: date | None = None
+    data_source: str | None = None
+    label: str | None = None
+    demo: bool | None = None
+    settings: dict[str, Any] = Field(default_factory=dict)
+    basket: dict[str, Any] = Field(default_factory=dict)
+    benchmark: dict[str, Any] = Field(default_factory=dict)
+    members: list[MemberRow] = Field(default_factory=list)
+    claims: list[ClaimRow] = Field(default_factory=list)
+    warnings: list[WarningRow | str] = Field(default_factory=list)
+    equity: list[EquityRow] = Field(min_length=1)
+
+
+def depth(value: Any) -> int:
+    """How deeply ``value`` nests lists and dicts (0 for a scalar), without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is not None:
+            deepest = max(deepest, level)
+            stack.extend((c, level + 1) for c in children)
+    return deepest
+
+
+def check(data: Any, origin: str) -> None:
+    """Raise :class:`UserError` naming ``origin`` and the first fields at fault unless
+    ``data`` (parsed JSON) is a backtest result the renderers can read."""
+    fix = "pass a result written by `screener backtest --format json` or `--export json`"
+    if depth(data) > MAX_DEPTH:
+        raise UserError(f"{origin}: nested more than {MAX_DEPTH} levels deep, not a backtest result; {fix}")
+    try:
+        Result.model_validate(data)
+    except ValidationError as err:
+        absent = [str(e["loc"][0]) for e in err.errors() if e["type"] == "missing" and len(e["loc"]) == 1]
+        if absent:
+            raise UserError(f"{origin}: the backtest result has no {', '.join(absent)}: {fix}") from None
+        problems = []
+        for e in err.errors()[:3]:
+            where = ".".join(str(p) for p in e["loc"] if not (isinstance(p, str) and p[:1].isupper())) or "(top level)"
+            msg = "should be a JSON object" if e["type"] == "model_type" else e["msg"].removeprefix("Value error, ")
+            given = f" (got {excerpt(e['input'], 40)})" if e["type"] != "missing" else ""
+            problems.append(f"{where}: {msg}{given}")
+        more = f" and {err.error_count() - 3} more" if err.error_count() > 3 else ""
+        raise UserError(f"{origin}: not a backtest result: {'; '.join(problems)}{more}; {fix}") from None
