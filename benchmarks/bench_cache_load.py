@@ -50,7 +50,9 @@ def build(root: Path, n_symbols: int, n_sessions: int) -> None:
     from screener.data import frames
     from screener.data.cache import Cache, CacheMeta, _bars_table
 
-    sessions = calendar.sessions("2010-01-04", "2026-12-31")[-n_sessions:]
+    from screener.clock import today
+
+    sessions = calendar.sessions("2010-01-04", today())[-n_sessions:]  # rows after today are left out on load
     meta = CacheMeta("eastmoney", datetime(2026, 12, 31, 16), sessions[0].date(), sessions[-1].date())
     cache = Cache(root)
     folder = cache.bars_path("x").parent

@@ -3,11 +3,13 @@ universe file the user gives."""
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from screener._input import read_input
 from screener.authoring.names import NameIndex, build_index
 from screener.errors import ThemeError, UserError
 from screener.theme.model import Theme
@@ -42,8 +44,9 @@ def known_themes(registry: ThemeRegistry, notes: list[str]) -> list[Theme]:
 
 def read_universe_file(path: Path) -> pd.DataFrame:
     """A universe table from CSV or Parquet with columns ``symbol, name[, full_name]``."""
+    raw = io.BytesIO(read_input(path))  # a regular file within the input size cap
     try:
-        frame = pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path, dtype=str)
+        frame = pd.read_parquet(raw) if path.suffix == ".parquet" else pd.read_csv(raw, dtype=str)
     except (OSError, ValueError) as exc:
         raise UserError(f"cannot read universe file {path}: {exc}") from None
     missing = {"symbol", "name"} - set(frame.columns)

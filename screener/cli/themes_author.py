@@ -15,17 +15,14 @@ from screener.errors import UserError
 
 
 def _read_text(file: str) -> tuple[str, str]:
-    """(text, a label for it) from a path or ``-`` (stdin); UTF-8, else GB18030."""
+    """(text, a label for it) from a path (a regular file within the input size cap) or
+    ``-`` (stdin, within the same cap); UTF-8, else GB18030."""
+    from screener._input import read_input, read_stream
+
     if file == "-":
-        raw, origin = click.get_binary_stream("stdin").read(), "standard input"
+        raw, origin = read_stream(click.get_binary_stream("stdin"), "standard input"), "standard input"
     else:
-        path = Path(file)
-        try:
-            raw, origin = path.read_bytes(), path.name
-        except FileNotFoundError:
-            raise UserError(f"{file}: no such file") from None
-        except OSError as exc:
-            raise UserError(f"cannot read {file}: {exc.strerror}") from None
+        raw, origin = read_input(file), Path(file).name
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return raw.decode(encoding), origin

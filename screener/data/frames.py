@@ -25,6 +25,8 @@ _IMPOSSIBLE: dict[str, tuple[str, Callable[[np.ndarray], np.ndarray]]] = {
 }
 
 _COLUMNS = pd.Index(list(BAR_COLUMNS))
+_AFTER_PRICES = _COLUMNS.get_loc("volume")  # volume, amount, adj_factor, turnover: never negative
+_ADJ = _COLUMNS.get_loc("adj_factor")
 
 
 def from_arrays(dates: np.ndarray | pd.DatetimeIndex, values: np.ndarray) -> pd.DataFrame:
@@ -108,12 +110,16 @@ def impossible_rows(frame: pd.DataFrame) -> dict[str, np.ndarray]:
     """Column → boolean row mask of values no market reports: infinite prices, negative or
     infinite volume, amount and turnover, an ``adj_factor`` that is not positive and
     finite. Columns without any are left out."""
+    values = frame.to_numpy(dtype="float64")  # one block: a view, no copy
+    # the usual case in three array operations: nothing infinite, nothing negative after
+    # the prices, no zero factor (NaN passes each test, as it should)
+    if not (np.isinf(values).any() or (values[:, _AFTER_PRICES:] < 0).any() or (values[:, _ADJ] == 0).any()):
+        return {}
     out = {}
-    with np.errstate(invalid="ignore"):
-        for col, (_, test) in _IMPOSSIBLE.items():
-            mask = test(frame[col].to_numpy(dtype="float64"))
-            if mask.any():
-                out[col] = mask
+    for col, (_, test) in _IMPOSSIBLE.items():
+        mask = test(values[:, _COLUMNS.get_loc(col)])
+        if mask.any():
+            out[col] = mask
     return out
 
 

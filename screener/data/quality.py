@@ -127,12 +127,11 @@ def exclude_unusable(symbol: str, frame: pd.DataFrame, today: date) -> tuple[pd.
     :func:`frames.impossible_rows`) — and one finding per reason naming their dates."""
     issues: list[QualityIssue] = []
     drop = np.zeros(len(frame), dtype=bool)
-    future = frame.index > pd.Timestamp(today)
-    if future.any():
-        drop |= future
+    if len(frame) and frame.index[-1] > pd.Timestamp(today):  # the index is sorted
+        first = frame.index.searchsorted(pd.Timestamp(today), side="right")
+        drop[first:] = True
         issues.append(QualityIssue.about_days(
-            symbol, "future_date", frame.index[future].date,
-            f"rows dated after today ({today}), left out"))
+            symbol, "future_date", frame.index[first:].date, f"rows dated after today ({today}), left out"))
     for col, mask in frames.impossible_rows(frame).items():
         drop |= mask
         issues.append(QualityIssue.about_days(
