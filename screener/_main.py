@@ -5,6 +5,7 @@ and no traceback."""
 from __future__ import annotations
 
 import os
+import signal
 import sys
 
 INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
@@ -20,10 +21,27 @@ def interrupted() -> None:
     os._exit(INTERRUPTED)  # a second Ctrl-C during shutdown must not print a traceback either
 
 
+def _unraisable(hook):  # noqa: ANN001, ANN202 (sys.unraisablehook's own signature)
+    """``hook``, except that a Ctrl-C Python could not raise (it landed in a callback,
+    e.g. inside the import machinery) exits 130 instead of printing "Exception ignored"."""
+
+    def handle(unraisable):  # noqa: ANN001, ANN202
+        if unraisable.exc_type is not None and issubclass(unraisable.exc_type, KeyboardInterrupt):
+            interrupted()
+        hook(unraisable)
+
+    return handle
+
+
 def main() -> None:
+    sys.unraisablehook = _unraisable(sys.unraisablehook)
     try:
         from screener.cli import main as cli_main
 
-        cli_main()
+        cli_main()  # always ends in SystemExit
     except KeyboardInterrupt:
         interrupted()
+    except SystemExit:
+        # the command is done: a Ctrl-C now must not turn the exit into a traceback
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        raise

@@ -1,0 +1,128 @@
+"""#10: the process around the commands — output encodings, a full or closed stdout,
+Ctrl-C at any moment, bare command groups, options that --demo ignores."""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from screener.cli._app import configure_streams
+from tests.hostile.conftest import run
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def screener(*args: str, env: dict[str, str] | None = None, **kwargs) -> subprocess.CompletedProcess:
+    """The installed console script's code path (``screener._main:main``) in a fresh
+    interpreter."""
+    code = "import sys; from screener._main import main; sys.argv[0] = 'screener'; main()"
+    streams = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, **kwargs}
+    return subprocess.run([sys.executable, "-c", code, *args], env={**os.environ, **(env or {})},
+                          timeout=60, cwd=ROOT, **streams)
+
+
+@pytest.mark.parametrize("encoding", ["latin-1", "cp1252", "ascii"])
+def test_streams_that_cannot_encode_chinese_escape_it(monkeypatch, encoding):
+    raw = io.BytesIO()
+    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(raw, encoding=encoding))
+    configure_streams()
+    sys.stdout.write("光纤 Optical fiber — ±10%\n")
+    sys.stdout.flush()
+    assert raw.getvalue().decode(encoding).startswith("\\u5149\\u7ea4 Optical fiber")
+
+
+@pytest.mark.parametrize("encoding", ["latin-1", "gbk"])
+def test_a_non_utf8_terminal_gets_the_output_not_a_traceback(encoding):
+    res = screener("themes", "show", "fiber", env={"PYTHONIOENCODING": encoding})
+    assert res.returncode == 0, res.stderr.decode(errors="replace")
+    assert b"Traceback" not in res.stderr and b"Optical fiber" in res.stdout
+
+
+def test_a_full_stdout_is_one_line_and_exit_1(tmp_path):
+    full = tmp_path / "full"
+    try:  # a node with /dev/full's numbers, in tmp_path: every write fails with ENOSPC
+        os.mknod(full, 0o600 | stat.S_IFCHR, os.makedev(1, 7))
+    except (PermissionError, OSError) as exc:
+        pytest.skip(f"cannot make a device node here ({exc}); the closed-pipe test covers the same path")
+    try:
+        with open(full, "wb") as out:
+            res = screener("themes", "list", stdout=out, stderr=subprocess.PIPE)
+    finally:
+        full.unlink()
+    assert res.returncode == 1
+    assert res.stderr.decode().strip() == "error: cannot write the output: No space left on device"
+
+
+def test_a_closed_pipe_exits_1_quietly():
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # nobody reads: writes fail with EPIPE
+    try:
+        res = screener("themes", "show", "fiber", stdout=write_end, stderr=subprocess.PIPE)
+    finally:
+        os.close(write_end)
+    assert res.returncode == 1 and res.stderr == b""
+
+
+def test_ctrl_c_while_importing_exits_130_without_a_traceback():
+    # Ctrl-C arrives while the command line is still importing click
+    code = ("import builtins, sys\n"
+            "real = builtins.__import__\n"
+            "def hit(name, *a, **k):\n"
+            "    if name == 'click':\n"
+            "        raise KeyboardInterrupt\n"
+            "    return real(name, *a, **k)\n"
+            "builtins.__import__ = hit\n"
+            "from screener._main import main\n"
+            "main()\n")
+    res = subprocess.run([sys.executable, "-c", code, "themes", "list"], capture_output=True, timeout=60, cwd=ROOT)
+    assert res.returncode == 130 and res.stderr == b"interrupted\n" and res.stdout == b""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+@pytest.mark.parametrize("delay", [0.0, 0.2])
+def test_a_real_sigint_at_any_moment_never_prints_a_traceback(delay):
+    # "up" is written as main() starts importing the command line (a signal during Python's
+    # own start-up is not screener's to handle); from there on, Ctrl-C lands somewhere in the
+    # imports or the command
+    code = ("import sys\n"
+            "class Mark:\n"
+            "    def find_spec(self, name, path=None, target=None):\n"
+            "        if name == 'screener.cli':\n"
+            "            sys.meta_path.remove(self)\n"
+            "            sys.stderr.write('up\\n')\n"
+            "            sys.stderr.flush()\n"
+            "sys.meta_path.insert(0, Mark())\n"
+            "from screener._main import main\n"
+            "main()\n")
+    proc = subprocess.Popen([sys.executable, "-c", code, "themes", "list"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+    assert proc.stderr.readline() == b"up\n"
+    time.sleep(delay)  # a real process is being interrupted: this is the point of the test
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode in (0, 130) and b"Traceback" not in err, err
+    if proc.returncode == 130:  # click first ends the terminal's "^C" line
+        assert err.strip() == b"interrupted"
+
+
+@pytest.mark.parametrize("args", [[], ["themes"], ["data"]])
+def test_a_bare_group_shows_its_help_and_exits_0(args):
+    res = run(*args)
+    assert res.exit_code == 0 and res.stderr == ""
+    assert res.stdout.startswith("Usage: ") and "\nCommands:\n" in res.stdout and len(res.stdout.splitlines()) > 5
+
+
+def test_demo_says_which_data_options_it_ignores(tmp_path):
+    # `data fetch` without targets stops right after the data options are read
+    res = run("data", "fetch", "--demo", "--cache-dir", tmp_path, "--offline")
+    assert res.stderr.startswith("note: --cache-dir, --offline ignored: --demo uses the built-in synthetic data\n")
+    quiet = run("data", "fetch", "--demo", env={"SCREENER_CACHE_DIR": str(tmp_path)})
+    assert quiet.exit_code == 2 and "ignored" not in quiet.stderr  # an environment default is not a mistake
