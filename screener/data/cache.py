@@ -84,6 +84,7 @@ _OWN_NAMES = {
     "boards": r"(?:BK[0-9]{4}|[0-9]{6})(?:\.members)?\.parquet",
     "valuations": r"[0-9]{4}-[0-9]{2}-[0-9]{2}\.parquet",
 }
+_BARS_FILE = re.compile(_OWN_NAMES["bars"])
 _OWN = {folder: re.compile(rf"(?:{names})(?:\.lock)?|\.(?:{names})(?:\.[a-z0-9_]+)?\.tmp")
         for folder, names in _OWN_NAMES.items()}
 
@@ -361,7 +362,7 @@ class Cache:
         folder = self.base / "bars"
         if not folder.is_dir():
             return []
-        return sorted(p.name[: -len(".parquet")] for p in folder.glob("*.parquet") if not p.name.startswith("."))
+        return sorted(p.name[: -len(".parquet")] for p in folder.glob("*.parquet") if _BARS_FILE.fullmatch(p.name))
 
     # -- the snapshot ----------------------------------------------------------------------
     def snapshot_path(self) -> Path:
@@ -604,11 +605,7 @@ class Cache:
         """Every cached file with its size, row count, date range and metadata; a file
         that cannot be read says why in ``problem``."""
         out = []
-        if not self.base.is_dir():
-            return out
-        for path in sorted(self.base.rglob("*.parquet")):
-            if path.name.startswith("."):
-                continue
+        for path in sorted(p for p in self.own_files() if p.name.endswith(".parquet") and not p.name.startswith(".")):
             rel = path.relative_to(self.base)
             dataset = rel.parts[0] if len(rel.parts) > 1 else path.stem
             key = path.name[: -len(".parquet")]

@@ -9,6 +9,7 @@ a symbol are ignored and named in the load notes.
 
 from __future__ import annotations
 
+import csv
 import io
 from collections.abc import Sequence
 from datetime import date
@@ -19,11 +20,18 @@ import pandas as pd
 from screener import clock
 from screener._input import read_input
 from screener.data import frames, quality
-from screener.data.model import Bars, BoardInfo, MarketData, QualityIssue, Source, empty_valuations
-from screener.errors import DataError, SymbolError, UserError
+from screener.data.model import BAR_COLUMNS, Bars, BoardInfo, MarketData, QualityIssue, Source, empty_valuations
+from screener.errors import DataError, SymbolError, UserError, excerpt
 from screener.symbols import normalize
 
 SUFFIXES = (".csv", ".parquet")
+_WANTED = frozenset({"date", *BAR_COLUMNS})  # the columns read from a CSV; the rest are skipped
+
+
+def _csv_header(raw: bytes) -> list[str]:
+    """The column names on a CSV's first line, read without parsing the rows."""
+    line = raw.split(b"\n", 1)[0].decode("utf-8-sig", errors="replace")
+    return next(csv.reader([line]), [])
 
 
 class DirStore:
@@ -72,10 +80,10 @@ class DirStore:
             if path.suffix.lower() == ".parquet":
                 table = pd.read_parquet(io.BytesIO(raw))
             else:
-                frames.require_columns(pd.read_csv(io.BytesIO(raw), nrows=0).columns, str(path))
-                table = pd.read_csv(io.BytesIO(raw))
+                frames.require_columns(_csv_header(raw), str(path))
+                table = pd.read_csv(io.BytesIO(raw), usecols=lambda c: str(c).strip().lower() in _WANTED)
         except (OSError, ValueError) as exc:
-            raise DataError(f"cannot read {path}: {exc}") from None
+            raise DataError(f"cannot read {path}: {excerpt(str(exc), 200)}") from None
         return frames.to_bar_frame(table, str(path))
 
     def _ambiguity(self, symbol: str) -> str:

@@ -132,7 +132,7 @@ def _reject_impossible(frame: pd.DataFrame, origin: str) -> None:
     for col, mask in impossible_rows(frame).items():
         i = int(np.flatnonzero(mask)[0])
         raise DataError(
-            f"{origin}: column {col!r} has {impossible_text(col)}: {frame[col].iloc[i]!r} on "
+            f"{origin}: column {col!r} has {impossible_text(col)}: {frame[col].iloc[i]:g} on "
             f"{frame.index[i].date()}; fix or remove the row"
         )
 

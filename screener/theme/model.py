@@ -275,7 +275,7 @@ class Theme(_Strict):
             if c.id is not None and c.id in seen:
                 raise PydanticCustomError(
                     "duplicate_claim",
-                    "duplicate claim id {id!r} (first used by claims[{first}]); give each claim its own id",
+                    "duplicate claim id '{id}' (first used by claims[{first}]); give each claim its own id",
                     {"id": c.id, "first": seen[c.id], "at": ("claims", i, "id")},
                 )
             if c.id is not None:
