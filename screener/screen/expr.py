@@ -33,8 +33,11 @@ import pandas as pd
 from screener.errors import UserError, excerpt
 
 KEYWORDS = ("and", "or", "not")
-MAX_CHARS = 2000  # a longer expression is a mistake (a pasted file), not a filter
-MAX_NESTING = 32  # parentheses, 'not' and '-' inside one another
+# A longer expression is a mistake (a pasted file), not a filter; the cap also bounds the
+# parse tree (a chain of "and" is a tree as deep as it is long) well below Python's
+# recursion limit, as MAX_NESTING does for parentheses, 'not' and '-' inside one another.
+MAX_CHARS = 2000
+MAX_NESTING = 32
 
 
 class WhereError(UserError):
@@ -356,23 +359,9 @@ def _eval_condition(node: Condition, frame: pd.DataFrame) -> tuple[np.ndarray, n
     if isinstance(node, Not):
         v, k = _eval_condition(node.operand, frame)
         return ~v & k, k
-    # a chain "a and b and c ..." is a left-leaning tree as deep as it is long: walk it
-    # without recursion, so a thousand terms need no deeper stack than one
-    operands = [node.right]
-    left = node.left
-    while isinstance(left, BoolOp) and left.op == node.op:
-        operands.append(left.right)
-        left = left.left
-    operands.append(left)
-    value, known = _eval_condition(operands.pop(), frame)
-    while operands:
-        value, known = _combine(node.op, value, known, *_eval_condition(operands.pop(), frame))
-    return value, known
-
-
-def _combine(op: str, lv: np.ndarray, lk: np.ndarray, rv: np.ndarray, rk: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Three-valued ``and``/``or`` of two (value, known) pairs."""
-    if op == "and":
+    lv, lk = _eval_condition(node.left, frame)
+    rv, rk = _eval_condition(node.right, frame)
+    if node.op == "and":
         false = (lk & ~lv) | (rk & ~rv)
         true = lv & rv
     else:

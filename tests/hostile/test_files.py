@@ -92,8 +92,11 @@ def test_report_force_refuses_a_fifo_and_writes_nothing(fifo, tmp_path):
 
 
 @pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux /proc, a folder that refuses new files")
-def test_screen_out_in_a_folder_that_refuses_files_is_one_line():
-    err = one_line_error(run("screen", "fiber", "--demo", "--out", "/proc/x.csv"))
+def test_screen_out_in_a_folder_that_refuses_files_is_one_line(tmp_path):
+    (tmp_path / "600487.SH.csv").write_text("date,open,high,low,close,volume\n2024-01-02,1,1,1,1,100\n")
+    theme = tmp_path / "t.yaml"
+    theme.write_text("id: t\nname: T\nmembers: [{symbol: 600487.SH, name: a}]\n", encoding="utf-8")
+    err = one_line_error(run("screen", theme, "--data-dir", tmp_path, "--out", "/proc/x.csv"))
     assert err == ("error: cannot write --out /proc/x.csv: folder /proc does not accept new files; "
                    "choose a file you can write")
 
