@@ -30,8 +30,11 @@ _WANTED = frozenset({"date", *BAR_COLUMNS})  # the columns read from a CSV; the 
 
 def _csv_header(raw: bytes) -> list[str]:
     """The column names on a CSV's first line, read without parsing the rows."""
-    line = raw.split(b"\n", 1)[0].decode("utf-8-sig", errors="replace")
-    return next(csv.reader([line]), [])
+    lines = raw[:1_000_000].decode("utf-8-sig", errors="replace").splitlines() or [""]
+    try:
+        return next(csv.reader([lines[0]]), [])
+    except csv.Error:  # e.g. a NUL byte: not a header at all
+        return []
 
 
 class DirStore:

@@ -65,6 +65,13 @@ def test_a_huge_header_is_quoted_as_an_excerpt(tmp_path):
     assert "characters)" in message  # the excerpt says how long the header really is
 
 
+@pytest.mark.parametrize("content", [b"\r\x00", b"\x00\x00date", b"", b"\xff\xfe,,\n1,2"])
+def test_a_file_that_is_not_csv_is_one_error(tmp_path, content):  # found by the fuzz test
+    (tmp_path / "600487.SH.csv").write_bytes(content)
+    with pytest.raises(DataError, match="600487.SH.csv: no 'date' column"):
+        open_store(DataOptions(data_dir=tmp_path)).load(["600487.SH"])
+
+
 def test_future_rows_are_left_out_with_a_warning_and_do_not_move_the_default_end(tmp_path, freeze_today):
     freeze_today(date(2026, 6, 1))
     days = pd.DatetimeIndex(list(pd.bdate_range("2026-04-01", "2026-05-29")) + [pd.Timestamp("2099-01-05"),

@@ -23,10 +23,12 @@ from screener.screen.expr import parse_where
 from tests.hostile.conftest import run, small_result
 
 EXAMPLES = int(os.environ.get("HYPOTHESIS_EXAMPLES", "25"))
-FUZZ = settings(
-    max_examples=EXAMPLES, deadline=None, derandomize=bool(os.environ.get("CI")), database=None,
+settings.register_profile(
+    "screener-fuzz", max_examples=EXAMPLES, deadline=None, database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
+settings.register_profile("screener-fuzz-ci", settings.get_profile("screener-fuzz"), derandomize=True)
+FUZZ = settings.get_profile("screener-fuzz-ci" if os.environ.get("CI") else "screener-fuzz")
 _COUNTER = itertools.count()
 
 THEME_KEYS = ["id", "name", "members", "symbol", "weight", "claims", "kind", "date", "start", "end", "value",
