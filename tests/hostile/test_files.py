@@ -159,3 +159,11 @@ def test_a_sparse_data_file_is_refused_quickly_and_the_rest_load(tmp_path):
     assert res.exit_code == 1 and "Traceback" not in res.stderr  # one of two failed
     (line,) = [x for x in res.stderr.splitlines() if x.startswith("failed:")]
     assert "600487.SH.csv is 1.0 GB, over the 50.0 MB limit" in line and len(line) < 300
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux /proc, a folder that refuses new files")
+def test_report_out_in_a_folder_that_refuses_files_says_so(tmp_path):
+    saved = tmp_path / "r.json"
+    saved.write_text(json.dumps(small_result()), encoding="utf-8")
+    err = one_line_error(run("report", saved, "--export", "json", "--out", "/proc"))
+    assert err == "error: cannot write the reports in /proc: folder /proc does not accept new files; pass a folder you can write to"
