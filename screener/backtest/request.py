@@ -75,7 +75,9 @@ def settings(base: Mapping[str, Any], options: Mapping[str, Any], *, spell: Spel
 
 
 def _problem(error: Any, spell: Spell) -> str:
-    msg = str(error["msg"]).removeprefix("Value error, ")
+    from screener.theme.loader import error_message
+
+    msg = error_message(error)
     names = [p for p in error["loc"] if isinstance(p, str) and p != "costs"]
     return f"{spell(names[0])}: {msg}" if names else msg
 
@@ -114,7 +116,7 @@ def _file_target(path: Path, themes_dirs: Iterable[Path], specs_dirs: Iterable[P
             f"{path} is a folder, not a theme or spec file: name a YAML file, "
             f"or pass --themes-dir {path} or --specs-dir {path} and name an id"
         )
-    if not path.is_file():
+    if not path.exists():  # a FIFO or a device goes on, to be refused by the reader
         known = SpecRegistry.default(specs_dirs).entries().get(path.stem)
         if path.suffix in YAML_SUFFIXES and known is not None:
             raise UserError(f"file {path} does not exist; {path.stem} is a {known.origin} backtest spec: "
