@@ -197,7 +197,7 @@ def test_data_dir_and_a_theme_file(tmp_path: Path) -> None:
     ],
 )
 def test_user_errors_exit_2_with_one_line(args: list[str], message: str, freeze_today) -> None:
-    freeze_today(date(2026, 12, 1))  # --start 2030-01-01 would be over a year ahead of the real today
+    freeze_today(date(2026, 12, 1))  # --start must stay within a year of today, the data ends before it
     code, out, err = invoke(*args)
     assert code == 2, (out, err)
     assert message in err

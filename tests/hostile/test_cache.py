@@ -98,8 +98,10 @@ def test_status_names_a_damaged_file_instead_of_0_rows(tmp_path):
     cache.write_bars("600522.SH", bars(), META)
     cache.bars_path("600487.SH").write_bytes(b"PAR1 not really")
     res = run("data", "status", "--cache-dir", tmp_path)
-    row = next(line for line in res.stdout.splitlines() if line.startswith("bars     600487.SH"))
-    assert row.split()[2:] == ["-", "-", "-", "-", "DAMAGED"]
+    row = next(line for line in res.stdout.splitlines() if "600487.SH" in line)
+    cells = row.split()
+    assert cells[:2] == ["bars", "600487.SH"] and cells[-1] == "DAMAGED"
+    assert len(cells) == 7 and len(set(cells[2:6])) == 1 and "0" not in cells  # rows, dates, fetched: all missing
     assert (f"warning: {cache.bars_path('600487.SH')} cannot be read (not a valid Parquet file): it is not used; "
             "remove it with `screener data clear 600487.SH`") in res.stderr
 
