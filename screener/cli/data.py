@@ -315,7 +315,7 @@ def status(fmt: str, data: Any) -> None:
     print_table(
         [_("dataset"), _("key"), _("rows"), _("first"), _("last"), _("fetched"), _("from")],
         [[r["dataset"], r["key"], r["rows"], r["first"], r["last"],
-          r["fetched_at"].strftime("%Y-%m-%d") if r["fetched_at"] else "-",
+          r["fetched_at"].strftime("%Y-%m-%d") if r["fetched_at"] else None,
           "DAMAGED" if r["problem"] else r["origin"]] for r in rows],
         title=f"cache: {cache.root}",
         justify=["left", "left", "right", "left", "left", "left", "left"],
