@@ -22,11 +22,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from screener import calendar
+from screener import calendar, clock
 from screener.data import frames, quality
 from screener.data.akshare_provider import (
     AkshareProvider,
@@ -49,7 +48,7 @@ from screener.errors import DataError
 from screener.symbols import EM_BOARD_CODE, normalize, parse_symbol
 
 DEFAULT_START = date(2016, 1, 1)
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+SHANGHAI = clock.SHANGHAI
 CLOSE_PLUS = time(15, 30)
 UNIVERSE_MAX_AGE = timedelta(days=7)
 
@@ -57,7 +56,7 @@ UNIVERSE_MAX_AGE = timedelta(days=7)
 def last_complete_day(now: datetime | None = None) -> date:
     """Today in Shanghai once the market has closed (15:30), else yesterday. A naive
     ``now`` is read as Shanghai time."""
-    now = now or datetime.now(SHANGHAI)
+    now = now or clock.now()
     now = now.replace(tzinfo=SHANGHAI) if now.tzinfo is None else now.astimezone(SHANGHAI)
     return now.date() if now.time() >= CLOSE_PLUS else now.date() - timedelta(days=1)
 
@@ -94,7 +93,7 @@ class LiveStore:
         self.cache = cache
         self.offline = offline
         self._provider = provider
-        self._now = now or (lambda: datetime.now(SHANGHAI))
+        self._now = now or clock.now
         self.source = Source.CACHE if offline else Source.LIVE
 
     @classmethod

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from screener import calendar
+from screener import calendar, clock
 from screener.data.model import QualityIssue
 from screener.errors import DataError, UserError
 from screener.screen.expr import Where
@@ -65,7 +65,7 @@ class ScreenResult:
 
 
 def _load_range(as_of: date | None) -> tuple[date, date | None]:
-    anchor = as_of or min(date.today(), calendar.last_known_session().date())
+    anchor = as_of or min(clock.today(), calendar.last_known_session().date())
     return anchor - timedelta(days=LOOKBACK_DAYS), as_of
 
 
