@@ -212,7 +212,6 @@ def load(request: Request, store: DataStore) -> Loaded:
 def align(loaded: Loaded) -> Aligned:
     """The window's last session, the members with data in it, and the engine's panel on
     one XSHG session index (history included for last closes and limit references)."""
-    from screener.backtest import schedule
     from screener.backtest.panel import build_panel
 
     request, md = loaded.request, loaded.md
@@ -241,14 +240,6 @@ def align(loaded: Loaded) -> Aligned:
     for sym, count in panel.off_calendar.items():
         if sym not in flagged:
             warnings.append(result.warning("data", sym, None, f"{count} bar(s) on days that are not XSHG sessions were ignored"))
-
-    form = schedule.formation_row(request.settings.fill)
-    if not panel.listed[form].any():
-        first = min(f.index[0].date() for f in kept.values())
-        raise DataError(
-            f"no member of {theme.id!r} has a price at the formation on {panel.dates[form].date()}: "
-            f"the data starts on {first} ({md.label}); pick a --start after {first}"
-        )
     return Aligned(loaded, panel, kept, sessions, end, warnings)
 
 
@@ -265,6 +256,7 @@ def simulate(aligned: Aligned, settings: BacktestSettings) -> EngineResult:
     if changed:
         raise ValueError(f"simulate: {', '.join(changed)} differ from the aligned request's; resolve and align again")
     weights = target_weights(aligned.request.members, settings, aligned.request.theme)
+    _check_formation(aligned, settings)
     return engine.simulate(aligned.panel, np.array([weights[s] for s in aligned.panel.symbols]), settings)
 
 
@@ -353,6 +345,21 @@ def _no_volume_warnings(panel: Panel) -> list[dict[str, Any]]:
     return out
 
 
+def _check_formation(aligned: Aligned, settings: BacktestSettings) -> None:
+    """Some member must have a price when the basket is formed (``settings.fill`` decides
+    the session); the panel alone does not need one (an event study reads it as is)."""
+    from screener.backtest import schedule
+
+    panel, kept = aligned.panel, aligned.kept
+    form = schedule.formation_row(settings.fill)
+    if not panel.listed[form].any():
+        first = min(f.index[0].date() for f in kept.values())
+        raise DataError(
+            f"no member of {aligned.request.theme.id!r} has a price at the formation on {panel.dates[form].date()}: "
+            f"the data starts on {first} ({aligned.loaded.md.label}); pick a --start after {first}"
+        )
+
+
 def _window_end(loaded: Loaded, warnings: list[dict[str, Any]]) -> date:
     """The window's last session: the asked end, cut to the members' latest bar."""
     request, md = loaded.request, loaded.md
@@ -385,16 +392,12 @@ def _window_end(loaded: Loaded, warnings: list[dict[str, Any]]) -> date:
     return latest if window.end is None else min(window.end, latest)
 
 
-def _benchmark_series(
-    loaded: Loaded,
-    sessions: pd.DatetimeIndex,
-    dates: pd.DatetimeIndex,
-    warnings: list[dict[str, Any]],
-    required: str | None = None,
-) -> tuple[pd.Series | None, str | None]:
-    """The benchmark's adjusted close on the engine's sessions, 1.0 at the base date.
-    Without data, a benchmark the user asked for (``required``: the data's label) is an
-    error; the theme's own is a warning and the relative figures are left out."""
+def benchmark_frame(
+    loaded: Loaded, warnings: list[dict[str, Any]], required: str | None = None
+) -> tuple[pd.DataFrame | None, str | None]:
+    """The benchmark's bar frame (None without data) and a board's name. Without data, a
+    benchmark the user asked for (``required``: the data's label) is an error; the
+    theme's own is a warning."""
     code = loaded.request.benchmark.code
     label = None
     fix = "pick another --benchmark, or leave it out for the theme's own"
@@ -416,6 +419,22 @@ def _benchmark_series(
             raise DataError(f"--benchmark {code}: no data for it {required}; {fix}")
         warnings.append(result.warning("benchmark", code, None, "no data for the benchmark: relative figures are left out"))
         return None, label
+    return frame, label
+
+
+def _benchmark_series(
+    loaded: Loaded,
+    sessions: pd.DatetimeIndex,
+    dates: pd.DatetimeIndex,
+    warnings: list[dict[str, Any]],
+    required: str | None = None,
+) -> tuple[pd.Series | None, str | None]:
+    """The benchmark's adjusted close on the engine's sessions, 1.0 at the base date
+    (None without data: see :func:`benchmark_frame`; the relative figures are left out)."""
+    frame, label = benchmark_frame(loaded, warnings, required)
+    if frame is None:
+        return None, label
+    code = loaded.request.benchmark.code
     adj = frame.get("adj_factor", 1.0)
     series = (frame["close"] * adj).reindex(sessions).ffill().reindex(dates)
     if pd.isna(series.iloc[0]):
