@@ -26,6 +26,22 @@ from screener.symbols import Symbol
 STAMP_DUTY_CUT = date(2023, 8, 28)
 
 
+def benchmark_code(v: Any) -> Any:
+    """A ``--benchmark`` value: an eastmoney board code (``BK0715``) or a normalised
+    symbol; None stays None. A bad symbol raises :class:`~screener.errors.SymbolError`
+    (a ValueError: pydantic reports it)."""
+    if v is None:
+        return v
+    if isinstance(v, int) and not isinstance(v, bool):
+        v = f"{v:06d}"  # YAML reads an unquoted 000300 as an integer
+    from screener.symbols import EM_BOARD_CODE, normalize
+
+    text = str(v).strip()
+    if EM_BOARD_CODE.fullmatch(text.upper()):
+        return text.upper()  # an eastmoney board, e.g. BK0715
+    return normalize(text)
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
@@ -96,16 +112,7 @@ class BacktestSettings(_Strict):
     @field_validator("benchmark", mode="before")
     @classmethod
     def _benchmark(cls, v: Any) -> Any:
-        if v is None:
-            return v
-        if isinstance(v, int) and not isinstance(v, bool):
-            v = f"{v:06d}"  # YAML reads an unquoted 000300 as an integer
-        from screener.symbols import EM_BOARD_CODE, normalize
-
-        text = str(v).strip()
-        if EM_BOARD_CODE.fullmatch(text.upper()):
-            return text.upper()  # an eastmoney board, e.g. BK0715
-        return normalize(text)  # SymbolError is a ValueError: pydantic reports it
+        return benchmark_code(v)
 
     @model_validator(mode="after")
     def _window(self) -> BacktestSettings:

@@ -17,6 +17,7 @@ COMMANDS: dict[str, str] = {
     "report": "screener.cli.report:report",
     "screen": "screener.cli.screen:screen",
     "backtest": "screener.cli.backtest:backtest",
+    "event": "screener.cli.event:event",
     "specs": "screener.cli.specs:specs",
     "backtests": "screener.cli.specs:backtests",  # hidden alias of specs
 }

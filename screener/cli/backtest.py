@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from screener.cli import _complete as complete
+from screener.cli._export import deliver, export_formats, export_options
 from screener.cli._options import DATE, FiniteFloat, data_options, specs_dir_option, themes_dir_option
 
 RATE = FiniteFloat(min=0, max=0.1)
@@ -47,12 +48,7 @@ RATE = FiniteFloat(min=0, max=0.1)
 @specs_dir_option
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
               help="table, or json: the full result on stdout and nothing else.")
-@click.option("--export", "formats", metavar="FORMATS", shell_complete=complete.export_formats, help="Also write reports: comma-separated html, md, csv, json, xlsx.")
-@click.option("--out", "out_dir", default="reports", show_default=True,
-              type=click.Path(file_okay=False, path_type=Path), help="Folder for --export files (created if missing).")
-@click.option("--force", is_flag=True, help="Overwrite existing --export files.")
-@click.option("--template", "template_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), metavar="DIR",
-              help="Folder with your own report.html.j2 / report.md.j2 for --export.")
+@export_options
 def backtest(target: str, data: Any, themes_dirs: tuple[Path, ...], specs_dirs: tuple[Path, ...], fmt: str,
              formats: str | None, out_dir: Path, force: bool, template_dir: Path | None, **options: Any) -> None:
     """Backtest a theme's basket against its benchmark and the story's claims.
@@ -68,37 +64,16 @@ def backtest(target: str, data: Any, themes_dirs: tuple[Path, ...], specs_dirs: 
     from screener.backtest.run import run_backtest
     from screener.data import open_store
 
-    fmts = _export_formats(formats)
+    fmts = export_formats(formats)
     theme, settings = resolve(target, themes_dirs, specs_dirs, options)
-    result = run_backtest(theme, settings, open_store(data))
-    if fmts:
-        from screener.report import check_export
-
-        check_export(result, fmts, out_dir, force=force)  # before any output: a refusal prints nothing
-    if fmt == "json":
-        from screener.cli._output import print_json
-
-        print_json(result)
-    else:
-        from screener.report.terminal import render
-        from screener.report.view import ReportView
-
-        render(ReportView(result))
-    if fmts:
-        from screener.report import export
-
-        paths = export(result, fmts, out_dir, force=force, template_dir=template_dir)
-        click.echo(f"wrote {len(paths)} report file(s):", err=True)
-        for p in paths:
-            click.echo(str(p), err=fmt == "json")
+    deliver(run_backtest(theme, settings, open_store(data)), fmt, fmts, out_dir, force, template_dir, _table)
 
 
-def _export_formats(formats: str | None) -> list[str] | None:
-    if formats is None:
-        return None
-    from screener.report import parse_formats
+def _table(result: dict[str, Any]) -> None:
+    from screener.report.terminal import render
+    from screener.report.view import ReportView
 
-    return parse_formats(formats)  # fails fast, before any work, on an unknown format
+    render(ReportView(result))
 
 
 def resolve(target: str, themes_dirs: tuple[Path, ...], specs_dirs: tuple[Path, ...],

@@ -232,6 +232,16 @@ class DayMoveClaim(_Claim):
 Claim = Annotated[PeriodReturnClaim | DayMoveClaim, Field(discriminator="kind")]
 
 
+class Event(_Strict):
+    """A dated piece of news in the story (a policy release, a limit-up session): what
+    ``screener event`` studies by default."""
+
+    date: Date
+    label: Name
+    quote: str | None = None
+    source: int | None = Field(default=None, description="index into the theme's sources")
+
+
 class Theme(_Strict):
     """A theme file."""
 
@@ -242,6 +252,7 @@ class Theme(_Strict):
     members: list[Member] = Field(min_length=1)
     benchmark: Benchmark | None = None
     claims: list[Claim] = Field(default_factory=list)
+    events: list[Event] = Field(default_factory=list)
     tags: list[str] = Field(default_factory=list)
 
     @field_validator("id")
@@ -283,14 +294,16 @@ class Theme(_Strict):
         return claims
 
     @model_validator(mode="after")
-    def _claim_sources(self) -> Theme:
-        for i, claim in enumerate(self.claims):
-            if claim.source is not None and not 0 <= claim.source < len(self.sources):
-                raise PydanticCustomError(
-                    "bad_source",
-                    "source {source} is not an index into sources (0..{last})",
-                    {"source": claim.source, "last": len(self.sources) - 1, "at": ("claims", i, "source")},
-                )
+    def _source_indices(self) -> Theme:
+        """Claims and events name their source by its index in ``sources``."""
+        for field, items in (("claims", self.claims), ("events", self.events)):
+            for i, item in enumerate(items):
+                if item.source is not None and not 0 <= item.source < len(self.sources):
+                    raise PydanticCustomError(
+                        "bad_source",
+                        "source {source} is not an index into sources (0..{last})",
+                        {"source": item.source, "last": len(self.sources) - 1, "at": (field, i, "source")},
+                    )
         return self
 
     @property
