@@ -1,0 +1,111 @@
+"""Tradability under A-share price limits on hand-made bars: opens at the upper limit
+(cent-exact, by board; new listings exempt), runs of limit-up closes, the first session a
+buy could fill, the CAR from its open; and the limit-up scan's events."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from screener.calendar import sessions as xshg
+from screener.event.run import run_event_study
+from screener.event.settings import EventSettings
+from screener.theme.model import Theme
+from tests.backtest.helpers import FakeStore, bars
+
+DAYS = xshg("2024-01-02", "2024-06-28")
+Z = 80  # day 0's row
+DAY0 = DAYS[Z].date()
+TODAY = date(2024, 7, 1)
+
+
+def quiet(n: int, level: float) -> list[float]:
+    """Closes alternating level and level + 1%, ending at ``level`` (no limit touched)."""
+    return [round(level * (1.01 if (n - 1 - i) % 2 else 1.0), 2) for i in range(n)]
+
+
+def member(event_closes: list[float], event_opens: list[float], level: float = 10.0, *, first: int = 0,
+           gaps: tuple[int, ...] = ()) -> pd.DataFrame:
+    """Quiet bars to day −1 (close ``level``), the given bars from day 0, then flat."""
+    tail = len(DAYS) - Z - len(event_closes)
+    closes = quiet(Z, level) + event_closes + [event_closes[-1]] * tail
+    opens = closes[:Z] + event_opens + [event_closes[-1]] * tail
+    keep = [i for i in range(first, len(DAYS)) if i - Z not in gaps]
+    return bars(DAYS[keep], np.array(closes)[keep], np.array(opens)[keep])
+
+
+FRAMES = {
+    # 10.00 → limit 11.00 (opened and closed there) → 12.10 (ditto) → 13.31 close, open 12.80 → 13.90
+    "600000.SH": member([11.00, 12.10, 13.31, 13.90], [11.00, 12.10, 12.80, 14.00]),
+    # ChiNext ±20%: 10.05 → limit 12.06; a 12.05 close is one cent short, a 12.06 close is at it
+    "300001.SZ": member([12.05, 14.46, 14.00], [10.50, 14.46, 14.40], level=10.05),
+    # STAR, listed two sessions before day 0: no limit in its first five sessions
+    "688001.SH": member([13.00, 16.90, 17.00], [13.00, 16.90, 17.00], first=Z - 2),
+    # suspended on days 0 and +1
+    "600036.SH": member([10.50, 10.60, 10.90, 11.00], [10.50, 10.60, 10.70, 11.00], gaps=(0, 1)),
+    "000300.SH": bars(DAYS, [1000.0 + (i % 2) for i in range(len(DAYS))],
+                      [1000.5 - (i % 3) * 0.25 for i in range(len(DAYS))]),
+}
+THEME = Theme.model_validate({"id": "limits", "name": "Limits", "benchmark": "000300.SH",
+                              "members": [{"symbol": s, "name": s[:6]} for s in FRAMES if s != "000300.SH"]})
+
+
+def run(**options) -> dict:
+    settings = EventSettings(window=(-2, 5), estimation=(-60, -3), model="market-adjusted", min_estimation=20,
+                             **options)
+    return run_event_study(THEME, settings, FakeStore(FRAMES), today=TODAY)
+
+
+def by_symbol(result: dict) -> dict[str, dict]:
+    return {m["symbol"]: m for m in result["members"]}
+
+
+def test_opens_at_the_limit_runs_and_the_first_buy() -> None:
+    m = by_symbol(run(dates=[DAY0]))
+    a = m["600000.SH"]
+    assert (a["day0_open_at_limit"], a["day1_open_at_limit"], a["limit_up_run"]) == (True, True, 3)
+    assert a["first_tradable"] == {"date": DAYS[Z + 2].date().isoformat(), "day": 2, "price": 12.80}
+    c = m["300001.SZ"]
+    assert (c["day0_open_at_limit"], c["day1_open_at_limit"], c["limit_up_run"]) == (False, True, 0)
+    assert c["first_tradable"]["day"] == 0 and c["first_tradable"]["price"] == 10.50
+    star = m["688001.SH"]  # +30% with no limit yet: nothing is "at the limit"
+    assert (star["day0_open_at_limit"], star["day1_open_at_limit"], star["limit_up_run"]) == (False, False, 0)
+    s = m["600036.SH"]
+    assert (s["day0_open_at_limit"], s["day1_open_at_limit"], s["limit_up_run"]) == (None, None, 0)
+    assert s["first_tradable"]["day"] == 2
+
+
+def test_the_car_captured_from_the_first_buy() -> None:
+    """Day f counts from its open (own and benchmark open-to-close), the later days as
+    they are: market-adjusted AR = R − Rm."""
+    a = by_symbol(run(dates=[DAY0]))["600000.SH"]
+    bench = FRAMES["000300.SH"]
+    f = Z + 2
+    own = 13.31 / 12.80 - 1
+    rm = bench["close"].iloc[f] / bench["open"].iloc[f] - 1
+    later = [a_["ar"] for a_ in a["ar"] if a_["day"] > 2]
+    assert a["car_from_first_tradable"] == pytest.approx(own - rm + sum(later), rel=1e-12)
+    assert a["return_from_first_tradable"] == pytest.approx(13.90 / 12.80 - 1, rel=1e-12)
+
+
+def test_the_limit_up_scan_finds_every_limit_up_close_and_buys_from_day_one() -> None:
+    r = run(on="limit-up", start=DAYS[0].date(), end=DAYS[-1].date())
+    events = [(e["session"], e["symbols"]) for e in r["events"]]
+    d = [DAYS[Z + k].date().isoformat() for k in range(3)]
+    # 600000: days 0, 1, 2 at 11.00, 12.10, 13.31; 300001: day 1 (14.46 = 12.05 × 1.2); not 12.05 on day 0
+    assert events == [(d[0], ["600000.SH"]), (d[1], ["600000.SH", "300001.SZ"]), (d[2], ["600000.SH"])]
+    m = [(x["symbol"], x["session"], x["limit_up_run"], x["first_tradable"]["day"]) for x in r["members"]]
+    # known only at day 0's close: the first buy is looked for from day +1 (600000 opens at its limit on day +1)
+    assert m == [("600000.SH", d[0], 3, 2), ("600000.SH", d[1], 2, 1), ("300001.SZ", d[1], 1, 1),
+                 ("600000.SH", d[2], 1, 1)]
+    assert [w["kind"] for w in r["warnings"]].count("overlap") == 1
+
+
+def test_the_scan_with_no_limit_up_close_is_an_error() -> None:
+    from screener.errors import DataError
+
+    with pytest.raises(DataError, match="no member of 'limits' closed at its upper limit from 2024-01-02 to 2024-03-01"):
+        run(on="limit-up", start=date(2024, 1, 2), end=date(2024, 3, 1))
