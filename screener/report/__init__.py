@@ -1,9 +1,10 @@
-"""Reports from a backtest result: HTML, Markdown, CSV, JSON and Excel.
+"""Reports from a backtest or event-study result: HTML, Markdown, CSV, JSON and Excel.
 
 ``export(result, ["html", "md"], Path("reports"))`` renders a result dict (the JSON
-contract of ``screener backtest``) into ``reports/<theme>_<start>_<end>.<ext>`` (charts
-``<theme>_<start>_<end>_<chart>.png``) and returns the paths written, in the language in
-use (:mod:`screener.i18n`); ``template_dir`` holds your own HTML/Markdown templates."""
+contract of ``screener backtest``, or of ``screener event``: :mod:`screener.report.event`)
+into ``reports/<theme>_<start>_<end>.<ext>`` (charts ``<theme>_<start>_<end>_<chart>.png``)
+and returns the paths written, in the language in use (:mod:`screener.i18n`);
+``template_dir`` holds your own HTML/Markdown templates."""
 
 from __future__ import annotations
 
@@ -40,15 +41,25 @@ def parse_formats(formats: Iterable[str] | str) -> list[str]:
     return out
 
 
-def _module(fmt: str) -> Any:
+def _module(fmt: str, package: str = "screener.report") -> Any:
     import importlib
 
-    return importlib.import_module(f"screener.report.{FORMATS[fmt]}")
+    return importlib.import_module(f"{package}.{FORMATS[fmt]}")
 
 
-def planned_files(stem: str, formats: list[str]) -> list[str]:
+def _view(result: dict[str, Any]) -> tuple[Any, str]:
+    """The view of ``result`` and the package of its renderers: an event study's
+    (``study: event``, :mod:`screener.report.event`) or a backtest's."""
+    from screener.report.event.view import EventView, is_event_study
+
+    if is_event_study(result):
+        return EventView(result), "screener.report.event"
+    return ReportView(result), "screener.report"
+
+
+def planned_files(stem: str, formats: list[str], package: str = "screener.report") -> list[str]:
     """The file names ``formats`` produce for a report stem."""
-    return [name for fmt in formats for name in _module(fmt).files(stem)]
+    return [name for fmt in formats for name in _module(fmt, package).files(stem)]
 
 
 def check_export(result: dict[str, Any], formats: list[str], out_dir: Path, *, force: bool = False) -> None:
@@ -56,7 +67,8 @@ def check_export(result: dict[str, Any], formats: list[str], out_dir: Path, *, f
     without ``force``, a bad ``out_dir`` or theme id), without rendering or writing."""
     from screener.report.files import check_targets
 
-    check_targets(Path(out_dir), planned_files(ReportView(result).stem, parse_formats(formats)), force=force)
+    view, package = _view(result)
+    check_targets(Path(out_dir), planned_files(view.stem, parse_formats(formats), package), force=force)
 
 
 def export(
@@ -72,14 +84,15 @@ def export(
     from screener.report.files import check_targets, write_all
 
     fmts = parse_formats(formats)
-    view = ReportView(result)
+    view, package = _view(result)
     stem = view.stem
     out_dir = Path(out_dir)
-    check_targets(out_dir, planned_files(stem, fmts), force=force)
+    check_targets(out_dir, planned_files(stem, fmts, package), force=force)
     rendered: dict[str, bytes] = {}
     for fmt in fmts:
+        module = _module(fmt, package)
         extra = {"template_dir": template_dir} if fmt in TEMPLATED else {}
-        produced = _module(fmt).render(view, stem, **extra)
-        assert list(produced) == _module(fmt).files(stem), f"{fmt} renderer produced unexpected files"
+        produced = module.render(view, stem, **extra)
+        assert list(produced) == module.files(stem), f"{fmt} renderer produced unexpected files"
         rendered.update(produced)
     return write_all(out_dir, rendered, force=force)
