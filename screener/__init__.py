@@ -19,23 +19,35 @@ from screener.errors import DataError, SymbolError, ThemeError, UserError
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:  # what type checkers see; at run time __getattr__ loads them
-    from screener.api import BacktestResult, Result, ScreenResult, backtest, bars, load_theme, screen
+    from screener.api import (
+        BacktestResult,
+        EventResult,
+        Result,
+        ScreenResult,
+        backtest,
+        bars,
+        event,
+        load_theme,
+        screen,
+    )
 
-# name -> module holding it. `backtest` and `screen` are also subpackages, made callable
-# (screener._callable), so they resolve to the package, whose call is the API function.
+# name -> module holding it. `backtest`, `screen` and `event` are also subpackages, made
+# callable (screener._callable), so they resolve to the package, whose call is the API function.
 _LAZY = {
     "backtest": "screener.backtest",
     "screen": "screener.screen",
+    "event": "screener.event",
     "bars": "screener.api",
     "load_theme": "screener.api",
     "Result": "screener.api",
     "BacktestResult": "screener.api",
     "ScreenResult": "screener.api",
+    "EventResult": "screener.api",
 }
 
 __all__ = [
-    "BacktestResult", "DataError", "Result", "ScreenResult", "SymbolError", "ThemeError", "UserError",
-    "__version__", "backtest", "bars", "load_theme", "screen",
+    "BacktestResult", "DataError", "EventResult", "Result", "ScreenResult", "SymbolError", "ThemeError", "UserError",
+    "__version__", "backtest", "bars", "event", "load_theme", "screen",
 ]
 
 

@@ -54,7 +54,7 @@ if TYPE_CHECKING:
     from screener.screen.run import ScreenResult as _Screened
     from screener.theme.model import Theme
 
-__all__ = ["BacktestResult", "Result", "ScreenResult", "backtest", "bars", "load_theme", "screen"]
+__all__ = ["BacktestResult", "EventResult", "Result", "ScreenResult", "backtest", "bars", "event", "load_theme", "screen"]
 
 PathLike = str | Path
 WARNING_COLUMNS = ["kind", "symbol", "date", "message"]
@@ -198,7 +198,20 @@ class Result:
         return f"<{type(self).__name__} {self._title()}{' (DEMO data)' if self.demo else ''}>"
 
 
-class BacktestResult(Result):
+class _Reported(Result):
+    """A result the report layer renders (:mod:`screener.report`): ``export()``."""
+
+    def export(self, formats: str | Sequence[str], out: PathLike = "reports", force: bool = False) -> list[Path]:
+        """Write reports (``"html,md"`` or ``["csv", "xlsx"]``: html, md, csv, json, xlsx)
+        into ``out`` as the command's ``--export`` does; returns the paths. Existing
+        files are kept unless ``force``."""
+        from screener.report import export
+
+        fmts = formats.split(",") if isinstance(formats, str) else list(formats)
+        return export(self._doc, fmts, Path(out), force=force)
+
+
+class BacktestResult(_Reported):
     """A backtest: the document of ``screener backtest --format json`` (README
     "Backtests") with pandas views, ``plot()`` and ``export()``."""
 
@@ -261,15 +274,6 @@ class BacktestResult(Result):
             if isinstance(value, (int, float)) or value is None:
                 figures[f"benchmark_{key}"] = value
         return pd.Series(figures, name=self.theme, dtype=float)
-
-    def export(self, formats: str | Sequence[str], out: PathLike = "reports", force: bool = False) -> list[Path]:
-        """Write reports (``"html,md"`` or ``["csv", "xlsx"]``: html, md, csv, json, xlsx)
-        into ``out`` as ``screener backtest --export`` does; returns the paths. Existing
-        files are kept unless ``force``."""
-        from screener.report import export
-
-        fmts = formats.split(",") if isinstance(formats, str) else list(formats)
-        return export(self._doc, fmts, Path(out), force=force)
 
     def plot(self, ax: Axes | None = None) -> Axes:
         """Cumulative return of the basket and the benchmark on ``ax`` (a new figure when None)."""
@@ -392,6 +396,108 @@ class ScreenResult(Result):
         return [f"benchmark {self._doc['benchmark']}{where}", *summary_lines(self._screened)]
 
 
+class EventResult(_Reported):
+    """An event study: the document of ``screener event --format json`` (README "Event
+    studies") with pandas views, ``plot()`` and ``export()``."""
+
+    @property
+    def theme(self) -> str:
+        return str(self._doc["theme"])
+
+    @property
+    def settings(self) -> dict[str, Any]:
+        """Every option in effect: dates or the limit-up scan, windows, model, benchmark."""
+        return copy.deepcopy(self._doc["settings"])
+
+    @property
+    def events(self) -> pd.DataFrame:
+        """One row per event: ``date`` (as given), ``session`` (day 0), ``label``,
+        ``quote``, ``source``, ``symbols`` (the members studied at it)."""
+        import pandas as pd
+
+        return pd.DataFrame(self._doc["events"], columns=["date", "session", "label", "quote", "source", "symbols"])
+
+    @property
+    def members(self) -> pd.DataFrame:
+        """One row per member and event, indexed by (``symbol``, ``event_date``): the
+        model's estimates, CAR with its t and p, and tradability (the columns of the
+        members CSV report)."""
+        import pandas as pd
+
+        from screener.report.event.csv import MEMBER_COLUMNS, member_row
+
+        rows = [member_row(m) for m in self._doc["members"]]
+        return pd.DataFrame(rows, columns=MEMBER_COLUMNS).set_index(["symbol", "event_date"])
+
+    @property
+    def ar(self) -> pd.DataFrame:
+        """Every abnormal return, long: ``symbol, event_date, day, date, ret,
+        benchmark_ret, ar, t, span`` (``span``: sessions the return covers)."""
+        import pandas as pd
+
+        from screener.report.event.csv import AR_COLUMNS
+
+        rows = [{"symbol": m["symbol"], "event_date": m["event_date"], **a} for m in self._doc["members"] for a in m["ar"]]
+        return pd.DataFrame(rows, columns=AR_COLUMNS)
+
+    @property
+    def caar(self) -> pd.DataFrame:
+        """By relative ``day``: ``aar`` with its t, p and n; ``caar`` with its t, p and 95% band."""
+        import pandas as pd
+
+        from screener.report.event.csv import CAAR_COLUMNS, caar_rows
+        from screener.report.event.view import EventView
+
+        return pd.DataFrame(caar_rows(EventView(self._doc)), columns=CAAR_COLUMNS).set_index("day")
+
+    @property
+    def tests(self) -> pd.DataFrame:
+        """By window (``pre``, ``day0``, ``day0_1``, ``post``, ``from_day0``, ``window``): the
+        days, N, CAAR and the cross-sectional, Patell, BMP and adjusted BMP statistics."""
+        import pandas as pd
+
+        return pd.DataFrame.from_dict(self._doc["tests"]["windows"], orient="index")
+
+    def plot(self, ax: Axes | None = None) -> Axes:
+        """The CAAR by relative day with its 95% band, day 0 marked."""
+        import matplotlib.pyplot as plt
+        from matplotlib.ticker import PercentFormatter
+
+        if ax is None:
+            _, ax = plt.subplots(figsize=(8, 4))
+        caar = self.caar
+        ax.fill_between(caar.index, caar["caar_lo95"].astype(float), caar["caar_hi95"].astype(float), color="#1f4e9c",
+                        alpha=0.15, lw=0, label="95% band")
+        ax.plot(caar.index, caar["caar"].astype(float), color="#1f4e9c", marker="o", ms=3, label="CAAR")
+        ax.axvline(0, color="#b00020", ls="--", lw=1.0, label="day 0")
+        ax.axhline(0.0, color="#cccccc", linewidth=0.8)
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+        ax.set_xlabel("session relative to day 0")
+        ax.set_title(f"{self.theme}: CAAR ({self._doc['model']} model)" + (f" — {self.label}" if self.demo else ""))
+        ax.legend(loc="best")
+        return ax
+
+    def _view(self) -> Any:
+        from screener.report.event.view import EventView
+
+        return EventView(self._doc)
+
+    def _title(self) -> str:
+        return str(self._view().title())
+
+    def _lines(self) -> list[str]:
+        view = self._view()
+        return [view.setup_line(), view.residual_note()]
+
+    def _tables(self) -> list[tuple[str, pd.DataFrame]]:
+        """The reports' tests, events and tradability tables."""
+        import pandas as pd
+
+        view = self._view()
+        return [(caption, pd.DataFrame(rows, columns=header)) for caption, (header, rows) in (
+            ("Tests", view.test_table()), ("Events", view.event_table()), ("Members", view.member_table()))]
+
+
 # -- functions ----------------------------------------------------------------------------
 
 
@@ -502,6 +608,61 @@ def screen(
         note=lambda text: _warnings.warn(text, stacklevel=4),  # at the caller of screen()
     )
     return ScreenResult(screened)
+
+
+def event(
+    theme: str | Path | Theme,
+    *,
+    dates: date | str | Sequence[date | str] | None = None,
+    on: str | None = None,
+    start: date | str | None = None,
+    end: date | str | None = None,
+    window: str | tuple[int, int] | None = None,
+    estimation: str | tuple[int, int] | None = None,
+    model: str | None = None,
+    min_estimation: int | None = None,
+    benchmark: str | None = None,
+    members: str | None = None,
+    demo: bool = False,
+    data_dir: PathLike | None = None,
+    offline: bool = False,
+    cache_dir: PathLike | None = None,
+    proxy: str | None = None,
+    provider: str | None = None,
+    themes_dirs: Iterable[PathLike] | None = None,
+    specs_dirs: Iterable[PathLike] | None = None,
+) -> EventResult:
+    """Study a theme's events, as ``screener event`` does (README "Event studies").
+
+    ``theme`` is a theme id, a spec id (its theme, members and benchmark), a path, or a
+    loaded :class:`~screener.theme.model.Theme`. Events: ``dates`` (one date or several),
+    else the theme's ``events:``, else its sources' dates; or ``on="limit-up"`` for every
+    limit-up close from ``start`` (default 1 January of this year) to ``end`` (default
+    the latest session). ``window`` and ``estimation`` are ``"-10:20"`` text or a
+    ``(from, to)`` pair of sessions from day 0 (defaults ``-10:20`` and ``-250:-30``);
+    ``model`` is ``"market"`` (default), ``"market-adjusted"`` or ``"mean"``;
+    ``min_estimation`` the fewest estimation sessions a fit needs (default 60).
+    Data options as for :func:`backtest`.
+    """
+    from screener.backtest import request as target_request
+    from screener.event import request
+    from screener.event.run import run_event_study
+    from screener.theme.model import Theme as ThemeModel
+
+    listed = [dates] if isinstance(dates, (date, str)) else list(dates or [])
+    given = {"dates": [_date(d, "dates") for d in listed], "on": on, "start": _date(start, "start"),
+             "end": _date(end, "end"), "window": window, "estimation": estimation, "model": model,
+             "min_estimation": min_estimation, "benchmark": benchmark, "members": members}
+    spec_values: dict[str, Any] = {}
+    if isinstance(theme, ThemeModel):
+        chosen = theme
+    else:
+        chosen, spec_values = target_request.target(
+            str(theme), _folders(themes_dirs, "themes_dirs"), _folders(specs_dirs, "specs_dirs")
+        )
+    settings = request.settings(spec_values, given, spell=target_request.keyword)
+    store = _store(demo, data_dir, offline, cache_dir, proxy, provider)
+    return EventResult(run_event_study(chosen, settings, store, today=date.today()))
 
 
 def bars(

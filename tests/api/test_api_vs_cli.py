@@ -99,3 +99,29 @@ def test_load_theme_is_what_themes_show_prints() -> None:
     for m in shown["members"]:
         del m["board"], m["limit"]
     assert screener.load_theme("fiber").model_dump(mode="json") == shown
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs"),
+    [
+        (["green-power", "--date", "2026-05-08", "--window", "-5:10", "--model", "market-adjusted"],
+         {"theme": "green-power", "dates": "2026-05-08", "window": "-5:10", "model": "market-adjusted"}),
+        # a spec lends its theme and members; the demo data has limit-up closes in a year of 7 members
+        (["fiber-ytd-2026", "--on", "limit-up", "--start", "2025-05-01", "--end", "2026-04-30", "--estimation=-200:-20",
+          "--min-estimation", "50"],
+         {"theme": "fiber-ytd-2026", "on": "limit-up", "start": "2025-05-01", "end": "2026-04-30",
+          "estimation": (-200, -20), "min_estimation": 50}),
+    ],
+    ids=["dated", "spec-limit-up"],
+)
+def test_event_is_the_commands_json(args: list[str], kwargs: dict) -> None:
+    out = invoke("event", *args, "--demo", "--format", "json")
+    result = screener.event(**kwargs, demo=True)
+    assert result.to_dict() == json.loads(out)
+    assert result.to_json() + "\n" == out
+    assert isinstance(result, screener.EventResult) and result.demo
+    doc = result.to_dict()
+    assert list(result.members.index.get_level_values("symbol")) == [m["symbol"] for m in doc["members"]]
+    assert result.caar["caar"].tolist() == [c["caar"] for c in doc["caar"]]
+    assert len(result.ar) == sum(len(m["ar"]) for m in doc["members"])
+    assert list(result.tests.index) == list(doc["tests"]["windows"])

@@ -25,9 +25,9 @@ def files(stem: str) -> list[str]:
 
 def render(view: EventView, stem: str) -> dict[str, bytes]:
     tables = {
-        "caar": (CAAR_COLUMNS, _caar_rows(view)),
+        "caar": (CAAR_COLUMNS, caar_rows(view)),
         "tests": (TEST_COLUMNS, [{"window": name, **w} for name, w in (view.tests.get("windows") or {}).items()]),
-        "members": (MEMBER_COLUMNS, [_member_row(m.raw) for m in view.members]),
+        "members": (MEMBER_COLUMNS, [member_row(m.raw) for m in view.members]),
         "ar": (AR_COLUMNS, [{"symbol": m.symbol, "event_date": m.event_date, **a} for m in view.members
                             for a in m.raw.get("ar") or []]),
     }
@@ -36,13 +36,13 @@ def render(view: EventView, stem: str) -> dict[str, bytes]:
             for name, (columns, rows) in tables.items()}
 
 
-def _caar_rows(view: EventView) -> list[dict[str, Any]]:
+def caar_rows(view: EventView) -> list[dict[str, Any]]:
     return [{"day": a["day"], "aar": a["aar"], "aar_t": a["t"], "aar_p": a["p"], "n": a["n"], "caar": c["caar"],
              "caar_t": c["t"], "caar_p": c["p"], "caar_lo95": c["ci95"][0], "caar_hi95": c["ci95"][1]}
             for a, c in zip(view.aar, view.caar)]
 
 
-def _member_row(m: dict[str, Any]) -> dict[str, Any]:
+def member_row(m: dict[str, Any]) -> dict[str, Any]:
     first = m.get("first_tradable") or {}
     row = {k: m.get(k) for k in MEMBER_COLUMNS}
     row.update(first_tradable_date=first.get("date"), first_tradable_day=first.get("day"),

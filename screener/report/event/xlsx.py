@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 
-from screener.report.event.csv import MEMBER_COLUMNS, TEST_COLUMNS, _caar_rows, _member_row
+from screener.report.event.csv import MEMBER_COLUMNS, TEST_COLUMNS, caar_rows, member_row
 from screener.report.event.view import EventView
 from screener.report.xlsx import PCT, RATIO, _sheet
 
@@ -37,12 +37,12 @@ def render(view: EventView, stem: str) -> dict[str, bytes]:
     summary += [["event", f"{e['date']} (day 0 {e['session']}): {e['label']}"] for e in view.events]
     summary += [["note", n] for n in view.methodology()]
     _sheet(wb, "summary", ["item", "value"], summary, {})
-    caar = _caar_rows(view)
+    caar = caar_rows(view)
     columns = list(caar[0]) if caar else []
     _sheet(wb, "caar", columns, [[r[c] for c in columns] for r in caar], _formats(columns))
     tests = [{"window": name, **w} for name, w in (view.tests.get("windows") or {}).items()]
     _sheet(wb, "tests", TEST_COLUMNS, [[t.get(c) for c in TEST_COLUMNS] for t in tests], _formats(TEST_COLUMNS))
-    members = [_member_row(m.raw) for m in view.members]
+    members = [member_row(m.raw) for m in view.members]
     _sheet(wb, "members", MEMBER_COLUMNS, [[r[c] for c in MEMBER_COLUMNS] for r in members], _formats(MEMBER_COLUMNS))
     days, labels, values = view.heat()
     ws = _sheet(wb, "ar", ["member · day 0", *days], [[label, *row] for label, row in zip(labels, values)],
