@@ -52,6 +52,17 @@ class EventSettings(BaseModel):
     def _range(cls, v: Any) -> Any:
         return parse_range(v)
 
+    @field_validator("window", "estimation")
+    @classmethod
+    def _forwards(cls, v: tuple[int, int], info: Any) -> tuple[int, int]:
+        name = "event window" if info.field_name == "window" else "estimation window"
+        a, b = v
+        if a > b:
+            raise ValueError(f"the {name} {a}:{b} runs backwards; write the earlier day first, e.g. -10:20")
+        if max(abs(a), abs(b)) > MAX_DAYS:
+            raise ValueError(f"the {name} {a}:{b} reaches more than {MAX_DAYS} sessions from day 0")
+        return v
+
     @field_validator("benchmark", mode="before")
     @classmethod
     def _benchmark(cls, v: Any) -> Any:
@@ -60,11 +71,6 @@ class EventSettings(BaseModel):
     @model_validator(mode="after")
     def _consistent(self) -> EventSettings:
         (lo, hi), (elo, ehi) = self.window, self.estimation
-        for name, (a, b) in (("event window", self.window), ("estimation window", self.estimation)):
-            if a > b:
-                raise ValueError(f"the {name} {a}:{b} runs backwards; write the earlier day first, e.g. -10:20")
-            if max(abs(a), abs(b)) > MAX_DAYS:
-                raise ValueError(f"the {name} {a}:{b} reaches more than {MAX_DAYS} sessions from day 0")
         if ehi >= lo:
             raise ValueError(
                 f"the estimation window {elo}:{ehi} overlaps the event window {lo}:{hi}: end it before day {lo} "
