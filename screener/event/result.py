@@ -39,6 +39,11 @@ def member_rows(
 ) -> list[dict[str, Any]]:
     """One row per case: the model's estimates, the ARs by day, the CARs and tradability."""
     whole = windows["window"][2]
+    days = market.dates.strftime("%Y-%m-%d").tolist()
+    boards = [BOARD_LABELS[parse_symbol(s).board] for s in market.symbols]
+    subs = {name: (a, b, _floats(cw.car), _floats(cw.t), _floats(cw.p)) for name, (a, b, cw) in windows.items()
+            if name != "window"}
+    ar_columns, inside = _ar_columns(days, ab), ab.inside.tolist()
     rows = []
     for i in range(len(cases)):
         j, event = int(cases.member[i]), cases.events[int(cases.event[i])]
@@ -46,44 +51,52 @@ def member_rows(
         rows.append({
             "symbol": symbol,
             "name": names.get(symbol, symbol),
-            "board": BOARD_LABELS[parse_symbol(symbol).board],
+            "board": boards[j],
             "event_date": event.date.isoformat(),
-            "session": market.dates[int(cases.day0[i])].date().isoformat(),
+            "session": days[int(cases.day0[i])],
             "model": str(fit.model[i]),
             "estimation_n": int(fit.n[i]),
             "alpha": finite(fit.alpha[i]),
             "beta": finite(fit.beta[i]),
             "mu": finite(fit.mu[i]),
             "sigma": finite(fit.sigma[i]),
-            "ar": _ar_rows(market, ab, i),
+            "ar": [{"day": d, "date": dt, "ret": r, "benchmark_ret": b, "ar": a, "t": t, "span": k}
+                   for d, dt, r, b, a, t, k, ok in zip(*(c[i] for c in ar_columns), inside[i]) if ok],
             "car": finite(whole.car[i]),
             "car_t": finite(whole.t[i]),
             "car_p": finite(whole.p[i]),
-            "sub_windows": {name: {"from": a, "to": b, "car": finite(cw.car[i]), "t": finite(cw.t[i]), "p": finite(cw.p[i])}
-                            for name, (a, b, cw) in windows.items() if name != "window"},
-            **_tradability(market, trad, i),
+            "sub_windows": {name: {"from": a, "to": b, "car": car[i], "t": t[i], "p": p[i]}
+                            for name, (a, b, car, t, p) in subs.items()},
+            **_tradability(days, trad, i),
         })
     return rows
 
 
-def _ar_rows(market: Market, ab: Abnormal, i: int) -> list[dict[str, Any]]:
-    return [
-        {"day": int(day), "date": market.dates[int(row)].date().isoformat(), "ret": finite(ret),
-         "benchmark_ret": finite(bench), "ar": finite(ar), "t": finite(t), "span": int(span)}
-        for day, row, inside, ret, bench, ar, t, span in zip(
-            ab.days, ab.rows[i], ab.inside[i], ab.ret[i], ab.bench[i], ab.ar[i], ab.t[i], ab.span[i])
-        if inside
-    ]
+def _ar_columns(days: list[str], ab: Abnormal) -> list[list[list[Any]]]:
+    """Each AR row's day, date, ret, benchmark_ret, ar, t and span as (case × day) nested
+    lists, converted in bulk (a study has tens of thousands of rows); a day past the
+    data's end has date None."""
+    n = len(ab.ar)
+    dates = np.array(days + [None], dtype=object)[np.where(ab.inside, ab.rows, len(days))]
+    return [np.broadcast_to(ab.days, (n, len(ab.days))).tolist(), dates.tolist(),
+            *(_floats(a) for a in (ab.ret, ab.bench, ab.ar, ab.t)), ab.span.tolist()]
+
+
+def _floats(a: np.ndarray) -> Any:
+    """``a`` as (nested) lists of floats, None where not finite (JSON has no NaN)."""
+    out = a.astype(object)
+    out[~np.isfinite(a)] = None
+    return out.tolist()
 
 
 def _flag(x: float) -> bool | None:
     return None if np.isnan(x) else bool(x)
 
 
-def _tradability(market: Market, trad: Tradability, i: int) -> dict[str, Any]:
+def _tradability(days: list[str], trad: Tradability, i: int) -> dict[str, Any]:
     first = None
     if trad.first_row[i] >= 0:
-        first = {"date": market.dates[int(trad.first_row[i])].date().isoformat(), "day": int(trad.first_day[i]),
+        first = {"date": days[int(trad.first_row[i])], "day": int(trad.first_day[i]),
                  "price": finite(trad.first_price[i])}
     return {
         "day0_open_at_limit": _flag(trad.day0_open_at_limit[i]),

@@ -67,13 +67,12 @@ def assess(market: Market, cases: Cases, fit: Fit, ab: Abnormal, first_day: int)
 
 
 def limit_up_runs(limit_up: np.ndarray) -> np.ndarray:
-    """Per (row, member): the consecutive limit-up closes starting at that row."""
-    run = np.zeros(limit_up.shape, dtype=np.int64)
-    nxt = np.zeros(limit_up.shape[1], dtype=np.int64)
-    for r in range(len(limit_up) - 1, -1, -1):
-        nxt = np.where(limit_up[r], nxt + 1, 0)
-        run[r] = nxt
-    return run
+    """Per (row, member): the consecutive limit-up closes starting at that row (the
+    distance to the first row at or after it that is not one)."""
+    rows = np.arange(len(limit_up))[:, None]
+    stop = np.where(limit_up, len(limit_up), rows)
+    first_stop = np.minimum.accumulate(stop[::-1], axis=0)[::-1]
+    return first_stop - rows
 
 
 def _open_at_limit(market: Market, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:

@@ -106,7 +106,10 @@ def test_html_is_self_contained_with_the_chart_heat_table_and_tradability(export
     assert "demo-banner" not in page
 
 
-def test_demo_results_carry_the_banner_everywhere(tmp_path: Path, result: dict) -> None:
+def test_demo_results_carry_the_banner_everywhere(tmp_path: Path, result: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    from screener.report.event import charts
+
+    monkeypatch.setattr(charts, "figure", lambda view, name, fmt: b"<svg></svg>")  # the charts are tested above
     demo = copy.deepcopy(result)
     demo.update(data_source="demo", label="DEMO — synthetic prices", demo=True)
     export(demo, ["html", "md", "xlsx"], tmp_path)
@@ -118,11 +121,11 @@ def test_demo_results_carry_the_banner_everywhere(tmp_path: Path, result: dict) 
 
 
 def test_screener_report_renders_a_saved_event_result(tmp_path: Path, exported: Path) -> None:
-    r = CliRunner().invoke(cli, ["report", str(exported / f"{STEM}.json"), "--export", "html,csv", "--out", str(tmp_path)])
+    r = CliRunner().invoke(cli, ["report", str(exported / f"{STEM}.json"), "--export", "csv,json", "--out", str(tmp_path)])
     assert r.exit_code == 0, r.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
-        [f"{STEM}.html", f"{STEM}_caar.csv", f"{STEM}_tests.csv", f"{STEM}_members.csv", f"{STEM}_ar.csv"])
-    again = CliRunner().invoke(cli, ["report", str(exported / f"{STEM}.json"), "--export", "html", "--out", str(tmp_path)])
+        [f"{STEM}.json", f"{STEM}_caar.csv", f"{STEM}_tests.csv", f"{STEM}_members.csv", f"{STEM}_ar.csv"])
+    again = CliRunner().invoke(cli, ["report", str(exported / f"{STEM}.json"), "--export", "json", "--out", str(tmp_path)])
     assert again.exit_code == 2 and "already exist" in again.stderr
 
 
