@@ -199,7 +199,17 @@ class Result:
 
 
 class _Reported(Result):
-    """A result the report layer renders (:mod:`screener.report`): ``export()``."""
+    """A result of a theme that the report layer renders (:mod:`screener.report`):
+    ``theme``, ``settings`` and ``export()``."""
+
+    @property
+    def theme(self) -> str:
+        return str(self._doc["theme"])
+
+    @property
+    def settings(self) -> dict[str, Any]:
+        """Every option in effect (a backtest's costs included)."""
+        return copy.deepcopy(self._doc["settings"])
 
     def export(self, formats: str | Sequence[str], out: PathLike = "reports", force: bool = False) -> list[Path]:
         """Write reports (``"html,md"`` or ``["csv", "xlsx"]``: html, md, csv, json, xlsx)
@@ -214,15 +224,6 @@ class _Reported(Result):
 class BacktestResult(_Reported):
     """A backtest: the document of ``screener backtest --format json`` (README
     "Backtests") with pandas views, ``plot()`` and ``export()``."""
-
-    @property
-    def theme(self) -> str:
-        return str(self._doc["theme"])
-
-    @property
-    def settings(self) -> dict[str, Any]:
-        """Every option in effect, costs included."""
-        return copy.deepcopy(self._doc["settings"])
 
     @property
     def equity(self) -> pd.DataFrame:
@@ -399,15 +400,6 @@ class ScreenResult(Result):
 class EventResult(_Reported):
     """An event study: the document of ``screener event --format json`` (README "Event
     studies") with pandas views, ``plot()`` and ``export()``."""
-
-    @property
-    def theme(self) -> str:
-        return str(self._doc["theme"])
-
-    @property
-    def settings(self) -> dict[str, Any]:
-        """Every option in effect: dates or the limit-up scan, windows, model, benchmark."""
-        return copy.deepcopy(self._doc["settings"])
 
     @property
     def events(self) -> pd.DataFrame:
