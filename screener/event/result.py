@@ -130,8 +130,17 @@ def _json(v: Any) -> Any:
     return int(v) if isinstance(v, (int, np.integer)) else finite(v)
 
 
+def settings_block(settings: Any, scan: tuple[Any, Any] | None) -> dict[str, Any]:
+    """Every option in effect; a limit-up scan's days as scanned (defaults filled in)."""
+    out = settings.model_dump(mode="json")
+    if scan is not None:
+        out.update(start=scan[0].isoformat(), end=scan[1].isoformat())
+    return out
+
+
 def assemble(
-    *, theme: Any, md: Any, settings: Any, benchmark: dict[str, Any], events: list[dict[str, Any]],
+    *, theme: Any, md: Any, settings: Any, scan: tuple[Any, Any] | None, benchmark: dict[str, Any],
+    events: list[dict[str, Any]],
     members: list[dict[str, Any]], aar: list[dict[str, Any]], caar: list[dict[str, Any]], tests: dict[str, Any],
     warnings: list[dict[str, Any]],
 ) -> dict[str, Any]:
@@ -146,7 +155,7 @@ def assemble(
         "benchmark": benchmark,
         "window": list(settings.window),
         "estimation": list(settings.estimation),
-        "settings": settings.model_dump(mode="json"),
+        "settings": settings_block(settings, scan),
         "events": events,
         "members": members,
         "aar": aar,

@@ -84,8 +84,10 @@ def assemble(study: Study) -> dict[str, Any]:
     loaded, market = study.aligned.loaded, study.market
     names = {**loaded.names, **{m.symbol: m.name for m in study.plan.theme.members}}
     aar, caar = result.daily_rows(study.ab.days, study.daily)
+    scan = study.plan.scan
     return result.assemble(
-        theme=study.plan.theme, md=loaded.md, settings=study.plan.settings, benchmark=study.benchmark,
+        theme=study.plan.theme, md=loaded.md, settings=study.plan.settings,
+        scan=(scan[0], scan[1] or study.aligned.end) if scan else None, benchmark=study.benchmark,
         events=result.event_rows(study.cases.events, market),
         members=result.member_rows(market, study.cases, study.fit, study.ab, study.windows, study.trad, names),
         aar=aar, caar=caar, tests=result.test_block(study.tests, study.r_bar), warnings=study.warnings,
@@ -116,8 +118,10 @@ def _no_cases(plan: Plan, aligned: stages.Aligned) -> str:
         return (f"no member of {plan.theme.id!r} closed at its upper limit from {start} to {end or aligned.end} "
                 f"({label}); widen --start/--end")
     days = ", ".join(e.date.isoformat() for e in plan.events)
-    return (f"no member of {plan.theme.id!r} has data around its events ({days}) ({label}): "
-            "check the dates against the data, or fetch it (`screener data fetch`)")
+    sessions = aligned.panel.dates
+    return (f"no member of {plan.theme.id!r} trades around its events ({days}) in the data, which runs from "
+            f"{sessions[0].date()} to {sessions[-1].date()} ({label}): pick dates inside it, or fetch more "
+            f"(`screener data fetch {plan.theme.id}`)")
 
 
 def _window_warnings(market: returns.Market, cases: events_mod.Cases, ab: stats.Abnormal) -> list[dict[str, Any]]:

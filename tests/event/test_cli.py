@@ -152,3 +152,4 @@ def test_a_theme_without_events_or_dated_sources_needs_a_date(tmp_path: Path) ->
     assert code == 2 and "has no events: and no sources with a date to study; pass --date" in err
     r = run_json(str(theme), "--date", "2026-05-12", "--window", "0:2")
     assert [e["label"] for e in r["events"]] == ["--date"]
+

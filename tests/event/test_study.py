@@ -172,3 +172,18 @@ def test_a_hand_worked_mean_model() -> None:
     sigma = np.sqrt(8e-4 / 3)
     assert m["mu"] == pytest.approx(0.01, abs=1e-9) and m["sigma"] == pytest.approx(sigma, rel=1e-6)
     assert m["car"] == pytest.approx(0.04, abs=1e-9) and m["car_t"] == pytest.approx(0.04 / sigma, rel=1e-6)
+
+
+def test_events_past_the_data_are_left_out_or_refused() -> None:
+    """The hand-made market ends on 2024-06-28 (a Friday)."""
+    from screener.errors import DataError
+
+    r = study("market", dates=("2024-06-26", "2024-07-15"))
+    assert [e["date"] for e in r["events"]] == ["2024-06-26"]
+    kinds = {(w["kind"], w["date"]): w["message"] for w in r["warnings"]}
+    assert "before any session on or after it" in kinds[("event", "2024-07-15")]
+    assert "the data ends on 2024-06-28, day +2 of the event of 2024-06-26: 4 day(s) of the window are missing" == \
+        kinds[("window", "2024-06-26")]
+    assert all([a["day"] for a in m["ar"]] == [-3, -2, -1, 0, 1, 2] for m in r["members"])
+    with pytest.raises(DataError, match=r"trades around its events \(2024-07-15\) in the data, which runs from .* to 2024-06-28"):
+        study("market", dates=("2024-07-15",))

@@ -102,6 +102,15 @@ def test_the_limit_up_scan_finds_every_limit_up_close_and_buys_from_day_one() ->
     assert m == [("600000.SH", d[0], 3, 2), ("600000.SH", d[1], 2, 1), ("300001.SZ", d[1], 1, 1),
                  ("600000.SH", d[2], 1, 1)]
     assert [w["kind"] for w in r["warnings"]].count("overlap") == 1
+    assert (r["settings"]["start"], r["settings"]["end"]) == (DAYS[0].date().isoformat(), DAYS[-1].date().isoformat())
+
+
+def test_the_scan_defaults_to_this_year_through_the_latest_session() -> None:
+    settings = EventSettings(on="limit-up", window=(-2, 5), estimation=(-60, -3), model="market-adjusted",
+                             min_estimation=20)
+    r = run_event_study(THEME, settings, FakeStore(FRAMES), today=date(2024, 5, 20))
+    assert (r["settings"]["start"], r["settings"]["end"]) == ("2024-01-01", DAYS[-1].date().isoformat())
+    assert [e["session"] for e in r["events"]][0] == DAYS[Z].date().isoformat()
 
 
 def test_the_scan_with_no_limit_up_close_is_an_error() -> None:
