@@ -475,19 +475,26 @@ class EventResult(_Reported):
         return EventView(self._doc)
 
     def _title(self) -> str:
-        return str(self._view().title())
+        from screener.report.event import text
+
+        return str(text.title(self._view()))
 
     def _lines(self) -> list[str]:
+        from screener.report.event import text
+
         view = self._view()
-        return [view.setup_line(), view.residual_note()]
+        return [text.setup_line(view), text.residual_note(view)]
 
     def _tables(self) -> list[tuple[str, pd.DataFrame]]:
-        """The reports' tests, events and tradability tables."""
+        """The reports' tests, CAR and tradability tables."""
         import pandas as pd
 
+        from screener.report.event import text
+
         view = self._view()
-        return [(caption, pd.DataFrame(rows, columns=header)) for caption, (header, rows) in (
-            ("Tests", view.test_table()), ("Events", view.event_table()), ("Members", view.member_table()))]
+        return [(caption, pd.DataFrame(rows, columns=headers)) for caption, (headers, rows) in (
+            ("Tests", text.test_table(view)), ("Members", text.car_table(view)),
+            ("Tradability", text.tradability_table(view)))]
 
 
 # -- functions ----------------------------------------------------------------------------

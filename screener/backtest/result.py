@@ -1,7 +1,8 @@
 """The backtest result: one JSON-ready dict (``screener backtest --format json``).
 
 Keys, in order: ``theme``, ``theme_name``, ``sources`` (the theme's: title, publisher, date,
-...), ``data_source`` (live|cache|dir|demo),
+...), ``events`` (the theme's dated news: date, label, quote, source; the reports mark
+them on the charts), ``data_source`` (live|cache|dir|demo),
 ``label`` (e.g. ``DEMO — synthetic prices``), ``demo``, ``start``, ``end``, ``base_date``,
 ``sessions``, ``short_window`` (fewer than 20 sessions: annualised figures are not shown),
 ``settings``, ``basket``, ``benchmark``, ``members``, ``claims``, ``equity``,
@@ -189,6 +190,7 @@ def assemble(
         "theme": theme.id,
         "theme_name": theme.name,
         "sources": [source.model_dump(mode="json", exclude_none=True) for source in theme.sources],
+        "events": [event.model_dump(mode="json", exclude_none=True) for event in theme.events],
         "data_source": md.source.value,
         "label": md.label,
         "demo": bool(md.is_demo),

@@ -67,5 +67,6 @@ def event(target: str, data: Any, themes_dirs: tuple[Path, ...], specs_dirs: tup
 
 def _table(result: dict[str, Any]) -> None:
     from screener.report.event.terminal import render
+    from screener.report.event.view import EventView
 
-    render(result)
+    render(EventView(result))

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from screener.backtest.result import warning
+from screener.i18n import _
 from screener.event.plan import DatedEvent, Plan
 from screener.event.returns import Market
 
@@ -62,14 +63,15 @@ def _dated_cases(
     for e in dated:
         row = int(market.dates.searchsorted(np.datetime64(e.date)))
         if row >= n_rows:
-            warnings.append(warning("event", None, e.date, f"event {e.date} ({e.label}) left out: the data ends on "
-                                    f"{market.dates[-1].date()}, before any session on or after it"))
+            warnings.append(warning("event", None, e.date, _(
+                "event {date} ({label}) left out: the data ends on {last}, before any session on or after it"
+            ).format(date=e.date, label=e.label, last=market.dates[-1].date())))
             continue
         lo, hi = max(row + window[0], 0), min(row + window[1], n_rows - 1)
         trading = market.has_bar[lo:hi + 1].any(axis=0)
         for j in np.flatnonzero(~trading):
-            warnings.append(warning("event", market.symbols[j], e.date,
-                                    f"no bar in the event window of {e.date} (not listed yet, or suspended): left out"))
+            warnings.append(warning("event", market.symbols[j], e.date, _(
+                "no bar in the event window of {date} (not listed yet, or suspended): left out").format(date=e.date)))
         symbols = [market.symbols[j] for j in np.flatnonzero(trading)]
         if symbols:
             pairs += [(len(events), int(j), row) for j in np.flatnonzero(trading)]
@@ -110,16 +112,16 @@ def overlap_warnings(cases: Cases, window: tuple[int, int]) -> list[dict[str, An
             close += int((np.diff(np.sort(cases.day0[cases.member == j])) <= span).sum())
         if not close:
             return []
-        return [warning("overlap", None, None, (
-            f"{close} of {len(cases)} limit-up events come within {span} sessions after another of the same "
-            "member (runs of limit-ups): their windows overlap, so the tests, which assume independent cases, "
-            "overstate significance"))]
+        return [warning("overlap", None, None, _(
+            "{close} of {n} limit-up events come within {span} sessions after another of the same member (runs of "
+            "limit-ups): their windows overlap, so the tests, which assume independent cases, overstate significance"
+        ).format(close=close, n=len(cases), span=span))]
     out = []
     for a, b in zip(events, events[1:]):
         gap = b.row - a.row
         if gap <= span and set(a.symbols) & set(b.symbols):
-            out.append(warning("overlap", None, b.date, (
-                f"events {a.date} and {b.date} are {gap} session(s) apart: their windows overlap, so a member's "
-                "cases share days and the tests, which assume independent cases, overstate significance; "
-                "study one at a time with --date to read each on its own")))
+            out.append(warning("overlap", None, b.date, _(
+                "events {first} and {second} are {gap} session(s) apart: their windows overlap, so a member's cases "
+                "share days and the tests, which assume independent cases, overstate significance; study one at a "
+                "time with --date to read each on its own").format(first=a.date, second=b.date, gap=gap)))
     return out

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from screener.backtest.result import warning
+from screener.i18n import _
 from screener.event.events import Cases
 from screener.event.returns import Market
 from screener.event.settings import EventSettings
@@ -128,7 +129,12 @@ def _warn_fallbacks(
     for i in np.flatnonzero(~enough):
         symbol = market.symbols[int(cases.member[i])]
         event = cases.events[int(cases.event[i])]
-        instead = "" if settings.model == MARKET_ADJUSTED else f"market-adjusted returns instead of the {settings.model} model, "
-        warnings.append(warning("estimation", symbol, event.date, (
-            f"only {int(n[i])} session(s) of estimation data before the event of {event.date} (at least "
-            f"{settings.min_estimation} needed): {instead}without t statistics; left out of the Patell and BMP tests")))
+        values = {"n": int(n[i]), "date": event.date, "minimum": settings.min_estimation, "model": settings.model}
+        if settings.model == MARKET_ADJUSTED:
+            message = _("only {n} session(s) of estimation data before the event of {date} (at least {minimum} "
+                        "needed): no t statistics; left out of the Patell and BMP tests")
+        else:
+            message = _("only {n} session(s) of estimation data before the event of {date} (at least {minimum} "
+                        "needed): market-adjusted returns instead of the {model} model, without t statistics; left "
+                        "out of the Patell and BMP tests")
+        warnings.append(warning("estimation", symbol, event.date, message.format(**values)))

@@ -18,6 +18,7 @@ from screener import calendar
 from screener.backtest import run as stages
 from screener.backtest.settings import BacktestSettings
 from screener.errors import UserError
+from screener.i18n import _
 from screener.event.settings import EventSettings
 from screener.theme.model import Theme
 
@@ -49,7 +50,8 @@ def dated_events(theme: Theme, settings: EventSettings) -> list[DatedEvent]:
         return sorted((DatedEvent(e.date, e.label, e.quote, e.source) for e in theme.events), key=lambda e: e.date)
     by_date = {}
     for i, s in enumerate(theme.sources):
-        by_date.setdefault(s.date, DatedEvent(s.date, f"published: {s.title} ({s.publisher})", None, i))
+        by_date.setdefault(s.date, DatedEvent(s.date, _("published: {title} ({publisher})").format(
+            title=s.title, publisher=s.publisher), None, i))
     if not by_date:
         raise UserError(
             f"theme {theme.id!r} has no events: and no sources with a date to study; "

@@ -22,6 +22,7 @@ from screener.backtest import run as stages
 from screener.backtest.result import data_warnings, warning
 from screener.data.model import DataStore
 from screener.errors import DataError
+from screener.i18n import _
 from screener.event import events as events_mod
 from screener.event import models, result, returns, stats, tradability
 from screener.event.plan import Plan, resolve
@@ -133,16 +134,16 @@ def _window_warnings(market: returns.Market, cases: events_mod.Cases, ab: stats.
         i = int(np.flatnonzero(cases.event == e)[0])
         inside = ab.days[ab.inside[i]]
         if len(inside) < len(ab.days):
-            cut = f"day {int(inside[-1]):+d} of" if len(inside) else "before the window of"
-            out.append(warning("window", None, event.date, (
-                f"the data ends on {last}, {cut} the event of {event.date}: "
-                f"{len(ab.days) - len(inside)} day(s) of the window are missing")))
+            cut = _("day {day} of").format(day=f"{int(inside[-1]):+d}") if len(inside) else _("before the window of")
+            out.append(warning("window", None, event.date, _(
+                "the data ends on {last}, {where} the event of {date}: {n} day(s) of the window are missing"
+            ).format(last=last, where=cut, date=event.date, n=len(ab.days) - len(inside))))
     no_bar = ab.inside & ~market.has_bar[np.clip(ab.rows, 0, len(market.dates) - 1), cases.member[:, None]]
     for i in np.flatnonzero(no_bar.any(axis=1)):
         symbol = market.symbols[int(cases.member[i])]
         event = cases.events[int(cases.event[i])]
-        out.append(warning("suspended", symbol, event.date, (
-            f"no bar on {int(no_bar[i].sum())} session(s) of the event window of {event.date} (suspended, or "
-            "not yet listed): no abnormal return on those days; the first session after a suspension carries "
-            "the whole move since the last close")))
+        out.append(warning("suspended", symbol, event.date, _(
+            "no bar on {n} session(s) of the event window of {date} (suspended, or not yet listed): no abnormal "
+            "return on those days; the first session after a suspension carries the whole move since the last close"
+        ).format(n=int(no_bar[i].sum()), date=event.date)))
     return out

@@ -182,9 +182,11 @@ def _news_marks(ax: Any, view: ReportView) -> None:
     for i, m in enumerate(shown):
         x = pd.Timestamp(m.date)
         ax.axvline(x, color=MARK, lw=1.0, ls="--", label=None if i else _("news date"))
-        ax.annotate(f"{m.date:%m-%d} {m.label}".strip(), xy=(x, 1.0), xycoords=("data", "axes fraction"),
-                    xytext=(3, -2 - 11 * (i % 3)), textcoords="offset points", ha="left", va="top",
-                    fontsize="x-small", color=MARK)
+        right = (x - first) > (last - first) * 0.6  # a label in the right part reads leftwards, inside the axes
+        note = ax.annotate(f"{m.date:%m-%d} {m.label}".strip(), xy=(x, 1.0), xycoords=("data", "axes fraction"),
+                           xytext=(-3 if right else 3, -2 - 11 * (i % 3)), textcoords="offset points",
+                           ha="right" if right else "left", va="top", fontsize="x-small", color=MARK)
+        note.set_in_layout(False)  # a long label runs off the edge instead of squeezing the axes to nothing
 
 
 def _equity(view: ReportView, fig: Any, cjk: bool, narrow: bool) -> None:
@@ -359,13 +361,21 @@ def _size(name: str, view: ReportView, narrow: bool) -> tuple[float, float]:
 
 def figure(view: ReportView, name: str, fmt: str, *, narrow: bool = False) -> bytes:
     """Chart ``name`` (a key of :data:`CHARTS`) as ``svg`` or ``png`` bytes."""
+    return draw(lambda fig, cjk: _DRAW[name](view, fig, cjk, narrow), size=_size(name, view, narrow),
+                salt=f"{view.stem}-{name}", fmt=fmt, narrow=narrow, demo=view.is_demo)
+
+
+def draw(paint: Callable[[Any, bool], None], *, size: tuple[float, float], salt: str, fmt: str, narrow: bool,
+         demo: bool) -> bytes:
+    """A chart in the reports' style: ``paint(figure, cjk)`` draws it (``cjk``: a CJK
+    font is in use); a demo chart says so in its corner. ``svg`` or ``png`` bytes."""
     from matplotlib.figure import Figure
 
     variant = "narrow" if narrow else "wide"
-    with _style(salt=f"{view.stem}-{name}-{variant}", narrow=narrow) as cjk:
-        fig = Figure(figsize=_size(name, view, narrow), layout="constrained")
-        _DRAW[name](view, fig, cjk, narrow)
-        if view.is_demo:  # a chart copied out of the report still says so
+    with _style(salt=f"{salt}-{variant}", narrow=narrow) as cjk:
+        fig = Figure(figsize=size, layout="constrained")
+        paint(fig, cjk)
+        if demo:  # a chart copied out of the report still says so
             fig.suptitle(_(text.DEMO_TEXT), x=0.99, ha="right", color=DEMO_RED, fontsize=10, fontweight="bold")
         buf = io.BytesIO()
         if fmt == "svg":
@@ -375,9 +385,10 @@ def figure(view: ReportView, name: str, fmt: str, *, narrow: bool = False) -> by
     return buf.getvalue()
 
 
-def inline_svg(svg: bytes, name: str, variant: str = "wide") -> str:
+def inline_svg(svg: bytes, name: str, variant: str = "wide", label: str | None = None) -> str:
     """An SVG document as an element to paste into HTML: no XML prolog or DOCTYPE,
-    every id prefixed so that several charts on one page cannot clash, and scalable."""
+    every id prefixed so that several charts on one page cannot clash, and scalable;
+    ``label`` (default: the chart's title) names it for screen readers."""
     prefix = f"{name}-{variant}"
     doc = svg.decode("utf-8")
     doc = doc[doc.index("<svg"):]
@@ -385,7 +396,7 @@ def inline_svg(svg: bytes, name: str, variant: str = "wide") -> str:
     doc = re.sub(r'(xlink:href|href)="#([^"]+)"', lambda m: f'{m.group(1)}="#{prefix}-{m.group(2)}"', doc)
     doc = re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{prefix}-{m.group(1)})", doc)
     doc = re.sub(r'<svg ([^>]*?)width="[^"]*" height="[^"]*"', r'<svg \1', doc, count=1)
-    aria = html.escape(title(name) if name in CHARTS else name, quote=True)
+    aria = html.escape(label or (title(name) if name in CHARTS else name), quote=True)
     return doc.replace(
         "<svg ", f'<svg class="chart {variant}" role="img" aria-label="{aria}" data-chart="{name}" data-variant="{variant}" ', 1
     )

@@ -24,11 +24,16 @@ def files(stem: str) -> list[str]:
 
 
 def render(view: ReportView, stem: str, template_dir: Path | None = None) -> dict[str, bytes]:
+    return {f"{stem}.html": page("report.html.j2", template_dir, context(view))}
+
+
+def page(template: str, template_dir: Path | None, context: dict[str, Any]) -> bytes:
+    """``template`` rendered with ``context``, the CSP and the subset of the CJK font its
+    text needs, as UTF-8."""
     from markupsafe import Markup
 
-    page = templating.render("report.html.j2", template_dir, **context(view), font_css=Markup(_FONT_SLOT), csp=Markup(CSP))
-    page = page.replace(_FONT_SLOT, subset_font_css(page))
-    return {f"{stem}.html": page.encode("utf-8")}
+    text_ = templating.render(template, template_dir, **context, font_css=Markup(_FONT_SLOT), csp=Markup(CSP))
+    return text_.replace(_FONT_SLOT, subset_font_css(text_)).encode("utf-8")
 
 
 def context(view: ReportView) -> dict[str, Any]:

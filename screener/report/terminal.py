@@ -19,7 +19,7 @@ BENCH_HEADER = 28  # a wider benchmark name is printed on its own line, not as a
 def render(view: ReportView) -> None:
     """Print the report of ``view`` on stdout."""
     if view.is_demo:
-        _banner(view)
+        banner(view)
     _header(view)
     click.echo()
     _figures(view)
@@ -29,10 +29,11 @@ def render(view: ReportView) -> None:
     _warnings(view)
     if view.is_demo:
         click.echo()
-        _banner(view)
+        banner(view)
 
 
-def _banner(view: ReportView) -> None:
+def banner(view: ReportView) -> None:
+    """The red DEMO line (plain text with stars when piped)."""
     line = _("{label} — not real market data").format(label=text.source_text(view))
     out = console()
     if out.is_terminal:

@@ -39,7 +39,7 @@ def _sheet(wb: Any, name: str, headers: list[str], rows: list[list[Any]], format
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    ws = wb.create_sheet(_(SHEETS[name]))
+    ws = wb.create_sheet(_(SHEETS[name]) if name in SHEETS else name)  # else a title already translated
     ws.append(headers)
     for c in ws[1]:
         c.font = Font(bold=True)

@@ -120,9 +120,19 @@ def test_the_table_says_demo_and_shows_every_section() -> None:
     code, out, err = invoke("fiber", "--demo", "--window", "-3:5")
     assert code == 0, err
     assert out.startswith("*** DEMO — synthetic prices — not real market data ***")
-    for heading in ("Events (day 0", "Average abnormal return by day", "Tests (", "Members: CAR"):
+    for heading in ("Events (day 0", "Average abnormal return by day", "Tests (", "Members: cumulative abnormal",
+                    "Could you have traded it?"):
         assert heading in out
     assert "2026-05-12" in out and "中天科技" in out
+
+
+def test_the_table_and_the_warnings_in_chinese() -> None:
+    code, out, err = invoke("green-power", "--demo", "--window", "-3:5", "--lang", "zh")
+    assert code == 0, err
+    assert "事件研究" in out and "当时能买进吗？" in out and "连板" in out
+    r = run_json("green-power", "--window", "-3:5", "--lang", "zh")  # warnings are made in the language in use
+    overlap = [w["message"] for w in r["warnings"] if w["kind"] == "overlap"]
+    assert overlap[0].startswith("事件 2026-05-08 与 2026-05-11 相隔 1 个交易日：窗口重叠")
 
 
 @pytest.mark.parametrize(

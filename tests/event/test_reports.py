@@ -73,14 +73,14 @@ def test_excel_has_every_sheet_and_the_ar_matrix(exported: Path, result: dict) -
     from openpyxl import load_workbook
 
     wb = load_workbook(exported / f"{STEM}.xlsx")
-    assert wb.sheetnames == ["summary", "caar", "tests", "members", "ar", "warnings"]
-    ws = wb["ar"]
+    assert wb.sheetnames == ["summary", "CAAR by day", "tests", "members", "abnormal returns", "warnings"]
+    ws = wb["abnormal returns"]
     assert [c.value for c in ws[1]] == ["member · day 0", *range(-3, 7)]
     first = result["members"][0]
     by_day = {a["day"]: a["ar"] for a in first["ar"]}
     assert [c.value for c in ws[2]][1:] == pytest.approx([by_day.get(d) for d in range(-3, 7)], rel=1e-14)  # Excel keeps 15 digits
     assert ws.conditional_formatting  # the red/green colour scale
-    assert wb["caar"]["F2"].number_format == "0.00%"
+    assert wb["CAAR by day"]["F2"].number_format.startswith("[Red]+0.00%")  # a return: red up, green down
 
 
 def test_markdown_and_pngs(exported: Path) -> None:
@@ -109,7 +109,7 @@ def test_html_is_self_contained_with_the_chart_heat_table_and_tradability(export
 def test_demo_results_carry_the_banner_everywhere(tmp_path: Path, result: dict, monkeypatch: pytest.MonkeyPatch) -> None:
     from screener.report.event import charts
 
-    monkeypatch.setattr(charts, "figure", lambda view, name, fmt: b"<svg></svg>")  # the charts are tested above
+    monkeypatch.setattr(charts, "figure", lambda view, name, fmt, narrow=False: b"<svg></svg>")  # tested above
     demo = copy.deepcopy(result)
     demo.update(data_source="demo", label="DEMO — synthetic prices", demo=True)
     export(demo, ["html", "md", "xlsx"], tmp_path)
@@ -135,3 +135,36 @@ def test_a_broken_event_result_is_a_one_line_error(tmp_path: Path, result: dict)
     path.write_text(json.dumps(bad), encoding="utf-8")
     r = CliRunner().invoke(cli, ["report", str(path), "--out", str(tmp_path / "out")])
     assert r.exit_code == 2 and "the event-study result has no caar" in r.stderr
+
+
+def test_reports_and_the_table_in_chinese(tmp_path: Path, result: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    from screener import i18n
+    from screener.report.event import charts
+
+    monkeypatch.setattr(charts, "figure", lambda view, name, fmt, narrow=False: b"<svg></svg>")  # tested above
+    i18n.set_language("zh")
+    try:
+        export(result, ["html", "md", "xlsx"], tmp_path)
+        from openpyxl import load_workbook
+
+        sheets = load_workbook(tmp_path / f"{STEM}.xlsx").sheetnames
+    finally:
+        i18n.set_language(None)
+    page = (tmp_path / f"{STEM}.html").read_text(encoding="utf-8")
+    md = (tmp_path / f"{STEM}.md").read_text(encoding="utf-8")
+    for words in ("事件研究", "累计异常收益率", "当时能买进吗？", "连板", "方法说明"):
+        assert words in page and words in md
+    assert '<html lang="zh-Hans">' in page and "Could you have traded it?" not in page
+    assert sheets == ["概要", "逐日 CAAR", "检验", "成分股", "异常收益率", "警告"]
+
+
+def test_a_user_template_replaces_a_block_of_the_event_page(tmp_path: Path, exported: Path) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "event.md.j2").write_text(
+        '{% extends "builtin/event.md.j2" %}{% block header %}# my study\n\n{% endblock %}', "utf-8")
+    r = CliRunner().invoke(cli, ["report", str(exported / f"{STEM}.json"), "--export", "md", "--out",
+                                 str(tmp_path / "out"), "--template", str(templates)])
+    assert r.exit_code == 0, r.stderr
+    md = (tmp_path / "out" / f"{STEM}.md").read_text(encoding="utf-8")
+    assert md.startswith("# my study") and "## Tests" in md

@@ -1,48 +1,51 @@
-"""The event-study result as terminal tables: readable at 80 columns and when piped."""
+"""The event-study result on the terminal: the events, AAR and CAAR by day, the tests,
+each member's CAR with its tradability, and the warnings, as tables that fit the
+terminal (:mod:`screener.report.console`), red up and green down."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import click
 
-from screener.backtest.terminal import _banner, _echo_wrapped
-from screener.cli._output import print_table
+from screener.i18n import _, ngettext
+from screener.report.console import echo_wrapped, print_table
+from screener.report.event import text
 from screener.report.event.view import EventView
+from screener.report.terminal import banner
 
 RIGHT, LEFT = "right", "left"
 
 
-def render(result: dict[str, Any]) -> None:
-    """Print the events, the CAAR by day, the tests, the members' CARs with their
-    tradability, and the warnings."""
-    view = EventView(result)
+def render(view: EventView) -> None:
+    """Print the report of ``view`` on stdout."""
     if view.is_demo:
-        _banner(view.label)
-    _echo_wrapped(view.title(), indent="")
-    _echo_wrapped(view.setup_line(), indent="")
-    click.echo(f"data: {view.label}" if view.label.lower().startswith(view.data_source) else f"data: {view.data_source} — {view.label}")
+        banner(view)  # reads data_source and label, as a ReportView has
+    echo_wrapped(text.title(view))
+    echo_wrapped(text.setup_line(view))
+    echo_wrapped(text.data_line(view))
     click.echo()
-    _table(view.event_table(), "Events (day 0: the first session on or after the date)", [LEFT, LEFT, LEFT, RIGHT])
-    _table(view.caar_table(), "Average abnormal return by day (AAR) and cumulative (CAAR), cross-sectional t",
+    _table(text.event_table(view), _("Events (day 0: the first session on or after the date)"), [LEFT, LEFT, LEFT, RIGHT])
+    _table(text.caar_table(view), _("Average abnormal return by day (AAR) and cumulated (CAAR), cross-sectional t"),
            [RIGHT] * 6)
-    _table(view.test_table(), "Tests (*** p < 0.01, ** p < 0.05, * p < 0.10)", [LEFT, RIGHT] + [RIGHT] * 6)
-    if view.residual_note():
-        _echo_wrapped(view.residual_note())
+    _table(text.test_table(view), _("Tests (*** p < 0.01, ** p < 0.05, * p < 0.10)"), [LEFT] + [RIGHT] * 7)
+    if text.residual_note(view):
+        echo_wrapped(text.residual_note(view), indent="  ")
         click.echo()
-    _table(view.member_table(), "Members: CAR over the window and what you could have traded",
-           [LEFT, LEFT, LEFT] + [RIGHT] * 7)
-    if view.warnings:
-        click.echo(f"Warnings ({len(view.warnings)}):")
-        for w in view.warnings:
-            who = f"{w['symbol']}: " if w.get("symbol") and not w["message"].startswith(w["symbol"]) else ""
-            _echo_wrapped(f"- {who}{w['message']}")
+    _table(text.car_table(view), _("Members: cumulative abnormal returns (CAR)"), [LEFT, LEFT, LEFT] + [RIGHT] * 3)
+    headers, rows = text.tradability_table(view)
+    print_table(headers, rows, title=_("Could you have traded it?"), justify=[LEFT, LEFT, RIGHT, RIGHT, LEFT, RIGHT, RIGHT])
+    echo_wrapped(text.tradability_note(view), indent="  ")
+    click.echo()
+    warnings = text.warnings(view)
+    if warnings:
+        click.echo(ngettext("Warning ({n}):", "Warnings ({n}):", len(warnings)).format(n=len(warnings)))
+        for kind, message in warnings:
+            echo_wrapped(f"- {kind}: {message}" if kind else f"- {message}", indent="  ")
     if view.is_demo:
         click.echo()
-        _banner(view.label)
+        banner(view)
 
 
 def _table(table: tuple[list[str], list[list[str]]], title: str, justify: list[str]) -> None:
-    header, rows = table
-    print_table(header, rows, title=title, justify=justify)
+    headers, rows = table
+    print_table(headers, rows, title=title, justify=justify)
     click.echo()
