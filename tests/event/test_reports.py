@@ -168,3 +168,18 @@ def test_a_user_template_replaces_a_block_of_the_event_page(tmp_path: Path, expo
     assert r.exit_code == 0, r.stderr
     md = (tmp_path / "out" / f"{STEM}.md").read_text(encoding="utf-8")
     assert md.startswith("# my study") and "## Tests" in md
+
+
+def test_the_page_loads_in_a_browser_with_no_console_message(tmp_path: Path, exported: Path, result: dict) -> None:
+    from tests.report.test_browser import CHROMIUM, _Dom, chromium
+
+    if CHROMIUM is None:
+        pytest.skip("chromium not installed (apt-get install chromium)")
+    dom_text, console = chromium(tmp_path, (exported / f"{STEM}.html").as_uri(), "--dump-dom")
+    assert console == []
+    dom = _Dom()
+    dom.feed(dom_text)
+    assert set(dom.charts) == {"caar", "heat"} and all(n > 20 for n in dom.charts.values()), dom.charts
+    assert dom.rows["heat"] == dom.rows["members"] // 2 == len(result["members"])  # the CAR and tradability tables
+    assert dom.rows["figures"] == len(result["caar"]) + len(result["tests"]["windows"])
+    assert {"header", "events", "caar", "tests", "heat", "tradability", "warnings", "methodology"} <= dom.ids

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from screener.fmt import DASH, pct, ratio, yes_no
+from screener.fmt import DASH, pct, ratio, tone, toned, yes_no
 from screener.i18n import N_, _, ngettext
 from screener.report import text as report_text
 from screener.report.event.view import EventView, MemberRow
@@ -111,8 +111,8 @@ def first_buy(m: MemberRow) -> str:
 
 def car_table(view: EventView) -> tuple[list[str], list[list[str]]]:
     """Each member's CAR over the window (with marks), days 0..+1 and from day 0."""
-    rows = [[m.symbol, m.name, m.session, pct(m.car) + stars(m.car_p), pct(m.car_0_1), pct(m.car_from_day0)]
-            for m in view.members]
+    rows = [[m.symbol, m.name, m.session, toned(pct(m.car) + stars(m.car_p), tone(m.car)), pct(m.car_0_1),
+             pct(m.car_from_day0)] for m in view.members]
     return [_("symbol"), _("name"), _("day 0"), "CAR " + days(*view.window), "CAR 0..+1",
             "CAR " + days(0, view.window[1])], rows
 
