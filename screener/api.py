@@ -88,6 +88,18 @@ def _folders(values: Iterable[PathLike] | None, name: str) -> tuple[Path, ...]:
     return folders
 
 
+def _target(
+    theme: str | Path | Theme, themes_dirs: Iterable[PathLike] | None, specs_dirs: Iterable[PathLike] | None
+) -> tuple[Theme, dict[str, Any]]:
+    """(theme, the spec's options or ``{}``) for a theme or spec id, a file, or a loaded theme."""
+    from screener.backtest.request import target
+    from screener.theme.model import Theme as ThemeModel
+
+    if isinstance(theme, ThemeModel):
+        return theme, {}
+    return target(str(theme), _folders(themes_dirs, "themes_dirs"), _folders(specs_dirs, "specs_dirs"))
+
+
 def _data_options(
     demo: bool, data_dir: PathLike | None, offline: bool, cache_dir: PathLike | None,
     proxy: str | None, provider: str | None,
@@ -550,18 +562,11 @@ def backtest(
     """
     from screener.backtest import request
     from screener.backtest.run import run_backtest
-    from screener.theme.model import Theme as ThemeModel
 
     given = {"start": _date(start, "start"), "end": _date(end, "end"), "rebalance": rebalance,
              "weights": weights, "members": members, "benchmark": benchmark, "fill": fill, "cash": cash,
              "costs": costs, "engine": engine, **options}
-    spec_values: dict[str, Any] = {}
-    if isinstance(theme, ThemeModel):
-        chosen = theme
-    else:
-        chosen, spec_values = request.target(
-            str(theme), _folders(themes_dirs, "themes_dirs"), _folders(specs_dirs, "specs_dirs")
-        )
+    chosen, spec_values = _target(theme, themes_dirs, specs_dirs)
     settings = request.settings(spec_values, given, spell=request.keyword)
     store = _store(demo, data_dir, offline, cache_dir, proxy, provider)
     return BacktestResult(run_backtest(chosen, settings, store))
@@ -643,23 +648,16 @@ def event(
     ``min_estimation`` the fewest estimation sessions a fit needs (default 60).
     Data options as for :func:`backtest`.
     """
-    from screener.backtest import request as target_request
+    from screener.backtest.request import keyword
     from screener.event import request
     from screener.event.run import run_event_study
-    from screener.theme.model import Theme as ThemeModel
 
     listed = [dates] if isinstance(dates, (date, str)) else list(dates or [])
     given = {"dates": [_date(d, "dates") for d in listed], "on": on, "start": _date(start, "start"),
              "end": _date(end, "end"), "window": window, "estimation": estimation, "model": model,
              "min_estimation": min_estimation, "benchmark": benchmark, "members": members}
-    spec_values: dict[str, Any] = {}
-    if isinstance(theme, ThemeModel):
-        chosen = theme
-    else:
-        chosen, spec_values = target_request.target(
-            str(theme), _folders(themes_dirs, "themes_dirs"), _folders(specs_dirs, "specs_dirs")
-        )
-    settings = request.settings(spec_values, given, spell=target_request.keyword)
+    chosen, spec_values = _target(theme, themes_dirs, specs_dirs)
+    settings = request.settings(spec_values, given, spell=keyword)
     store = _store(demo, data_dir, offline, cache_dir, proxy, provider)
     return EventResult(run_event_study(chosen, settings, store, today=date.today()))
 
