@@ -66,6 +66,10 @@ BROKEN = [
     ("bare index-like proxy", "    proxy: basket\n", "    proxy: '000905'\n", 20, "write 000905.SH for the index"),
     ("proxy that is neither basket nor a symbol", "    proxy: basket\n", "    proxy: Basket\n", 20, "or basket"),
     ("empty member name", "    name: 中天科技\n", "    name: ''\n", 10, "must not be empty"),
+    ("event source out of range", "    proxy: basket\n", "    proxy: basket\nevents:\n  - {date: 2026-05-08, label: plan, source: 1}\n",
+     22, "not an index into sources"),
+    ("event without a label", "    proxy: basket\n", "    proxy: basket\nevents:\n  - {date: 2026-05-08}\n", 22,
+     "required field is missing"),
 ]
 
 

@@ -14,11 +14,11 @@ from typing import Any
 import numpy as np
 
 from screener.backtest.result import warning
-from screener.i18n import _
 from screener.event.plan import DatedEvent, Plan
 from screener.event.returns import Market
+from screener.i18n import N_, _
 
-LIMIT_UP_LABEL = "limit-up close"
+LIMIT_UP_LABEL = N_("limit-up close")  # an event's label in the result; translated where shown
 
 
 @dataclass(frozen=True)

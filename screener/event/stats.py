@@ -106,10 +106,10 @@ def window_tests(cw: CaseWindow, fit: Fit, r_bar: float) -> dict[str, Any]:
     out: dict[str, Any] = {"n": int(len(car)), "caar": mean, "cs_t": cs_t, "cs_p": t_p(cs_t, len(car) - 1)}
     n_std = len(csar)
     out["n_std"] = n_std
+    _, bmp = cross_sectional(csar)
     with np.errstate(invalid="ignore", divide="ignore"):
         patell = float(csar.sum() / np.sqrt((dof / (dof - 2)).sum())) if n_std and (dof > 2).all() else np.nan
-    _, bmp = cross_sectional(csar)
-    kp = bmp * np.sqrt((1 - r_bar) / (1 + (n_std - 1) * r_bar)) if n_std and not np.isnan(r_bar) else np.nan
+        kp = bmp * np.sqrt((1 - r_bar) / (1 + (n_std - 1) * r_bar)) if n_std and not np.isnan(r_bar) else np.nan
     out.update(patell_z=patell, patell_p=z_p(patell), bmp_t=bmp, bmp_p=t_p(bmp, n_std - 1),
                bmp_kp_t=kp, bmp_kp_p=t_p(kp, n_std - 1))
     return out

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from screener.event.events import LIMIT_UP_LABEL
 from screener.fmt import DASH, pct, ratio, tone, toned, yes_no
 from screener.i18n import N_, _, ngettext
 from screener.report import text as report_text
@@ -20,7 +21,6 @@ WARNING_KINDS = {
     "suspended": N_("suspended"), "overlap": N_("overlapping events"), "event": N_("event left out"),
     "dropped_member": N_("dropped member"), "calendar": N_("calendar"),
 }
-LIMIT_UP_LABEL = N_("limit-up close")  # screener.event.events.LIMIT_UP_LABEL, translated where shown
 
 
 def stars(p: Any) -> str:
