@@ -659,7 +659,7 @@ def event(
     chosen, spec_values = _target(theme, themes_dirs, specs_dirs)
     settings = request.settings(spec_values, given, spell=keyword)
     store = _store(demo, data_dir, offline, cache_dir, proxy, provider)
-    return EventResult(run_event_study(chosen, settings, store, today=date.today()))
+    return EventResult(run_event_study(chosen, settings, store))
 
 
 def bars(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -61,7 +60,7 @@ def event(target: str, data: Any, themes_dirs: tuple[Path, ...], specs_dirs: tup
     theme, spec = study_target(target, themes_dirs, specs_dirs)
     options["dates"] = list(options["dates"])
     settings = request.settings(spec, options)
-    result = run_event_study(theme, settings, open_store(data), today=date.today())
+    result = run_event_study(theme, settings, open_store(data))
     deliver(result, fmt, fmts, out_dir, force, template_dir, _table)
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from screener import clock
 from screener.backtest import run as stages
 from screener.backtest.result import data_warnings, warning
 from screener.data.model import DataStore
@@ -51,7 +52,7 @@ class Study:
 
 def run_event_study(theme: Theme, settings: EventSettings, store: DataStore, *, today: date | None = None) -> dict[str, Any]:
     """Study ``theme``'s events with ``settings`` on data from ``store``; the JSON result."""
-    plan = resolve(theme, settings, today or date.today())
+    plan = resolve(theme, settings, today or clock.today())
     aligned = stages.align(stages.load(plan.request, store))
     return assemble(measure(plan, aligned))
 

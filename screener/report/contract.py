@@ -106,16 +106,23 @@ def depth(value: Any) -> int:
 
 def check(data: Any, origin: str) -> None:
     """Raise :class:`UserError` naming ``origin`` and the first fields at fault unless
-    ``data`` (parsed JSON) is a backtest result the renderers can read."""
-    fix = "pass a result written by `screener backtest --format json` or `--export json`"
+    ``data`` (parsed JSON) is a backtest result — or, with ``study: event``, an event
+    study (:mod:`screener.report.event.contract`) — the renderers can read."""
+    model: type[BaseModel] = Result
+    noun, article, command = "backtest result", "a", "screener backtest"
+    if isinstance(data, dict) and data.get("study") == "event":
+        from screener.report.event.contract import EventResult
+
+        model, noun, article, command = EventResult, "event-study result", "an", "screener event"
+    fix = f"pass a result written by `{command} --format json` or `--export json`"
     if depth(data) > MAX_DEPTH:
-        raise UserError(f"{origin}: nested more than {MAX_DEPTH} levels deep, not a backtest result; {fix}")
+        raise UserError(f"{origin}: nested more than {MAX_DEPTH} levels deep, not {article} {noun}; {fix}")
     try:
-        Result.model_validate(data)
+        model.model_validate(data)
     except ValidationError as err:
         absent = [str(e["loc"][0]) for e in err.errors() if e["type"] == "missing" and len(e["loc"]) == 1]
         if absent:
-            raise UserError(f"{origin}: the backtest result has no {', '.join(absent)}: {fix}") from None
+            raise UserError(f"{origin}: the {noun} has no {', '.join(absent)}: {fix}") from None
         problems = []
         for e in err.errors()[:3]:
             where = ".".join(str(p) for p in e["loc"] if not (isinstance(p, str) and p[:1].isupper())) or "(top level)"
@@ -123,4 +130,4 @@ def check(data: Any, origin: str) -> None:
             given = f" (got {excerpt(e['input'], 40)})" if e["type"] != "missing" else ""
             problems.append(f"{where}: {msg}{given}")
         more = f" and {err.error_count() - 3} more" if err.error_count() > 3 else ""
-        raise UserError(f"{origin}: not a backtest result: {'; '.join(problems)}{more}; {fix}") from None
+        raise UserError(f"{origin}: not {article} {noun}: {'; '.join(problems)}{more}; {fix}") from None

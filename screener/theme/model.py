@@ -236,7 +236,7 @@ class Event(_Strict):
     """A dated piece of news in the story (a policy release, a limit-up session): what
     ``screener event`` studies by default."""
 
-    date: Date
+    date: MarketDate
     label: Name
     quote: str | None = None
     source: int | None = Field(default=None, description="index into the theme's sources")

@@ -135,6 +135,12 @@ def test_a_broken_event_result_is_a_one_line_error(tmp_path: Path, result: dict)
     path.write_text(json.dumps(bad), encoding="utf-8")
     r = CliRunner().invoke(cli, ["report", str(path), "--out", str(tmp_path / "out")])
     assert r.exit_code == 2 and "the event-study result has no caar" in r.stderr
+    odd = copy.deepcopy(result)
+    odd["members"][0]["ar"][0]["day"] = "minus three"
+    path.write_text(json.dumps(odd), encoding="utf-8")
+    r = CliRunner().invoke(cli, ["report", str(path), "--out", str(tmp_path / "out")])
+    assert r.exit_code == 2 and len(r.stderr.strip().splitlines()) == 1
+    assert "not an event-study result: members.0.ar.0.day:" in r.stderr and "`screener event --format json`" in r.stderr
 
 
 def test_reports_and_the_table_in_chinese(tmp_path: Path, result: dict, monkeypatch: pytest.MonkeyPatch) -> None:
