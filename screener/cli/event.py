@@ -11,7 +11,7 @@ from screener.cli import _complete as complete
 from screener.cli._export import deliver, export_formats, export_options
 from screener.cli._options import DATE, data_options, format_option, specs_dir_option, themes_dir_option
 
-MODELS = ["market", "market-adjusted", "mean"]
+MODELS = ["market", "market-adjusted", "mean"]  # screener.event.settings.Model (kept here: --help stays light)
 
 
 @click.command("event")

@@ -16,7 +16,6 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from screener.backtest.settings import benchmark_code
 
 Model = Literal["market", "market-adjusted", "mean"]
-MODELS: tuple[str, ...] = ("market", "market-adjusted", "mean")
 MAX_DAYS = 1000  # sessions from day 0: four years either way is already more than a study needs
 _RANGE = re.compile(r"\s*([+-]?\d+)\s*:\s*([+-]?\d+)\s*")
 
