@@ -7,11 +7,11 @@ and say so once.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Iterable
 from datetime import date
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 # SSE/SZSE sessions in a year (242 in 2024, 243 in 2025): how daily figures are annualised
@@ -19,32 +19,29 @@ SESSIONS_PER_YEAR = 242
 
 
 @lru_cache(maxsize=1)
-def _xshg():
-    import exchange_calendars as xcals
+def _days() -> np.ndarray:
+    """Every XSHG session exchange_calendars knows, as sorted datetime64[ns] (read from
+    the on-disk copy while the installed version is unchanged; see ``_sessions_cache``)."""
+    from screener._sessions_cache import xshg_sessions
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return xcals.get_calendar("XSHG", start="2005-01-04")
+    return xshg_sessions()
 
 
 def last_known_session() -> pd.Timestamp:
     """The calendar's last session."""
-    return _xshg().last_session
+    return pd.Timestamp(_days()[-1])
 
 
 def first_known_session() -> pd.Timestamp:
-    return _xshg().first_session
+    return pd.Timestamp(_days()[0])
 
 
 def sessions(start: date | str | pd.Timestamp, end: date | str | pd.Timestamp) -> pd.DatetimeIndex:
     """XSHG sessions in [start, end], clipped to the span the calendar knows."""
-    cal = _xshg()
-    lo = max(pd.Timestamp(start), cal.first_session)
-    hi = min(pd.Timestamp(end), cal.last_session)
-    if lo > hi:
-        return pd.DatetimeIndex([], name="date")
-    out = cal.sessions_in_range(lo, hi)
-    return pd.DatetimeIndex(out.tz_localize(None) if out.tz is not None else out, name="date")
+    days = _days()
+    lo = days.searchsorted(pd.Timestamp(start).to_datetime64(), side="left")
+    hi = days.searchsorted(pd.Timestamp(end).to_datetime64(), side="right")
+    return pd.DatetimeIndex(days[lo:hi], name="date")
 
 
 def trading_index(
@@ -73,10 +70,10 @@ def trading_index(
 
 def is_session(day: date | str | pd.Timestamp) -> bool:
     ts = pd.Timestamp(day)
-    cal = _xshg()
-    if ts > cal.last_session or ts < cal.first_session:
+    if ts > last_known_session() or ts < first_known_session():
         return ts.dayofweek < 5
-    return bool(cal.is_session(ts))
+    days = _days()
+    return bool(days[days.searchsorted(ts.to_datetime64())] == ts.to_datetime64())
 
 
 def dates_text(days: Iterable[date | str | pd.Timestamp], shown: int = 3) -> str:

@@ -15,6 +15,7 @@ from ruamel.yaml.events import AliasEvent
 
 from screener._input import InputError, read_input
 from screener.errors import ThemeError, excerpt
+from screener.theme import _parsed
 from screener.theme.model import Theme
 
 Loc = tuple[str | int, ...]
@@ -67,12 +68,19 @@ def _yaml() -> YAML:
     return yaml
 
 
-def read_yaml(path: Path) -> Any:
-    """Parse a YAML file (round-trip, so nodes carry line numbers). Raises ThemeError."""
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes. Raises ThemeError."""
     try:
-        raw = read_input(path)
+        return read_input(path)
     except InputError as exc:
         raise ThemeError([str(exc)]) from None
+
+
+def read_yaml(path: Path, raw: bytes | None = None) -> Any:
+    """Parse a YAML file, or its bytes ``raw`` already read (round-trip, so nodes carry
+    line numbers). Raises ThemeError."""
+    if raw is None:
+        raw = read_bytes(path)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -176,13 +184,23 @@ def load_model(path: Path, model: type[M], *, what: str, docs: str) -> M:
     """Read a YAML mapping and validate it as ``model``. Raises ThemeError listing every
     problem with its file and line."""
     path = Path(path)
-    data = read_yaml(path)
+    raw = read_bytes(path)
+    key = _parsed.digest(raw)
+    known = _parsed.lookup(key)
+    if known is not None:
+        try:
+            return model.model_validate(known)
+        except ValidationError:
+            pass  # parsed again below, so that each problem is reported with its line
+    data = read_yaml(path, raw)
     if not isinstance(data, CommentedMap):
         raise ThemeError([f"{path}:1: {what}"])
     try:
-        return model.model_validate(data)
+        result = model.model_validate(data)
     except ValidationError as err:
         raise ThemeError(validation_problems(path, data, err, docs=docs)) from None
+    _parsed.remember(key, data)
+    return result
 
 
 def load_theme(path: Path) -> Theme:

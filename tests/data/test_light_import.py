@@ -1,7 +1,10 @@
-"""`import screener.data` and opening a store stay cheap: akshare loads only to fetch."""
+"""Commands load only what they use: akshare only to fetch, `import screener` none of the
+heavy libraries, and a demo backtest in JSON nothing for drawing, charts or the
+calendar's rules."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -32,3 +35,28 @@ def test_import_screener_and_its_api_names_stay_light():
     millis, loaded = out.stdout.splitlines()
     print(f"import screener + API names: {millis} ms")
     assert loaded == "[]"
+
+
+DEMO_BACKTEST_JSON = """
+import contextlib, io, json, sys
+from screener.backtest.settings import BacktestSettings
+from screener.cli import cli
+with contextlib.redirect_stdout(io.StringIO()):
+    cli.main(["backtest", "fiber", "--demo", "--format", "json"], prog_name="screener", standalone_mode=False)
+engine = BacktestSettings.model_fields.get("engine")
+heavy = ["akshare", "exchange_calendars", "matplotlib", "openpyxl", "rich"]
+if engine is not None and engine.default != "backtrader":
+    heavy.append("backtrader")
+print(json.dumps(sorted(m for m in heavy if m in sys.modules)))
+"""
+
+
+def test_a_demo_backtest_in_json_loads_no_library_it_does_not_use():
+    """The command's start path: no terminal drawing for --format json, no charts or Excel,
+    no akshare on demo data, no backtrader unless it is the default engine, and the XSHG
+    calendar read from its on-disk copy, made here as an earlier command would have."""
+    from screener._sessions_cache import xshg_sessions
+
+    xshg_sessions()  # into this test's cache folder, which the command inherits
+    out = subprocess.run([sys.executable, "-c", DEMO_BACKTEST_JSON], capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout) == []

@@ -1,0 +1,128 @@
+"""The on-disk XSHG session list: a faithful copy of exchange_calendars, reused only while
+the installed version (and, for a list ending a year after today, the day) is the same."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import warnings
+from datetime import date, timedelta
+
+import numpy as np
+import pytest
+
+from screener import _sessions_cache as cache
+
+
+@pytest.fixture
+def cache_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("SCREENER_CACHE_DIR", str(tmp_path))
+    return tmp_path
+
+
+def xshg_from_exchange_calendars() -> np.ndarray:
+    import exchange_calendars as xcals
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # exchange_calendars' own pandas deprecations
+        days = xcals.get_calendar("XSHG", start="2005-01-04").sessions
+    return np.asarray(days.tz_localize(None) if days.tz else days, dtype="datetime64[ns]")
+
+
+def record(cache_dir) -> dict:
+    return json.loads((cache_dir / cache.FILE_NAME).read_text(encoding="utf-8"))
+
+
+def rewrite(cache_dir, **changes) -> None:
+    data = record(cache_dir)
+    data.update(changes)
+    (cache_dir / cache.FILE_NAME).write_text(json.dumps(data), encoding="utf-8")
+
+
+def test_the_list_is_exchange_calendars_xshg_and_is_written_once(cache_dir):
+    want = xshg_from_exchange_calendars()
+
+    built = cache.xshg_sessions()
+    read = cache.xshg_sessions()
+
+    np.testing.assert_array_equal(built, want)
+    np.testing.assert_array_equal(read, want)
+    assert read.dtype == np.dtype("datetime64[ns]")
+    assert np.datetime64("2024-02-09") not in built  # Spring Festival eve: not a session
+    assert record(cache_dir)["key"]["exchange_calendars"] == cache._key()["exchange_calendars"]
+
+
+def test_a_file_of_the_installed_version_is_read_back(cache_dir):
+    cache.xshg_sessions()
+    rewrite(cache_dir, days=[19723, 19724, 19725])  # 2024-01-01..03: proves the file is what is read
+
+    got = cache.xshg_sessions()
+
+    assert list(got.astype("datetime64[D]").astype(str)) == ["2024-01-01", "2024-01-02", "2024-01-03"]
+
+
+def test_another_exchange_calendars_version_rebuilds_the_list(cache_dir):
+    cache.xshg_sessions()
+    key = dict(record(cache_dir)["key"], exchange_calendars="0.0.1")
+    rewrite(cache_dir, key=key, days=[19723, 19724, 19725])
+
+    got = cache.xshg_sessions()
+
+    np.testing.assert_array_equal(got, xshg_from_exchange_calendars())
+    assert record(cache_dir)["key"] == cache._key()
+
+
+def test_a_list_dated_by_another_day_is_rebuilt_and_an_undated_one_is_not(cache_dir):
+    cache.xshg_sessions()
+    yesterday = (date.today() - timedelta(days=1)).isoformat()
+    rewrite(cache_dir, valid_on=yesterday, days=[19723, 19724])
+    assert len(cache.xshg_sessions()) > 1000  # rebuilt
+    rewrite(cache_dir, valid_on=date.today().isoformat(), days=[19723, 19724])
+    assert len(cache.xshg_sessions()) == 2  # today's: reused
+    rewrite(cache_dir, valid_on=None, days=[19723, 19724])
+    assert len(cache.xshg_sessions()) == 2  # not dated: reused on any day
+
+
+@pytest.mark.parametrize("content", ["", "{not json", '{"key": 1}', '{"key": null, "valid_on": null, "days": [3, 2]}'])
+def test_a_broken_file_is_replaced(cache_dir, content):
+    (cache_dir / cache.FILE_NAME).write_text(content, encoding="utf-8")
+    np.testing.assert_array_equal(cache.xshg_sessions(), xshg_from_exchange_calendars())
+    assert record(cache_dir)["key"] == cache._key()
+
+
+def test_unsorted_days_in_a_matching_file_are_not_trusted(cache_dir):
+    cache.xshg_sessions()
+    rewrite(cache_dir, days=[19724, 19723])
+    assert len(cache.xshg_sessions()) > 1000
+
+
+def test_an_unwritable_cache_folder_still_gives_the_sessions(tmp_path, monkeypatch):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv("SCREENER_CACHE_DIR", str(blocker / "cache"))
+    np.testing.assert_array_equal(cache.xshg_sessions(), xshg_from_exchange_calendars())
+
+
+def test_a_command_after_the_first_does_not_import_exchange_calendars(cache_dir):
+    code = (
+        "import sys; from screener import calendar; "
+        "calendar.sessions('2024-01-01', '2024-12-31'); calendar.is_session('2024-02-09'); "
+        "print('exchange_calendars' in sys.modules)"
+    )
+    runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True) for _ in range(2)]
+    assert [r.stdout.strip() for r in runs] == ["True", "False"]
+
+
+def test_a_calendar_ended_by_todays_date_is_dated_and_one_at_its_last_known_year_is_not(cache_dir, monkeypatch):
+    from exchange_calendars.exchange_calendar_xshg import XSHGExchangeCalendar
+
+    bound = XSHGExchangeCalendar.bound_max()
+    monkeypatch.setattr(XSHGExchangeCalendar, "default_end", classmethod(lambda cls: bound - timedelta(days=200)))
+    cache.xshg_sessions()
+    assert record(cache_dir)["valid_on"] == date.today().isoformat()
+
+    monkeypatch.setattr(XSHGExchangeCalendar, "default_end", classmethod(lambda cls: bound))
+    (cache_dir / cache.FILE_NAME).unlink()
+    cache.xshg_sessions()
+    assert record(cache_dir)["valid_on"] is None
