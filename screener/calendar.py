@@ -19,12 +19,16 @@ SESSIONS_PER_YEAR = 242
 
 
 @lru_cache(maxsize=1)
-def _days() -> np.ndarray:
-    """Every XSHG session exchange_calendars knows, as sorted datetime64[ns] (read from
-    the on-disk copy while the installed version is unchanged; see ``_sessions_cache``)."""
+def _index() -> pd.DatetimeIndex:
+    """Every XSHG session exchange_calendars knows (read from the on-disk copy while the
+    installed version is unchanged; see ``_sessions_cache``), built once and sliced."""
     from screener._sessions_cache import xshg_sessions
 
-    return xshg_sessions()
+    return pd.DatetimeIndex(xshg_sessions(), name="date")
+
+
+def _days() -> np.ndarray:
+    return _index().values
 
 
 def last_known_session() -> pd.Timestamp:
@@ -41,7 +45,7 @@ def sessions(start: date | str | pd.Timestamp, end: date | str | pd.Timestamp) -
     days = _days()
     lo = days.searchsorted(pd.Timestamp(start).to_datetime64(), side="left")
     hi = days.searchsorted(pd.Timestamp(end).to_datetime64(), side="right")
-    return pd.DatetimeIndex(days[lo:hi], name="date")
+    return _index()[lo:hi]
 
 
 def trading_index(
