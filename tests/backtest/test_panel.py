@@ -1,6 +1,7 @@
 """``build_panel`` against a slow, independent construction (one pandas reindex per member)
-on random frames with gaps, off-calendar bars, listings inside and before the history,
-bars past the last session, NaN closes and factors, a frame without ``adj_factor``."""
+on random frames with gaps, off-calendar bars (on closed days and at a time of day),
+listings inside and before the history, bars past the last session, NaN closes and
+factors, a frame without ``adj_factor``."""
 
 from __future__ import annotations
 
@@ -41,6 +42,8 @@ def random_frames(seed: int, sessions: pd.DatetimeIndex) -> dict[str, pd.DataFra
     us = frames["600010.SH"]
     frames["600010.SH"] = us.set_axis(us.index.as_unit("us"))  # another resolution
     frames["600011.SH"] = frames["600011.SH"][COLUMNS[::-1]]  # another column order
+    timed = frames["600001.SH"]
+    frames["600001.SH"] = timed.set_axis(timed.index + pd.to_timedelta(np.where(np.arange(len(timed)) % 50 == 7, 15, 0), unit="h"))
     return frames
 
 
