@@ -70,6 +70,22 @@ def board_as_of(info: BoardInfo) -> date:
     return date.today()
 
 
+def constituents(info: BoardInfo) -> tuple[list[tuple[str, str]], list[str]]:
+    """The board's stocks as (normalised symbol, name), once each, indices left out; and
+    notes on constituents whose code is not a valid symbol."""
+    notes: list[str] = []
+    stocks: dict[str, str] = {}
+    for row in info.constituents.itertuples(index=False):
+        try:
+            symbol = parse_symbol(str(row.symbol))
+        except SymbolError as exc:
+            notes.append(f"constituent {row.symbol} ({row.name}) left out: {exc}")
+            continue
+        if not symbol.is_index:
+            stocks.setdefault(str(symbol), str(row.name))
+    return list(stocks.items()), notes
+
+
 def render_board_theme(
     info: BoardInfo,
     source: str,
@@ -81,21 +97,12 @@ def render_board_theme(
 ) -> tuple[str, list[str]]:
     """The theme YAML for a board, and notes on constituents that were left out.
     ``board_name`` is the board's name when known (the live store knows only its code)."""
-    notes: list[str] = []
+    stocks, notes = constituents(info)
     members = CommentedSeq()
-    seen: set[str] = set()
-    for row in info.constituents.itertuples(index=False):
-        try:
-            symbol = parse_symbol(str(row.symbol))
-        except SymbolError as exc:
-            notes.append(f"constituent {row.symbol} ({row.name}) left out: {exc}")
-            continue
-        if symbol.is_index or str(symbol) in seen:
-            continue
-        seen.add(str(symbol))
+    for symbol, member_name in stocks:
         m = CommentedMap()
-        m["symbol"] = str(symbol)
-        m["name"] = str(row.name)
+        m["symbol"] = symbol
+        m["name"] = member_name
         m["named_in_source"] = False
         members.append(m)
     code = info.code.upper()

@@ -24,6 +24,7 @@ from screener.theme.model import Theme
 from screener.theme.registry import ThemeRegistry
 
 Spell = Callable[[str], str]  # how messages name an option: "--lot-size" or "lot_size"
+SWEEP = "sweep"  # a spec's grid for `screener sweep`, among the options target() returns
 
 
 def cli_flag(name: str) -> str:
@@ -47,8 +48,9 @@ def _cost_fields() -> list[str]:
 
 def settings(base: Mapping[str, Any], options: Mapping[str, Any], *, spell: Spell = cli_flag) -> BacktestSettings:
     """``base`` (a spec's options, or nothing) overridden by ``options``, validated.
-    Raises :class:`UserError` naming the option at fault (spelled by ``spell``)."""
-    values = dict(base)
+    Raises :class:`UserError` naming the option at fault (spelled by ``spell``). A spec's
+    ``sweep:`` grid is not a setting (``screener sweep`` reads it) and is left out."""
+    values = {k: v for k, v in base.items() if k != SWEEP}
     costs = dict(values.get("costs") or {})
     fields, cost_fields = set(BacktestSettings.model_fields), set(_cost_fields())
     for name, value in options.items():
@@ -141,4 +143,7 @@ def _spec_target(path: Path, themes_dirs: Iterable[Path]) -> tuple[Theme, dict[s
     if ref_path.suffix in YAML_SUFFIXES and not ref_path.is_absolute():
         theme_ref = str(path.parent / ref_path)
     theme = ThemeRegistry.default(themes_dirs).load(theme_ref)
-    return theme, spec.model_dump(exclude={"theme", "description"})  # validated as settings later
+    values = spec.model_dump(exclude={"theme", "description", "sweep"})  # validated as settings later
+    if spec.sweep is not None:
+        values[SWEEP] = spec.sweep
+    return theme, values

@@ -260,9 +260,10 @@ def simulate(aligned: Aligned, settings: BacktestSettings) -> EngineResult:
     return engine.simulate(aligned.panel, np.array([weights[s] for s in aligned.panel.symbols]), settings)
 
 
-def measure(aligned: Aligned, res: EngineResult, settings: BacktestSettings) -> Measured:
+def measure(aligned: Aligned, res: EngineResult, settings: BacktestSettings, *, brief: bool = False) -> Measured:
     """The basket's and the benchmark's figures, the members' rows, the claims and every
-    warning of the run."""
+    warning of the run. ``brief``: the figures and warnings only, no member rows and no
+    claims (a sweep's cells: claims depend on the data, not on the settings)."""
     from screener.backtest import metrics
 
     loaded, request, panel = aligned.loaded, aligned.request, aligned.panel
@@ -285,7 +286,7 @@ def measure(aligned: Aligned, res: EngineResult, settings: BacktestSettings) -> 
     if bench_series is not None:
         bench_block.update(metrics.performance(bench_series, periods, rf))
         bench_block.update(metrics.relative(equity, bench_series, periods, rf))
-    members_out = result.member_rows(request.members, aligned.kept, res, panel, loaded.names)
+    members_out = [] if brief else result.member_rows(request.members, aligned.kept, res, panel, loaded.names)
     warnings += result.trading_warnings(res)
     if settings.max_participation is not None:
         warnings += _no_volume_warnings(panel)
@@ -296,7 +297,7 @@ def measure(aligned: Aligned, res: EngineResult, settings: BacktestSettings) -> 
         for s in late:
             warnings.append(result.warning("not_bought", s, None,
                                            "listed after the formation: buy and hold leaves it out (use --rebalance monthly to add it)"))
-    checked = claims_mod.check_claims(request.theme, loaded.frames)
+    checked = [] if brief else claims_mod.check_claims(request.theme, loaded.frames)
     return Measured(equity, basket, bench_block, bench_series, members_out, checked, warnings, res.trades)
 
 

@@ -130,10 +130,21 @@ class BacktestSettings(_Strict):
 
 
 class BacktestSpec(BacktestSettings):
-    """A saved backtest: a theme plus options."""
+    """A saved backtest: a theme plus options, and optionally the grid ``screener sweep``
+    runs over them (``sweep:``, option -> values; ``start`` may be ``rolling:A..B/N``)."""
 
     theme: str
     description: str | None = None
+    sweep: dict[str, list[Any] | str] | None = None
+
+    @field_validator("sweep")
+    @classmethod
+    def _sweep_keys(cls, v: dict[str, list[Any] | str] | None) -> dict[str, list[Any] | str] | None:
+        if v is not None:
+            from screener.batch.grid import check_keys
+
+            check_keys(v)  # a ValueError naming the key: pydantic reports it with the file's line
+        return v
 
 
 def yaml_kind(path: Path) -> Literal["spec", "theme", "neither"]:

@@ -18,6 +18,9 @@ COMMANDS: dict[str, str] = {
     "screen": "screener.cli.screen:screen",
     "backtest": "screener.cli.backtest:backtest",
     "event": "screener.cli.event:event",
+    "compare": "screener.cli.batch:compare",
+    "sweep": "screener.cli.batch:sweep",
+    "scan": "screener.cli.batch:scan",
     "specs": "screener.cli.specs:specs",
     "backtests": "screener.cli.specs:backtests",  # hidden alias of specs
 }

@@ -578,6 +578,11 @@ class Cache:
             return None
         return members[0], _frame_from_table(table), _meta_of(table.schema.metadata)
 
+    def board_codes(self) -> list[str]:
+        """The codes of the boards in the cache, sorted."""
+        folder = self.base / "boards"
+        return sorted(p.name.removesuffix(".members.parquet") for p in folder.glob("*.members.parquet"))
+
     def write_frame(self, path: Path, df: pd.DataFrame, meta: CacheMeta) -> None:
         table = pa.Table.from_pandas(df, preserve_index=False)
         extra = {META_KEY: meta.to_json(), DIGEST_KEY: _frame_digest(df).encode()}

@@ -276,6 +276,15 @@ class LiveStore:
         bars = Bars(code, fetched.frame, Source.LIVE, fetched.origin, fetched_at, code)
         return BoardInfo(code, code, members, bars, Source.LIVE, f"live akshare ({fetched.origin}), fetched {fetched_at.date()}")
 
+    def boards(self) -> pd.DataFrame:
+        """The boards in the cache: ``code, name, members`` (how many), in code order."""
+        rows = []
+        for code in self.cache.board_codes():
+            cached = self.cache.read_frame(self.cache.members_path(code))
+            if cached is not None:
+                rows.append((code, cached[1].name or code, len(cached[0])))
+        return pd.DataFrame(rows, columns=["code", "name", "members"])
+
     def valuations(self, as_of: date | None = None) -> pd.DataFrame:
         """A snapshot taken on ``as_of`` (default: today) if one is cached or can be taken
         now; otherwise an empty frame. Past dates are never back-filled."""

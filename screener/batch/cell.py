@@ -1,0 +1,57 @@
+"""One cell's work: simulate on an aligned panel and measure the figures.
+
+:func:`run_cell` is what a Dask worker runs. It takes the aligned panel (scattered to
+every worker once) and the cell's settings, and never touches a data store, so workers
+need nothing but ``screener`` installed: no network, no cache, no files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from screener.backtest import run as stages
+from screener.backtest.metrics import finite
+from screener.backtest.settings import BacktestSettings
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A cell's figures (as in the backtest JSON's ``basket`` and ``benchmark``), its
+    warning count and its equity curves (value over the base value, per session)."""
+
+    basket: dict[str, Any]
+    benchmark: dict[str, Any]
+    warnings_n: int
+    start: str
+    base_date: str
+    end: str
+    dates: np.ndarray  # datetime64[D] sessions, the base date first
+    equity: np.ndarray
+    bench: np.ndarray | None
+
+
+def run_cell(aligned: stages.Aligned, settings: BacktestSettings) -> Outcome:
+    """Simulate ``settings`` on ``aligned`` and measure it (no member rows, no claims)."""
+    res = stages.simulate(aligned, settings)
+    m = stages.measure(aligned, res, settings, brief=True)
+    window = aligned.request.window
+    return Outcome(
+        basket=_json_numbers(m.basket),
+        benchmark=_json_numbers(m.bench_block),
+        warnings_n=len(m.warnings),
+        start=window.start.isoformat(),
+        base_date=window.base.isoformat(),
+        end=aligned.end.isoformat(),
+        dates=m.equity.index.to_numpy().astype("datetime64[D]"),
+        equity=m.equity.to_numpy(dtype=float),
+        bench=m.bench_series.to_numpy(dtype=float) if m.bench_series is not None else None,
+    )
+
+
+def _json_numbers(block: dict[str, Any]) -> dict[str, Any]:
+    """Numbers as finite floats or None (as the backtest JSON has them); text kept."""
+    return {k: finite(v) if isinstance(v, (int, float, np.number)) and not isinstance(v, bool) else v
+            for k, v in block.items()}

@@ -1,0 +1,162 @@
+"""The JSON document of ``screener compare|sweep|scan`` (README "Many backtests at once").
+
+Keys, in order: ``kind`` (compare|sweep|scan), ``data_source``, ``label``, ``demo``,
+``window`` (``start``, ``end``: the span every cell's window lies in), ``settings``
+(the options every cell shares), ``grid`` (``{key: [values]}``: what varies), ``sort``
+(``figure``, ``order``), ``n_cells``, ``cells`` (ranked, cut to ``--top``), ``summary``
+(``{figure: {min, median, max}}`` over every cell), ``curves`` (the equity curves of the
+first :data:`CURVES` ranked cells, for the overlaid chart), ``notes``, ``executed``
+(where the cells ran: in this process, on a local Dask cluster, on a scheduler),
+``generated_by``.
+
+A cell: ``rank``, ``params`` (its values of the grid keys), ``theme``, ``theme_name``,
+``window`` (``start, base_date, end, sessions``), ``basket`` and ``benchmark`` (the
+figures of the backtest JSON), ``claims_hold``, ``claims_total``, ``warnings_n``.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Sequence
+from typing import Any
+
+from screener import __version__
+from screener.batch.cell import Outcome
+from screener.batch.plan import Cell, Panel
+from screener.data.model import MarketData
+from screener.errors import UserError
+
+KINDS = ("compare", "sweep", "scan")
+CURVES = 10  # equity curves kept for the overlaid chart
+
+# figure -> (block, key): what --sort and the summary know, in the order tables show them
+FIGURES: dict[str, tuple[str, str]] = {
+    "total_return": ("basket", "total_return"),
+    "annualized_return": ("basket", "annualized_return"),
+    "volatility": ("basket", "volatility"),
+    "sharpe": ("basket", "sharpe"),
+    "sortino": ("basket", "sortino"),
+    "max_drawdown": ("basket", "max_drawdown"),
+    "calmar": ("basket", "calmar"),
+    "turnover": ("basket", "turnover"),
+    "costs_paid": ("basket", "costs_paid"),
+    "final_value": ("basket", "final_value"),
+    "benchmark_return": ("benchmark", "total_return"),
+    "excess_return": ("benchmark", "excess_return"),
+    "beta": ("benchmark", "beta"),
+    "alpha": ("benchmark", "alpha"),
+    "tracking_error": ("benchmark", "tracking_error"),
+    "information_ratio": ("benchmark", "information_ratio"),
+    "claims_hold": ("cell", "claims_hold"),
+}
+DEFAULT_SORT = "total_return"
+
+
+def check_sort(figure: str | None) -> str:
+    """The ``--sort`` figure (default total_return); raise for an unknown one."""
+    name = (figure or DEFAULT_SORT).strip().lower()
+    if name not in FIGURES:
+        raise UserError(f"--sort {figure}: unknown figure; sort by any of: {', '.join(FIGURES)}")
+    return name
+
+
+def figure(cell: dict[str, Any], name: str) -> Any:
+    """A figure of a document's cell (None when undefined)."""
+    block, key = FIGURES[name]
+    return cell[key] if block == "cell" else cell[block].get(key)
+
+
+def build(
+    kind: str,
+    panels: Sequence[Panel],
+    outcomes: dict[int, Outcome],
+    md: MarketData,
+    *,
+    grid: dict[str, list[Any]],
+    settings: dict[str, Any],
+    sort: str,
+    ascending: bool = False,
+    top: int | None = None,
+    notes: Sequence[str] = (),
+    executed: str = "",
+) -> dict[str, Any]:
+    """The document of a batch run (see the module docstring)."""
+    cells = [_cell(c, p, outcomes[c.index]) for p in panels for c in p.cells if c.index in outcomes]
+    cells.sort(key=lambda c: c["_index"])
+    ranked = _rank(cells, sort, ascending)
+    shown = ranked[:top] if top else ranked
+    curves = [_curve(c, outcomes[c["_index"]]) for c in shown[:CURVES]]
+    for c in ranked:
+        del c["_index"]
+    windows = [c["window"] for c in ranked]
+    return {
+        "kind": kind,
+        "data_source": md.source.value,
+        "label": md.label,
+        "demo": bool(md.is_demo),
+        "window": {"start": min((w["start"] for w in windows), default=None),
+                   "end": max((w["end"] for w in windows), default=None)},
+        "settings": settings,
+        "grid": grid,
+        "sort": {"figure": sort, "order": "ascending" if ascending else "descending"},
+        "n_cells": len(ranked),
+        "cells": shown,
+        "summary": summary(ranked),
+        "curves": curves,
+        "notes": list(notes),
+        "executed": executed,
+        "generated_by": f"screener {__version__}",
+    }
+
+
+def _cell(cell: Cell, panel: Panel, out: Outcome) -> dict[str, Any]:
+    claims = panel.claims
+    return {
+        "_index": cell.index,
+        "rank": None,
+        "params": dict(cell.params),
+        "theme": cell.theme.id,
+        "theme_name": cell.theme.name,
+        "window": {"start": out.start, "base_date": out.base_date, "end": out.end, "sessions": len(out.equity) - 1},
+        "basket": out.basket,
+        "benchmark": out.benchmark,
+        "claims_hold": sum(c.get("verdict") == "holds" for c in claims),
+        "claims_total": len(claims),
+        "warnings_n": out.warnings_n,
+    }
+
+
+def _rank(cells: list[dict[str, Any]], sort: str, ascending: bool) -> list[dict[str, Any]]:
+    """Cells by ``sort`` (missing values last, ties in grid order), ranks from 1."""
+    def key(c: dict[str, Any]) -> tuple[bool, float]:
+        v = figure(c, sort)
+        if v is None:
+            return (True, 0.0)
+        return (False, float(v) if ascending else -float(v))
+
+    ranked = sorted(cells, key=key)  # stable: ties keep the grid order
+    for i, c in enumerate(ranked, 1):
+        c["rank"] = i
+    return ranked
+
+
+def summary(cells: Sequence[dict[str, Any]]) -> dict[str, dict[str, float | None]]:
+    """Each figure's min, median and max over the cells (None where no cell has it)."""
+    out = {}
+    for name in FIGURES:
+        values = [float(v) for c in cells if (v := figure(c, name)) is not None]
+        out[name] = {
+            "min": min(values) if values else None,
+            "median": statistics.median(values) if values else None,
+            "max": max(values) if values else None,
+        }
+    return out
+
+
+def _curve(cell: dict[str, Any], out: Outcome) -> dict[str, Any]:
+    return {
+        "rank": cell["rank"],
+        "dates": [str(d) for d in out.dates],
+        "basket": [float(v) for v in out.equity],
+        "benchmark": [float(v) for v in out.bench] if out.bench is not None else None,
+    }

@@ -1,0 +1,147 @@
+"""Running the cells: in this process, on a local Dask cluster, or on a Dask scheduler.
+
+* ``scheduler`` (``tcp://HOST:PORT``, ``--scheduler``/``$SCREENER_DASK_SCHEDULER``): an
+  existing cluster whose workers have the same ``screener`` installed;
+* else ``workers=0``, or, when ``workers`` is not given, a small batch — fewer than
+  :data:`SMALL_GRID` cells, or less work than :data:`SMALL_WORK` member-sessions in all,
+  which one process finishes before a cluster has started — a plain loop in this
+  process (no Dask started);
+* else a ``LocalCluster`` of ``workers`` processes (default: the CPU count), one thread
+  each, on 127.0.0.1 without a dashboard, closed when the run ends.
+
+On a cluster each aligned panel is sent once to every worker (``scatter(...,
+broadcast=True)``), each cell is a task ``run_cell(panel, settings)``, and results are
+taken as they complete (``as_completed``), so the progress bar moves with the work.
+What travels: the pickled panels (bars of the members and the benchmark over the
+window, the theme) once per worker, then per cell its settings out and its figures and
+equity curve back. Ctrl-C (KeyboardInterrupt) cancels every task and closes the
+cluster before it propagates; nothing is written until every cell is back.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+from screener.batch.cell import Outcome, run_cell
+from screener.batch.plan import Panel
+from screener.errors import UserError
+
+SMALL_GRID = 8  # fewer cells than this run in-process unless --workers says otherwise
+SMALL_WORK = 2_000_000  # as do fewer member-sessions (members × sessions, summed over the cells)
+SCHEDULER_ENV = "SCREENER_DASK_SCHEDULER"
+
+Progress = Callable[[int, int], None]  # (cells done, cells in all)
+
+
+@dataclass(frozen=True)
+class Execution:
+    """Where cells run: ``workers`` (None: automatic, 0: in-process) or a ``scheduler``."""
+
+    workers: int | None = None
+    scheduler: str | None = None
+
+    def mode(self, n_cells: int, work: int | None = None) -> str:
+        """``scheduler``, ``local`` (a LocalCluster) or ``process``, for ``n_cells`` cells
+        of ``work`` member-sessions in all (None: not known, only the count decides)."""
+        if self.scheduler:
+            return "scheduler"
+        small = n_cells < SMALL_GRID or (work is not None and work < SMALL_WORK)
+        if self.workers == 0 or (self.workers is None and small):
+            return "process"
+        return "local"
+
+    def n_workers(self) -> int:
+        return self.workers or os.cpu_count() or 1
+
+    def describe(self, mode: str) -> str:
+        if mode == "scheduler":
+            return f"on the Dask scheduler {self.scheduler}"
+        if mode == "local":
+            return f"on a local Dask cluster of {self.n_workers()} worker processes"
+        return "in this process"
+
+
+def run(panels: Sequence[Panel], execution: Execution, progress: Progress = lambda _d, _n: None
+        ) -> tuple[dict[int, Outcome], str]:
+    """Every cell of the aligned ``panels`` → its outcome, by cell index; and where they
+    ran (:meth:`Execution.describe`)."""
+    work = [(p, c) for p in panels if p.aligned is not None for c in p.cells]
+    size = sum(p.aligned.panel.close.size for p, _ in work)
+    mode = execution.mode(len(work), size)
+    return _run(mode, execution, panels, work, progress), execution.describe(mode)
+
+
+def _run(mode: str, execution: Execution, panels: Sequence[Panel], work: list[tuple[Panel, Any]],
+         progress: Progress) -> dict[int, Outcome]:
+    if mode == "process":
+        return _in_process(work, progress)
+    with _client(execution, mode) as client:
+        return _on_cluster(client, panels, len(work), progress)
+
+
+def _in_process(work: list[tuple[Panel, Any]], progress: Progress) -> dict[int, Outcome]:
+    out: dict[int, Outcome] = {}
+    progress(0, len(work))
+    for panel, cell in work:
+        out[cell.index] = run_cell(panel.aligned, cell.settings)
+        progress(len(out), len(work))
+    return out
+
+
+def _on_cluster(client: Any, panels: Sequence[Panel], total: int, progress: Progress) -> dict[int, Outcome]:
+    from distributed import as_completed
+
+    futures: dict[str, int] = {}
+    submitted = []
+    try:
+        for panel in panels:
+            if panel.aligned is None:
+                continue
+            shared = client.scatter(panel.aligned, broadcast=True, hash=False)
+            for cell in panel.cells:
+                future = client.submit(run_cell, shared, cell.settings, pure=False)
+                futures[future.key] = cell.index
+                submitted.append(future)
+        out: dict[int, Outcome] = {}
+        progress(0, total)
+        for future, outcome in as_completed(submitted, with_results=True):
+            out[futures[future.key]] = outcome
+            progress(len(out), total)
+        return out
+    except BaseException:
+        client.cancel(submitted, force=True)
+        raise
+
+
+@contextmanager
+def _client(execution: Execution, mode: str) -> Iterator[Any]:
+    """A Dask client: connected to ``execution.scheduler``, or to a LocalCluster it
+    starts and closes."""
+    import logging
+
+    from distributed import Client, LocalCluster
+
+    if mode == "scheduler":
+        try:
+            client = Client(execution.scheduler, timeout="10s")
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise UserError(
+                f"--scheduler {execution.scheduler}: cannot connect ({exc}); start one with `dask scheduler` "
+                "and point --scheduler (or $SCREENER_DASK_SCHEDULER) at the address it prints"
+            ) from None
+        with client:
+            yield client
+        return
+    cluster = LocalCluster(
+        n_workers=execution.n_workers(), threads_per_worker=1, processes=True, host="127.0.0.1",
+        dashboard_address=None, silence_logs=logging.ERROR,
+    )
+    try:
+        with Client(cluster) as client:
+            yield client
+    finally:
+        cluster.close()

@@ -1,0 +1,191 @@
+"""A sweep's grid: ``--vary KEY=V1,V2`` (or a spec's ``sweep:`` block) as the Cartesian
+product of backtest settings.
+
+Keys are backtest options by their settings name or flag spelling (``lot_size`` or
+``lot-size``), the flat cost fields and ``costs`` (on/off). Values are validated by the
+one path from options to settings (:func:`screener.backtest.request.settings`), so a
+bad value is reported as ``screener backtest`` would, naming the key. ``default`` stands
+for the option left out (the spec's value, else the command's default). ``start`` may
+also be ``rolling:FROM..TO/N``: a start every N XSHG sessions from the first session on
+or after FROM through TO.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from screener.backtest.settings import BacktestSettings
+from screener.errors import UserError
+
+ROLLING = re.compile(r"rolling:\s*(?P<first>\d{4}-\d{2}-\d{2})\s*\.\.\s*(?P<last>\d{4}-\d{2}-\d{2})\s*/\s*(?P<step>\d+)")
+DEFAULT = "default"  # a grid value meaning "the option left out"
+_SWITCHES = {"on": True, "true": True, "yes": True, "off": False, "false": False, "no": False}
+
+
+@dataclass(frozen=True)
+class Grid:
+    """The keys that vary and their values (as validated, JSON-ready), in the order given."""
+
+    axes: dict[str, list[Any]]
+
+    def __len__(self) -> int:
+        n = 1
+        for values in self.axes.values():
+            n *= len(values)
+        return n if self.axes else 0
+
+
+@dataclass(frozen=True)
+class Point:
+    """One cell of a grid: its values (``params``) and the validated settings."""
+
+    params: dict[str, Any]
+    settings: BacktestSettings
+
+
+def key_name(raw: str) -> str:
+    """``lot-size`` / ``--lot-size`` / ``lot_size`` → ``lot_size``; raise for an unknown key."""
+    from screener.backtest.request import setting_names
+
+    name = raw.strip().lstrip("-").replace("-", "_").lower()
+    known = setting_names()
+    if name not in known and name != "costs":
+        raise UserError(f"--vary {raw.strip()}: not a backtest option; vary any of: {', '.join(sorted(set(known)))}")
+    return name
+
+
+def check_keys(sweep: Mapping[str, Any]) -> None:
+    """Raise ValueError for a key of a spec's ``sweep:`` block that is not an option."""
+    for key, values in sweep.items():
+        try:
+            key_name(str(key))
+        except UserError as exc:
+            raise ValueError(str(exc).replace("--vary ", "", 1)) from None
+        if isinstance(values, str) and not ROLLING.fullmatch(values.strip()):
+            raise ValueError(f"{key}: give a list of values (or rolling:FROM..TO/N for start)")
+        if isinstance(values, list) and not values:
+            raise ValueError(f"{key}: give at least one value")
+
+
+def parse_vary(items: Iterable[str]) -> dict[str, list[Any] | str]:
+    """``["rebalance=none,monthly", "start=rolling:2025-01-01..2025-12-31/20"]`` as a
+    sweep mapping (the same shape as a spec's ``sweep:`` block)."""
+    out: dict[str, list[Any] | str] = {}
+    for item in items:
+        key, sep, text = item.partition("=")
+        if not sep or not key.strip() or not text.strip():
+            raise UserError(f"--vary {item!r}: write KEY=V1,V2,... (e.g. --vary rebalance=none,monthly)")
+        name = key_name(key)
+        if name in out:
+            raise UserError(f"--vary {name} is given twice: put all its values in one --vary {name}=V1,V2")
+        text = text.strip()
+        out[name] = text if ROLLING.fullmatch(text) else [v.strip() for v in text.split(",") if v.strip()]
+    return out
+
+
+def rolling_starts(text: str, key: str) -> list[date]:
+    """The starts of ``rolling:FROM..TO/N``: XSHG sessions in [FROM, TO], every N-th."""
+    from screener import calendar
+
+    m = ROLLING.fullmatch(text.strip())
+    if m is None:
+        raise UserError(f"{key}: {text!r} is not rolling:FROM..TO/N (e.g. rolling:2025-01-01..2025-12-31/20)")
+    if key != "start":
+        raise UserError(f"{key}: rolling:FROM..TO/N is for start only")
+    try:
+        first, last = date.fromisoformat(m["first"]), date.fromisoformat(m["last"])
+    except ValueError as exc:
+        raise UserError(f"start: {text!r}: {exc}; write dates as YYYY-MM-DD") from None
+    step = int(m["step"])
+    if step < 1:
+        raise UserError(f"start: {text!r}: the step must be at least 1 session")
+    if last < first:
+        raise UserError(f"start: {text!r}: {last} is before {first}")
+    days = calendar.sessions(first, last)
+    if len(days) == 0:
+        raise UserError(f"start: {text!r}: no XSHG session between {first} and {last} in the calendar "
+                        f"({calendar.first_known_session().date()} to {calendar.last_known_session().date()})")
+    return [d.date() for d in days[::step]]
+
+
+def expand(
+    sweep: Mapping[str, Sequence[Any] | str],
+    base: Mapping[str, Any],
+    options: Mapping[str, Any],
+) -> tuple[Grid, list[Point]]:
+    """The grid and its cells, in grid order (the last key varies fastest). ``base`` is
+    a spec's options, ``options`` the command's (``None``: not given); a key may not be
+    both varied and given as an option."""
+    from screener.backtest.request import settings as make_settings
+
+    if not sweep:
+        raise UserError("nothing to sweep: give --vary KEY=V1,V2,... (or a spec with a sweep: block)")
+    raw_axes: dict[str, list[Any]] = {}
+    for raw_key, values in sweep.items():
+        key = key_name(str(raw_key))
+        if options.get(key) is not None:
+            raise UserError(f"{key} is both varied and given as an option: drop one of them")
+        items = rolling_starts(values, key) if isinstance(values, str) else list(values)
+        raw_axes[key] = list(dict.fromkeys(_value(key, v) for v in items))  # repeats run once
+    for key, values in raw_axes.items():  # each value alone first: errors name key and value
+        for v in values:
+            _settings_for(make_settings, base, options, {key: v})
+    points = []
+    shown: dict[str, list[Any]] = {k: [] for k in raw_axes}
+    for combo in itertools.product(*raw_axes.values()):
+        chosen = dict(zip(raw_axes, combo))
+        s = _settings_for(make_settings, base, options, chosen)
+        params = {k: display(s, k) for k in chosen}
+        for k, v in params.items():
+            if v not in shown[k]:
+                shown[k].append(v)
+        points.append(Point(params, s))
+    return Grid(shown), points
+
+
+def _value(key: str, value: Any) -> Any:
+    """A grid value as the settings path takes it: ``default`` → None (left out),
+    on/off for ``costs``."""
+    if isinstance(value, str):
+        text = value.strip()
+        if text.lower() == DEFAULT:
+            return None
+        if key == "costs":
+            if text.lower() not in _SWITCHES:
+                raise UserError(f"costs: {text!r}: use on or off")
+            return _SWITCHES[text.lower()]
+        return text
+    return value
+
+
+def _settings_for(make_settings: Any, base: Mapping[str, Any], options: Mapping[str, Any],
+                  chosen: Mapping[str, Any]) -> BacktestSettings:
+    merged = {**options, **chosen}
+    try:
+        return make_settings(base, merged, spell=lambda name: name)
+    except UserError as exc:
+        shown = ", ".join(f"{k}={_text(v)}" for k, v in chosen.items())
+        raise UserError(f"grid cell {shown}: {exc}") from None
+
+
+def display(settings: BacktestSettings, key: str) -> Any:
+    """The value of option ``key`` in ``settings``, JSON-ready: dates as text, ``costs``
+    as on/off, a stamp duty with one rate as that rate."""
+    dumped = settings.model_dump(mode="json")
+    if key == "costs":
+        return "on" if settings.costs.enabled else "off"
+    if key in dumped:
+        return dumped[key]
+    value = dumped["costs"][key]
+    if key == "stamp_duty" and len(value) == 1 and value[0]["since"] is None:
+        return value[0]["rate"]
+    return value
+
+
+def _text(value: Any) -> str:
+    return DEFAULT if value is None else str(value)

@@ -1,0 +1,203 @@
+"""``screener compare``, ``screener sweep`` and ``screener scan boards``: many backtests
+at once, ranked side by side, run in-process or on Dask (README "Many backtests at once")."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from screener.cli import _complete as complete
+from screener.cli._options import data_options, specs_dir_option, themes_dir_option
+
+F = Callable[..., Any]
+
+def _backtest_options(*, leave_out: tuple[str, ...] = ()) -> Callable[[F], F]:
+    """Every setting option of ``screener backtest`` (--start ... --risk-free, and any
+    added there later), with the same names, types and help."""
+
+    def decorate(f: F) -> F:
+        from screener.backtest.request import setting_names
+        from screener.cli.backtest import backtest
+
+        wanted = (set(setting_names()) | {"no_costs"}) - set(leave_out)
+        params = [p for p in backtest.params if p.name in wanted]
+        f.__click_params__ = getattr(f, "__click_params__", []) + list(reversed(params))  # type: ignore[attr-defined]
+        return f
+
+    return decorate
+
+
+def _batch_options(f: F) -> F:
+    """Output, ranking and execution options shared by the three commands."""
+    options = [
+        click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+                     help="table, or json: the whole document on stdout and nothing else."),
+        click.option("--sort", metavar="FIGURE", help="Rank by this figure (default total_return): total_return, "
+                     "annualized_return, volatility, sharpe, sortino, max_drawdown, calmar, turnover, costs_paid, "
+                     "final_value, benchmark_return, excess_return, beta, alpha, tracking_error, "
+                     "information_ratio, claims_hold."),
+        click.option("--asc", "ascending", is_flag=True, help="Rank the lowest first (default: the highest)."),
+        click.option("--top", type=click.IntRange(min=1), metavar="N", help="Show only the first N cells (the spread covers all)."),
+        click.option("--workers", type=click.IntRange(min=0), metavar="N",
+                     help="Worker processes of a local Dask cluster (default: the CPU count; small grids run "
+                          "in this process); 0: always in this process."),
+        click.option("--scheduler", envvar="SCREENER_DASK_SCHEDULER", metavar="ADDRESS",
+                     help="Run on an existing Dask cluster, e.g. tcp://10.0.0.5:8786 (env SCREENER_DASK_SCHEDULER)."),
+        click.option("--export", "formats", metavar="FORMATS", shell_complete=complete.export_formats,
+                     help="Also write a comparison report: comma-separated html, md, csv, json, xlsx."),
+        click.option("--out", "out_dir", default="reports", show_default=True,
+                     type=click.Path(file_okay=False, path_type=Path), help="Folder for --export files (created if missing)."),
+        click.option("--force", is_flag=True, help="Overwrite existing --export files."),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+@click.command("compare")
+@click.argument("targets", nargs=-1, required=True, metavar="THEME|SPEC...", shell_complete=complete.backtest_targets)
+@_backtest_options()
+@data_options
+@themes_dir_option
+@specs_dir_option
+@_batch_options
+def compare(targets: tuple[str, ...], **kwargs: Any) -> None:
+    """Backtest several themes or specs over the same window, side by side.
+
+    Every target gets the same options; a spec's own options apply to its cell (and are
+    shown when they differ). Without --start/--end, when the targets' windows differ,
+    all run from the earliest start to the latest end.
+    """
+    from screener.batch import request
+
+    _main(lambda options, run: request.compare(targets, options, run), **kwargs)
+
+
+@click.command("sweep")
+@click.argument("target", metavar="THEME|SPEC", shell_complete=complete.backtest_targets)
+@click.option("--vary", "vary", multiple=True, metavar="KEY=V1,V2,...",
+              help="An option and its values (repeatable; the grid is every combination), e.g. rebalance=none,monthly "
+                   "or start=rolling:2025-01-01..2025-12-31/20 (a start every 20 sessions).")
+@_backtest_options()
+@data_options
+@themes_dir_option
+@specs_dir_option
+@_batch_options
+def sweep(target: str, vary: tuple[str, ...], **kwargs: Any) -> None:
+    """Backtest one theme or spec over a grid of options and rank the cells.
+
+    The grid is the Cartesian product of the --vary options (or the spec's sweep:
+    block); every other option is shared. The spread (min / median / max) of each
+    figure shows how much a result depends on the choices.
+    """
+    from screener.batch import request
+    from screener.batch.grid import parse_vary
+
+    grid = parse_vary(vary)
+    _main(lambda options, run: request.sweep(target, grid, options, run), **kwargs)
+
+
+@click.group("scan")
+def scan() -> None:
+    """Rank many baskets at once: `screener scan boards`."""
+
+
+@scan.command("boards")
+@click.option("--source", type=click.Choice(["em", "ths"]), default="em", show_default=True,
+              help="Board family: eastmoney (em) or THS (ths, through a provider plugin).")
+@_backtest_options(leave_out=("weights", "members"))
+@data_options
+@themes_dir_option
+@specs_dir_option
+@_batch_options
+def scan_boards(source: str, **kwargs: Any) -> None:
+    """Every concept board (the demo's, or the boards in the cache) as an equal-weight
+    basket of its stocks, ranked by return and excess over one benchmark (--benchmark,
+    default CSI 300). Default window: 1 January of this year to the latest session."""
+    from screener.batch import request
+
+    _main(lambda options, run: request.scan_boards(options, run, source=source), **kwargs)
+
+
+def _main(work: Callable[[dict[str, Any], Any], dict[str, Any]], *, data: Any, themes_dirs: tuple[Path, ...],
+          specs_dirs: tuple[Path, ...], fmt: str, sort: str | None, ascending: bool, top: int | None,
+          workers: int | None, scheduler: str | None, formats: str | None, out_dir: Path, force: bool,
+          **options: Any) -> None:
+    """Check the options, run the batch with a progress bar, print, then export."""
+    from screener.batch.document import check_sort
+    from screener.batch.execute import Execution
+    from screener.batch.request import Run
+    from screener.cli.backtest import _export_formats
+
+    fmts = _export_formats(formats)
+    check_sort(sort)
+    options["costs"] = False if options.pop("no_costs", None) else None
+    execution = Execution(workers=workers, scheduler=scheduler or None)
+    with _progress_bar() as progress:
+        run = Run(data=data, execution=execution, sort=sort, ascending=ascending, top=top,
+                  themes_dirs=themes_dirs, specs_dirs=specs_dirs, progress=progress,
+                  note=lambda text: click.echo(f"note: {text}", err=True))
+        doc = work(options, run)
+    if fmts:
+        from screener.report.comparison import check_export
+
+        check_export(doc, fmts, out_dir, force=force)  # before any output: a refusal prints nothing
+    if fmt == "json":
+        from screener.cli._output import print_json
+
+        print_json(doc)
+    else:
+        _print(doc)
+    if fmts:
+        from screener.report.comparison import export
+
+        paths = export(doc, fmts, out_dir, force=force)
+        click.echo(f"wrote {len(paths)} report file(s):", err=True)
+        for p in paths:
+            click.echo(str(p), err=fmt == "json")
+
+
+def _print(doc: dict[str, Any]) -> None:
+    from screener.batch import output
+    from screener.cli._output import print_table
+
+    for line in output.headline(doc):
+        click.echo(line)
+    columns, rows, justify = output.ranked_table(doc)
+    print_table(columns, rows, justify=justify)
+    if doc["n_cells"] > 1:
+        click.echo("")
+        columns, rows, justify = output.spread_table(doc)
+        print_table(columns, rows, title=f"Spread over all {doc['n_cells']} cells", justify=justify)
+
+
+class _progress_bar:
+    """A rich progress bar on stderr while cells run (only on a terminal)."""
+
+    def __enter__(self) -> Callable[[int, int], None]:
+        import sys
+
+        self._bar: Any = None
+        self._task: Any = None
+        if not sys.stderr.isatty():
+            return lambda _done, _total: None
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        from screener.cli._output import console
+
+        self._bar = Progress(TextColumn("backtests"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                             console=console(err=True), transient=True)
+        self._bar.start()
+        return self._update
+
+    def _update(self, done: int, total: int) -> None:
+        if self._task is None:
+            self._task = self._bar.add_task("cells", total=total)
+        self._bar.update(self._task, completed=done)
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._bar is not None:
+            self._bar.stop()
