@@ -32,7 +32,7 @@ from screener.errors import UserError
 
 SMALL_GRID = 8  # fewer cells than this run in-process unless --workers says otherwise
 SMALL_WORK = 2_000_000  # as do fewer member-sessions (members × sessions, summed over the cells)
-SCHEDULER_ENV = "SCREENER_DASK_SCHEDULER"
+CONNECT_TIMEOUT = "10s"  # to reach a --scheduler
 
 Progress = Callable[[int, int], None]  # (cells done, cells in all)
 
@@ -127,7 +127,7 @@ def _client(execution: Execution, mode: str) -> Iterator[Any]:
 
     if mode == "scheduler":
         try:
-            client = Client(execution.scheduler, timeout="10s")
+            client = Client(execution.scheduler, timeout=CONNECT_TIMEOUT)
         except (OSError, TimeoutError, ValueError) as exc:
             raise UserError(
                 f"--scheduler {execution.scheduler}: cannot connect ({exc}); start one with `dask scheduler` "
@@ -136,12 +136,36 @@ def _client(execution: Execution, mode: str) -> Iterator[Any]:
         with client:
             yield client
         return
-    cluster = LocalCluster(
-        n_workers=execution.n_workers(), threads_per_worker=1, processes=True, host="127.0.0.1",
-        dashboard_address=None, silence_logs=logging.ERROR,
-    )
+    with _interrupt_deferred():  # a cluster half started or half closed cannot be shut down cleanly
+        cluster = LocalCluster(
+            n_workers=execution.n_workers(), threads_per_worker=1, processes=True, host="127.0.0.1",
+            dashboard_address=None, scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},  # no dashboard; the
+            silence_logs=logging.CRITICAL,  # scheduler's health endpoint on a free port, not 8787
+        )
+        client = Client(cluster)
     try:
-        with Client(cluster) as client:
-            yield client
+        yield client
     finally:
-        cluster.close()
+        with _interrupt_deferred():
+            client.close()
+            cluster.close()
+
+
+@contextmanager
+def _interrupt_deferred() -> Iterator[None]:
+    """Hold Ctrl-C (SIGINT) until the block is done, then raise KeyboardInterrupt.
+    Outside the main thread signals cannot be caught: the block runs as it is."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, _frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        raise KeyboardInterrupt

@@ -159,6 +159,11 @@ def _value(key: str, value: Any) -> Any:
             if text.lower() not in _SWITCHES:
                 raise UserError(f"costs: {text!r}: use on or off")
             return _SWITCHES[text.lower()]
+        if key == "stamp_duty":  # one rate for every date, as --stamp-duty takes it
+            try:
+                return float(text)
+            except ValueError:
+                raise UserError(f"stamp_duty: {text!r} is not a rate; write e.g. 0.0005") from None
         return text
     return value
 

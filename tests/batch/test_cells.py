@@ -1,0 +1,74 @@
+"""A batch's cells are the backtests they stand for: each cell's figures equal
+`screener backtest` run alone with the same settings, whatever panel it shares; the
+data is loaded once for all panels."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from screener.backtest.run import run_backtest
+from screener.backtest.settings import BacktestSettings
+from screener.batch import request
+from screener.batch.execute import Execution
+from screener.data.demo import DemoStore
+from screener.data.model import DataOptions
+from screener.api import load_theme
+
+TODAY = date(2026, 11, 30)
+RUN = request.Run(data=DataOptions(demo=True), execution=Execution(workers=0), today=TODAY)
+
+
+class CountingStore(DemoStore):
+    def __init__(self) -> None:
+        self.loads: list[tuple] = []
+
+    def load(self, symbols, start=None, end=None):  # type: ignore[no-untyped-def]
+        self.loads.append((tuple(symbols), start, end))
+        return super().load(symbols, start, end)
+
+
+@pytest.fixture(scope="module")
+def swept() -> dict:
+    vary = {"start": ["2026-02-02", "2026-06-01"], "members": ["all", "named"], "rebalance": ["none", "monthly"],
+            "benchmark": ["default", "399001.SZ"]}
+    return request.sweep("fiber", vary, {"end": date(2026, 9, 30)}, RUN)
+
+
+def test_every_cell_equals_a_backtest_run_alone(swept: dict) -> None:
+    theme = load_theme("fiber")
+    assert swept["n_cells"] == 16 and len(swept["cells"]) == 16
+    for cell in swept["cells"]:
+        p = cell["params"]
+        settings = BacktestSettings(start=p["start"], end=date(2026, 9, 30), members=p["members"],
+                                    rebalance=p["rebalance"], benchmark=p["benchmark"])
+        alone = run_backtest(theme, settings, DemoStore(), today=TODAY)
+        assert cell["basket"] == {k: alone["basket"][k] for k in cell["basket"]}, p
+        assert cell["benchmark"] == alone["benchmark"], p
+        assert cell["window"] == {"start": alone["start"], "base_date": alone["base_date"], "end": alone["end"],
+                                  "sessions": alone["sessions"]}
+        assert (cell["claims_hold"], cell["claims_total"]) == (
+            sum(c["verdict"] == "holds" for c in alone["claims"]), len(alone["claims"]))
+        assert cell["warnings_n"] == len(alone["warnings"]), p
+
+
+def test_cell_figures_are_the_backtest_figures_not_a_subset(swept: dict) -> None:
+    cell = swept["cells"][0]
+    assert set(cell["basket"]) == {"total_return", "annualized_return", "volatility", "sharpe", "sortino",
+                                   "max_drawdown", "calmar", "final_value", "costs_paid", "turnover"}
+    assert {"symbol", "name", "total_return", "excess_return", "beta", "alpha", "tracking_error",
+            "information_ratio"} <= set(cell["benchmark"])
+
+
+def test_the_data_of_all_panels_is_loaded_once_over_the_union_window(monkeypatch: pytest.MonkeyPatch) -> None:
+    store = CountingStore()
+    monkeypatch.setattr("screener.data.open_store", lambda _options: store)
+    doc = request.sweep("fiber", {"start": ["2025-03-03", "2026-03-02"], "benchmark": ["default", "399001.SZ"]},
+                        {"end": date(2026, 6, 30)}, RUN)
+    assert doc["n_cells"] == 4
+    assert len(store.loads) == 1
+    symbols, start, end = store.loads[0]
+    assert {"000300.SH", "399001.SZ"} <= set(symbols)
+    # the earlier start's base (2025-02-28) less 120 days of history; the claim reaches back no further
+    assert start <= date(2024, 10, 31) and end == date(2026, 6, 30)

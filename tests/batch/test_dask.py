@@ -1,0 +1,135 @@
+"""Cells on Dask, for real: a `dask scheduler` and two `dask worker` processes on
+127.0.0.1 (ports chosen by the OS, bounded lifetimes, torn down by the fixture), and a
+LocalCluster. The results equal the in-process run cell by cell; Ctrl-C stops the
+workers and writes nothing."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import psutil
+import pytest
+from click.testing import CliRunner
+
+from screener.cli import cli
+
+LIFETIME = "120s"  # the processes stop by themselves even if the fixture cannot
+SWEEP = ["sweep", "fiber", "--demo", "--start", "2026-01-05", "--end", "2026-06-30",
+         "--vary", "rebalance=none,monthly,quarterly", "--vary", "fill=open,close", "--format", "json"]
+
+
+def _dask(*args: str, cwd: Path) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "dask", *args], cwd=cwd, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+@pytest.fixture(scope="module")
+def scheduler(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A scheduler and two single-threaded workers, each its own process; the address."""
+    from distributed import Client
+
+    folder = tmp_path_factory.mktemp("dask")
+    address_file = folder / "scheduler.json"
+    procs = [_dask("scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard", "--idle-timeout", LIFETIME,
+                   "--scheduler-file", str(address_file), cwd=folder)]
+    try:
+        deadline = time.monotonic() + 60
+        while not address_file.exists():
+            assert procs[0].poll() is None and time.monotonic() < deadline, "the dask scheduler did not start"
+            time.sleep(0.1)
+        for _ in range(2):
+            procs.append(_dask("worker", "--scheduler-file", str(address_file), "--host", "127.0.0.1", "--nthreads", "1",
+                               "--no-nanny", "--no-dashboard", "--lifetime", LIFETIME, "--death-timeout", "30", cwd=folder))
+        with Client(scheduler_file=str(address_file), timeout="30s") as client:
+            client.wait_for_workers(2, timeout=60)
+            address = client.scheduler.address
+        assert address.startswith("tcp://127.0.0.1:")
+        yield address
+    finally:
+        for p in reversed(procs):  # the workers first, then the scheduler
+            p.terminate()
+        for p in reversed(procs):
+            try:
+                p.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+
+
+def _children() -> list[psutil.Process]:
+    """This process's children but multiprocessing's resource tracker (it lives as long
+    as the process that started it)."""
+    return [c for c in psutil.Process().children(recursive=True)
+            if "resource_tracker" not in " ".join(c.cmdline())]
+
+
+@pytest.fixture(scope="module")
+def in_process() -> dict:
+    result = CliRunner().invoke(cli, [*SWEEP, "--workers", "0"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["executed"] == "in this process" and doc["n_cells"] == 6
+    return doc
+
+
+def test_a_sweep_through_a_remote_scheduler_equals_the_in_process_run(scheduler: str, in_process: dict) -> None:
+    result = CliRunner().invoke(cli, SWEEP, env={"SCREENER_DASK_SCHEDULER": scheduler})
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["executed"] == f"on the Dask scheduler {scheduler}"
+    assert doc["cells"] == in_process["cells"]
+    assert doc["summary"] == in_process["summary"] and doc["curves"] == in_process["curves"]
+
+
+def test_a_sweep_on_a_local_cluster_equals_the_in_process_run(in_process: dict) -> None:
+    result = CliRunner().invoke(cli, [*SWEEP, "--workers", "2"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["executed"] == "on a local Dask cluster of 2 worker processes"
+    assert doc["cells"] == in_process["cells"]
+    assert "warning" not in result.stderr  # no dashboard, no port clash with another cluster
+    assert not _children(), "the local cluster's workers outlived the run"
+
+
+def test_an_unreachable_scheduler_is_a_user_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    monkeypatch.setattr("screener.batch.execute.CONNECT_TIMEOUT", "1s")
+
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    result = CliRunner().invoke(cli, [*SWEEP, "--scheduler", f"tcp://127.0.0.1:{port}"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"error: --scheduler tcp://127.0.0.1:{port}: cannot connect")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a process group")
+def test_ctrl_c_stops_the_workers_and_writes_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "reports"
+    cmd = [sys.executable, "-m", "screener", "sweep", "fiber", "--demo", "--start", "2025-01-02",
+           "--vary", "rebalance=none,monthly,quarterly", "--vary", "cash=1e5,2e5,5e5,1e6,2e6,5e6",
+           "--vary", "fill=open,close", "--workers", "2", "--export", "json,csv", "--out", str(out)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    parent = psutil.Process(proc.pid)
+    deadline = time.monotonic() + 90
+    while len(parent.children(recursive=True)) < 3:  # the two workers are up (and the resource tracker)
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline, "no workers started"
+        time.sleep(0.1)
+    workers = parent.children(recursive=True)
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr
+    assert stderr.rstrip().endswith("interrupted")
+    gone, alive = psutil.wait_procs(workers, timeout=30)
+    assert not alive, f"worker processes still running: {alive}"
+    assert not out.exists() or not any(out.iterdir())
+    assert os.listdir(tmp_path) in ([], ["reports"])
