@@ -21,14 +21,18 @@ __version__ = "0.1.0"
 if TYPE_CHECKING:  # what type checkers see; at run time __getattr__ loads them
     from screener.api import (
         BacktestResult,
+        ComparisonResult,
         EventResult,
         Result,
         ScreenResult,
         backtest,
         bars,
+        compare,
         event,
         load_theme,
+        scan_boards,
         screen,
+        sweep,
     )
 
 # name -> module holding it. `backtest`, `screen` and `event` are also subpackages, made
@@ -43,11 +47,16 @@ _LAZY = {
     "BacktestResult": "screener.api",
     "ScreenResult": "screener.api",
     "EventResult": "screener.api",
+    "ComparisonResult": "screener.api",
+    "compare": "screener.api",
+    "sweep": "screener.api",
+    "scan_boards": "screener.api",
 }
 
 __all__ = [
-    "BacktestResult", "DataError", "EventResult", "Result", "ScreenResult", "SymbolError", "ThemeError", "UserError",
-    "__version__", "backtest", "bars", "event", "load_theme", "screen",
+    "BacktestResult", "ComparisonResult", "DataError", "EventResult", "Result", "ScreenResult", "SymbolError",
+    "ThemeError", "UserError", "__version__", "backtest", "bars", "compare", "event", "load_theme", "scan_boards",
+    "screen", "sweep",
 ]
 
 

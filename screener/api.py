@@ -54,7 +54,8 @@ if TYPE_CHECKING:
     from screener.screen.run import ScreenResult as _Screened
     from screener.theme.model import Theme
 
-__all__ = ["BacktestResult", "EventResult", "Result", "ScreenResult", "backtest", "bars", "event", "load_theme", "screen"]
+__all__ = ["BacktestResult", "ComparisonResult", "EventResult", "Result", "ScreenResult", "backtest", "bars", "compare",
+           "event", "load_theme", "scan_boards", "screen", "sweep"]
 
 PathLike = str | Path
 WARNING_COLUMNS = ["kind", "symbol", "date", "message"]
@@ -509,6 +510,115 @@ class EventResult(_Reported):
             ("Tradability", text.tradability_table(view)))]
 
 
+class ComparisonResult(Result):
+    """Many backtests side by side: the document of ``screener compare|sweep|scan boards
+    --format json`` (README "Many backtests at once") with the ranked cells, the spread
+    of each figure, the equity curves, ``plot()`` and ``export()``."""
+
+    @property
+    def kind(self) -> str:
+        """``compare``, ``sweep`` or ``scan``."""
+        return str(self._doc["kind"])
+
+    @property
+    def grid(self) -> dict[str, list[Any]]:
+        """What varies: key -> values (a compare's ``theme``, a scan's ``board``)."""
+        return copy.deepcopy(self._doc["grid"])
+
+    @property
+    def cells(self) -> pd.DataFrame:
+        """One row per cell in rank order, indexed by ``rank``: its params (one column a
+        grid key), ``theme``, ``theme_name``, ``start``, ``end``, ``sessions``, then every
+        figure (``total_return`` ... ``information_ratio``), ``claims_hold``,
+        ``claims_total``, ``warnings_n``."""
+        import pandas as pd
+
+        from screener.batch.document import FIGURES, figure
+
+        rows = []
+        for c in self._doc["cells"]:
+            row: dict[str, Any] = {"rank": c["rank"], **c["params"], "theme": c["theme"], "theme_name": c["theme_name"],
+                                   "start": c["window"]["start"], "end": c["window"]["end"],
+                                   "sessions": c["window"]["sessions"]}
+            row.update({name: figure(c, name) for name in FIGURES})
+            row.update(claims_total=c["claims_total"], warnings_n=c["warnings_n"])
+            rows.append(row)
+        return pd.DataFrame(rows).set_index("rank")
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        """Each figure's ``min``, ``median`` and ``max`` over every cell (not just ``top``)."""
+        import pandas as pd
+
+        return pd.DataFrame(self._doc["summary"]).T[["min", "median", "max"]].astype(float)
+
+    @property
+    def curves(self) -> pd.DataFrame:
+        """The basket's equity (1.0 at each cell's base date) of the first ranked cells,
+        one column per rank, indexed by date (NaN outside a cell's window)."""
+        import pandas as pd
+
+        series = {c["rank"]: pd.Series(c["basket"], index=pd.to_datetime(c["dates"])) for c in self._doc["curves"]}
+        return pd.DataFrame(series).sort_index()
+
+    def export(self, formats: str | Sequence[str], out: PathLike = "reports", force: bool = False) -> list[Path]:
+        """Write the comparison report (``"html,md"`` or a list: html, md, csv, json, xlsx)
+        into ``out`` as ``--export`` does; returns the paths. Existing files are kept
+        unless ``force``."""
+        from screener.report.comparison import export
+
+        fmts = formats.split(",") if isinstance(formats, str) else list(formats)
+        return export(self._doc, fmts, Path(out), force=force)
+
+    def plot(self, ax: Axes | None = None) -> Axes:
+        """The first ranked cells' cumulative returns, overlaid, on ``ax`` (a new figure when None)."""
+        import matplotlib.pyplot as plt
+        from matplotlib.ticker import PercentFormatter
+
+        if ax is None:
+            _, ax = plt.subplots(figsize=(8, 4))
+        labels = {c["rank"]: _cell_label(c) for c in self._doc["cells"]}
+        for rank, equity in self.curves.items():
+            ax.plot(equity.index, equity - 1.0, label=f"#{rank} {labels.get(rank, '')}".strip())
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+        ax.axhline(0.0, color="#cccccc", linewidth=0.8)
+        ax.set_title(self._title() + (f" — {self.label}" if self.demo else ""))
+        ax.legend(loc="best", fontsize="small")
+        return ax
+
+    def _warning_records(self) -> list[dict[str, Any]]:
+        return [{"kind": "note", "symbol": None, "date": None, "message": n} for n in self._doc["notes"]]
+
+    def _title(self) -> str:
+        from screener.batch.output import headline
+
+        return headline(self._doc)[1]  # after the data's label, which the view shows already
+
+    def _lines(self) -> list[str]:
+        from screener.batch.output import headline
+
+        return headline(self._doc)[2:]
+
+    def _tables(self) -> list[tuple[str, pd.DataFrame]]:
+        """The ranked table and the spread, as the terminal shows them."""
+        import pandas as pd
+
+        from screener.batch.output import ranked_table, spread_table
+
+        columns, rows, _ = ranked_table(self._doc)
+        spread, spread_rows, _ = spread_table(self._doc)
+        return [("Ranked", pd.DataFrame(rows, columns=columns)),
+                (f"Spread over all {self._doc['n_cells']} cells", pd.DataFrame(spread_rows, columns=spread))]
+
+
+def _cell_label(cell: Mapping[str, Any]) -> str:
+    """A cell's params as ``theme`` or ``rebalance=monthly, start=2025-01-02``."""
+    params = cell["params"]
+    if set(params) <= {"theme", "board"}:
+        return " ".join(str(v) for v in params.values())
+    return ", ".join(f"{k}={v}" for k, v in params.items())
+
+
 # -- functions ----------------------------------------------------------------------------
 
 
@@ -713,3 +823,163 @@ def bars(
                    "issues": [{"kind": i.kind, "symbol": i.symbol, "date": i.date, "message": i.message}
                               for i in md.issues]}
     return frame
+
+
+def _batch_run(
+    *, sort: str | None, ascending: bool, top: int | None, workers: int | None, scheduler: str | None,
+    demo: bool, data_dir: PathLike | None, offline: bool, cache_dir: PathLike | None, proxy: str | None,
+    provider: str | None, themes_dirs: Iterable[PathLike] | None, specs_dirs: Iterable[PathLike] | None,
+) -> Any:
+    """How :func:`compare`, :func:`sweep` and :func:`scan_boards` run: the options the
+    three commands share (``scheduler`` None: ``$SCREENER_DASK_SCHEDULER``, as the
+    commands read it)."""
+    import os
+
+    from screener.batch.execute import Execution
+    from screener.batch.request import Run
+
+    if workers is not None and workers < 0:
+        raise UserError(f"workers: {workers} is not a number of processes; give 0 (in this process) or more")
+    return Run(
+        data=_data_options(demo, data_dir, offline, cache_dir, proxy, provider),
+        execution=Execution(workers=workers, scheduler=scheduler or os.environ.get("SCREENER_DASK_SCHEDULER") or None),
+        sort=sort, ascending=ascending, top=top,
+        themes_dirs=_folders(themes_dirs, "themes_dirs"), specs_dirs=_folders(specs_dirs, "specs_dirs"),
+        note=lambda text: _warnings.warn(text, stacklevel=4),  # at the caller of the API function
+    )
+
+
+def _options(start: date | str | None, end: date | str | None, **options: Any) -> dict[str, Any]:
+    """Backtest options as :mod:`screener.backtest.request` takes them (dates checked)."""
+    return {"start": _date(start, "start"), "end": _date(end, "end"), **options}
+
+
+def compare(
+    targets: Sequence[str | Path | Theme],
+    *,
+    start: date | str | None = None,
+    end: date | str | None = None,
+    rebalance: str | None = None,
+    weights: str | None = None,
+    members: str | None = None,
+    benchmark: str | None = None,
+    fill: str | None = None,
+    cash: float | None = None,
+    costs: bool | Mapping[str, Any] | None = None,
+    sort: str | None = None,
+    ascending: bool = False,
+    top: int | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    demo: bool = False,
+    data_dir: PathLike | None = None,
+    offline: bool = False,
+    cache_dir: PathLike | None = None,
+    proxy: str | None = None,
+    provider: str | None = None,
+    themes_dirs: Iterable[PathLike] | None = None,
+    specs_dirs: Iterable[PathLike] | None = None,
+    **options: Any,
+) -> ComparisonResult:
+    """Backtest several themes or specs over one window, as ``screener compare`` does.
+
+    ``targets`` are theme or spec ids, paths, or loaded themes. Backtest options are
+    those of :func:`backtest` and apply to every target (a spec's own options to its
+    cell). ``sort`` ranks by a figure (default ``total_return``; ``ascending=True`` for
+    the lowest first), ``top`` keeps the first cells. ``workers``/``scheduler`` choose
+    where cells run (see :func:`sweep`). Data options as for :func:`backtest`.
+    """
+    from screener.batch import request
+    from screener.theme.model import Theme as ThemeModel
+
+    chosen: list[str | ThemeModel] = [t if isinstance(t, ThemeModel) else str(t) for t in targets]
+    run = _batch_run(sort=sort, ascending=ascending, top=top, workers=workers, scheduler=scheduler, demo=demo,
+                     data_dir=data_dir, offline=offline, cache_dir=cache_dir, proxy=proxy, provider=provider,
+                     themes_dirs=themes_dirs, specs_dirs=specs_dirs)
+    given = _options(start, end, rebalance=rebalance, weights=weights, members=members, benchmark=benchmark, fill=fill,
+                     cash=cash, costs=costs, **options)
+    return ComparisonResult(request.compare(chosen, given, run))
+
+
+def sweep(
+    theme: str | Path | Theme,
+    vary: Mapping[str, Sequence[Any] | str] | None = None,
+    *,
+    start: date | str | None = None,
+    end: date | str | None = None,
+    rebalance: str | None = None,
+    weights: str | None = None,
+    members: str | None = None,
+    benchmark: str | None = None,
+    fill: str | None = None,
+    cash: float | None = None,
+    costs: bool | Mapping[str, Any] | None = None,
+    sort: str | None = None,
+    ascending: bool = False,
+    top: int | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    demo: bool = False,
+    data_dir: PathLike | None = None,
+    offline: bool = False,
+    cache_dir: PathLike | None = None,
+    proxy: str | None = None,
+    provider: str | None = None,
+    themes_dirs: Iterable[PathLike] | None = None,
+    specs_dirs: Iterable[PathLike] | None = None,
+    **options: Any,
+) -> ComparisonResult:
+    """Backtest one theme or spec over a grid of options, as ``screener sweep`` does.
+
+    ``vary`` maps an option to its values (``{"rebalance": ["none", "monthly"]}``; a
+    ``start`` may be ``"rolling:2025-01-01..2025-12-31/20"``), the grid being every
+    combination; a spec's ``sweep:`` block is used for the keys ``vary`` leaves out.
+    Other options are shared by every cell. Cells run in this process when the grid is
+    small or ``workers=0``, else on a local Dask cluster of ``workers`` processes
+    (default: the CPU count), or on the cluster at ``scheduler`` (``tcp://HOST:PORT``;
+    default ``$SCREENER_DASK_SCHEDULER``).
+    """
+    from screener.batch import request
+    from screener.theme.model import Theme as ThemeModel
+
+    chosen: str | ThemeModel = theme if isinstance(theme, ThemeModel) else str(theme)
+    run = _batch_run(sort=sort, ascending=ascending, top=top, workers=workers, scheduler=scheduler, demo=demo,
+                     data_dir=data_dir, offline=offline, cache_dir=cache_dir, proxy=proxy, provider=provider,
+                     themes_dirs=themes_dirs, specs_dirs=specs_dirs)
+    given = _options(start, end, rebalance=rebalance, weights=weights, members=members, benchmark=benchmark, fill=fill,
+                     cash=cash, costs=costs, **options)
+    return ComparisonResult(request.sweep(chosen, vary, given, run))
+
+
+def scan_boards(
+    *,
+    source: str = "em",
+    start: date | str | None = None,
+    end: date | str | None = None,
+    rebalance: str | None = None,
+    benchmark: str | None = None,
+    fill: str | None = None,
+    cash: float | None = None,
+    costs: bool | Mapping[str, Any] | None = None,
+    sort: str | None = None,
+    ascending: bool = False,
+    top: int | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    demo: bool = False,
+    data_dir: PathLike | None = None,
+    offline: bool = False,
+    cache_dir: PathLike | None = None,
+    proxy: str | None = None,
+    provider: str | None = None,
+    **options: Any,
+) -> ComparisonResult:
+    """Every board the data lists (the demo's boards, or the boards in the cache) as an
+    equal-weight basket of its stocks, ranked, as ``screener scan boards`` does."""
+    from screener.batch import request
+
+    run = _batch_run(sort=sort, ascending=ascending, top=top, workers=workers, scheduler=scheduler, demo=demo,
+                     data_dir=data_dir, offline=offline, cache_dir=cache_dir, proxy=proxy, provider=provider,
+                     themes_dirs=None, specs_dirs=None)
+    given = _options(start, end, rebalance=rebalance, benchmark=benchmark, fill=fill, cash=cash, costs=costs, **options)
+    return ComparisonResult(request.scan_boards(given, run, source=source))

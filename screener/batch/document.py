@@ -3,9 +3,10 @@
 Keys, in order: ``kind`` (compare|sweep|scan), ``data_source``, ``label``, ``demo``,
 ``window`` (``start``, ``end``: the span every cell's window lies in), ``settings``
 (the options every cell shares), ``grid`` (``{key: [values]}``: what varies), ``sort``
-(``figure``, ``order``), ``n_cells``, ``cells`` (ranked, cut to ``--top``), ``summary``
-(``{figure: {min, median, max}}`` over every cell), ``curves`` (the equity curves of the
-first :data:`CURVES` ranked cells, for the overlaid chart), ``notes``, ``executed``
+(``figure``, ``order``), ``top`` (how many cells tables show; None: all), ``n_cells``,
+``cells`` (every cell, ranked), ``summary`` (``{figure: {min, median, max}}`` over every
+cell), ``curves`` (the equity curves of the first ranked cells, at most :data:`CURVES`
+and ``top``, for the overlaid chart), ``notes``, ``executed``
 (where the cells ran: in this process, on a local Dask cluster, on a scheduler),
 ``generated_by``.
 
@@ -84,8 +85,7 @@ def build(
     cells = [_cell(c, p, outcomes[c.index]) for p in panels for c in p.cells if c.index in outcomes]
     cells.sort(key=lambda c: c["_index"])
     ranked = _rank(cells, sort, ascending)
-    shown = ranked[:top] if top else ranked
-    curves = [_curve(c, outcomes[c["_index"]]) for c in shown[:CURVES]]
+    curves = [_curve(c, outcomes[c["_index"]]) for c in ranked[:min(top or CURVES, CURVES)]]
     for c in ranked:
         del c["_index"]
     windows = [c["window"] for c in ranked]
@@ -99,8 +99,9 @@ def build(
         "settings": settings,
         "grid": grid,
         "sort": {"figure": sort, "order": "ascending" if ascending else "descending"},
+        "top": top,
         "n_cells": len(ranked),
-        "cells": shown,
+        "cells": ranked,
         "summary": summary(ranked),
         "curves": curves,
         "notes": list(notes),
@@ -160,3 +161,8 @@ def _curve(cell: dict[str, Any], out: Outcome) -> dict[str, Any]:
         "basket": [float(v) for v in out.equity],
         "benchmark": [float(v) for v in out.bench] if out.bench is not None else None,
     }
+
+
+def shown_cells(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """The cells tables show: the first ``top`` ranked (all without ``top``)."""
+    return doc["cells"][: doc["top"]] if doc.get("top") else doc["cells"]

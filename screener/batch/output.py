@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from screener.batch.document import figure
+from screener.batch.document import figure, shown_cells
 from screener.report.view import money, pct, ratio
 
 # figure -> column title: the ranked table's figure columns, in order
@@ -35,7 +35,7 @@ _RATIOS = ("sharpe", "sortino", "calmar", "beta", "information_ratio", "claims_h
 _UNSIGNED = ("volatility", "turnover", "tracking_error")
 
 
-def _kind_of(name: str) -> str:
+def figure_format(name: str) -> str:
     """How a figure is shown: a ratio, a signed or an unsigned percentage; money as is."""
     if name in ("costs_paid", "final_value"):
         return "money"
@@ -50,11 +50,11 @@ def ranked_table(doc: dict[str, Any]) -> tuple[list[str], list[list[str]], list[
     named = doc["kind"] != "sweep"  # a sweep has one theme, named in the headline
     columns = ["#", *keys, *(["name"] if named else []), *(COLUMNS.get(f, f) for f in figures), "claims"]
     rows = []
-    for c in doc["cells"]:
+    for c in shown_cells(doc):
         params = [str(c["params"].get(k, "-")) for k in keys]
         name = [c["theme_name"]] if named else []
         claims = f"{c['claims_hold']}/{c['claims_total']}" if c["claims_total"] else "-"
-        rows.append([str(c["rank"]), *params, *name, *(shown(figure(c, f), _kind_of(f)) for f in figures), claims])
+        rows.append([str(c["rank"]), *params, *name, *(shown(figure(c, f), figure_format(f)) for f in figures), claims])
     justify = ["right", *(["left"] * (len(keys) + named)), *(["right"] * (len(figures) + 1))]
     return columns, rows, justify
 
@@ -64,7 +64,7 @@ def spread_table(doc: dict[str, Any]) -> tuple[list[str], list[list[str]], list[
     rows = []
     for name in SPREAD:
         s = doc["summary"][name]
-        how = _kind_of(name)
+        how = figure_format(name)
         rows.append([name.replace("_", " "), shown(s["min"], how), shown(s["median"], how), shown(s["max"], how)])
     return ["figure", "min", "median", "max"], rows, ["left", "right", "right", "right"]
 
@@ -72,7 +72,7 @@ def spread_table(doc: dict[str, Any]) -> tuple[list[str], list[list[str]], list[
 def headline(doc: dict[str, Any]) -> list[str]:
     """The lines above the tables: data source, window, what varies, how it ran."""
     w = doc["window"]
-    n, shown_n = doc["n_cells"], len(doc["cells"])
+    n, shown_n = doc["n_cells"], len(shown_cells(doc))
     lines = [doc["label"]] if doc["demo"] else [f"data: {doc['label']}"]
     theme = f" of {doc['cells'][0]['theme']} ({doc['cells'][0]['theme_name']})" if doc["kind"] == "sweep" and doc["cells"] else ""
     what = f"{TITLES[doc['kind']]}{theme}: {n} backtest{'s' if n != 1 else ''}, {w['start']} → {w['end']}"

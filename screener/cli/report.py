@@ -60,7 +60,8 @@ def echo_written(paths: list[Path]) -> None:
 @click.option("--template", "template_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), metavar="DIR",
               help="Folder with your own report.html.j2 / report.md.j2 (see README: Reports).")
 def report(result: Path, formats: str, out_dir: Path, force: bool, template_dir: Path | None) -> None:
-    """Render a saved backtest RESULT (JSON) as reports, without fetching anything.
+    """Render a saved backtest RESULT (JSON) as reports, without fetching anything
+    (a `compare`, `sweep` or `scan` result becomes its comparison report).
 
     Files are named <theme>_<start>_<end>.<ext> (charts <theme>_<start>_<end>_<chart>.png)
     inside --out; existing files are never overwritten without --force. The paths
@@ -69,4 +70,10 @@ def report(result: Path, formats: str, out_dir: Path, force: bool, template_dir:
     from screener.report import export, parse_formats
 
     fmts = parse_formats(formats)
-    echo_written(export(read_result(result), fmts, out_dir, force=force, template_dir=template_dir))
+    data = read_result(result)
+    if "kind" in data:  # a compare/sweep/scan document
+        from screener.report.comparison import export as export_comparison
+
+        echo_written(export_comparison(data, fmts, out_dir, force=force))
+        return
+    echo_written(export(data, fmts, out_dir, force=force, template_dir=template_dir))

@@ -125,3 +125,25 @@ def test_event_is_the_commands_json(args: list[str], kwargs: dict) -> None:
     assert result.caar["caar"].tolist() == [c["caar"] for c in doc["caar"]]
     assert len(result.ar) == sum(len(m["ar"]) for m in doc["members"])
     assert list(result.tests.index) == list(doc["tests"]["windows"])
+
+
+@pytest.mark.parametrize(
+    ("command", "args", "call"),
+    [
+        (["compare", "fiber", "green-power"], ["--end", "2026-05-11", "--rebalance", "monthly", "--top", "1"],
+         lambda: screener.compare(["fiber", "green-power"], end="2026-05-11", rebalance="monthly", top=1, demo=True)),
+        (["sweep", "fiber"], ["--end", "2026-05-11", "--vary", "fill=open,close", "--vary", "lot_size=100,200",
+                              "--sort", "sharpe", "--asc"],
+         lambda: screener.sweep("fiber", {"fill": ["open", "close"], "lot_size": [100, 200]}, end="2026-05-11",
+                                sort="sharpe", ascending=True, demo=True)),
+        (["scan", "boards"], ["--start", "2026-04-01", "--end", "2026-05-11", "--benchmark", "000905.SH", "--top", "5"],
+         lambda: screener.scan_boards(start="2026-04-01", end="2026-05-11", benchmark="000905.SH", top=5, demo=True)),
+    ],
+    ids=["compare", "sweep", "scan-boards"],
+)
+def test_compare_sweep_and_scan_are_the_commands_json(command: list[str], args: list[str], call) -> None:
+    out = invoke(*command, *args, "--demo", "--workers", "0", "--format", "json")
+    result = call()
+    assert result.to_dict() == json.loads(out)
+    assert isinstance(result, screener.ComparisonResult) and result.demo
+    assert list(result.cells.index) == list(range(1, len(result.to_dict()["cells"]) + 1))

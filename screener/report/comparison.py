@@ -1,0 +1,336 @@
+"""The comparison report of ``screener compare|sweep|scan boards``: the ranked table, the
+spread of each figure, the overlaid equity curves of the first ranked cells and, when
+exactly two grid keys vary, a heat map of the ranking figure over the grid.
+
+Files (in ``--out``, named ``<stem>`` = ``compare_<start>_<end>``,
+``sweep-<theme>_<start>_<end>`` or ``scan-boards_<start>_<end>``): ``html`` one
+self-contained page (inline SVG, no script, the backtest report's style and CSP);
+``md`` tables with the charts as PNG beside it; ``csv`` ``<stem>_cells.csv`` (every
+cell, figures as fractions) and ``<stem>_summary.csv``; ``json`` the document as given;
+``xlsx`` sheets cells, summary, about. Every number is read from the document; the
+checks and atomic writes are those of :mod:`screener.report`.
+"""
+
+from __future__ import annotations
+
+import io
+from html import escape
+from typing import Any
+
+from screener import __version__
+from screener.batch.document import FIGURES, KINDS, figure
+from screener.batch.output import figure_format, headline, ranked_table, shown, spread_table
+from screener.report.view import ReportError
+from screener.theme.model import SLUG_RE
+
+UP, DOWN = "#c8332b", "#1e8a4c"
+
+
+class ComparisonView:
+    """A compare/sweep/scan document, checked once, with what the renderers share."""
+
+    def __init__(self, doc: dict[str, Any]):
+        if not isinstance(doc, dict) or doc.get("kind") not in KINDS or not isinstance(doc.get("cells"), list):
+            raise ReportError("a comparison must be the JSON of `screener compare|sweep|scan --format json`")
+        if not doc["cells"]:
+            raise ReportError("the comparison has no cells to report")
+        self.doc = doc
+        self.kind = doc["kind"]
+        self.start, self.end = str(doc["window"]["start"]), str(doc["window"]["end"])
+        self.demo = bool(doc.get("demo")) or doc.get("data_source") == "demo"
+        self.sort = str(doc["sort"]["figure"])
+
+    @property
+    def stem(self) -> str:
+        subject = {"compare": "compare", "scan": "scan-boards"}.get(self.kind)
+        if subject is None:
+            theme = str(self.doc["cells"][0]["theme"])
+            if not SLUG_RE.match(theme):
+                raise ReportError(f"theme id {theme!r} cannot name a report file: use a slug (e.g. green-power)")
+            subject = f"sweep-{theme}"
+        return f"{subject}_{self.start[:10]}_{self.end[:10]}"
+
+    def heat_axes(self) -> tuple[str, str] | None:
+        """The two grid keys of a sweep when exactly two vary, else None."""
+        varying = [k for k, v in self.doc["grid"].items() if len(v) > 1]
+        return (varying[0], varying[1]) if self.kind == "sweep" and len(varying) == 2 else None
+
+    def heat_matrix(self) -> tuple[list[Any], list[Any], list[list[float | None]]]:
+        """(row values, column values, the ranking figure per grid point)."""
+        axes = self.heat_axes()
+        assert axes is not None
+        rows, cols = self.doc["grid"][axes[0]], self.doc["grid"][axes[1]]
+        at = {(repr(c["params"][axes[0]]), repr(c["params"][axes[1]])): figure(c, self.sort) for c in self.doc["cells"]}
+        return rows, cols, [[at.get((repr(r), repr(c))) for c in cols] for r in rows]
+
+    def charts(self) -> list[str]:
+        return ["curves"] + (["heatmap"] if self.heat_axes() else [])
+
+
+# -- charts ----------------------------------------------------------------------------------
+
+def _label(cell: dict[str, Any]) -> str:
+    params = cell["params"]
+    if set(params) <= {"theme", "board"}:
+        return f"{cell['theme_name']}"
+    return ", ".join(f"{k}={v}" for k, v in params.items())
+
+
+def _draw_curves(view: ComparisonView, fig: Any, cjk: bool) -> None:
+    import pandas as pd
+
+    from screener.report.charts import _percent_axis
+
+    ax = fig.subplots()
+    labels = {c["rank"]: _label(c) for c in view.doc["cells"]}
+    for curve in view.doc["curves"]:
+        dates = pd.to_datetime(curve["dates"])
+        ax.plot(dates, [v - 1.0 for v in curve["basket"]], lw=1.4, label=f"#{curve['rank']} {labels[curve['rank']]}")
+    ax.axhline(0, color="#444", lw=0.6)
+    _percent_axis(ax.yaxis)
+    ax.grid(axis="y", alpha=0.3)
+    ax.legend(loc="best", frameon=False, fontsize=8)
+    ax.set_title(f"Cumulative return of the first {len(view.doc['curves'])} by {view.sort}")
+    fig.autofmt_xdate()
+
+
+def _draw_heatmap(view: ComparisonView, fig: Any, cjk: bool) -> None:
+    import numpy as np
+    from matplotlib.colors import LinearSegmentedColormap, TwoSlopeNorm
+
+    rows, cols, matrix = view.heat_matrix()
+    axes = view.heat_axes() or ("", "")
+    values = np.array([[np.nan if v is None else v for v in r] for r in matrix], dtype=float)
+    ax = fig.subplots()
+    finite = values[np.isfinite(values)]
+    span = float(np.max(np.abs(finite))) if finite.size else 0.01
+    span = span or 0.01
+    cmap = LinearSegmentedColormap.from_list("a_share", [DOWN, "#ffffff", UP])
+    ax.imshow(values, cmap=cmap, norm=TwoSlopeNorm(0.0, -span, span), aspect="auto")
+    ax.set_xticks(range(len(cols)), [str(c) for c in cols], rotation=45 if len(cols) > 6 else 0, ha="right" if len(cols) > 6 else "center")
+    ax.set_yticks(range(len(rows)), [str(r) for r in rows])
+    ax.set_xlabel(axes[1])
+    ax.set_ylabel(axes[0])
+    ax.set_title(f"{view.sort} over the grid")
+    how = figure_format(view.sort)
+    if len(rows) * len(cols) <= 150:
+        for (r, c), v in np.ndenumerate(values):
+            ax.text(c, r, shown(None if v != v else v, how), ha="center", va="center", fontsize=7)
+
+
+def _chart(view: ComparisonView, name: str, fmt: str) -> bytes:
+    from screener.report.charts import draw
+
+    if name == "heatmap":
+        rows, cols, _ = view.heat_matrix()
+        size = (min(14.0, 3.0 + 0.9 * len(cols)), 1.6 + 0.4 * len(rows))
+        return draw(lambda fig, cjk: _draw_heatmap(view, fig, cjk), size=size, salt=f"{view.stem}-heatmap", fmt=fmt,
+                    narrow=False, demo=view.demo)
+    return draw(lambda fig, cjk: _draw_curves(view, fig, cjk), size=(10.0, 4.2), salt=f"{view.stem}-curves", fmt=fmt,
+                narrow=False, demo=view.demo)
+
+
+# -- formats ---------------------------------------------------------------------------------
+
+def _files(view: ComparisonView, fmt: str) -> list[str]:
+    stem = view.stem
+    return {
+        "html": [f"{stem}.html"],
+        "md": [f"{stem}.md"] + [f"{stem}_{c}.png" for c in view.charts()],
+        "csv": [f"{stem}_cells.csv", f"{stem}_summary.csv"],
+        "json": [f"{stem}.json"],
+        "xlsx": [f"{stem}.xlsx"],
+    }[fmt]
+
+
+def _html(view: ComparisonView) -> dict[str, bytes]:
+    from screener.report.charts import inline_svg
+    from screener.report.fonts import subset_font_css
+    from screener.report.html import CSP, CSS
+
+    def table(spec: tuple[list[str], list[list[str]], list[str]]) -> str:
+        columns, rows, justify = spec
+        cls = [' class="n"' if j == "right" else "" for j in justify]
+        head = "".join(f"<th{c}>{escape(h)}</th>" for h, c in zip(columns, cls))
+        body = "".join("<tr>" + "".join(f"<td{c}>{escape(v)}</td>" for v, c in zip(r, cls)) + "</tr>" for r in rows)
+        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+    lines = headline(view.doc)
+    parts = []
+    if view.demo:
+        parts.append('<div class="demo" role="alert" id="demo-banner">DEMO DATA — synthetic prices, not market data'
+                     "<small>Every figure below comes from generated prices. Do not use it to judge a theme.</small></div>")
+    parts.append(f"<main><header><h1>{escape(lines[1])}</h1>")
+    parts += [f'<p class="sub">{escape(line)}</p>' for line in lines[2:]]
+    parts.append(f'<p class="sub" id="data-source">Data source: <b>{escape(str(view.doc["data_source"]))}</b> — '
+                 f'{escape(str(view.doc["label"]))}</p></header>')
+    parts.append(f'<section id="ranked"><h2>Ranked by {escape(view.sort)}</h2>{table(ranked_table(view.doc))}</section>')
+    if view.doc["n_cells"] > 1:
+        parts.append(f'<section id="spread"><h2>Spread over all {view.doc["n_cells"]} cells</h2>'
+                     f"{table(spread_table(view.doc))}</section>")
+    for name in view.charts():
+        svg = inline_svg(_chart(view, name, "svg"), name)
+        parts.append(f'<section id="chart-{name}"><figure>{svg}</figure></section>')
+    parts.append(_settings_html(view))
+    if view.doc["notes"]:
+        parts.append('<section id="notes"><h2>Notes</h2><ul>' + "".join(f"<li>{escape(n)}</li>" for n in view.doc["notes"])
+                     + "</ul></section>")
+    parts.append(f"<footer>Generated by screener {escape(__version__)} from a {escape(view.kind)} result "
+                 f"({escape(str(view.doc['data_source']))} data). Returns are fractions of each cell's base value; "
+                 "not investment advice.</footer></main>")
+    body = "\n".join(parts)
+    page = ("<!DOCTYPE html>\n<html lang=\"zh-Hans\"><head><meta charset=\"utf-8\">\n"
+            f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f"<title>{escape(lines[1])}{' · DEMO' if view.demo else ''}</title>\n"
+            f"<style>{subset_font_css(body)}{CSS}</style>\n</head>\n<body>\n{body}\n</body></html>\n")
+    return {f"{view.stem}.html": page.encode("utf-8")}
+
+
+def _settings_html(view: ComparisonView) -> str:
+    from screener.report.view import settings_rows
+
+    rows = "".join(f"<div><dt>{escape(k)}</dt><dd>{escape(v)}</dd></div>" for k, v in settings_rows(view.doc["settings"]))
+    return f'<section id="settings"><h2>Settings every cell shares</h2><dl class="settings">{rows}</dl></section>'
+
+
+def _markdown(view: ComparisonView) -> dict[str, bytes]:
+    from screener.report.markdown import _table
+    from screener.report.view import settings_rows
+
+    lines = headline(view.doc)
+    out = []
+    if view.demo:
+        out += ["> **⚠ DEMO DATA — synthetic prices, not market data.** Every figure below comes from",
+                "> generated prices. Do not use it to judge a theme.", ""]
+    out += [f"# {lines[1]}", "", *(f"{line}  " for line in lines[2:]),
+            f"Data source: **{view.doc['data_source']}** — {view.doc['label']}", ""]
+    columns, rows, justify = ranked_table(view.doc)
+    out += [f"## Ranked by {view.sort}", "", *_table(columns, rows, {i for i, j in enumerate(justify) if j == "right"})]
+    if view.doc["n_cells"] > 1:
+        columns, rows, _ = spread_table(view.doc)
+        out += [f"## Spread over all {view.doc['n_cells']} cells", "", *_table(columns, rows, {1, 2, 3})]
+    for name in view.charts():
+        out += [f"![{name}]({view.stem}_{name}.png)", ""]
+    out += ["## Settings every cell shares", "", *_table(["setting", "value"], [list(r) for r in settings_rows(view.doc["settings"])])]
+    if view.doc["notes"]:
+        out += ["## Notes", "", *(f"- {n}" for n in view.doc["notes"]), ""]
+    out += [f"_Generated by screener {__version__}; returns are fractions of each cell's base value; not investment advice._", ""]
+    files = {f"{view.stem}.md": "\n".join(out).encode("utf-8")}
+    files.update({f"{view.stem}_{name}.png": _chart(view, name, "png") for name in view.charts()})
+    return files
+
+
+def cell_rows(view: ComparisonView) -> tuple[list[str], list[list[Any]]]:
+    """Every cell flat: rank, params, theme, window, every figure, claims, warnings."""
+    keys = list(view.doc["grid"])
+    columns = ["rank", *keys, "theme", "theme_name", "start", "base_date", "end", "sessions", *FIGURES,
+               "claims_total", "warnings_n", "data_source"]
+    rows = [[c["rank"], *(c["params"].get(k) for k in keys), c["theme"], c["theme_name"], *c["window"].values(),
+             *(figure(c, f) for f in FIGURES), c["claims_total"], c["warnings_n"], view.doc["data_source"]]
+            for c in view.doc["cells"]]
+    return columns, rows
+
+
+def _csv(view: ComparisonView) -> dict[str, bytes]:
+    import csv
+
+    def text(columns: list[str], rows: list[list[Any]]) -> bytes:
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([["" if v is None else _safe(v) for v in r] for r in rows])
+        return buf.getvalue().encode("utf-8-sig")
+
+    summary = [[name, s["min"], s["median"], s["max"], view.doc["data_source"]] for name, s in view.doc["summary"].items()]
+    return {f"{view.stem}_cells.csv": text(*cell_rows(view)),
+            f"{view.stem}_summary.csv": text(["figure", "min", "median", "max", "data_source"], summary)}
+
+
+def _safe(value: Any) -> Any:
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") and not _number(value):
+        return "'" + value
+    return value
+
+
+def _number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _json(view: ComparisonView) -> dict[str, bytes]:
+    from screener.report.json import dumps
+
+    return {f"{view.stem}.json": (dumps(view.doc) + "\n").encode("utf-8")}
+
+
+def _xlsx(view: ComparisonView) -> dict[str, bytes]:
+    from openpyxl import Workbook
+
+    from screener.report.view import settings_rows
+    from screener.report.xlsx import MONEY, PCT, RATIO, _sheet
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    columns, rows = cell_rows(view)
+    formats = {columns.index(f): {"money": MONEY, "ratio": RATIO}.get(figure_format(f), PCT) for f in FIGURES}
+    _sheet(wb, "cells", columns, rows, formats)
+    summary = [[name, s["min"], s["median"], s["max"]] for name, s in view.doc["summary"].items()]
+    ws = _sheet(wb, "summary", ["figure", "min", "median", "max"], summary, {})
+    for row in ws.iter_rows(min_row=2):
+        fmt = {"money": MONEY, "ratio": RATIO}.get(figure_format(str(row[0].value)), PCT)
+        for cell in row[1:]:
+            cell.number_format = fmt
+    about = [[line, ""] for line in headline(view.doc)]
+    about += [["data_source", view.doc["data_source"]], ["label", view.doc["label"]]]
+    about += [[f"grid: {k}", ", ".join(map(str, v))] for k, v in view.doc["grid"].items()]
+    about += [[k, v] for k, v in settings_rows(view.doc["settings"])]
+    about += [["note", n] for n in view.doc["notes"]]
+    _sheet(wb, "about", ["item", "value"], about, {})
+    buf = io.BytesIO()
+    wb.save(buf)
+    return {f"{view.stem}.xlsx": buf.getvalue()}
+
+
+_RENDER = {"html": _html, "md": _markdown, "csv": _csv, "json": _json, "xlsx": _xlsx}
+
+
+def planned_files(doc: dict[str, Any], formats: list[str]) -> list[str]:
+    view = ComparisonView(doc)
+    return [name for fmt in formats for name in _files(view, fmt)]
+
+
+def check_export(doc: dict[str, Any], formats: list[str], out_dir: Any, *, force: bool = False) -> None:
+    """Raise the error :func:`export` would raise for its targets, writing nothing."""
+    from pathlib import Path
+
+    from screener.report import parse_formats
+    from screener.report.files import check_targets
+
+    check_targets(Path(out_dir), planned_files(doc, parse_formats(formats)), force=force)
+
+
+def export(doc: dict[str, Any], formats: list[str], out_dir: Any, *, force: bool = False) -> list[Any]:
+    """Render the comparison in each of ``formats`` into ``out_dir`` (checked first,
+    written atomically, as backtest reports are) and return the paths."""
+    from pathlib import Path
+
+    from screener.report import parse_formats
+    from screener.report.files import check_targets, write_all
+
+    fmts = parse_formats(formats)
+    view = ComparisonView(doc)
+    check_targets(Path(out_dir), planned_files(doc, fmts), force=force)
+    rendered: dict[str, bytes] = {}
+    for fmt in fmts:
+        produced = _RENDER[fmt](view)
+        assert list(produced) == _files(view, fmt), f"{fmt} renderer produced unexpected files"
+        rendered.update(produced)
+    return write_all(Path(out_dir), rendered, force=force)
+
+
+__all__ = ["ComparisonView", "check_export", "export", "planned_files"]

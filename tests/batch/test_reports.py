@@ -1,0 +1,76 @@
+"""The comparison report in every format: the files planned, the numbers as the
+document has them, a heat map only when exactly two grid keys vary, nothing written
+over existing files without --force."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from screener.cli import cli
+
+STEM = "sweep-fiber_2026-01-05_2026-06-30"
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    out = tmp_path_factory.mktemp("reports")
+    result = CliRunner().invoke(cli, [
+        "sweep", "fiber", "--demo", "--end", "2026-06-30", "--vary", "rebalance=none,monthly",
+        "--vary", "start=2026-01-05,2026-02-02,2026-03-02", "--top", "4", "--workers", "0",
+        "--format", "json", "--export", "html,md,csv,json,xlsx", "--out", str(out)])
+    assert result.exit_code == 0, result.stderr
+    return out, json.loads(result.stdout)
+
+
+def test_every_format_is_written_with_the_charts_beside_the_markdown(exported: tuple[Path, dict]) -> None:
+    out, _ = exported
+    assert sorted(p.name for p in out.iterdir()) == sorted([
+        f"{STEM}.html", f"{STEM}.md", f"{STEM}_curves.png", f"{STEM}_heatmap.png", f"{STEM}_cells.csv",
+        f"{STEM}_summary.csv", f"{STEM}.json", f"{STEM}.xlsx"])
+
+
+def test_the_json_file_is_the_document_and_the_csv_has_every_cell(exported: tuple[Path, dict]) -> None:
+    out, doc = exported
+    assert json.loads((out / f"{STEM}.json").read_text(encoding="utf-8")) == doc
+    rows = list(csv.DictReader(io.StringIO((out / f"{STEM}_cells.csv").read_text(encoding="utf-8-sig"))))
+    assert len(rows) == doc["n_cells"] == 6  # all cells, not just --top 4
+    for row, cell in zip(rows, doc["cells"]):
+        assert (row["rank"], row["rebalance"], row["start"]) == (str(cell["rank"]), cell["params"]["rebalance"],
+                                                                  cell["params"]["start"])
+        assert float(row["total_return"]) == cell["basket"]["total_return"]
+        assert float(row["excess_return"]) == cell["benchmark"]["excess_return"]
+        assert row["data_source"] == "demo"
+
+
+def test_the_page_shows_the_top_cells_two_charts_and_no_script(exported: tuple[Path, dict]) -> None:
+    out, doc = exported
+    page = (out / f"{STEM}.html").read_text(encoding="utf-8")
+    assert "<script" not in page and "default-src 'none'" in page and 'id="demo-banner"' in page
+    ranked = page.split('id="ranked"')[1].split("</table>")[0]
+    assert ranked.count("<tr>") == 1 + 4  # header and --top 4
+    assert f"{doc['cells'][0]['basket']['total_return']:+.2%}" in ranked
+    assert page.count('data-chart="curves"') == 1 and page.count('data-chart="heatmap"') == 1
+
+
+def test_one_varying_key_has_no_heat_map_and_existing_files_need_force(tmp_path: Path) -> None:
+    args = ["compare", "fiber", "green-power", "--demo", "--end", "2026-05-11", "--export", "md", "--out", str(tmp_path)]
+    first = CliRunner().invoke(cli, args)
+    assert first.exit_code == 0, first.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["compare_2026-01-01_2026-05-11.md",
+                                                          "compare_2026-01-01_2026-05-11_curves.png"]
+    again = CliRunner().invoke(cli, args)
+    assert again.exit_code == 2 and "already exist" in again.stderr and again.stdout == ""
+    assert CliRunner().invoke(cli, [*args, "--force"]).exit_code == 0
+
+
+def test_a_saved_document_renders_again_through_screener_report(exported: tuple[Path, dict], tmp_path: Path) -> None:
+    out, _ = exported
+    result = CliRunner().invoke(cli, ["report", str(out / f"{STEM}.json"), "--export", "csv", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / f"{STEM}_cells.csv").read_bytes() == (out / f"{STEM}_cells.csv").read_bytes()
