@@ -20,7 +20,8 @@ from screener.backtest.settings import BacktestSettings
 @dataclass(frozen=True)
 class Outcome:
     """A cell's figures (as in the backtest JSON's ``basket`` and ``benchmark``), its
-    warning count and its equity curves (value over the base value, per session)."""
+    warning count and its equity curve (value over the base value at each session of
+    the panel, the base date first: the panel's dates, which the client has)."""
 
     basket: dict[str, Any]
     benchmark: dict[str, Any]
@@ -28,9 +29,7 @@ class Outcome:
     start: str
     base_date: str
     end: str
-    dates: np.ndarray  # datetime64[D] sessions, the base date first
     equity: np.ndarray
-    bench: np.ndarray | None
 
 
 def run_cell(aligned: stages.Aligned, settings: BacktestSettings) -> Outcome:
@@ -45,9 +44,7 @@ def run_cell(aligned: stages.Aligned, settings: BacktestSettings) -> Outcome:
         start=window.start.isoformat(),
         base_date=window.base.isoformat(),
         end=aligned.end.isoformat(),
-        dates=m.equity.index.to_numpy().astype("datetime64[D]"),
         equity=m.equity.to_numpy(dtype=float),
-        bench=m.bench_series.to_numpy(dtype=float) if m.bench_series is not None else None,
     )
 
 

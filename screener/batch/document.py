@@ -5,8 +5,8 @@ Keys, in order: ``kind`` (compare|sweep|scan), ``data_source``, ``label``, ``dem
 (the options every cell shares), ``grid`` (``{key: [values]}``: what varies), ``sort``
 (``figure``, ``order``), ``top`` (how many cells tables show; None: all), ``n_cells``,
 ``cells`` (every cell, ranked), ``summary`` (``{figure: {min, median, max}}`` over every
-cell), ``curves`` (the equity curves of the first ranked cells, at most :data:`CURVES`
-and ``top``, for the overlaid chart), ``notes``, ``executed``
+cell), ``curves`` (``rank, dates, basket``: the equity curves of the first ranked cells,
+at most :data:`CURVES` and ``top``, for the overlaid chart), ``notes``, ``executed``
 (where the cells ran: in this process, on a local Dask cluster, on a scheduler),
 ``generated_by``.
 
@@ -85,7 +85,8 @@ def build(
     cells = [_cell(c, p, outcomes[c.index]) for p in panels for c in p.cells if c.index in outcomes]
     cells.sort(key=lambda c: c["_index"])
     ranked = _rank(cells, sort, ascending)
-    curves = [_curve(c, outcomes[c["_index"]]) for c in ranked[:min(top or CURVES, CURVES)]]
+    dates = {c.index: p.aligned.panel.dates for p in panels if p.aligned is not None for c in p.cells}
+    curves = [_curve(c, dates[c["_index"]], outcomes[c["_index"]]) for c in ranked[:min(top or CURVES, CURVES)]]
     for c in ranked:
         del c["_index"]
     windows = [c["window"] for c in ranked]
@@ -154,13 +155,8 @@ def summary(cells: Sequence[dict[str, Any]]) -> dict[str, dict[str, float | None
     return out
 
 
-def _curve(cell: dict[str, Any], out: Outcome) -> dict[str, Any]:
-    return {
-        "rank": cell["rank"],
-        "dates": [str(d) for d in out.dates],
-        "basket": [float(v) for v in out.equity],
-        "benchmark": [float(v) for v in out.bench] if out.bench is not None else None,
-    }
+def _curve(cell: dict[str, Any], dates: Any, out: Outcome) -> dict[str, Any]:
+    return {"rank": cell["rank"], "dates": [d.date().isoformat() for d in dates], "basket": [float(v) for v in out.equity]}
 
 
 def shown_cells(doc: dict[str, Any]) -> list[dict[str, Any]]:

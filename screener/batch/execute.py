@@ -102,10 +102,9 @@ def _on_cluster(client: Any, panels: Sequence[Panel], total: int, progress: Prog
             if panel.aligned is None:
                 continue
             shared = client.scatter(panel.aligned, broadcast=True, hash=False)
-            for cell in panel.cells:
-                future = client.submit(run_cell, shared, cell.settings, pure=False)
-                futures[future.key] = cell.index
-                submitted.append(future)
+            batch = client.map(run_cell, [shared] * len(panel.cells), [c.settings for c in panel.cells], pure=False)
+            futures.update({f.key: c.index for f, c in zip(batch, panel.cells)})
+            submitted += batch
         out: dict[int, Outcome] = {}
         progress(0, total)
         for future, outcome in as_completed(submitted, with_results=True):

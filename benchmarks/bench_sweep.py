@@ -1,0 +1,144 @@
+"""Benchmark: a 1,000-cell sweep of a 50-member × 2,500-session basket (the default fast
+engine, A-share rules, costs on), in one process and on a 2-worker local Dask cluster.
+Targets on the project machine (2 cores): the whole sweep in under 60 s, and the local
+cluster at least 1.6× faster than one process.
+
+Untimed set-up: the synthetic market of ``bench_backtest.py`` (demo-generated bars with
+limit moves, suspensions, dividends and late listings, plus CSI 300) as Parquet files in
+a temporary ``--data-dir`` folder, and a theme listing the 50 members.
+
+Timed, each in a fresh process, as ``screener sweep --format json`` runs it (load, align,
+the cells, the document): the grid rebalance {monthly, quarterly} × fill {open, close}
+× cash {10 levels} × commission {5 rates} × min_commission {5 floors} — 1,000 cells on
+one panel, so one scatter — once with ``--workers 0`` (in this process) and once with
+``--workers 2`` (a LocalCluster; its start-up is included). Prints the wall time, the
+speed-up, the peak memory of the client (max RSS) and of a worker (its RSS sampled every
+0.2 s), and checks that both runs give the same cells.
+
+    python benchmarks/bench_sweep.py [--members 50] [--sessions 2500] [--cells 1000] [--workers 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+TARGET_SECONDS = 60.0
+TARGET_SPEEDUP = 1.6
+CASH = [2e5 * (i + 1) for i in range(10)]
+COMMISSION = [0.0001, 0.00015, 0.0002, 0.00025, 0.0003]
+MIN_COMMISSION = [0, 1, 2, 5, 10]
+
+
+def grid(cells: int) -> dict[str, list]:
+    """The benchmark's grid: 100 cells per cash level, ``cells`` // 100 levels (1 to 10)."""
+    levels = min(len(CASH), max(1, cells // 100))
+    return {"rebalance": ["monthly", "quarterly"], "fill": ["open", "close"], "cash": CASH[:levels],
+            "commission": COMMISSION, "min_commission": MIN_COMMISSION}
+
+
+def child(args: argparse.Namespace) -> None:
+    """One timed sweep in this (fresh) process; prints a JSON line of figures."""
+    from screener.batch import request
+    from screener.batch.execute import Execution
+    from screener.data import DataOptions
+
+    workers = _Sampler() if args.workers else None
+    run = request.Run(data=DataOptions(data_dir=Path(args.data)), execution=Execution(workers=args.workers))
+    t0 = time.perf_counter()
+    doc = request.sweep(args.theme, grid(args.cells), {"start": args.start, "end": args.end}, run)
+    seconds = time.perf_counter() - t0
+    if workers is not None:
+        workers.stop()
+    Path(args.out).write_text(json.dumps(doc["cells"]), encoding="utf-8")
+    print(json.dumps({
+        "seconds": seconds, "cells": doc["n_cells"], "executed": doc["executed"],
+        "client_peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+        "worker_peak": workers.peak if workers is not None else None,
+    }))
+
+
+class _Sampler:
+    """The largest RSS of this process's children (the workers), sampled every 0.2 s."""
+
+    def __init__(self) -> None:
+        import psutil
+
+        self.peak = 0
+        self._me = psutil.Process()
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+        self._thread.start()
+
+    def _loop(self) -> None:
+        import psutil
+
+        while not self._done.wait(0.2):
+            for p in self._me.children(recursive=True):
+                try:
+                    if "resource_tracker" not in " ".join(p.cmdline()):
+                        self.peak = max(self.peak, p.memory_info().rss)
+                except psutil.Error:
+                    pass
+
+    def stop(self) -> None:
+        self._done.set()
+        self._thread.join()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--members", type=int, default=50)
+    parser.add_argument("--sessions", type=int, default=2500)
+    parser.add_argument("--cells", type=int, default=1000, help="100 to 1,000 (the full grid), in hundreds")
+    parser.add_argument("--workers", type=int, default=2, help="worker processes of the local cluster")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    for name in ("data", "theme", "start", "end", "out"):
+        parser.add_argument(f"--{name}", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        child(args)
+        return 0
+
+    from bench_backtest import member_symbols, write_data, write_theme
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "data"
+        folder.mkdir()
+        symbols = member_symbols(args.members)
+        start, end = write_data(folder, symbols, args.sessions)
+        theme = Path(tmp) / "bench.yaml"
+        write_theme(theme, symbols, start, end)
+        runs = {}
+        for workers in (0, args.workers):
+            out = Path(tmp) / f"cells-{workers}.json"
+            cmd = [sys.executable, __file__, "--child", "--workers", str(workers), "--cells", str(args.cells),
+                   "--data", str(folder), "--theme", str(theme), "--start", start, "--end", end, "--out", str(out)]
+            done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+            if done.returncode != 0:
+                print(done.stderr, file=sys.stderr)
+                return 1
+            runs[workers] = json.loads(done.stdout.strip().splitlines()[-1])
+            runs[workers]["cells_doc"] = json.loads(out.read_text(encoding="utf-8"))
+    one, many = runs[0], runs[args.workers]
+    same = one["cells_doc"] == many["cells_doc"]
+    speedup = one["seconds"] / many["seconds"]
+    print(f"sweep: {one['cells']} cells of {args.members} members × {args.sessions} sessions, fast engine, costs on")
+    print(f"  in one process:           {one['seconds']:7.1f} s   client peak {one['client_peak'] / 2**20:6.0f} MiB")
+    print(f"  local cluster, {args.workers} workers: {many['seconds']:7.1f} s   client peak {many['client_peak'] / 2**20:6.0f} MiB,"
+          f" worker peak {many['worker_peak'] / 2**20:.0f} MiB")
+    print(f"  speed-up {speedup:.2f}×; cells identical: {'yes' if same else 'NO'}")
+    ok = same and many["seconds"] < TARGET_SECONDS and speedup >= TARGET_SPEEDUP
+    print(f"  target: < {TARGET_SECONDS:.0f} s and ≥ {TARGET_SPEEDUP}× -> {'OK' if ok else 'MISSED'}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
