@@ -130,9 +130,9 @@ def _main(work: Callable[[dict[str, Any], Any], dict[str, Any]], *, data: Any, t
     from screener.batch.document import check_sort
     from screener.batch.execute import Execution
     from screener.batch.request import Run
-    from screener.cli.backtest import _export_formats
+    from screener.cli._export import deliver, export_formats
 
-    fmts = _export_formats(formats)
+    fmts = export_formats(formats)
     check_sort(sort)
     options["costs"] = False if options.pop("no_costs", None) else None
     execution = Execution(workers=workers, scheduler=scheduler or None)
@@ -141,23 +141,7 @@ def _main(work: Callable[[dict[str, Any], Any], dict[str, Any]], *, data: Any, t
                   themes_dirs=themes_dirs, specs_dirs=specs_dirs, progress=progress,
                   note=lambda text: click.echo(f"note: {text}", err=True))
         doc = work(options, run)
-    if fmts:
-        from screener.report.comparison import check_export
-
-        check_export(doc, fmts, out_dir, force=force)  # before any output: a refusal prints nothing
-    if fmt == "json":
-        from screener.cli._output import print_json
-
-        print_json(doc)
-    else:
-        _print(doc)
-    if fmts:
-        from screener.report.comparison import export
-
-        paths = export(doc, fmts, out_dir, force=force)
-        click.echo(f"wrote {len(paths)} report file(s):", err=True)
-        for p in paths:
-            click.echo(str(p), err=fmt == "json")
+    deliver(doc, fmt, fmts, out_dir, force, None, _print)
 
 
 def _print(doc: dict[str, Any]) -> None:

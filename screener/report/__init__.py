@@ -47,6 +47,11 @@ def _module(fmt: str, package: str = "screener.report") -> Any:
     return importlib.import_module(f"{package}.{FORMATS[fmt]}")
 
 
+def is_comparison(result: dict[str, Any]) -> bool:
+    """A ``screener compare|sweep|scan`` document (:mod:`screener.report.comparison`)."""
+    return "kind" in result
+
+
 def _view(result: dict[str, Any]) -> tuple[Any, str]:
     """The view of ``result`` and the package of its renderers: an event study's
     (``study: event``, :mod:`screener.report.event`) or a backtest's."""
@@ -67,6 +72,11 @@ def check_export(result: dict[str, Any], formats: list[str], out_dir: Path, *, f
     without ``force``, a bad ``out_dir`` or theme id), without rendering or writing."""
     from screener.report.files import check_targets
 
+    if is_comparison(result):
+        from screener.report import comparison
+
+        comparison.check_export(result, formats, out_dir, force=force)
+        return
     view, package = _view(result)
     check_targets(Path(out_dir), planned_files(view.stem, parse_formats(formats), package), force=force)
 
@@ -83,6 +93,10 @@ def export(
     ``template_dir`` is a folder of templates that replace or extend the built-in ones."""
     from screener.report.files import check_targets, write_all
 
+    if is_comparison(result):
+        from screener.report import comparison
+
+        return comparison.export(result, formats, out_dir, force=force, template_dir=template_dir)
     fmts = parse_formats(formats)
     view, package = _view(result)
     stem = view.stem
