@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from screener.backtest.settings import BacktestSettings, Costs, load_spec, yaml_kind
+from screener.backtest.settings import BacktestSettings, Costs, load_spec, option_names, yaml_kind
 from screener.backtest.specs import SpecRegistry
 from screener.catalog import YAML_SUFFIXES, looks_like_path
 from screener.errors import UserError
@@ -39,7 +39,7 @@ def keyword(name: str) -> str:
 
 def setting_names() -> list[str]:
     """Every option :func:`settings` accepts: the settings fields, then the flat cost fields."""
-    return [*BacktestSettings.model_fields, *_cost_fields()]
+    return option_names()
 
 
 def _cost_fields() -> list[str]:

@@ -140,11 +140,23 @@ class BacktestSpec(BacktestSettings):
     @field_validator("sweep")
     @classmethod
     def _sweep_keys(cls, v: dict[str, list[Any] | str] | None) -> dict[str, list[Any] | str] | None:
-        if v is not None:
-            from screener.batch.grid import check_keys
-
-            check_keys(v)  # a ValueError naming the key: pydantic reports it with the file's line
+        """Each key an option, each value a non-empty list or ``rolling:...`` text (the
+        values are checked when the grid is built, as options are)."""
+        known = option_names()
+        for key, values in (v or {}).items():
+            name = key.replace("-", "_")
+            if name not in known:
+                raise ValueError(f"sweep: {key!r} is not a backtest option; vary any of: {', '.join(known)}")
+            if isinstance(values, str) and not values.strip().startswith("rolling:"):
+                raise ValueError(f"sweep: {key}: give a list of values (or rolling:FROM..TO/N for start)")
+            if isinstance(values, list) and not values:
+                raise ValueError(f"sweep: {key}: give at least one value")
         return v
+
+
+def option_names() -> list[str]:
+    """Every backtest option: the settings fields, then the cost fields given flat."""
+    return [*BacktestSettings.model_fields, *(name for name in Costs.model_fields if name != "enabled")]
 
 
 def yaml_kind(path: Path) -> Literal["spec", "theme", "neither"]:

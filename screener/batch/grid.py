@@ -50,26 +50,13 @@ class Point:
 
 def key_name(raw: str) -> str:
     """``lot-size`` / ``--lot-size`` / ``lot_size`` → ``lot_size``; raise for an unknown key."""
-    from screener.backtest.request import setting_names
+    from screener.backtest.settings import option_names
 
     name = raw.strip().lstrip("-").replace("-", "_").lower()
-    known = setting_names()
-    if name not in known and name != "costs":
-        raise UserError(f"--vary {raw.strip()}: not a backtest option; vary any of: {', '.join(sorted(set(known)))}")
+    known = option_names()
+    if name not in known:
+        raise UserError(f"--vary {raw.strip()}: not a backtest option; vary any of: {', '.join(known)}")
     return name
-
-
-def check_keys(sweep: Mapping[str, Any]) -> None:
-    """Raise ValueError for a key of a spec's ``sweep:`` block that is not an option."""
-    for key, values in sweep.items():
-        try:
-            key_name(str(key))
-        except UserError as exc:
-            raise ValueError(str(exc).replace("--vary ", "", 1)) from None
-        if isinstance(values, str) and not ROLLING.fullmatch(values.strip()):
-            raise ValueError(f"{key}: give a list of values (or rolling:FROM..TO/N for start)")
-        if isinstance(values, list) and not values:
-            raise ValueError(f"{key}: give at least one value")
 
 
 def parse_vary(items: Iterable[str]) -> dict[str, list[Any] | str]:
