@@ -19,7 +19,8 @@ from typing import Any
 
 from screener.backtest import run as stages
 from screener.backtest.settings import BacktestSettings
-from screener.data.model import BoardInfo, DataStore, MarketData
+from screener.data import frames
+from screener.data.model import Bars, BoardInfo, DataStore, MarketData
 from screener.errors import DataError, UserError
 from screener.theme.model import Theme
 
@@ -79,14 +80,11 @@ def describe(cell: Cell) -> str:
 
 
 class SharedLoad:
-    """A store serving each request the slice of one load of the union of all requests
-    (symbols and dates); boards are fetched once each. Only this object talks to the
-    real store."""
+    """What :func:`stages.load` asks of a store (``load``, ``board``), served from one
+    load of the union of all requests (symbols and dates): each request gets its slice,
+    and each board is fetched once. Only this object talks to the real store."""
 
     def __init__(self, store: DataStore, requests: Sequence[stages.Request]):
-        from screener.data import frames
-
-        self._clip = frames.clip
         self.store = store
         symbols = list(dict.fromkeys(s for r in requests for s in r.symbols))
         start = min(r.load_start for r in requests)
@@ -103,7 +101,7 @@ class SharedLoad:
         for s in symbols:
             if s in md.bars:
                 b = md.bars[s]
-                bars[s] = type(b)(b.symbol, self._clip(b.frame, start, end), b.source, b.origin, b.fetched_at, b.name)
+                bars[s] = Bars(b.symbol, frames.clip(b.frame, start, end), b.source, b.origin, b.fetched_at, b.name)
         return MarketData(
             bars=bars,
             source=md.source,
@@ -127,14 +125,6 @@ class SharedLoad:
             raise got
         return got
 
-    def universe(self) -> Any:
-        return self.store.universe()
-
-    def symbols(self) -> list[str]:
-        return self.store.symbols()
-
-    def valuations(self, as_of: date | None = None) -> Any:
-        return self.store.valuations(as_of)
 
 
 def align(panels: Sequence[Panel], store: DataStore, *, skip_failed: bool = False,

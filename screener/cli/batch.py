@@ -136,7 +136,7 @@ def _main(work: Callable[[dict[str, Any], Any], dict[str, Any]], *, data: Any, t
     check_sort(sort)
     options["costs"] = False if options.pop("no_costs", None) else None
     execution = Execution(workers=workers, scheduler=scheduler or None)
-    with _progress_bar() as progress:
+    with _ProgressBar() as progress:
         run = Run(data=data, execution=execution, sort=sort, ascending=ascending, top=top,
                   themes_dirs=themes_dirs, specs_dirs=specs_dirs, progress=progress,
                   note=lambda text: click.echo(f"note: {text}", err=True))
@@ -158,7 +158,7 @@ def _print(doc: dict[str, Any]) -> None:
         print_table(columns, rows, title=f"Spread over all {doc['n_cells']} cells", justify=justify)
 
 
-class _progress_bar:
+class _ProgressBar:
     """A rich progress bar on stderr while cells run (only on a terminal)."""
 
     def __enter__(self) -> Callable[[int, int], None]:

@@ -72,3 +72,24 @@ def test_the_data_of_all_panels_is_loaded_once_over_the_union_window(monkeypatch
     assert {"000300.SH", "399001.SZ"} <= set(symbols)
     # the earlier start's base (2025-02-28) less 120 days of history; the claim reaches back no further
     assert start <= date(2024, 10, 31) and end == date(2026, 6, 30)
+
+
+def test_progress_hears_every_cell_as_it_completes() -> None:
+    heard: list[tuple[int, int]] = []
+    run = request.Run(data=DataOptions(demo=True), execution=Execution(workers=0), today=TODAY,
+                      progress=lambda done, total: heard.append((done, total)))
+    request.sweep("fiber", {"rebalance": ["none", "monthly", "quarterly"]}, {"start": date(2026, 3, 2),
+                                                                             "end": date(2026, 5, 11)}, run)
+    assert heard == [(0, 3), (1, 3), (2, 3), (3, 3)]
+
+
+@pytest.mark.parametrize("execution, cells, work, mode", [
+    (Execution(), 7, 10**9, "process"),          # a small grid: fewer than 8 cells
+    (Execution(), 400, 1_000_000, "process"),    # little work: 400 cells of 10 members × 250 sessions
+    (Execution(), 8, 10**7, "local"),
+    (Execution(workers=0), 10**4, 10**9, "process"),
+    (Execution(workers=3), 2, 10, "local"),
+    (Execution(workers=0, scheduler="tcp://127.0.0.1:8786"), 2, 10, "scheduler"),
+])
+def test_where_cells_run(execution: Execution, cells: int, work: int, mode: str) -> None:
+    assert execution.mode(cells, work) == mode
