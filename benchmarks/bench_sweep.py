@@ -12,8 +12,9 @@ the cells, the document): the grid rebalance {monthly, quarterly} × fill {open,
 × cash {10 levels} × commission {5 rates} × min_commission {5 floors} — 1,000 cells on
 one panel, so one scatter — once with ``--workers 0`` (in this process) and once with
 ``--workers 2`` (a LocalCluster; its start-up is included). Prints the wall time, the
-speed-up, the peak memory of the client (max RSS) and of a worker (its RSS sampled every
-0.2 s), and checks that both runs give the same cells.
+speed-up, the CPU seconds used (client and workers), the peak memory of the client (max
+RSS) and of a worker (its RSS sampled every 0.2 s), and checks that both runs give the
+same cells.
 
     python benchmarks/bench_sweep.py [--members 50] [--sessions 2500] [--cells 1000] [--workers 2]
 """
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -52,6 +54,7 @@ def child(args: argparse.Namespace) -> None:
 
     workers = _Sampler() if args.workers else None
     run = request.Run(data=DataOptions(data_dir=Path(args.data)), execution=Execution(workers=args.workers))
+    cpu0 = _cpu()
     t0 = time.perf_counter()
     doc = request.sweep(args.theme, grid(args.cells), {"start": args.start, "end": args.end}, run)
     seconds = time.perf_counter() - t0
@@ -60,18 +63,26 @@ def child(args: argparse.Namespace) -> None:
     Path(args.out).write_text(json.dumps(doc["cells"]), encoding="utf-8")
     print(json.dumps({
         "seconds": seconds, "cells": doc["n_cells"], "executed": doc["executed"],
+        "cpu": _cpu() - cpu0 + (sum(workers.cpu.values()) if workers is not None else 0.0),
         "client_peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
         "worker_peak": workers.peak if workers is not None else None,
     }))
 
 
+def _cpu() -> float:
+    use = resource.getrusage(resource.RUSAGE_SELF)
+    return use.ru_utime + use.ru_stime
+
+
 class _Sampler:
-    """The largest RSS of this process's children (the workers), sampled every 0.2 s."""
+    """The largest RSS of this process's children (the workers) and their CPU time,
+    sampled every 0.2 s."""
 
     def __init__(self) -> None:
         import psutil
 
         self.peak = 0
+        self.cpu: dict[int, float] = {}  # worker pid -> CPU seconds when last seen
         self._me = psutil.Process()
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
@@ -85,6 +96,8 @@ class _Sampler:
                 try:
                     if "resource_tracker" not in " ".join(p.cmdline()):
                         self.peak = max(self.peak, p.memory_info().rss)
+                        times = p.cpu_times()
+                        self.cpu[p.pid] = times.user + times.system
                 except psutil.Error:
                     pass
 
@@ -131,9 +144,11 @@ def main(argv: list[str] | None = None) -> int:
     same = one["cells_doc"] == many["cells_doc"]
     speedup = one["seconds"] / many["seconds"]
     print(f"sweep: {one['cells']} cells of {args.members} members × {args.sessions} sessions, fast engine, costs on")
-    print(f"  in one process:           {one['seconds']:7.1f} s   client peak {one['client_peak'] / 2**20:6.0f} MiB")
-    print(f"  local cluster, {args.workers} workers: {many['seconds']:7.1f} s   client peak {many['client_peak'] / 2**20:6.0f} MiB,"
-          f" worker peak {many['worker_peak'] / 2**20:.0f} MiB")
+    print(f"  in one process:           {one['seconds']:7.1f} s wall, {one['cpu']:6.1f} s CPU;"
+          f" client peak {one['client_peak'] / 2**20:.0f} MiB")
+    print(f"  local cluster, {args.workers} workers: {many['seconds']:7.1f} s wall, {many['cpu']:6.1f} s CPU (client and workers);"
+          f" client peak {many['client_peak'] / 2**20:.0f} MiB, worker peak {many['worker_peak'] / 2**20:.0f} MiB")
+    print(f"  machine load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (other jobs slow the wall times)")
     print(f"  speed-up {speedup:.2f}×; cells identical: {'yes' if same else 'NO'}")
     ok = same and many["seconds"] < TARGET_SECONDS and speedup >= TARGET_SPEEDUP
     print(f"  target: < {TARGET_SECONDS:.0f} s and ≥ {TARGET_SPEEDUP}× -> {'OK' if ok else 'MISSED'}")
