@@ -7,7 +7,7 @@ Keys, in order: ``kind`` (compare|sweep|scan), ``data_source``, ``label``, ``dem
 ``cells`` (every cell, ranked), ``summary`` (``{figure: {min, median, max}}`` over every
 cell), ``curves`` (``rank, dates, basket``: the equity curves of the first ranked cells,
 at most :data:`CURVES` and ``top``, for the overlaid chart), ``notes``, ``executed``
-(where the cells ran: in this process, on a local Dask cluster, on a scheduler),
+(where the cells ran: ``mode`` process|local|scheduler, ``workers``, ``scheduler``),
 ``generated_by``.
 
 A cell: ``rank``, ``params`` (its values of the grid keys), ``theme``, ``theme_name``,
@@ -79,7 +79,7 @@ def build(
     ascending: bool = False,
     top: int | None = None,
     notes: Sequence[str] = (),
-    executed: str = "",
+    executed: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The document of a batch run (see the module docstring)."""
     cells = [_cell(c, p, outcomes[c.index]) for p in panels for c in p.cells if c.index in outcomes]
@@ -106,7 +106,7 @@ def build(
         "summary": summary(ranked),
         "curves": curves,
         "notes": list(notes),
-        "executed": executed,
+        "executed": executed or {"mode": "process", "workers": None, "scheduler": None},
         "generated_by": f"screener {__version__}",
     }
 

@@ -57,16 +57,15 @@ class Execution:
     def n_workers(self) -> int:
         return self.workers or os.cpu_count() or 1
 
-    def describe(self, mode: str) -> str:
-        if mode == "scheduler":
-            return f"on the Dask scheduler {self.scheduler}"
-        if mode == "local":
-            return f"on a local Dask cluster of {self.n_workers()} worker processes"
-        return "in this process"
+    def describe(self, mode: str) -> dict[str, Any]:
+        """Where cells ran, for the document: ``mode`` (``process``, ``local``,
+        ``scheduler``), ``workers`` of a local cluster, the ``scheduler``'s address."""
+        return {"mode": mode, "workers": self.n_workers() if mode == "local" else None,
+                "scheduler": self.scheduler if mode == "scheduler" else None}
 
 
 def run(panels: Sequence[Panel], execution: Execution, progress: Progress = lambda _d, _n: None
-        ) -> tuple[dict[int, Outcome], str]:
+        ) -> tuple[dict[int, Outcome], dict[str, Any]]:
     """Every cell of the aligned ``panels`` → its outcome, by cell index; and where they
     ran (:meth:`Execution.describe`)."""
     work = [(p, c) for p in panels if p.aligned is not None for c in p.cells]

@@ -1,24 +1,54 @@
-"""The terminal view of a compare/sweep/scan document: the ranked table and the spread
-of each figure (min / median / max over every cell), as columns and rows of text."""
+"""The words and tables of a compare/sweep/scan document, in the language in use: the
+headline, the ranked table and the spread of each figure (min / median / max over every
+cell), as columns and rows of text for the terminal, the notebook and the reports."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from screener.batch.document import figure, shown_cells
-from screener.report.view import money, pct, ratio
+from screener.fmt import money, pct, ratio
+from screener.i18n import N_, _, ngettext
 
 # figure -> column title: the ranked table's figure columns, in order
 COLUMNS: dict[str, str] = {
-    "total_return": "total",
-    "annualized_return": "annualised",
-    "volatility": "volatility",
-    "sharpe": "Sharpe",
-    "max_drawdown": "max DD",
-    "excess_return": "excess",
+    "total_return": N_("total"),
+    "annualized_return": N_("annualised"),
+    "volatility": N_("volatility"),
+    "sharpe": N_("Sharpe"),
+    "max_drawdown": N_("max DD"),
+    "excess_return": N_("excess"),
+}
+# figure -> its name in the spread table and chart titles
+LABELS: dict[str, str] = {
+    "total_return": N_("total return"),
+    "annualized_return": N_("annualised return"),
+    "volatility": N_("volatility"),
+    "sharpe": N_("Sharpe"),
+    "sortino": N_("Sortino"),
+    "max_drawdown": N_("max drawdown"),
+    "calmar": N_("Calmar"),
+    "turnover": N_("turnover"),
+    "costs_paid": N_("costs paid"),
+    "final_value": N_("final value"),
+    "benchmark_return": N_("benchmark return"),
+    "excess_return": N_("excess return"),
+    "beta": N_("beta"),
+    "alpha": N_("alpha"),
+    "tracking_error": N_("tracking error"),
+    "information_ratio": N_("information ratio"),
+    "claims_hold": N_("claims that hold"),
 }
 SPREAD = ("total_return", "annualized_return", "volatility", "sharpe", "max_drawdown", "excess_return", "turnover")
-TITLES = {"compare": "Themes compared", "sweep": "Sweep", "scan": "Boards scanned"}
+_RATIOS = ("sharpe", "sortino", "calmar", "beta", "information_ratio", "claims_hold")
+_UNSIGNED = ("volatility", "turnover", "tracking_error")
+
+
+def figure_format(name: str) -> str:
+    """How a figure is shown: ``ratio``, ``pct`` (signed), ``pct0`` (unsigned) or ``money``."""
+    if name in ("costs_paid", "final_value"):
+        return "money"
+    return "ratio" if name in _RATIOS else "pct0" if name in _UNSIGNED else "pct"
 
 
 def shown(value: Any, how: str) -> str:
@@ -31,24 +61,19 @@ def shown(value: Any, how: str) -> str:
     return ratio(value)
 
 
-_RATIOS = ("sharpe", "sortino", "calmar", "beta", "information_ratio", "claims_hold")
-_UNSIGNED = ("volatility", "turnover", "tracking_error")
-
-
-def figure_format(name: str) -> str:
-    """How a figure is shown: a ratio, a signed or an unsigned percentage; money as is."""
-    if name in ("costs_paid", "final_value"):
-        return "money"
-    return "ratio" if name in _RATIOS else "pct0" if name in _UNSIGNED else "pct"
+def label(name: str) -> str:
+    """A figure's name in the language in use."""
+    return _(LABELS[name]) if name in LABELS else name
 
 
 def ranked_table(doc: dict[str, Any]) -> tuple[list[str], list[list[str]], list[str]]:
-    """(columns, rows, justify) of the ranked cells."""
+    """(columns, rows, justify) of the cells the tables show (``top``)."""
     keys = _param_keys(doc)
     sort = doc["sort"]["figure"]
     figures = list(COLUMNS) + ([sort] if sort not in COLUMNS else [])
     named = doc["kind"] != "sweep"  # a sweep has one theme, named in the headline
-    columns = ["#", *keys, *(["name"] if named else []), *(COLUMNS.get(f, f) for f in figures), "claims"]
+    titles = [_(COLUMNS[f]) if f in COLUMNS else label(f) for f in figures]
+    columns = ["#", *keys, *([_("name")] if named else []), *titles, _("claims")]
     rows = []
     for c in shown_cells(doc):
         params = [str(c["params"].get(k, "-")) for k in keys]
@@ -59,32 +84,59 @@ def ranked_table(doc: dict[str, Any]) -> tuple[list[str], list[list[str]], list[
     return columns, rows, justify
 
 
+def spread_title(doc: dict[str, Any]) -> str:
+    return _("Spread over all {n} cells").format(n=doc["n_cells"])
+
+
 def spread_table(doc: dict[str, Any]) -> tuple[list[str], list[list[str]], list[str]]:
     """(columns, rows, justify) of each figure's min, median and max over every cell."""
     rows = []
     for name in SPREAD:
         s = doc["summary"][name]
         how = figure_format(name)
-        rows.append([name.replace("_", " "), shown(s["min"], how), shown(s["median"], how), shown(s["max"], how)])
-    return ["figure", "min", "median", "max"], rows, ["left", "right", "right", "right"]
+        rows.append([label(name), shown(s["min"], how), shown(s["median"], how), shown(s["max"], how)])
+    return [_("figure"), _("min"), _("median"), _("max")], rows, ["left", "right", "right", "right"]
+
+
+def title(doc: dict[str, Any]) -> str:
+    """What was run: "Sweep of fiber (光纤): 12 backtests, 2025-01-02 → 2026-11-20"."""
+    n, w = doc["n_cells"], doc["window"]
+    count = ngettext("{n} backtest", "{n} backtests", n).format(n=n)
+    if doc["kind"] == "sweep" and doc["cells"]:
+        first = doc["cells"][0]
+        what = _("Sweep of {theme} ({name})").format(theme=first["theme"], name=first["theme_name"])
+    elif doc["kind"] == "scan":
+        what = _("Boards scanned")
+    else:
+        what = _("Themes compared")
+    return _("{what}: {count}, {start} → {end}").format(what=what, count=count, start=w["start"], end=w["end"])
+
+
+def executed_text(executed: dict[str, Any]) -> str:
+    """Where the cells ran, in words."""
+    if executed.get("mode") == "scheduler":
+        return _("run on the Dask scheduler {address}").format(address=executed.get("scheduler"))
+    if executed.get("mode") == "local":
+        n = int(executed.get("workers") or 0)
+        return ngettext("run on a local Dask cluster of {n} worker process",
+                        "run on a local Dask cluster of {n} worker processes", n).format(n=n)
+    return _("run in this process")
 
 
 def headline(doc: dict[str, Any]) -> list[str]:
-    """The lines above the tables: data source, window, what varies, how it ran."""
-    w = doc["window"]
+    """The lines above the tables: the data's label, what ran (and where), what varies,
+    how the cells are ranked."""
+    lines = [doc["label"]] if doc["demo"] else [_("data: {label}").format(label=doc["label"])]
+    lines.append(_("{title}, {where}").format(title=title(doc), where=executed_text(doc["executed"])))
+    if doc["kind"] == "sweep":
+        lines.append(_("varying: {axes}").format(
+            axes="; ".join(f"{k} = {', '.join(map(str, v))}" for k, v in doc["grid"].items())))
     n, shown_n = doc["n_cells"], len(shown_cells(doc))
-    lines = [doc["label"]] if doc["demo"] else [f"data: {doc['label']}"]
-    theme = f" of {doc['cells'][0]['theme']} ({doc['cells'][0]['theme_name']})" if doc["kind"] == "sweep" and doc["cells"] else ""
-    what = f"{TITLES[doc['kind']]}{theme}: {n} backtest{'s' if n != 1 else ''}, {w['start']} → {w['end']}"
-    if doc.get("executed"):
-        what += f", run {doc['executed']}"
-    lines.append(what)
-    varying = [k for k in doc["grid"] if len(doc["grid"][k]) > 1 or doc["kind"] == "sweep"]
-    if doc["kind"] == "sweep" and varying:
-        lines.append("varying: " + "; ".join(f"{k} = {', '.join(map(str, doc['grid'][k]))}" for k in varying))
-    order = "lowest first" if doc["sort"]["order"] == "ascending" else "highest first"
-    top = f", top {shown_n} of {n}" if shown_n < n else ""
-    lines.append(f"ranked by {doc['sort']['figure']} ({order}){top}")
+    order = _("lowest first") if doc["sort"]["order"] == "ascending" else _("highest first")
+    ranked = _("ranked by {figure} ({order})").format(figure=doc["sort"]["figure"], order=order)
+    if shown_n < n:
+        ranked += _(", top {shown} of {n}").format(shown=shown_n, n=n)
+    lines.append(ranked)
     return lines
 
 

@@ -51,6 +51,8 @@ def _batch_options(f: F) -> F:
         click.option("--out", "out_dir", default="reports", show_default=True,
                      type=click.Path(file_okay=False, path_type=Path), help="Folder for --export files (created if missing)."),
         click.option("--force", is_flag=True, help="Overwrite existing --export files."),
+        click.option("--template", "template_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+                     metavar="DIR", help="Folder with your own comparison.html.j2 / comparison.md.j2 for --export."),
     ]
     for option in reversed(options):
         f = option(f)
@@ -125,7 +127,7 @@ def scan_boards(source: str, **kwargs: Any) -> None:
 def _main(work: Callable[[dict[str, Any], Any], dict[str, Any]], *, data: Any, themes_dirs: tuple[Path, ...],
           specs_dirs: tuple[Path, ...], fmt: str, sort: str | None, ascending: bool, top: int | None,
           workers: int | None, scheduler: str | None, formats: str | None, out_dir: Path, force: bool,
-          **options: Any) -> None:
+          template_dir: Path | None, **options: Any) -> None:
     """Check the options, run the batch with a progress bar, print, then export."""
     from screener.batch.document import check_sort
     from screener.batch.execute import Execution
@@ -141,12 +143,12 @@ def _main(work: Callable[[dict[str, Any], Any], dict[str, Any]], *, data: Any, t
                   themes_dirs=themes_dirs, specs_dirs=specs_dirs, progress=progress,
                   note=lambda text: click.echo(f"note: {text}", err=True))
         doc = work(options, run)
-    deliver(doc, fmt, fmts, out_dir, force, None, _print)
+    deliver(doc, fmt, fmts, out_dir, force, template_dir, _print)
 
 
 def _print(doc: dict[str, Any]) -> None:
     from screener.batch import output
-    from screener.cli._output import print_table
+    from screener.report.console import print_table
 
     for line in output.headline(doc):
         click.echo(line)
@@ -155,7 +157,7 @@ def _print(doc: dict[str, Any]) -> None:
     if doc["n_cells"] > 1:
         click.echo("")
         columns, rows, justify = output.spread_table(doc)
-        print_table(columns, rows, title=f"Spread over all {doc['n_cells']} cells", justify=justify)
+        print_table(columns, rows, title=output.spread_title(doc), justify=justify)
 
 
 class _ProgressBar:
@@ -170,7 +172,7 @@ class _ProgressBar:
             return lambda _done, _total: None
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-        from screener.cli._output import console
+        from screener.report.console import console
 
         self._bar = Progress(TextColumn("backtests"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                              console=console(err=True), transient=True)

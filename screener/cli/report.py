@@ -74,6 +74,6 @@ def report(result: Path, formats: str, out_dir: Path, force: bool, template_dir:
     if "kind" in data:  # a compare/sweep/scan document
         from screener.report.comparison import export as export_comparison
 
-        echo_written(export_comparison(data, fmts, out_dir, force=force))
+        echo_written(export_comparison(data, fmts, out_dir, force=force, template_dir=template_dir))
         return
     echo_written(export(data, fmts, out_dir, force=force, template_dir=template_dir))

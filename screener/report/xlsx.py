@@ -19,7 +19,8 @@ RETURN = "[Red]+0.00%;[Green]-0.00%;0.00%"  # A-share colours: red up, green dow
 RATIO = "0.00"
 MONEY = "#,##0.00"
 VALUE = "0.000000"
-SHEETS = {"summary": N_("summary"), "equity": N_("equity"), "members": N_("members"), "claims": N_("claims")}
+SHEETS = {"summary": N_("summary"), "equity": N_("equity"), "members": N_("members"), "claims": N_("claims"),
+          "cells": N_("cells"), "about": N_("about")}  # the last two: comparison workbooks (report.comparison)
 
 
 def files(stem: str) -> list[str]:

@@ -63,7 +63,7 @@ def test_cells_are_ranked_by_the_sort_figure_and_the_spread_covers_them(swept: d
 
 def test_top_cuts_the_table_not_the_cells_and_asc_turns_the_order() -> None:
     result = CliRunner().invoke(cli, ["compare", "fiber", "green-power", "ai-content", "--demo", "--end", "2026-05-11",
-                                      "--sort", "max_drawdown", "--asc", "--top", "2"])
+                                      "--sort", "max_drawdown", "--asc", "--top", "2"], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0] == "DEMO — synthetic prices"

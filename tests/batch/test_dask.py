@@ -75,7 +75,7 @@ def in_process() -> dict:
     result = CliRunner().invoke(cli, [*SWEEP, "--workers", "0"])
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
-    assert doc["executed"] == "in this process" and doc["n_cells"] == 6
+    assert doc["executed"] == {"mode": "process", "workers": None, "scheduler": None} and doc["n_cells"] == 6
     return doc
 
 
@@ -83,7 +83,7 @@ def test_a_sweep_through_a_remote_scheduler_equals_the_in_process_run(scheduler:
     result = CliRunner().invoke(cli, SWEEP, env={"SCREENER_DASK_SCHEDULER": scheduler})
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
-    assert doc["executed"] == f"on the Dask scheduler {scheduler}"
+    assert doc["executed"] == {"mode": "scheduler", "workers": None, "scheduler": scheduler}
     assert doc["cells"] == in_process["cells"]
     assert doc["summary"] == in_process["summary"] and doc["curves"] == in_process["curves"]
 
@@ -92,7 +92,7 @@ def test_a_sweep_on_a_local_cluster_equals_the_in_process_run(in_process: dict) 
     result = CliRunner().invoke(cli, [*SWEEP, "--workers", "2"])
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
-    assert doc["executed"] == "on a local Dask cluster of 2 worker processes"
+    assert doc["executed"] == {"mode": "local", "workers": 2, "scheduler": None}
     assert doc["cells"] == in_process["cells"]
     assert "warning" not in result.stderr  # no dashboard, no port clash with another cluster
     assert not _children(), "the local cluster's workers outlived the run"

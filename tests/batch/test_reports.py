@@ -74,3 +74,12 @@ def test_a_saved_document_renders_again_through_screener_report(exported: tuple[
     result = CliRunner().invoke(cli, ["report", str(out / f"{STEM}.json"), "--export", "csv", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.stderr
     assert (tmp_path / f"{STEM}_cells.csv").read_bytes() == (out / f"{STEM}_cells.csv").read_bytes()
+
+
+def test_the_report_speaks_the_language_in_use(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["compare", "fiber", "green-power", "--demo", "--end", "2026-05-11", "--lang", "zh",
+                                      "--export", "html", "--out", str(tmp_path), "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    page = (tmp_path / "compare_2026-01-01_2026-05-11.html").read_text(encoding="utf-8")
+    assert '<html lang="zh-Hans">' in page and "主题对比：2 次回测" in page and "各组共同的设置" in page
+    assert json.loads(result.stdout)["sort"] == {"figure": "total_return", "order": "descending"}  # JSON stays as is
