@@ -575,9 +575,11 @@ class ComparisonResult(Result):
         import matplotlib.pyplot as plt
         from matplotlib.ticker import PercentFormatter
 
+        from screener.batch.output import cell_label
+
         if ax is None:
             _, ax = plt.subplots(figsize=(8, 4))
-        labels = {c["rank"]: _cell_label(c) for c in self._doc["cells"]}
+        labels = {c["rank"]: cell_label(c) for c in self._doc["cells"]}
         for rank, equity in self.curves.items():
             ax.plot(equity.index, equity - 1.0, label=f"#{rank} {labels.get(rank, '')}".strip())
         ax.yaxis.set_major_formatter(PercentFormatter(1.0))
@@ -609,14 +611,6 @@ class ComparisonResult(Result):
         spread, spread_rows, _ = spread_table(self._doc)
         return [("Ranked", pd.DataFrame(rows, columns=columns)),
                 (f"Spread over all {self._doc['n_cells']} cells", pd.DataFrame(spread_rows, columns=spread))]
-
-
-def _cell_label(cell: Mapping[str, Any]) -> str:
-    """A cell's params as ``theme`` or ``rebalance=monthly, start=2025-01-02``."""
-    params = cell["params"]
-    if set(params) <= {"theme", "board"}:
-        return " ".join(str(v) for v in params.values())
-    return ", ".join(f"{k}={v}" for k, v in params.items())
 
 
 # -- functions ----------------------------------------------------------------------------

@@ -140,6 +140,15 @@ def headline(doc: dict[str, Any]) -> list[str]:
     return lines
 
 
+def cell_label(cell: dict[str, Any]) -> str:
+    """A cell in a legend: its theme's name (a compare, a scan), else the values of its
+    grid keys (``rebalance=monthly, start=2025-01-02``)."""
+    params = cell["params"]
+    if set(params) <= {"theme", "board"}:
+        return str(cell["theme_name"])
+    return ", ".join(f"{k}={v}" for k, v in params.items())
+
+
 def _param_keys(doc: dict[str, Any]) -> list[str]:
     """The params worth a column: those that vary (a compare's theme, a scan's board)."""
     return [k for k, values in doc["grid"].items() if len(values) > 1 or k in ("theme", "board")]

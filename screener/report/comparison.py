@@ -19,7 +19,16 @@ from typing import Any
 
 from screener import __version__
 from screener.batch.document import FIGURES, KINDS, figure
-from screener.batch.output import figure_format, headline, label, ranked_table, shown, spread_table, spread_title
+from screener.batch.output import (
+    cell_label,
+    figure_format,
+    headline,
+    label,
+    ranked_table,
+    shown,
+    spread_table,
+    spread_title,
+)
 from screener.i18n import _
 from screener.report.view import ReportError
 from screener.theme.model import SLUG_RE
@@ -70,20 +79,13 @@ class ComparisonView:
 
 # -- charts ----------------------------------------------------------------------------------
 
-def _label(cell: dict[str, Any]) -> str:
-    params = cell["params"]
-    if set(params) <= {"theme", "board"}:
-        return f"{cell['theme_name']}"
-    return ", ".join(f"{k}={v}" for k, v in params.items())
-
-
 def _draw_curves(view: ComparisonView, fig: Any, cjk: bool) -> None:
     import pandas as pd
 
     from screener.report.charts import _percent_axis
 
     ax = fig.subplots()
-    labels = {c["rank"]: _label(c) for c in view.doc["cells"]}
+    labels = {c["rank"]: cell_label(c) for c in view.doc["cells"]}
     for curve in view.doc["curves"]:
         dates = pd.to_datetime(curve["dates"])
         ax.plot(dates, [v - 1.0 for v in curve["basket"]], lw=1.4, label=f"#{curve['rank']} {labels[curve['rank']]}")

@@ -1,0 +1,38 @@
+"""ComparisonResult's pandas views read the command's document, nothing else."""
+
+from __future__ import annotations
+
+import matplotlib
+import pytest
+
+import screener
+
+matplotlib.use("Agg")
+
+
+@pytest.fixture(scope="module")
+def result() -> screener.ComparisonResult:
+    return screener.sweep("fiber", {"rebalance": ["none", "monthly"], "fill": ["open", "close"]}, end="2026-05-11",
+                          top=3, workers=0, demo=True)
+
+
+def test_cells_summary_and_curves_are_the_documents(result: screener.ComparisonResult) -> None:
+    doc = result.to_dict()
+    cells = result.cells
+    assert list(cells.index) == [1, 2, 3, 4]  # every cell, though top=3
+    for c in doc["cells"]:
+        row = cells.loc[c["rank"]]
+        assert (row["rebalance"], row["fill"]) == (c["params"]["rebalance"], c["params"]["fill"])
+        assert row["total_return"] == c["basket"]["total_return"]
+        assert row["excess_return"] == c["benchmark"]["excess_return"]
+        assert row["benchmark_return"] == c["benchmark"]["total_return"]
+    assert result.summary.loc["sharpe"].to_dict() == doc["summary"]["sharpe"]
+    assert list(result.curves.columns) == [1, 2, 3]  # the first three ranked
+    assert result.curves[1].iloc[0] == 1.0 and len(result.curves) == doc["cells"][0]["window"]["sessions"] + 1
+
+
+def test_plot_overlays_the_curves_with_their_grid_values(result: screener.ComparisonResult) -> None:
+    ax = result.plot()
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    first = result.to_dict()["cells"][0]["params"]
+    assert len(labels) == 3 and labels[0] == f"#1 rebalance={first['rebalance']}, fill={first['fill']}"
