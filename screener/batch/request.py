@@ -43,18 +43,18 @@ def compare(targets: Sequence[Target], options: Mapping[str, Any], run: Run) -> 
     targets' own windows differ, the earliest start and the latest end are used."""
     today = _today(run)
     sort = document.check_sort(run.sort)
-    targets = list(dict.fromkeys(targets))
     if not targets:
         raise UserError("compare: name at least one theme or spec")
+    notes, note = _notes(run)
     resolved = [_target(t, options, run) for t in targets]
-    resolved = _one_window(resolved, options, today, run.note)
+    resolved = _one_window(resolved, options, today, note)
     varying = _differing([s for _, s in resolved])
     cells = []
     for i, (theme, s) in enumerate(resolved):
         params = {"theme": theme.id, **{k: _shown(s, k) for k in varying}}
         cells.append(plan.Cell(i, theme, s, params))
     grid = {"theme": [t.id for t, _ in resolved], **{k: list(dict.fromkeys(_shown(s, k) for _, s in resolved)) for k in varying}}
-    return _run("compare", cells, grid, _shared(resolved[0][1], varying), sort, run)
+    return _run("compare", cells, grid, _shared(resolved[0][1], varying), sort, run, notes=notes)
 
 
 def sweep(target: Target, vary: Mapping[str, Sequence[Any] | str] | None, options: Mapping[str, Any],
@@ -85,12 +85,7 @@ def scan_boards(options: Mapping[str, Any], run: Run, source: str = "em") -> dic
     sort = document.check_sort(run.sort)
     s = _settings({}, options)
     store = open_store(run.data)
-    notes: list[str] = []
-
-    def note(text: str) -> None:
-        notes.append(text)
-        run.note(text)
-
+    notes, note = _notes(run)
     found = boards.themes(store, source, note)
     if not found:
         raise UserError("scan boards: no board with stocks to scan")
@@ -108,12 +103,7 @@ def _run(kind: str, cells: list[plan.Cell], grid: dict[str, list[Any]], settings
     from screener.batch import execute
     from screener.data import open_store
 
-    notes = notes if notes is not None else []
-
-    def note(text: str) -> None:
-        notes.append(text)
-        run.note(text)
-
+    notes, note = _notes(run, notes)
     panels = plan.resolve(cells, _today(run))
     md = plan.align(panels, store or open_store(run.data), skip_failed=skip_failed, note=note)
     if not any(p.aligned is not None for p in panels):
@@ -121,6 +111,18 @@ def _run(kind: str, cells: list[plan.Cell], grid: dict[str, list[Any]], settings
     outcomes, executed = execute.run(panels, run.execution, run.progress)
     return document.build(kind, panels, outcomes, md, grid=grid, settings=settings, sort=sort,
                           ascending=run.ascending, top=run.top, notes=notes, executed=executed)
+
+
+def _notes(run: Run, notes: list[str] | None = None) -> tuple[list[str], Note]:
+    """The document's notes so far (a new list without ``notes``), and a ``note`` that
+    adds to them and tells ``run.note``."""
+    kept = notes if notes is not None else []
+
+    def note(text: str) -> None:
+        kept.append(text)
+        run.note(text)
+
+    return kept, note
 
 
 def _today(run: Run) -> date:

@@ -16,14 +16,15 @@ F = Callable[..., Any]
 
 def _backtest_options(*, leave_out: tuple[str, ...] = ()) -> Callable[[F], F]:
     """Every setting option of ``screener backtest`` (--start ... --risk-free, and any
-    added there later), with the same names, types and help."""
+    added there later), with the same names, types and help: its options but those the
+    command has already (data, folders, output: the decorators below this one) and
+    ``--lang`` (every command gets its own)."""
 
     def decorate(f: F) -> F:
-        from screener.backtest.request import setting_names
         from screener.cli.backtest import backtest
 
-        wanted = (set(setting_names()) | {"no_costs"}) - set(leave_out)
-        params = [p for p in backtest.params if p.name in wanted]
+        have = {p.name for p in getattr(f, "__click_params__", [])} | {"lang", *leave_out}
+        params = [p for p in backtest.params if isinstance(p, click.Option) and p.name not in have]
         f.__click_params__ = getattr(f, "__click_params__", []) + list(reversed(params))  # type: ignore[attr-defined]
         return f
 

@@ -36,3 +36,10 @@ def test_plot_overlays_the_curves_with_their_grid_values(result: screener.Compar
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     first = result.to_dict()["cells"][0]["params"]
     assert len(labels) == 3 and labels[0] == f"#1 rebalance={first['rebalance']}, fill={first['fill']}"
+
+
+def test_compare_takes_loaded_themes_beside_ids() -> None:
+    theme = screener.load_theme("fiber")
+    mixed = screener.compare([theme, "green-power"], end="2026-05-11", workers=0, demo=True)
+    by_id = screener.compare(["fiber", "green-power"], end="2026-05-11", workers=0, demo=True)
+    assert mixed.to_dict()["cells"] == by_id.to_dict()["cells"]

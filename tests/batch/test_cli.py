@@ -84,6 +84,7 @@ def test_compare_puts_every_target_on_one_window(tmp_path: Path) -> None:
     assert "all start on the earliest, 2026-01-01" in result.stderr
     doc = json.loads(result.stdout)
     assert {c["window"]["start"] for c in doc["cells"]} == {"2026-01-01"}
+    assert any("all start on the earliest, 2026-01-01" in n for n in doc["notes"])
     assert doc["grid"] == {"theme": ["fiber", "fiber"], "rebalance": ["none", "monthly"]}  # the spec's own option shows
 
 
