@@ -10,7 +10,8 @@
   each, on 127.0.0.1 without a dashboard, closed when the run ends.
 
 On a cluster each aligned panel is sent once to every worker (``scatter(...,
-broadcast=True)``), each cell is a task ``run_cell(panel, settings)``, and results are
+broadcast=True)``), cells are mapped in chunks (a task ``run_cells(panel, [settings...])``
+of up to :data:`CHUNK` cells, about eight tasks per worker thread), and results are
 taken as they complete (``as_completed``), so the progress bar moves with the work.
 What travels: the pickled panels (bars of the members and the benchmark over the
 window, the theme) once per worker, then per cell its settings out and its figures and
@@ -33,6 +34,11 @@ from screener.errors import UserError
 SMALL_GRID = 8  # fewer cells than this run in-process unless --workers says otherwise
 SMALL_WORK = 2_000_000  # as do fewer member-sessions (members × sessions, summed over the cells)
 CONNECT_TIMEOUT = "10s"  # to reach a --scheduler
+CHUNK = 20  # cells per task at most
+# Dask's nannies start workers with MALLOC_TRIM_THRESHOLD_=65536 (against fragmentation in
+# long-lived workers); with the engine's many short-lived arrays it makes every cell about
+# 30% slower, and a local cluster lives for one command: its workers start without it
+WORKER_ENV_DROPPED = ("MALLOC_TRIM_THRESHOLD_",)
 
 Progress = Callable[[int, int], None]  # (cells done, cells in all)
 
@@ -94,25 +100,40 @@ def _in_process(work: list[tuple[Panel, Any]], progress: Progress) -> dict[int, 
 def _on_cluster(client: Any, panels: Sequence[Panel], total: int, progress: Progress) -> dict[int, Outcome]:
     from distributed import as_completed
 
-    futures: dict[str, int] = {}
+    size = chunk_size(total, sum(client.nthreads().values()))
+    futures: dict[str, list[int]] = {}
     submitted = []
     try:
         for panel in panels:
             if panel.aligned is None:
                 continue
             shared = client.scatter(panel.aligned, broadcast=True, hash=False)
-            batch = client.map(run_cell, [shared] * len(panel.cells), [c.settings for c in panel.cells], pure=False)
-            futures.update({f.key: c.index for f, c in zip(batch, panel.cells)})
+            chunks = [panel.cells[i:i + size] for i in range(0, len(panel.cells), size)]
+            batch = client.map(run_cells, [shared] * len(chunks), [[c.settings for c in chunk] for chunk in chunks],
+                               pure=False)
+            futures.update({f.key: [c.index for c in chunk] for f, chunk in zip(batch, chunks)})
             submitted += batch
         out: dict[int, Outcome] = {}
         progress(0, total)
-        for future, outcome in as_completed(submitted, with_results=True):
-            out[futures[future.key]] = outcome
+        for future, outcomes in as_completed(submitted, with_results=True):
+            out.update(zip(futures[future.key], outcomes))
             progress(len(out), total)
         return out
     except BaseException:
         client.cancel(submitted, force=True)
         raise
+
+
+def chunk_size(cells: int, threads: int) -> int:
+    """Cells per task: about eight tasks per worker thread (so the load stays balanced
+    and the progress bar moves), at most :data:`CHUNK` (a task per cell costs the
+    scheduler and the client more than a short cell)."""
+    return max(1, min(CHUNK, cells // (8 * max(1, threads))))
+
+
+def run_cells(aligned: Any, settings: list[Any]) -> list[Outcome]:
+    """What a worker runs: :func:`run_cell` for each of a chunk's settings."""
+    return [run_cell(aligned, s) for s in settings]
 
 
 @contextmanager
@@ -121,6 +142,7 @@ def _client(execution: Execution, mode: str) -> Iterator[Any]:
     starts and closes."""
     import logging
 
+    import dask
     from distributed import Client, LocalCluster
 
     if mode == "scheduler":
@@ -134,7 +156,10 @@ def _client(execution: Execution, mode: str) -> Iterator[Any]:
         with client:
             yield client
         return
-    with _interrupt_deferred():  # a cluster half started or half closed cannot be shut down cleanly
+    environ = {k: v for k, v in dask.config.get("distributed.nanny.pre-spawn-environ").items()
+               if k not in WORKER_ENV_DROPPED}
+    with _interrupt_deferred(), dask.config.set({"distributed.nanny.pre-spawn-environ": environ}):
+        # a cluster half started or half closed cannot be shut down cleanly: Ctrl-C waits
         cluster = LocalCluster(
             n_workers=execution.n_workers(), threads_per_worker=1, processes=True, host="127.0.0.1",
             dashboard_address=None, scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},  # no dashboard; the

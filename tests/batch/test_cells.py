@@ -93,3 +93,10 @@ def test_progress_hears_every_cell_as_it_completes() -> None:
 ])
 def test_where_cells_run(execution: Execution, cells: int, work: int, mode: str) -> None:
     assert execution.mode(cells, work) == mode
+
+
+@pytest.mark.parametrize("cells, threads, size", [(1000, 2, 20), (100, 2, 6), (6, 2, 1), (36, 2, 2), (5000, 64, 9)])
+def test_cells_go_to_workers_in_chunks_of_at_most_20_about_eight_per_thread(cells: int, threads: int, size: int) -> None:
+    from screener.batch.execute import chunk_size
+
+    assert chunk_size(cells, threads) == size
