@@ -14,8 +14,9 @@ from screener.errors import UserError
 
 
 def read_result(path: Path) -> dict[str, Any]:
-    """A saved backtest result: the JSON object ``screener backtest`` wrote, checked
-    against the contract the renderers read (``screener.report.contract``)."""
+    """A saved result: the JSON object ``screener backtest`` wrote, checked against the
+    contract the renderers read (``screener.report.contract``), or a ``compare``,
+    ``sweep`` or ``scan`` document (checked by its renderer)."""
     from screener._input import read_input
     from screener.report.contract import check
 
@@ -33,7 +34,8 @@ def read_result(path: Path) -> dict[str, Any]:
         raise UserError(f"{path}: nested too deeply to be a backtest result; pass a backtest result file") from None
     if not isinstance(data, dict):
         raise UserError(f"{path}: expected a JSON object (a backtest result), found {type(data).__name__}")
-    check(data, str(path))
+    if "kind" not in data:
+        check(data, str(path))
     return data
 
 

@@ -40,10 +40,7 @@ class ComparisonView:
     """A compare/sweep/scan document, checked once, with what the renderers share."""
 
     def __init__(self, doc: dict[str, Any]):
-        if not isinstance(doc, dict) or doc.get("kind") not in KINDS or not isinstance(doc.get("cells"), list):
-            raise ReportError("a comparison must be the JSON of `screener compare|sweep|scan --format json`")
-        if not doc["cells"]:
-            raise ReportError("the comparison has no cells to report")
+        _check(doc)
         self.doc = doc
         self.kind = doc["kind"]
         self.start, self.end = str(doc["window"]["start"]), str(doc["window"]["end"])
@@ -75,6 +72,34 @@ class ComparisonView:
 
     def charts(self) -> list[str]:
         return ["curves"] + (["heatmap"] if self.heat_axes() else [])
+
+
+# the document's keys the renderers read, with their types (a cell's, a curve's)
+_SHAPE = {"kind": str, "data_source": str, "label": str, "window": dict, "settings": dict, "grid": dict, "sort": dict,
+          "n_cells": int, "cells": list, "summary": dict, "curves": list, "notes": list, "executed": dict}
+_CELL = {"rank": int, "params": dict, "theme": str, "theme_name": str, "window": dict, "basket": dict,
+         "benchmark": dict, "claims_hold": int, "claims_total": int, "warnings_n": int}
+_CURVE = {"rank": int, "dates": list, "basket": list}
+
+
+def _check(doc: Any) -> None:
+    """Raise :class:`ReportError` unless ``doc`` has the shape of a compare/sweep/scan
+    document (a file edited by hand, or another program's, is refused in one line)."""
+    what = "a comparison must be the JSON of `screener compare|sweep|scan --format json`"
+    if not isinstance(doc, dict) or doc.get("kind") not in KINDS:
+        raise ReportError(what)
+    for where, item, shape in ([("the document", doc, _SHAPE)] + [(f"cell {i + 1}", c, _CELL) for i, c in
+                               enumerate(doc.get("cells") or [])] + [(f"curve {i + 1}", c, _CURVE) for i, c in
+                                                                     enumerate(doc.get("curves") or [])]):
+        if not isinstance(item, dict):
+            raise ReportError(f"{where} is not a JSON object: {what}")
+        for key, kind in shape.items():
+            if not isinstance(item.get(key), kind) or isinstance(item.get(key), bool):
+                raise ReportError(f"{where}: {key!r} is missing or not {kind.__name__}: {what}")
+    if not doc["cells"]:
+        raise ReportError("the comparison has no cells to report")
+    if not all(isinstance(doc["window"].get(k), str) for k in ("start", "end")) or "figure" not in doc["sort"]:
+        raise ReportError(f"the document's window or sort is incomplete: {what}")
 
 
 # -- charts ----------------------------------------------------------------------------------

@@ -83,3 +83,21 @@ def test_the_report_speaks_the_language_in_use(tmp_path: Path) -> None:
     page = (tmp_path / "compare_2026-01-01_2026-05-11.html").read_text(encoding="utf-8")
     assert '<html lang="zh-Hans">' in page and "主题对比：2 次回测" in page and "各组共同的设置" in page
     assert json.loads(result.stdout)["sort"] == {"figure": "total_return", "order": "descending"}  # JSON stays as is
+
+
+@pytest.mark.parametrize("edit", [
+    lambda d: d.pop("cells"),
+    lambda d: d["cells"][0].update(rank="1"),
+    lambda d: d["cells"][0]["params"].clear() or d["cells"][0].pop("window"),
+    lambda d: d.update(kind="backtest"),
+    lambda d: d["curves"].append(7),
+])
+def test_a_broken_document_is_refused_in_one_line(exported: tuple[Path, dict], tmp_path: Path, edit) -> None:
+    out, doc = exported
+    broken = json.loads(json.dumps(doc))
+    edit(broken)
+    path = tmp_path / "broken.json"
+    path.write_text(json.dumps(broken), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["report", str(path), "--export", "csv", "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2 and len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert not (tmp_path / "out").exists()
