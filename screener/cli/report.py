@@ -18,6 +18,7 @@ def read_result(path: Path) -> dict[str, Any]:
     contract the renderers read (``screener.report.contract``), or a ``compare``,
     ``sweep`` or ``scan`` document (checked by its renderer)."""
     from screener._input import read_input
+    from screener.report import is_comparison
     from screener.report.contract import check
 
     if not path.exists() and not path.is_symlink():
@@ -34,7 +35,7 @@ def read_result(path: Path) -> dict[str, Any]:
         raise UserError(f"{path}: nested too deeply to be a backtest result; pass a backtest result file") from None
     if not isinstance(data, dict):
         raise UserError(f"{path}: expected a JSON object (a backtest result), found {type(data).__name__}")
-    if "kind" not in data:
+    if not is_comparison(data):  # a compare/sweep/scan document: its renderer checks it
         check(data, str(path))
     return data
 
@@ -72,10 +73,4 @@ def report(result: Path, formats: str, out_dir: Path, force: bool, template_dir:
     from screener.report import export, parse_formats
 
     fmts = parse_formats(formats)
-    data = read_result(result)
-    if "kind" in data:  # a compare/sweep/scan document
-        from screener.report.comparison import export as export_comparison
-
-        echo_written(export_comparison(data, fmts, out_dir, force=force, template_dir=template_dir))
-        return
-    echo_written(export(data, fmts, out_dir, force=force, template_dir=template_dir))
+    echo_written(export(read_result(result), fmts, out_dir, force=force, template_dir=template_dir))
