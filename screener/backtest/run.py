@@ -243,7 +243,7 @@ def align(loaded: Loaded) -> Aligned:
     return Aligned(loaded, panel, kept, sessions, end, warnings)
 
 
-PANEL_FIELDS = ("start", "end", "members")  # settings that shape the aligned panel
+PANEL_FIELDS = ("start", "end", "members", "benchmark")  # settings that shape the aligned panel or its loaded data
 
 
 def simulate(aligned: Aligned, settings: BacktestSettings) -> EngineResult:

@@ -24,9 +24,8 @@ from screener.data.model import Bars, BoardInfo, DataStore, MarketData
 from screener.errors import DataError, UserError
 from screener.theme.model import Theme
 
-# settings that need a panel of their own: the engine's panel fields, and the benchmark
-# (measured from the panel's loaded data, see run.measure)
-PANEL_KEY = (*stages.PANEL_FIELDS, "benchmark")
+# settings that need a panel of their own (the benchmark is measured from the loaded data)
+PANEL_KEY = stages.PANEL_FIELDS
 
 Note = Callable[[str], None]
 

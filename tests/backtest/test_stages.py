@@ -78,3 +78,11 @@ def test_simulate_refuses_settings_that_need_another_panel() -> None:
     aligned = _aligned()
     with pytest.raises(ValueError, match="start differ"):
         stages.simulate(aligned, variant(start=date(2024, 2, 1)))
+
+
+def test_simulate_refuses_another_benchmark() -> None:
+    """measure reads the benchmark from the loaded data: a cell with another benchmark
+    would silently be measured against the request's, so it needs its own panel."""
+    aligned = _aligned()
+    with pytest.raises(ValueError, match="benchmark differ"):
+        stages.simulate(aligned, variant(benchmark="399006.SZ"))
