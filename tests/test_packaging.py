@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import sysconfig
 import venv
 from pathlib import Path
 
@@ -18,10 +19,7 @@ def test_wheel_install_lists_builtin_themes(tmp_path):
     src = tmp_path / "src"
     shutil.copytree(REPO, src, ignore=shutil.ignore_patterns(".git", "*.egg-info", "__pycache__", ".pytest_cache", "reports"))
     env_dir = tmp_path / "venv"
-    # System site-packages give the venv the dependencies without a network install;
-    # the package itself is installed into the venv, which takes precedence.
-    venv.EnvBuilder(system_site_packages=True, with_pip=False).create(env_dir)
-    py = env_dir / "bin" / "python"
+    py = _venv_seeing_this_interpreter(env_dir)
     subprocess.run(
         [sys.executable, "-m", "pip", "--python", str(py), "install", "-q", "--no-deps", "--no-build-isolation", str(src)],
         check=True,
@@ -63,3 +61,20 @@ def test_wheel_install_lists_builtin_themes(tmp_path):
     assert subprocess.run([str(py), "-c", "import screener, pathlib; "
                            "assert (pathlib.Path(screener.__file__).parent / 'py.typed').is_file()"],
                           cwd=tmp_path, env=env).returncode == 0
+
+
+def _venv_seeing_this_interpreter(env_dir: Path) -> Path:
+    """A fresh venv whose dependencies (hatchling, pandas, ...) come from the interpreter
+    running pytest, without a network install: a ``.pth`` file puts this interpreter's
+    site-packages after the venv's own, so the package installed into the venv wins.
+    (``system_site_packages`` would expose the *base* interpreter instead, which inside
+    a virtualenv lacks them.) Returns the venv's python."""
+    venv.EnvBuilder(with_pip=False).create(env_dir)
+    py = env_dir / "bin" / "python"
+    site = subprocess.run(
+        [str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True, capture_output=True, text=True,
+    ).stdout.strip()
+    ours = dict.fromkeys(sysconfig.get_paths()[k] for k in ("purelib", "platlib"))
+    (Path(site) / "_running_interpreter.pth").write_text("\n".join(ours) + "\n", encoding="utf-8")
+    return py
