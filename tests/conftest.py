@@ -1,4 +1,4 @@
-"""Test-wide isolation: no user config, cache or network leaks into the suite."""
+"""Test-wide isolation: no user config, cache, network or clock leaks into the suite."""
 
 from __future__ import annotations
 
@@ -8,6 +8,10 @@ from datetime import date, datetime
 import pytest
 
 from screener import clock
+
+# "Today" for the whole suite, whatever the machine's clock says: a Monday after the
+# demo data's last session (2026-11-20); screener.clock says 16:00 in Shanghai, after the close.
+FROZEN_TODAY = date(2026, 11, 30)
 
 
 @pytest.fixture(autouse=True)
@@ -45,3 +49,11 @@ def freeze_today(monkeypatch: pytest.MonkeyPatch) -> Callable[[date], None]:
         monkeypatch.setattr(clock, "now", lambda: moment)
 
     return freeze
+
+
+@pytest.fixture(autouse=True)
+def frozen_today(freeze_today: Callable[[date], None]) -> date:
+    """Every test runs on :data:`FROZEN_TODAY` (a test may move it with ``freeze_today``);
+    the frozen date is the fixture's value."""
+    freeze_today(FROZEN_TODAY)
+    return FROZEN_TODAY

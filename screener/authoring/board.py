@@ -7,6 +7,7 @@ from datetime import date
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from screener import clock
 from screener.authoring.draft import dump
 from screener.authoring.theme_ids import slugify
 from screener.data.model import BoardInfo, Source
@@ -67,7 +68,7 @@ def board_as_of(info: BoardInfo) -> date:
         return info.bars.fetched_at.date()
     if info.bars is not None and len(info.bars.frame):
         return info.bars.frame.index[-1].date()
-    return date.today()
+    return clock.today()
 
 
 def constituents(info: BoardInfo) -> tuple[list[tuple[str, str]], list[str]]:

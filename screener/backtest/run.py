@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from screener import calendar
+from screener import calendar, clock
 from screener.backtest import claims as claims_mod
 from screener.backtest import result
 from screener.backtest.settings import BacktestSettings
@@ -327,7 +327,7 @@ def run_backtest(
     theme: Theme, settings: BacktestSettings, store: DataStore, *, today: date | None = None
 ) -> dict[str, Any]:
     """Backtest ``theme`` with ``settings`` on data from ``store``; the JSON result."""
-    request = resolve(theme, settings, today or date.today())
+    request = resolve(theme, settings, today or clock.today())
     aligned = align(load(request, store))
     res = simulate(aligned, settings)
     return assemble(aligned, measure(aligned, res, settings), settings)
