@@ -4,9 +4,9 @@ Building the calendar means importing exchange_calendars and its holiday rules, 
 costs more than a whole small command; the list itself is about 5,000 dates. It is
 written to ``xshg-sessions.json`` in the cache folder (``$SCREENER_CACHE_DIR``, else the
 user cache dir) together with the installed exchange_calendars version, and read back
-while that version is installed. exchange_calendars ends a calendar a year after today
-or at the last year whose holidays it records, whichever comes first: a list whose end
-was set by today's date is only reused on the same day. exchange_calendars stays the
+while that version is installed. The calendar ends at the last year whose holidays
+exchange_calendars records; only a version that records no such bound ends it a year
+after today, and such a list is only reused on the same day. exchange_calendars stays the
 source of truth; the file is only ever a copy of what it said.
 """
 
@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import json
 import warnings
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from screener import clock
 
 FIRST_SESSION = "2005-01-04"
 FILE_NAME = "xshg-sessions.json"
@@ -51,24 +52,27 @@ def _key() -> dict[str, str] | None:
 
 
 def _build() -> tuple[np.ndarray, bool]:
-    """(sessions, whether their end depends on today's date) from exchange_calendars."""
+    """(sessions, whether their end depends on today's date) from exchange_calendars:
+    the calendar ends where its holiday data ends (``bound_max``), not at its default
+    "today + 1 year", so the horizon does not move with the machine's clock; only a
+    version without a bound falls back to the default (and the list is then dated)."""
     import exchange_calendars as xcals
+    from exchange_calendars.exchange_calendar_xshg import XSHGExchangeCalendar
 
+    bound = XSHGExchangeCalendar.bound_max()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        cal = xcals.get_calendar("XSHG", start=FIRST_SESSION)
+        cal = xcals.get_calendar("XSHG", start=FIRST_SESSION, end=bound)
     sessions = cal.sessions
     if sessions.tz is not None:
         sessions = sessions.tz_localize(None)
-    bound = type(cal).bound_max()
-    dated = bound is None or type(cal).default_end() < bound
-    return sessions.values.astype("datetime64[ns]"), dated
+    return sessions.values.astype("datetime64[ns]"), bound is None
 
 
 def _read(path: Path, key: dict[str, str]) -> np.ndarray | None:
     try:
         record: Any = json.loads(path.read_text(encoding="utf-8"))
-        if record["key"] != key or record["valid_on"] not in (None, date.today().isoformat()):
+        if record["key"] != key or record["valid_on"] not in (None, clock.today().isoformat()):
             return None
         days = np.array(record["days"], dtype="datetime64[D]")
     except (OSError, ValueError, KeyError, TypeError):
@@ -84,7 +88,7 @@ def _write(path: Path, key: dict[str, str], days: np.ndarray, dated: bool) -> No
 
     record = {
         "key": key,
-        "valid_on": date.today().isoformat() if dated else None,
+        "valid_on": clock.today().isoformat() if dated else None,
         "days": days.astype("datetime64[D]").astype(np.int64).tolist(),
     }
     try:

@@ -7,12 +7,13 @@ import json
 import subprocess
 import sys
 import warnings
-from datetime import date, timedelta
+from datetime import timedelta
 
 import numpy as np
 import pytest
 
 from screener import _sessions_cache as cache
+from screener import clock
 
 
 @pytest.fixture
@@ -22,11 +23,13 @@ def cache_dir(tmp_path, monkeypatch):
 
 
 def xshg_from_exchange_calendars() -> np.ndarray:
+    """XSHG sessions up to the last day whose holidays exchange_calendars knows."""
     import exchange_calendars as xcals
+    from exchange_calendars.exchange_calendar_xshg import XSHGExchangeCalendar
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # exchange_calendars' own pandas deprecations
-        days = xcals.get_calendar("XSHG", start="2005-01-04").sessions
+        days = xcals.get_calendar("XSHG", start="2005-01-04", end=XSHGExchangeCalendar.bound_max()).sessions
     return np.asarray(days.tz_localize(None) if days.tz else days, dtype="datetime64[ns]")
 
 
@@ -75,10 +78,10 @@ def test_another_exchange_calendars_version_rebuilds_the_list(cache_dir):
 
 def test_a_list_dated_by_another_day_is_rebuilt_and_an_undated_one_is_not(cache_dir):
     cache.xshg_sessions()
-    yesterday = (date.today() - timedelta(days=1)).isoformat()
+    yesterday = (clock.today() - timedelta(days=1)).isoformat()
     rewrite(cache_dir, valid_on=yesterday, days=[19723, 19724])
     assert len(cache.xshg_sessions()) > 1000  # rebuilt
-    rewrite(cache_dir, valid_on=date.today().isoformat(), days=[19723, 19724])
+    rewrite(cache_dir, valid_on=clock.today().isoformat(), days=[19723, 19724])
     assert len(cache.xshg_sessions()) == 2  # today's: reused
     rewrite(cache_dir, valid_on=None, days=[19723, 19724])
     assert len(cache.xshg_sessions()) == 2  # not dated: reused on any day
@@ -114,15 +117,21 @@ def test_a_command_after_the_first_does_not_import_exchange_calendars(cache_dir)
     assert [r.stdout.strip() for r in runs] == ["True", "False"]
 
 
-def test_a_calendar_ended_by_todays_date_is_dated_and_one_at_its_last_known_year_is_not(cache_dir, monkeypatch):
+def test_the_list_ends_at_the_calendars_last_known_year_whatever_today_is(cache_dir, monkeypatch):
+    """exchange_calendars' default end is a year after today: the list ends at the last
+    year whose holidays it records instead, so it is not dated. Only a version without
+    such a bound ends at the default, and that list is dated (reused on the same day)."""
     from exchange_calendars.exchange_calendar_xshg import XSHGExchangeCalendar
 
-    bound = XSHGExchangeCalendar.bound_max()
-    monkeypatch.setattr(XSHGExchangeCalendar, "default_end", classmethod(lambda cls: bound - timedelta(days=200)))
-    cache.xshg_sessions()
-    assert record(cache_dir)["valid_on"] == date.today().isoformat()
-
-    monkeypatch.setattr(XSHGExchangeCalendar, "default_end", classmethod(lambda cls: bound))
-    (cache_dir / cache.FILE_NAME).unlink()
-    cache.xshg_sessions()
+    bound = np.datetime64(XSHGExchangeCalendar.bound_max().date())
+    early = XSHGExchangeCalendar.bound_max() - timedelta(days=200)
+    monkeypatch.setattr(XSHGExchangeCalendar, "default_end", classmethod(lambda cls: early))
+    last = cache.xshg_sessions()[-1].astype("datetime64[D]")
+    assert bound - np.timedelta64(7, "D") < last <= bound  # the bound, not today + 1 year
     assert record(cache_dir)["valid_on"] is None
+
+    monkeypatch.setattr(XSHGExchangeCalendar, "bound_max", classmethod(lambda cls: None))
+    (cache_dir / cache.FILE_NAME).unlink()
+    last = cache.xshg_sessions()[-1].astype("datetime64[D]")
+    assert last <= np.datetime64(early.date())
+    assert record(cache_dir)["valid_on"] == clock.today().isoformat()

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from importlib import metadata
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+from screener import calendar
 from screener.cli import cli
 from screener.data import DataOptions, open_store
 from screener.data.cache import Cache, CacheMeta
@@ -194,13 +196,15 @@ def test_quality_warnings_are_shown_not_just_counted(tmp_path):
 
 
 def test_calendar_fallback_is_said_once(tmp_path, freeze_today):
-    freeze_today(date(2027, 2, 1))
+    last = calendar.last_known_session().date()  # whatever the installed exchange_calendars knows
+    after = pd.bdate_range(last + timedelta(days=1), periods=1)[0].date()  # a weekday past its end
+    freeze_today(after + timedelta(days=1))  # rows after today are left out of data files
     for s in ("600487.SH", "600522.SH"):
         (tmp_path / f"{s}.csv").write_text(
-            "date,open,high,low,close,volume\n2026-12-31,10,10.5,9.9,10.2,100\n2027-01-04,10,10.5,9.9,10.1,100\n")
+            f"date,open,high,low,close,volume\n{last},10,10.5,9.9,10.2,100\n{after},10,10.5,9.9,10.1,100\n")
     res = run("data", "fetch", "600487", "600522", "--data-dir", str(tmp_path))
     assert res.exit_code == 0, res.output
-    assert res.stderr.count("the XSHG calendar ends on 2026-12-31") == 1
+    assert res.stderr.count(f"the XSHG calendar ends on {last}") == 1
 
 
 def test_offline_partial_names_the_missing_dates(tmp_path):

@@ -1,4 +1,5 @@
-"""Quality checks on load: each finding kind, and the calendar fallback past 2026."""
+"""Quality checks on load: each finding kind, and the calendar fallback past the
+XSHG calendar's last known session."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from screener import calendar
 from screener.data import frames, quality
 
 
@@ -86,14 +88,17 @@ def test_new_listings_are_not_checked_for_limits_in_their_first_days():
 
 
 def test_past_the_calendar_end_the_data_dates_are_used_once():
-    days = pd.DatetimeIndex(["2026-12-30", "2026-12-31", "2027-01-04", "2027-01-05"])
+    last = calendar.last_known_session()  # whatever the installed exchange_calendars knows
+    before = calendar.sessions(last - pd.Timedelta(days=10), last)[-2]
+    after = pd.bdate_range(last + pd.Timedelta(days=1), periods=2)  # weekdays past its end
+    days = pd.DatetimeIndex([before, last, *after])
     issues, notes = quality.check({
         "600487.SH": frame(days, [10, 10, 10, 10]),
         "600522.SH": frame(days[[0, 1, 3]], [10, 10, 10]),
-    }, start=date(2026, 12, 1), end=date(2027, 1, 31))
-    assert len(notes) == 1 and "2026-12-31" in notes[0]
+    }, start=(last - pd.Timedelta(days=30)).date(), end=(last + pd.Timedelta(days=31)).date())
+    assert len(notes) == 1 and f"the XSHG calendar ends on {last.date()}" in notes[0]
     missing = [i for i in issues if i.kind == "missing_sessions"]
-    assert [(i.symbol, i.date) for i in missing] == [("600522.SH", date(2027, 1, 4))]
+    assert [(i.symbol, i.date) for i in missing] == [("600522.SH", after[0].date())]
     assert "non_session_date" not in kinds(issues)
 
 
