@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import copy
 import math
-from typing import Any
+import os
+from collections.abc import Callable
+from typing import Any, NoReturn
 
 import numpy as np
 import pandas as pd
@@ -146,14 +148,24 @@ def result() -> dict[str, Any]:
     return copy.deepcopy(_RESULT)
 
 
+def missing(what: str, fix: str) -> NoReturn:
+    """A browser-test prerequisite is missing: skip locally, but fail under ``CI``,
+    whose `.ci/run` installs every one of them (a skipped check is not a passed one)."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{what}; under CI this fails instead of skipping ({fix})")
+    pytest.skip(f"{what} ({fix})")
+
+
+@pytest.fixture
+def skip_or_fail_in_ci() -> Callable[[str, str], NoReturn]:
+    """:func:`missing`, for test modules (which cannot import this conftest)."""
+    return missing
+
+
 @pytest.fixture
 def cjk_font() -> None:
     """Skip without a CJK font locally; in CI (which installs fonts-noto-cjk) fail."""
-    import os
-
     from screener.report.fonts import find_cjk_font
 
     if find_cjk_font() is None:
-        if os.environ.get("CI"):
-            pytest.fail("no CJK font: .ci/run installs fonts-noto-cjk")
-        pytest.skip("no CJK font installed (apt-get install fonts-noto-cjk)")
+        missing("no CJK font installed", "apt-get install fonts-noto-cjk")

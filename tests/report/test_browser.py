@@ -152,7 +152,7 @@ def test_console_errors_and_network_requests_are_caught(tmp_path, report_html):
     assert any("boom" in m for m in console) and any("oops" in m for m in console), console
 
 
-def test_chinese_renders_from_the_embedded_font_without_system_cjk_fonts(tmp_path, report_html, cjk_font):
+def test_chinese_renders_from_the_embedded_font_without_system_cjk_fonts(tmp_path, report_html, cjk_font, skip_or_fail_in_ci):
     """With fontconfig limited to DejaVu (no CJK font), two different Chinese names drawn
     in the report's font stack must look different, while the same names in a font stack
     without the embedded font collapse into identical tofu boxes (the control)."""
@@ -160,7 +160,7 @@ def test_chinese_renders_from_the_embedded_font_without_system_cjk_fonts(tmp_pat
 
     dejavu = Path("/usr/share/fonts/truetype/dejavu")
     if not dejavu.is_dir():
-        pytest.skip("needs DejaVu fonts to build a CJK-free fontconfig")
+        skip_or_fail_in_ci("no DejaVu fonts to build a CJK-free fontconfig", "apt-get install fonts-dejavu-core")
     conf = tmp_path / "fonts.conf"
     conf.write_text(
         f'<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig><dir>{dejavu}</dir>'
@@ -182,7 +182,8 @@ def test_chinese_renders_from_the_embedded_font_without_system_cjk_fonts(tmp_pat
     with Image.open(shot) as im:
         rows = [im.convert("L").crop((0, 10 + 60 * i, 400, 60 + 60 * i)) for i in range(4)]
     if ImageChops.difference(rows[2], rows[3]).getbbox() is not None:
-        pytest.skip("this Chromium still finds a CJK font: the tofu control does not hold")
+        skip_or_fail_in_ci("this Chromium still finds a CJK font: the tofu control does not hold",
+                           "its fontconfig must see only the DejaVu folder")
     assert ImageChops.difference(rows[0], rows[1]).getbbox() is not None, "embedded font did not render: tofu"
     assert ImageChops.difference(rows[0], rows[2]).getbbox() is not None
 
