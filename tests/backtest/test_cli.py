@@ -157,28 +157,55 @@ def test_export_writes_reports_and_keeps_json_stdout_clean(tmp_path: Path) -> No
     assert code == 0
 
 
-def test_data_dir_and_a_theme_file(tmp_path: Path) -> None:
+def _local_files(tmp_path: Path) -> tuple[Path, Path, dict[str, pd.Series]]:
+    """(theme file, data dir, raw closes by symbol): two members and CSI 300 as CSV files."""
     from screener.calendar import sessions
 
     days = sessions("2025-06-02", "2026-02-27")
     rng = np.random.default_rng(3)
     data = tmp_path / "data"
     data.mkdir()
+    closes = {}
     for sym in ("600000.SH", "600036.SH", "000300.SH"):
         close = np.round(10 * np.exp(np.cumsum(rng.normal(0, 0.01, len(days)))), 2)
+        closes[sym] = pd.Series(close, index=days)
         pd.DataFrame({"date": days.strftime("%Y-%m-%d"), "open": close, "high": close, "low": close,
                       "close": close, "volume": 1e6}).to_csv(data / f"{sym}.csv", index=False)
     theme = tmp_path / "mine.yaml"
     theme.write_text("id: mine\nname: Mine\nmembers:\n  - {symbol: 600000.SH, name: A}\n"
                      "  - {symbol: 600036.SH, name: B}\n", encoding="utf-8")
-    code, out, err = invoke("backtest", str(theme), "--data-dir", str(data), "--start", "2026-01-01",
-                            "--rebalance", "monthly", "--fill", "close", "--format", "json")
+    return theme, data, closes
+
+
+LOCAL = ["--start", "2026-01-01", "--rebalance", "monthly", "--fill", "close"]
+
+
+def test_data_dir_and_a_theme_file(tmp_path: Path) -> None:
+    theme, data, _ = _local_files(tmp_path)
+    code, out, err = invoke("backtest", str(theme), "--data-dir", str(data), *LOCAL, "--format", "json")
     assert code == 0, err
     r = json.loads(out)
     assert r["data_source"] == "dir" and r["demo"] is False and "DEMO" not in r["label"]
     assert (r["base_date"], r["end"]) == ("2025-12-31", "2026-02-27")
-    code, out, _ = invoke("backtest", str(theme), "--data-dir", str(data), "--start", "2026-01-01")
+
+
+def test_the_table_on_local_files_shows_the_figures(tmp_path: Path) -> None:
+    """The terminal table of a non-demo result: no DEMO banner, and the figures are there."""
+    theme, data, closes = _local_files(tmp_path)
+    code, out, err = invoke("backtest", str(theme), "--data-dir", str(data), *LOCAL)
+    assert code == 0, err
     assert "DEMO" not in out
+    assert f"local files in {data}" in out.replace("\n  ", " ")  # where the data came from
+    lines = out.splitlines()
+    base, end = pd.Timestamp("2025-12-31"), pd.Timestamp("2026-02-27")
+    own = {s: c[end] / c[base] - 1 for s, c in closes.items()}  # no dividends: raw closes
+    total = next(line for line in lines if line.startswith("Total return")).split()
+    assert total[-1] == f"{own['000300.SH']:+.2%}"  # the benchmark column
+    code, js, _ = invoke("backtest", str(theme), "--data-dir", str(data), *LOCAL, "--format", "json")
+    assert total[-2] == f"{json.loads(js)['basket']['total_return']:+.2%}"
+    for sym, name in (("600000.SH", "A"), ("600036.SH", "B")):
+        row = next(line for line in lines if line.startswith(sym)).split()
+        assert row[:4] == [sym, name, "50.00%", f"{own[sym]:+.2%}"]  # equal weights, own return
 
 
 @pytest.mark.parametrize(
