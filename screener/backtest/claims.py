@@ -6,9 +6,11 @@
   one) or ``basket``: the theme's members at equal weight, bought at the base close with
   no costs and held (the mean of the members' returns); members not listed at the base
   date are left out and named.
-* ``limit_up`` / ``close_up``: each symbol's close on the date against its board's upper
-  limit price (``limit_up``) or above the previous close (``close_up``), the previous
-  close restated for a corporate action on the day.
+* ``limit_up`` / ``close_up``: each symbol's close on the date at its upper limit price,
+  to the cent (``limit_up``), or above the previous close (``close_up``), the previous
+  close restated for a corporate action on the day (``screener.limits``). A close above
+  the upper limit is a data problem (``no_data``); a session without a limit (a new
+  listing's first sessions) fails.
 
 Verdicts: ``holds``, ``fails`` or ``no_data`` (with the reason in ``detail``).
 """
@@ -22,9 +24,8 @@ from typing import Any
 import pandas as pd
 
 from screener import calendar, limits
-from screener.backtest import rules
 from screener.i18n import N_, _, ngettext
-from screener.symbols import BOARD_LABELS, Board, parse_symbol
+from screener.symbols import BOARD_LABELS, Board, Symbol, parse_symbol
 from screener.theme.model import DayMoveClaim, PeriodReturnClaim, Theme
 
 HOLDS, FAILS, NO_DATA = "holds", "fails", "no_data"
@@ -130,11 +131,15 @@ def _comparison_text(claim: PeriodReturnClaim) -> str:
     return _(_COMPARISONS[claim.comparison]).format(value=_pct(claim.value)) + tol
 
 
-def check_day_move(claim: DayMoveClaim, frames: Mapping[str, pd.DataFrame]) -> dict[str, Any]:
+def check_day_move(
+    claim: DayMoveClaim, frames: Mapping[str, pd.DataFrame], history_start: date | None = None
+) -> dict[str, Any]:
+    """Each symbol's close on the claim's date; ``history_start`` is the first day the
+    frames were loaded from (a frame starting later is a new listing), None if unknown."""
     out = _base(claim)
     day = claim.date
     out.update(start=day.isoformat(), end=day.isoformat(), date=day.isoformat(), claimed=list(claim.symbols))
-    results = [_day_move(claim.kind, s, day, frames.get(s)) for s in claim.symbols]
+    results = [_day_move(claim.kind, s, day, frames.get(s), history_start) for s in claim.symbols]
     out["results"] = results
     out["measured"] = {r["symbol"]: r["change"] for r in results}
     verdicts = {r["verdict"] for r in results}
@@ -143,7 +148,9 @@ def check_day_move(claim: DayMoveClaim, frames: Mapping[str, pd.DataFrame]) -> d
     return out
 
 
-def _day_move(kind: str, symbol: str, day: date, frame: pd.DataFrame | None) -> dict[str, Any]:
+def _day_move(
+    kind: str, symbol: str, day: date, frame: pd.DataFrame | None, history_start: date | None
+) -> dict[str, Any]:
     res: dict[str, Any] = {"symbol": symbol, "date": day.isoformat(), "close": None, "prev_close": None,
                            "limit": None, "change": None, "verdict": NO_DATA}
     ts = pd.Timestamp(day)
@@ -162,31 +169,67 @@ def _day_move(kind: str, symbol: str, day: date, frame: pd.DataFrame | None) -> 
     close = float(row["close"])
     change = close / base - 1.0
     res.update(close=close, prev_close=base, change=change)
-    sym = parse_symbol(symbol)
     if kind == "close_up":
         up = close > base + 1e-9
         res["verdict"] = HOLDS if up else FAILS
         res["detail"] = _("{symbol} closed {close:.2f} vs {base:.2f} the session before ({change})").format(
             symbol=symbol, close=close, base=base, change=_pct(change))
         return res
-    band = limits.band_on(sym, day)
+    return _limit_up(res, parse_symbol(symbol), day, _listing_session(frame, day, history_start))
+
+
+def _listing_session(frame: pd.DataFrame, day: date, history_start: date | None) -> int | None:
+    """The listing's session count on ``day`` (1 = listing day) when the frame's first bar
+    is a listing — a session of the loaded history passed before it, as the engine's
+    panel reads it; None when the listing is not in the data."""
+    if history_start is None:
+        return None
+    if not len(calendar.sessions(history_start, frame.index[0] - pd.Timedelta(days=1))):
+        return None
+    return int((frame.index <= pd.Timestamp(day)).sum())
+
+
+def _limit_up(res: dict[str, Any], sym: Symbol, day: date, nth: int | None) -> dict[str, Any]:
+    """``limit_up`` holds when the close equals the upper limit price to the cent. A close
+    above it cannot happen under the limit: the bar is suspect (``no_data``); a session
+    without a limit (a new listing's first sessions) cannot close at one (``fails``)."""
+    symbol, close, base, change = res["symbol"], res["close"], res["prev_close"], res["change"]
+    band = limits.band_on(sym, day, nth)
     if band is None:
-        res["detail"] = _("{symbol}: an index has no price limit").format(symbol=symbol)
+        if sym.board is Board.INDEX:
+            res["detail"] = _("{symbol}: an index has no price limit").format(symbol=symbol)
+            return res
+        res["verdict"] = FAILS
+        res["detail"] = _("{symbol} closed {close:.2f} ({change}): no price limit applied on that day "
+                          "(first five sessions of a listing)").format(symbol=symbol, close=close, change=_pct(change))
         return res
     upper = limits.limit_prices(base, band)[1]
     res["limit"] = upper
-    at_limit = bool(rules.buy_blocked(close, upper))  # close at (or above) the upper limit price
-    res["verdict"] = HOLDS if at_limit else FAILS
     values = {"symbol": symbol, "close": close, "upper": upper, "change": _pct(change),
               "board": f"{_(BOARD_LABELS[sym.board])} ±{band:.0%}"}
-    if at_limit:
+    close_cents, upper_cents = int(limits.cents(close)), round(upper * 100)
+    if close_cents > upper_cents:
+        res["detail"] = _("{symbol} closed {close:.2f}, above its upper limit {upper:.2f} ({change}, {board}): "
+                          "no trade can print past the limit, so the bar is wrong (a bad price, or a corporate "
+                          "action missing from adj_factor); check the data").format(**values)
+        return res
+    res["verdict"] = HOLDS if close_cents == upper_cents else FAILS
+    if close_cents == upper_cents:
         res["detail"] = _("{symbol} closed {close:.2f} at its upper limit {upper:.2f} ({change}, {board})").format(**values)
-    elif sym.board is Board.MAIN and rules.buy_blocked(close, limits.limit_prices(base, 0.05)[1]):
+    elif _at_st_limit(sym, day, band, base, close_cents):
         res["detail"] = _("{symbol} closed {close:.2f} below its upper limit {upper:.2f} ({change}, {board}); "
                           "that is the ±5% limit of a risk-warning (ST) stock").format(**values)
     else:
         res["detail"] = _("{symbol} closed {close:.2f} below its upper limit {upper:.2f} ({change}, {board})").format(**values)
     return res
+
+
+def _at_st_limit(sym: Symbol, day: date, band: float, base: float, close_cents: int) -> bool:
+    """Whether a close is exactly the upper limit price of a risk-warning (ST) stock of
+    the board (±5%: main boards, and ChiNext before 2020-08-24; elsewhere ST names keep
+    the board's band, so no close is)."""
+    st_band = sym.limit_band(day, st=True)
+    return st_band is not None and st_band < band and close_cents == round(limits.limit_prices(base, st_band)[1] * 100)
 
 
 def _base(claim: Any) -> dict[str, Any]:
@@ -230,13 +273,16 @@ def claim_span(theme: Theme) -> tuple[date, date] | None:
     return (min(days), max(days)) if days else None
 
 
-def check_claims(theme: Theme, frames: Mapping[str, pd.DataFrame]) -> list[dict[str, Any]]:
-    """Every claim of ``theme``, checked on ``frames`` (symbol → bar frame)."""
+def check_claims(
+    theme: Theme, frames: Mapping[str, pd.DataFrame], history_start: date | None = None
+) -> list[dict[str, Any]]:
+    """Every claim of ``theme``, checked on ``frames`` (symbol → bar frame) loaded from
+    ``history_start`` (None if unknown: no frame is then taken for a new listing)."""
     members = theme.symbols
     out = []
     for c in theme.claims:
         if isinstance(c, PeriodReturnClaim):
             out.append(check_period_return(c, frames, members))
         else:
-            out.append(check_day_move(c, frames))
+            out.append(check_day_move(c, frames, history_start))
     return out

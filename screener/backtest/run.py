@@ -297,7 +297,7 @@ def measure(aligned: Aligned, res: EngineResult, settings: BacktestSettings, *, 
         for s in late:
             warnings.append(result.warning("not_bought", s, None,
                                            "listed after the formation: buy and hold leaves it out (use --rebalance monthly to add it)"))
-    checked = [] if brief else claims_mod.check_claims(request.theme, loaded.frames)
+    checked = [] if brief else claims_mod.check_claims(request.theme, loaded.frames, request.load_start)
     return Measured(equity, basket, bench_block, bench_series, members_out, checked, warnings, res.trades)
 
 

@@ -6,6 +6,7 @@ exactly +25% (125 / 100 − 1 is exact in binary floating point)."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from screener.backtest.claims import check_day_move, check_period_return
@@ -73,3 +74,61 @@ def test_a_close_just_below_the_limit_price_is_not_limit_up(close: float) -> Non
 def test_a_close_at_the_limit_price_is_limit_up() -> None:
     res = day("limit_up", {"2024-03-14": 10.00, "2024-03-15": 11.00})
     assert (res["limit"], res["verdict"]) == (11.00, "holds")
+
+
+def test_a_close_above_the_band_is_a_data_problem() -> None:
+    # +20% on a main-board stock: the limit is 11.00, and no trade prints past it
+    res = day("limit_up", {"2024-03-14": 10.00, "2024-03-15": 12.00})
+    assert (res["limit"], res["verdict"]) == (11.00, "no_data")
+    assert "12.00, above its upper limit 11.00" in res["detail"] and "the bar is wrong" in res["detail"]
+
+
+@pytest.mark.parametrize(
+    ("close", "remark"),
+    [(10.50, True), (10.51, False), (10.49, False), (10.99, False)],  # the ST limit of 10.00 is 10.50
+)
+def test_the_st_remark_only_at_the_st_limit_price(close: float, remark: bool) -> None:
+    res = day("limit_up", {"2024-03-14": 10.00, "2024-03-15": close})
+    assert res["verdict"] == "fails"
+    assert ("that is the ±5% limit of a risk-warning (ST) stock" in res["detail"]) is remark
+
+
+def test_no_st_remark_where_st_names_keep_the_board_band() -> None:
+    # ChiNext from 2020-08-24: ST names keep ±20%, so +5% is nobody's limit
+    res = day("limit_up", {"2024-03-14": 10.00, "2024-03-15": 10.50}, symbol="300001.SZ")
+    assert res["limit"] == 12.00 and "risk-warning" not in res["detail"]
+
+
+def test_an_ex_date_reference_rounds_half_up() -> None:
+    # previous close 10.25, factor 1 → 2: reference 5.125 → 5.13 (half-up), limit 5.13 × 1.1 = 5.643 → 5.64
+    frame = bars(["2024-03-14", "2024-03-15"], [10.25, 5.64], adj=[1.0, 2.0])
+    claim = DayMoveClaim(kind="limit_up", date="2024-03-15", symbols=["600000.SH"])
+    (res,) = check_day_move(claim, {"600000.SH": frame})["results"]
+    assert (res["prev_close"], res["limit"], res["verdict"]) == (5.13, 5.64, "holds")
+
+
+# A STAR listing on Monday 2024-03-11: sessions 1-5 to Friday, the 6th on 2024-03-18.
+LISTING = {"2024-03-11": 30.00, "2024-03-12": 45.00, "2024-03-13": 40.00, "2024-03-14": 41.00,
+           "2024-03-15": 40.00, "2024-03-18": 48.00}
+
+
+def listing_day(on: str, history_start: str | None) -> dict:
+    claim = DayMoveClaim(kind="limit_up", date=on, symbols=["688001.SH"])
+    start = None if history_start is None else pd.Timestamp(history_start).date()
+    (res,) = check_day_move(claim, {"688001.SH": bars(list(LISTING), list(LISTING.values()))}, start)["results"]
+    return res
+
+
+def test_a_new_listing_has_no_limit_in_its_first_five_sessions() -> None:
+    res = listing_day("2024-03-12", "2024-01-02")  # session 2, +50%
+    assert (res["limit"], res["verdict"]) == (None, "fails")
+    assert res["detail"] == ("688001.SH closed 45.00 (+50.00%): no price limit applied on that day "
+                             "(first five sessions of a listing)")
+    res = listing_day("2024-03-18", "2024-01-02")  # session 6: 40.00 × 1.2 = 48.00
+    assert (res["limit"], res["verdict"]) == (48.00, "holds")
+
+
+def test_a_series_starting_at_the_history_start_is_not_a_listing() -> None:
+    # the data starts where the load started: an old stock, so the ±20% limit applies (36.00)
+    assert listing_day("2024-03-12", "2024-03-11")["verdict"] == "no_data"
+    assert listing_day("2024-03-12", None)["verdict"] == "no_data"

@@ -164,6 +164,14 @@ def test_claims_are_checked_on_their_own_windows() -> None:
     assert claims["gone"]["verdict"] == "no_data"
 
 
+def test_a_limit_up_claim_in_a_listings_first_sessions_fails() -> None:
+    # C (688001.SH) lists on 2024-02-01 inside the loaded history: no limit on its 2nd session
+    t = theme(claims=[{"id": "ipo", "kind": "limit_up", "date": "2024-02-02", "symbols": ["688001.SH"]}])
+    (claim,) = run(t=t)["claims"]
+    assert claim["verdict"] == "fails"
+    assert claim["detail"].endswith("no price limit applied on that day (first five sessions of a listing)")
+
+
 def test_claim_without_data_for_its_window_is_no_data() -> None:
     t = theme(claims=[{"id": "late", "kind": "period_return", "start": "2024-04-01", "end": "2024-06-28",
                        "value": 0.1, "comparison": "at_least"}])
