@@ -284,7 +284,7 @@ class BacktestResult(_Reported):
         import pandas as pd
 
         figures = dict(self._doc["basket"])
-        for key, value in self._doc["benchmark"].items():
+        for key, value in {**self._doc["benchmark"], **(self._doc.get("relative") or {})}.items():
             if isinstance(value, (int, float)) or value is None:
                 figures[f"benchmark_{key}"] = value
         return pd.Series(figures, name=self.theme, dtype=float)

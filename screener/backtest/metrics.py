@@ -91,21 +91,19 @@ def performance(equity: pd.Series, periods: int = SESSIONS_PER_YEAR, risk_free: 
     }
 
 
+RELATIVE_FIGURES = ("excess_return", "beta", "alpha", "tracking_error", "information_ratio")
+
+
 def relative(
     equity: pd.Series, benchmark: pd.Series, periods: int = SESSIONS_PER_YEAR, risk_free: float = 0.0
 ) -> dict[str, float | None]:
-    """excess_return, beta, alpha, tracking_error, information_ratio of ``equity`` against
-    ``benchmark`` (both on the same sessions)."""
+    """The :data:`RELATIVE_FIGURES` of ``equity`` against ``benchmark`` (both on the same
+    sessions): the basket's excess return, beta, alpha, tracking error and information ratio."""
     rp, rb = daily_returns(equity), daily_returns(benchmark)
     n = len(rp)
     rf = _per_session(risk_free, periods)
-    out: dict[str, float | None] = {
-        "excess_return": total_return(equity) - total_return(benchmark),
-        "beta": None,
-        "alpha": None,
-        "tracking_error": None,
-        "information_ratio": None,
-    }
+    out: dict[str, float | None] = dict.fromkeys(RELATIVE_FIGURES)
+    out["excess_return"] = total_return(equity) - total_return(benchmark)
     if n < 2:
         return out
     var_b = float(np.var(rb, ddof=1))

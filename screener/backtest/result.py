@@ -5,8 +5,10 @@ Keys, in order: ``theme``, ``theme_name``, ``sources`` (the theme's: title, publ
 them on the charts), ``data_source`` (live|cache|dir|demo),
 ``label`` (e.g. ``DEMO — synthetic prices``), ``demo``, ``start``, ``end``, ``base_date``,
 ``sessions``, ``short_window`` (fewer than 20 sessions: annualised figures are not shown),
-``settings``, ``basket``, ``benchmark``, ``members``, ``claims``, ``equity``,
-``trades``, ``warnings``, ``generated_by``. Returns are fractions (0.1234 = 12.34%); money is CNY.
+``settings``, ``basket``, ``benchmark`` (the benchmark's own figures), ``relative`` (the
+basket's figures against the benchmark: :data:`RELATIVE_FIGURES`, None without benchmark
+data; for one more release also repeated, deprecated, in ``benchmark``), ``members``,
+``claims``, ``equity``, ``trades``, ``warnings``, ``generated_by``. Returns are fractions (0.1234 = 12.34%); money is CNY.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from screener import __version__
-from screener.backtest.metrics import MIN_ANNUALISE_SESSIONS, finite
+from screener.backtest.metrics import MIN_ANNUALISE_SESSIONS, RELATIVE_FIGURES, finite
 from screener.calendar import dates_text
 from screener.i18n import N_, _
 from screener.symbols import BOARD_LABELS, parse_symbol
@@ -201,7 +203,8 @@ def assemble(
         "short_window": len(equity) - 1 < MIN_ANNUALISE_SESSIONS,
         "settings": settings_block(settings, window_start, end, benchmark),
         "basket": {k: finite(v) if isinstance(v, (int, float, np.floating)) or v is None else v for k, v in basket.items()},
-        "benchmark": bench_block,
+        "benchmark": bench_block,  # repeats the relative figures for one more release (deprecated)
+        "relative": {k: bench_block.get(k) for k in RELATIVE_FIGURES},
         "members": members,
         "claims": claims,
         "equity": rows,

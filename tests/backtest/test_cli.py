@@ -42,9 +42,11 @@ def test_json_follows_the_contract(fiber_json: dict) -> None:
     for key in ("total_return", "annualized_return", "volatility", "sharpe", "sortino", "max_drawdown",
                 "calmar", "final_value", "costs_paid", "turnover"):
         assert key in r["basket"]
-    for key in ("symbol", "total_return", "annualized_return", "volatility", "max_drawdown", "excess_return",
-                "beta", "alpha", "tracking_error", "information_ratio"):
+    for key in ("symbol", "total_return", "annualized_return", "volatility", "max_drawdown"):
         assert key in r["benchmark"]
+    relative = ("excess_return", "beta", "alpha", "tracking_error", "information_ratio")
+    assert tuple(r["relative"]) == relative and all(isinstance(r["relative"][k], float) for k in relative)
+    assert {k: r["benchmark"][k] for k in relative} == r["relative"]  # deprecated copies, for one more release
     for m in r["members"]:
         assert {"symbol", "name", "weight_start", "total_return", "contribution", "trades", "blocked_orders"} <= set(m)
     for c in r["claims"]:

@@ -125,7 +125,22 @@ def test_member_return_and_benchmark_are_measured_from_the_base_close() -> None:
     assert rows["600000.SH"]["total_return"] == pytest.approx(expected, rel=1e-12)
     idx = _adj("000300.SH")
     assert r["benchmark"]["total_return"] == pytest.approx(idx.iloc[-1] / idx[pd.Timestamp("2023-12-29")] - 1, rel=1e-12)
-    assert r["benchmark"]["excess_return"] == pytest.approx(r["basket"]["total_return"] - r["benchmark"]["total_return"])
+    assert r["relative"]["excess_return"] == pytest.approx(r["basket"]["total_return"] - r["benchmark"]["total_return"])
+
+
+def test_relative_figures_are_the_baskets_against_the_benchmark() -> None:
+    r = run()
+    basket = np.array([row["basket"] for row in r["equity"]])
+    index = np.array([row["benchmark"] for row in r["equity"]])
+    rp, rb = basket[1:] / basket[:-1] - 1, index[1:] / index[:-1] - 1
+    beta = np.cov(rp, rb, ddof=1)[0, 1] / np.var(rb, ddof=1)
+    active = rp - rb
+    te = np.std(active, ddof=1) * np.sqrt(242)
+    rel = r["relative"]
+    assert rel["beta"] == pytest.approx(beta, rel=1e-9)
+    assert rel["alpha"] == pytest.approx((rp.mean() - beta * rb.mean()) * 242, rel=1e-9)  # risk-free 0
+    assert rel["tracking_error"] == pytest.approx(te, rel=1e-9)
+    assert rel["information_ratio"] == pytest.approx(active.mean() * 242 / te, rel=1e-9)
 
 
 def test_weights_and_member_selection() -> None:
@@ -190,6 +205,7 @@ def test_missing_benchmark_leaves_relative_figures_out() -> None:
     frames = {k: v for k, v in FRAMES.items() if k != "000300.SH"}
     r = run(frames=frames)
     assert r["benchmark"] == {"symbol": "000300.SH", "name": None}
+    assert r["relative"] == dict.fromkeys(("excess_return", "beta", "alpha", "tracking_error", "information_ratio"))
     assert all(row["benchmark"] is None for row in r["equity"])
     assert any(w["kind"] == "benchmark" for w in r["warnings"])
 
@@ -290,3 +306,23 @@ def test_no_member_data_from_the_network_or_the_cache_says_what_to_do(source: st
 
     with pytest.raises(DataError, match=hint):
         run_backtest(theme(), BacktestSettings(), Store({}), today=date(2024, 5, 1))
+
+
+def test_shares_end_are_raw_shares_through_ex_dates() -> None:
+    """Both members are bought at 10.00 on the base close (100,000 CNY each, no costs:
+    10,000 shares), with factors of 2.0 already (so adjusted units would read 5,000).
+    A: 3 bonus shares per 10 on 2024-01-15 (reference 10.00 / 1.3, factor 2.0 → 2.6):
+    10,000 × 1.3 = 13,000 shares. B: a 0.50 cash dividend on 2024-01-15 (reference 9.50,
+    factor × 10.00 / 9.50), reinvested on the ex-date at the reference price:
+    10,000 + 10,000 × 0.50 / 9.50 = 10,526.315789… shares."""
+    days = [d.strftime("%Y-%m-%d") for d in xshg("2023-12-01", "2024-01-31")]
+    ex = days.index("2024-01-15")
+    a = bars(days, [10.00] * ex + [7.70] * (len(days) - ex), adj=[2.0] * ex + [2.6] * (len(days) - ex))
+    b = bars(days, [10.00] * ex + [9.50] * (len(days) - ex), adj=[2.0] * ex + [2.0 * 10.00 / 9.50] * (len(days) - ex))
+    t = theme(members=[{"symbol": "600000.SH", "name": "A"}, {"symbol": "600036.SH", "name": "B"}], claims=[])
+    r = run(BacktestSettings(start=date(2024, 1, 2), fill="close", cash=200_000, costs=Costs(enabled=False)),
+            frames={"600000.SH": a, "600036.SH": b, "000300.SH": FRAMES["000300.SH"]}, t=t)
+    rows = {m["symbol"]: m for m in r["members"]}
+    assert [(t["symbol"], t["shares"]) for t in r["trades"]] == [("600000.SH", 10_000), ("600036.SH", 10_000)]
+    assert rows["600000.SH"]["shares_end"] == pytest.approx(13_000, rel=1e-12)
+    assert rows["600036.SH"]["shares_end"] == pytest.approx(10_000 + 5_000 / 9.50, rel=1e-12)

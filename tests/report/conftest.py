@@ -101,6 +101,8 @@ def make_result(seed: int = 7) -> dict[str, Any]:
         "basket": {**b, "final_value": cash * float(basket.iloc[-1]), "costs_paid": 1234.56, "turnover": 1.0},
         "benchmark": {
             "symbol": "000300.SH", "name": "CSI 300", **{k: m[k] for k in ("total_return", "annualized_return", "volatility", "max_drawdown")},
+        },
+        "relative": {
             "excess_return": b["total_return"] - m["total_return"], "beta": beta,
             "alpha": b["annualized_return"] - beta * m["annualized_return"], "tracking_error": te,
             "information_ratio": (b["annualized_return"] - m["annualized_return"]) / te,

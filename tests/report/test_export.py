@@ -72,7 +72,7 @@ def test_excel_has_the_four_sheets_with_real_numbers(exported, result):
     summary = {r[0]: r[1] for r in wb["summary"].iter_rows(min_row=2, values_only=True)}
     assert summary["WARNING"].startswith("DEMO DATA")
     assert summary["basket total return"] == pytest.approx(result["basket"]["total_return"], rel=1e-14)
-    assert summary["beta"] == pytest.approx(result["benchmark"]["beta"], rel=1e-14)
+    assert summary["beta"] == pytest.approx(result["relative"]["beta"], rel=1e-14)
     eq = list(wb["equity"].iter_rows(min_row=2, values_only=True))
     assert len(eq) == len(result["equity"])
     assert eq[-1][1] == pytest.approx(result["equity"][-1]["basket"], rel=1e-14) and eq[-1][0].date().isoformat() == result["equity"][-1]["date"]

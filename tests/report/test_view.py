@@ -210,3 +210,16 @@ def test_every_chart_of_demo_data_says_so(monkeypatch, demo):
     for name in charts.CHARTS:
         charts.figure(view, name, "png")
     assert titles == (["DEMO — synthetic prices"] if demo else [""]) * len(charts.CHARTS)
+
+
+def test_relative_figures_come_from_the_relative_block_or_an_older_results_benchmark(result):
+    from screener.report.text import relative_rows
+
+    rows = dict(relative_rows(ReportView(result)))
+    beta = result["relative"]["beta"]
+    assert rows["Beta"] == f"{beta:.2f}"
+    older = {k: v for k, v in result.items() if k != "relative"}  # written before the block existed
+    older["benchmark"] = {**result["benchmark"], **result["relative"]}
+    assert dict(relative_rows(ReportView(older))) == rows
+    result["benchmark"]["beta"] = 99.0  # a stale copy in "benchmark" is not what is shown
+    assert dict(relative_rows(ReportView(result)))["Beta"] == f"{beta:.2f}"
