@@ -73,6 +73,7 @@ def test_turnover_counts_traded_value_after_the_formation() -> None:
         "date": pd.to_datetime(["2024-01-02", "2024-02-01", "2024-02-01"]),
         "value": [1_000_000.0, 50_000.0, 40_000.0],
     })
-    values = pd.Series([1_000_000.0, 1_100_000.0, 900_000.0])
-    assert metrics.turnover(trades, values, pd.Timestamp("2024-02-01")) == pytest.approx(45_000 / 1_000_000)
+    values = pd.Series([1_000_000.0, 1_300_000.0, 1_100_000.0])  # base date included: mean 3,400,000 / 3
+    # (50,000 + 40,000) / 2 over the mean value; not the starting (1.0M) nor the final (1.1M) value
+    assert metrics.turnover(trades, values, pd.Timestamp("2024-02-01")) == pytest.approx(45_000 * 3 / 3_400_000, rel=1e-12)
     assert metrics.turnover(trades, values, None) == 0.0

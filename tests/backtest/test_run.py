@@ -326,3 +326,16 @@ def test_shares_end_are_raw_shares_through_ex_dates() -> None:
     assert [(t["symbol"], t["shares"]) for t in r["trades"]] == [("600000.SH", 10_000), ("600036.SH", 10_000)]
     assert rows["600000.SH"]["shares_end"] == pytest.approx(13_000, rel=1e-12)
     assert rows["600036.SH"]["shares_end"] == pytest.approx(10_000 + 5_000 / 9.50, rel=1e-12)
+
+
+def test_a_blocked_buy_is_retried_with_the_share_count_of_the_original_fill_price() -> None:
+    """The base close 11.00 is the upper limit of 10.00: the formation buy is blocked.
+    Retried at 10.00 the next session, it buys the count worked out at 11.00:
+    100,000 / 11.00 = 9,090.9 → 9,000 shares (not 100,000 / 10.00 = 10,000)."""
+    days = [d.strftime("%Y-%m-%d") for d in xshg("2023-12-01", "2024-01-31")]
+    closes = [10.00] * (len(days) - 2) + [11.00, 10.00]
+    t = theme(members=[{"symbol": "600000.SH", "name": "A"}], claims=[])
+    r = run(BacktestSettings(start=date(2024, 1, 31), fill="close", cash=100_000, costs=Costs(enabled=False)),
+            frames={"600000.SH": bars(days, closes), "000300.SH": FRAMES["000300.SH"]}, t=t)
+    assert r["base_date"] == "2024-01-30"
+    assert [(t["date"], t["side"], t["shares"], t["price"]) for t in r["trades"]] == [("2024-01-31", "buy", 9_000, 10.00)]
