@@ -8,7 +8,8 @@ them on the charts), ``data_source`` (live|cache|dir|demo),
 ``settings``, ``basket``, ``benchmark`` (the benchmark's own figures), ``relative`` (the
 basket's figures against the benchmark: :data:`RELATIVE_FIGURES`, None without benchmark
 data; for one more release also repeated, deprecated, in ``benchmark``), ``members``,
-``claims``, ``equity``, ``trades``, ``warnings``, ``generated_by``. Returns are fractions (0.1234 = 12.34%); money is CNY.
+``claims``, ``equity``, ``trades``, ``warnings``, ``generated_by``. Returns are fractions
+(0.1234 = 12.34%); money is CNY.
 """
 
 from __future__ import annotations

@@ -75,5 +75,6 @@ def test_turnover_counts_traded_value_after_the_formation() -> None:
     })
     values = pd.Series([1_000_000.0, 1_300_000.0, 1_100_000.0])  # base date included: mean 3,400,000 / 3
     # (50,000 + 40,000) / 2 over the mean value; not the starting (1.0M) nor the final (1.1M) value
-    assert metrics.turnover(trades, values, pd.Timestamp("2024-02-01")) == pytest.approx(45_000 * 3 / 3_400_000, rel=1e-12)
+    expected = 45_000 * 3 / 3_400_000
+    assert metrics.turnover(trades, values, pd.Timestamp("2024-02-01")) == pytest.approx(expected, rel=1e-12)
     assert metrics.turnover(trades, values, None) == 0.0

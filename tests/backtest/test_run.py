@@ -338,4 +338,5 @@ def test_a_blocked_buy_is_retried_with_the_share_count_of_the_original_fill_pric
     r = run(BacktestSettings(start=date(2024, 1, 31), fill="close", cash=100_000, costs=Costs(enabled=False)),
             frames={"600000.SH": bars(days, closes), "000300.SH": FRAMES["000300.SH"]}, t=t)
     assert r["base_date"] == "2024-01-30"
-    assert [(t["date"], t["side"], t["shares"], t["price"]) for t in r["trades"]] == [("2024-01-31", "buy", 9_000, 10.00)]
+    trades = [(t["date"], t["side"], t["shares"], t["price"]) for t in r["trades"]]
+    assert trades == [("2024-01-31", "buy", 9_000, 10.00)]

@@ -152,7 +152,9 @@ def test_console_errors_and_network_requests_are_caught(tmp_path, report_html):
     assert any("boom" in m for m in console) and any("oops" in m for m in console), console
 
 
-def test_chinese_renders_from_the_embedded_font_without_system_cjk_fonts(tmp_path, report_html, cjk_font, skip_or_fail_in_ci):
+def test_chinese_renders_from_the_embedded_font_without_system_cjk_fonts(
+    tmp_path, report_html, cjk_font, skip_or_fail_in_ci
+):
     """With fontconfig limited to DejaVu (no CJK font), two different Chinese names drawn
     in the report's font stack must look different, while the same names in a font stack
     without the embedded font collapse into identical tofu boxes (the control)."""
