@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from screener import clock
 from screener.backtest.settings import BacktestSettings
 from screener.batch import document, plan
 from screener.batch.execute import Execution, Progress
@@ -126,7 +127,7 @@ def _notes(run: Run, notes: list[str] | None = None) -> tuple[list[str], Note]:
 
 
 def _today(run: Run) -> date:
-    return run.today or date.today()
+    return run.today or clock.today()
 
 
 def _load_target(target: Target, run: Run) -> tuple[Theme, dict[str, Any]]:
