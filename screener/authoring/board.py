@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from screener import clock
-from screener.authoring.draft import dump
 from screener.authoring.theme_ids import slugify
+from screener.authoring.yaml_writer import dump
 from screener.data.model import BoardInfo, Source
 from screener.errors import SymbolError, UserError
 from screener.symbols import BOARD_CODE, parse_symbol
@@ -99,19 +99,13 @@ def render_board_theme(
     """The theme YAML for a board, and notes on constituents that were left out.
     ``board_name`` is the board's name when known (the live store knows only its code)."""
     stocks, notes = constituents(info)
-    members = CommentedSeq()
-    for symbol, member_name in stocks:
-        m = CommentedMap()
-        m["symbol"] = symbol
-        m["name"] = member_name
-        m["named_in_source"] = False
-        members.append(m)
+    members = [{"symbol": symbol, "name": member_name, "named_in_source": False} for symbol, member_name in stocks]
     code = info.code.upper()
     board_name = board_name or (info.name if info.name and info.name.upper() != code else None)
     label = f"{board_name} ({code})" if board_name else code
     publisher = PUBLISHERS[source]
     demo = info.source is Source.DEMO
-    doc = CommentedMap()
+    doc: dict[str, Any] = {}
     doc["id"] = theme_id or slugify(board_name or "", default=code.lower())
     doc["name"] = name or board_name or code
     doc["description"] = (
@@ -125,7 +119,7 @@ def render_board_theme(
         benchmark["name"] = board_name
     doc["benchmark"] = benchmark
     doc["members"] = members
-    doc["claims"] = CommentedSeq()
+    doc["claims"] = []
     header = (
         f"# Imported by `screener themes import-board {code} --source {source}`: "
         f"{len(members)} constituents ({info.label or info.source.value}).\n"

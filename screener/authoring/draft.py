@@ -4,7 +4,6 @@ matches) as comments, and write it without ever clobbering a file by accident.""
 
 from __future__ import annotations
 
-import io
 import os
 from collections import Counter
 from collections.abc import Iterable
@@ -13,44 +12,28 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from screener._atomic import stage
 from screener.authoring.claims import DraftClaim
 from screener.authoring.extract import Extraction, FirmHit
-from screener.authoring.text import LINE_BREAKS
+from screener.authoring.yaml_writer import Commented, Flow, comment_text, dump
 from screener.errors import UserError
 from screener.theme.model import Theme
 
 
-def _yaml() -> YAML:
-    yaml = YAML(typ="rt", pure=True)
-    yaml.width = 4096  # keep quotes on one line
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    yaml.allow_unicode = True
-    return yaml
-
-
-def dump(data: Any) -> str:
-    buf = io.StringIO()
-    _yaml().dump(data, buf)
-    return buf.getvalue()
-
-
 def _comment_block(title: str, lines: Iterable[str]) -> str:
-    body = [f"# {LINE_BREAKS.sub(' ', line)}".rstrip() for line in lines]  # one comment per line
+    body = [f"# {comment_text(line)}".rstrip() for line in lines]  # one comment per line
     return "\n".join([f"# ---- {title} ----", *body]) + "\n" if body else ""
 
 
-def _member(f: FirmHit) -> CommentedMap:
-    m = CommentedMap()
+def _member(f: FirmHit) -> Commented:
+    m = Commented()
     m["symbol"] = f.symbol
     m["name"] = f.name
     if f.full_name:
         m["full_name"] = f.full_name
     if f.aliases_used:
-        m["aliases"] = CommentedSeq(f.aliases_used)
-        m["aliases"].fa.set_flow_style()
+        m["aliases"] = Flow(f.aliases_used)
     m["quote"] = f.quote
     m["named_in_source"] = True
     named = list(dict.fromkeys(x.text for x in f.mentions))
@@ -63,26 +46,16 @@ def _member(f: FirmHit) -> CommentedMap:
         how += "; not in the A-share list: check `name`"
     elif not f.in_universe:
         how += f"; found only because known theme {', '.join(f.themes)} lists it (no A-share list)"
-    m.yaml_add_eol_comment(how, "symbol")
+    m.comments["symbol"] = how
     return m
 
 
 def _claim_lines(claims: list[DraftClaim]) -> list[str]:
-    """The claims as one YAML list (one dump: dumping is the slow part of a draft), each
-    item preceded by its TODO lines."""
-    bodies = CommentedSeq()
-    for c in claims:
-        body = CommentedMap(c.fields)
-        for key, note in c.notes.items():
-            if key in body:
-                body.yaml_add_eol_comment(note, key)
-        bodies.append(body)
-    items = iter(claims)
+    """The claims as YAML list items, each preceded by its TODO lines."""
     lines: list[str] = []
-    for line in dump(bodies).rstrip("\n").splitlines() if claims else []:
-        if line.startswith("  - "):  # the first line of the next claim
-            lines += [f"TODO: {problem}" for problem in next(items).problems]
-        lines.append(line)
+    for c in claims:
+        lines += [f"TODO: {problem}" for problem in c.problems]
+        lines += dump([Commented(c.fields, comments=c.notes)]).splitlines()
     return lines
 
 
@@ -96,7 +69,7 @@ class Origin:
 
 def render(x: Extraction, *, theme_id: str, name: str | None, origin: Origin) -> str:
     """The draft theme YAML for an extraction (at least one member)."""
-    doc = CommentedMap()
+    doc = Commented()
     doc["id"] = theme_id
     doc["name"] = name or x.title or theme_id
     doc["description"] = (
@@ -105,10 +78,10 @@ def render(x: Extraction, *, theme_id: str, name: str | None, origin: Origin) ->
         "add roles and any constituents the story implies (named_in_source: false)."
     )
     doc["benchmark"] = "000300.SH"
-    doc.yaml_add_eol_comment("CSI 300 by default: pick an index or {board: BK0xxx, source: em} that fits", "benchmark")
-    doc["members"] = CommentedSeq([_member(f) for f in x.members])
-    doc["claims"] = CommentedSeq()
-    doc.yaml_add_eol_comment("confirm the claims listed at the end, then move them here", "claims")
+    doc.comments["benchmark"] = "CSI 300 by default: pick an index or {board: BK0xxx, source: em} that fits"
+    doc["members"] = [_member(f) for f in x.members]
+    doc["claims"] = []
+    doc.comments["claims"] = "confirm the claims listed at the end, then move them here"
     header = _comment_block(
         "draft theme: review before use",
         [
