@@ -134,8 +134,8 @@ def extract(
     ``context`` is the page's (default: read from ``text`` itself); ``title`` defaults
     to the text's first line when it looks like one."""
     context = context or PageContext.of(text)
-    mentions, skipped = find_mentions(text, index)
     norm = norm_text(text)
+    mentions, skipped = find_mentions(text, index, norm)
     sents = SentenceIndex(text)
     firms: dict[str, FirmHit] = {}
     groups: dict[str, GroupHit] = {}

@@ -147,9 +147,10 @@ def _unbracketed(name: str) -> str:
     return re.sub(r"[()（）]", "", name)
 
 
-def find_mentions(text: str, index: NameIndex) -> tuple[list[Mention], list[Skipped]]:
-    """Every firm/group mention in ``text`` (in order) and the candidates that were dropped."""
-    norm = norm_text(text)
+def find_mentions(text: str, index: NameIndex, norm: str | None = None) -> tuple[list[Mention], list[Skipped]]:
+    """Every firm/group mention in ``text`` (in order) and the candidates that were
+    dropped; ``norm`` is ``norm_text(text)`` when the caller has it already."""
+    norm = norm_text(text) if norm is None else norm
     skipped: list[Skipped] = []
     candidates = _code_candidates(norm, index, skipped, text) + _name_candidates(norm, index)
     candidates.sort(key=lambda c: (-c.length, c.start, KIND_RANK[c.kind]))

@@ -88,13 +88,13 @@ def sentences(text: str) -> list[Sentence]:
         block = text[b_start:b_end]
         pos = 0
         for m in _SENTENCE_END.finditer(block):
-            if m.end() > pos and _clean(block[pos : m.end()]):
-                out.append(Sentence(b_start + pos, b_start + m.end(), _clean(block[pos : m.end()])))
+            if m.end() > pos and (clean := _clean(block[pos : m.end()])):
+                out.append(Sentence(b_start + pos, b_start + m.end(), clean))
             pos = m.end()
             while pos < len(block) and block[pos].isspace():
                 pos += 1
-        if _clean(block[pos:]):
-            out.append(Sentence(b_start + pos, b_end, _clean(block[pos:])))
+        if clean := _clean(block[pos:]):
+            out.append(Sentence(b_start + pos, b_end, clean))
     return out
 
 
