@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from screener.authoring.text import first_heading
 
@@ -47,8 +48,7 @@ class Story:
     author: str | None
 
 
-@dataclass(frozen=True)
-class _Line:
+class _Line(NamedTuple):  # a tuple: a page has many lines, and a frozen dataclass is slow to make
     start: int
     end: int
     text: str  # stripped; "" for a blank line

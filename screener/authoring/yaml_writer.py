@@ -34,10 +34,14 @@ INDENT = 2  # a mapping's keys below its parent key; a sequence's dashes below i
 # leading ``-``, ``?`` or ``:`` is an indicator whatever follows (``[?a]`` is a mapping)
 _NOT_PLAIN = re.compile(r"""\A(?:[,\[\]{}#&*!|>'"%@`\s]|[-?:](?:\s|\Z)|---|\.\.\.)|:(?:\s|\Z)|\s#|\s\Z""")
 _NOT_FLOW_PLAIN = re.compile(r"[,\[\]{}]|\A[-?:]")
-# ruamel's own implicit resolvers (first character -> [(tag, pattern)]; none of them is
-# the string tag), for the YAML version its reader assumes: a plain scalar that one of
-# them matches reads back as a number, date, boolean, null … and must be quoted
-_IMPLICIT = VersionedResolver().versioned_resolver
+# ruamel's own implicit resolvers (first character -> patterns; none of them is for
+# strings), for the YAML version its reader assumes: a plain scalar that one of them
+# matches reads back as a number, date, boolean, null … and must be quoted (the patterns
+# are compiled anew: ruamel's are lazy proxies, slow to call)
+_IMPLICIT = {
+    first: [re.compile(pattern.pattern, pattern.flags) for _, pattern in resolvers]
+    for first, resolvers in VersionedResolver().versioned_resolver.items()
+}
 # characters written as they are (what ruamel writes unescaped, less YAML's line breaks
 # and the byte-order mark); any other is escaped, in double quotes
 _RAW = re.compile("[\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]*")
@@ -88,7 +92,7 @@ def _string(text: str, flow: bool) -> str:
 def _typed(text: str) -> bool:
     """Whether ruamel's reader resolves ``text``, written plain, to something other than
     a string."""
-    return any(pattern.match(text) for _, pattern in _IMPLICIT.get(text[:1], ()))
+    return any(pattern.match(text) for pattern in _IMPLICIT.get(text[:1], ()))
 
 
 def _double_quoted(text: str) -> str:
