@@ -6,9 +6,10 @@ citations, dates and claims as a real page, only more of it. Each size runs the 
 command in a fresh process (imports, the name table, matching, claims and writing
 included), offline with an empty cache (names from the built-in themes); by default in
 page mode with ``--out`` a temporary folder (one draft per story), with ``--single`` as
-one draft of the whole text. Prints wall and CPU time and the process's peak RSS; target:
-10 MB in under 10 s of CPU time (the process is single-threaded, so on an idle machine
-wall time is about the same; on a shared one wall time also measures the neighbours).
+one draft of the whole text. Prints the load average, then wall and CPU time and the
+process's peak RSS; target: 10 MB in under 10 s of CPU time (the process is
+single-threaded, so on an idle machine wall time is about the same; on a shared one wall
+time also measures the neighbours).
 
     python benchmarks/bench_extract.py [--sizes 0.4,1.6,6.3,10] [--single] [--timeout 120]
 """
@@ -67,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     screener = [sys.executable, "-m", "screener"]
     worst_target: float | None = None
+    print("load average (1, 5, 15 min): " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         for size in (float(s) for s in args.sizes.split(",")):
