@@ -6,7 +6,6 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-
 from screener import clock
 from screener.authoring.theme_ids import slugify
 from screener.authoring.yaml_writer import dump
