@@ -18,6 +18,7 @@ from typing import BinaryIO
 
 from screener._input import special_kind
 from screener.errors import UserError
+from screener.i18n import _
 
 
 class WriteError(UserError):
@@ -32,12 +33,14 @@ def check_replaceable(path: Path) -> None:
     except FileNotFoundError:
         return
     except OSError as exc:
-        raise WriteError(f"cannot write {path}: {os_reason(exc, Path(path))}") from None
+        raise WriteError(_("cannot write {path}: {exc}").format(path=path, exc=os_reason(exc, Path(path)))) from None
     kind = None if Path(path).is_symlink() else special_kind(mode)
     if kind is not None:
         raise WriteError(
-            f"{path} is {kind}, not a regular file: screener only replaces regular files; "
-            "choose another file name"
+            _(
+                "{path} is {kind}, not a regular file: screener only replaces regular files; choose "
+                "another file name"
+            ).format(path=path, kind=kind)
         )
 
 
@@ -47,12 +50,12 @@ def os_reason(exc: OSError, path: Path) -> str:
     folder = path.parent if str(path.parent) else Path(".")
     if exc.errno == errno.ENOENT:
         if folder.is_dir():
-            return f"folder {folder} does not accept new files"
-        return f"folder {folder} does not exist"
+            return _("folder {folder} does not accept new files").format(folder=folder)
+        return _("folder {folder} does not exist").format(folder=folder)
     if exc.errno == errno.ENOTDIR:
-        return f"a part of {folder} is a file, not a folder"
+        return _("a part of {folder} is a file, not a folder").format(folder=folder)
     if exc.errno in (errno.EACCES, errno.EPERM):
-        return f"no permission to write in {folder}"
+        return _("no permission to write in {folder}").format(folder=folder)
     return exc.strerror or exc.__class__.__name__
 
 
@@ -120,5 +123,7 @@ def write_output(path: Path, data: bytes | str, *, option: str = "--out") -> Non
         write_atomic(path, data)
     except OSError as exc:
         raise WriteError(
-            f"cannot write {option} {path}: {os_reason(exc, Path(path))}; choose a file you can write"
+            _(
+                "cannot write {option} {path}: {exc}; choose a file you can write"
+            ).format(option=option, path=path, exc=os_reason(exc, Path(path)))
         ) from None

@@ -14,15 +14,16 @@ from pathlib import Path
 from typing import BinaryIO
 
 from screener.errors import UserError
+from screener.i18n import N_, _
 
 MAX_INPUT_ENV = "SCREENER_MAX_INPUT_MB"
 DEFAULT_MAX_INPUT_MB = 50
 _KINDS = (
-    (stat.S_ISDIR, "a folder"),
-    (stat.S_ISFIFO, "a FIFO (named pipe)"),
-    (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"),
-    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISDIR, N_("a folder")),
+    (stat.S_ISFIFO, N_("a FIFO (named pipe)")),
+    (stat.S_ISCHR, N_("a character device")),
+    (stat.S_ISBLK, N_("a block device")),
+    (stat.S_ISSOCK, N_("a socket")),
 )
 
 
@@ -35,7 +36,7 @@ def special_kind(mode: int) -> str | None:
     (named pipe)", "a folder", ...); None for a regular file."""
     if stat.S_ISREG(mode):
         return None
-    return next((name for test, name in _KINDS if test(mode)), "a special file")
+    return _(next((name for test, name in _KINDS if test(mode)), N_("a special file")))
 
 
 def max_input_bytes() -> int:
@@ -48,7 +49,9 @@ def max_input_bytes() -> int:
     except ValueError:
         mb = -1.0
     if not (mb > 0 and mb < 1e9):
-        raise UserError(f"${MAX_INPUT_ENV}={raw[:40]!r} is not a size in MB: write e.g. {MAX_INPUT_ENV}=200")
+        raise UserError(_(
+            "${MAX_INPUT_ENV}={raw!r} is not a size in MB: write e.g. {MAX_INPUT_ENV}=200"
+        ).format(MAX_INPUT_ENV=MAX_INPUT_ENV, raw=raw[:40]))
     return int(mb * 1_000_000)
 
 
@@ -57,11 +60,18 @@ def _megabytes(n: int) -> str:
 
 
 def _too_big(origin: str, size: int | None, limit: int) -> InputError:
-    actual = f"is {_megabytes(size)}" if size is not None else "is larger than that"
-    return InputError(
-        f"{origin} {actual}, over the {_megabytes(limit)} limit for input files; "
-        f"if it is right, raise the limit with {MAX_INPUT_ENV}=<MB>"
-    )
+    if size is None:
+        message = _(
+            "{origin} is larger than that, over the {limit} limit for input files; "
+            "if it is right, raise the limit with {env}=<MB>"
+        )
+    else:
+        message = _(
+            "{origin} is {size}, over the {limit} limit for input files; "
+            "if it is right, raise the limit with {env}=<MB>"
+        )
+    return InputError(message.format(
+        origin=origin, size=_megabytes(size or 0), limit=_megabytes(limit), env=MAX_INPUT_ENV))
 
 
 def read_input(path: Path | str, limit: int | None = None) -> bytes:
@@ -73,14 +83,18 @@ def read_input(path: Path | str, limit: int | None = None) -> bytes:
     try:
         fd = os.open(path, flags)
     except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
+        raise InputError(_("{path}: no such file").format(path=path)) from None
     except OSError as exc:
-        raise InputError(f"{path}: cannot read it: {exc.strerror or exc.__class__.__name__}") from None
+        raise InputError(_(
+            "{path}: cannot read it: {value}"
+        ).format(path=path, value=exc.strerror or exc.__class__.__name__)) from None
     with os.fdopen(fd, "rb") as fh:
         st = os.fstat(fd)
         kind = special_kind(st.st_mode)
         if kind is not None:
-            raise InputError(f"{path} is {kind}, not a regular file: pass a regular file")
+            raise InputError(_(
+                "{path} is {kind}, not a regular file: pass a regular file"
+            ).format(path=path, kind=kind))
         if st.st_size > limit:
             raise _too_big(str(path), st.st_size, limit)
         return _read_capped(fh, str(path), limit)
@@ -96,7 +110,9 @@ def _read_capped(fh: BinaryIO, origin: str, limit: int) -> bytes:
     try:
         data = fh.read(limit + 1)
     except OSError as exc:
-        raise InputError(f"{origin}: cannot read it: {exc.strerror or exc.__class__.__name__}") from None
+        raise InputError(_(
+            "{origin}: cannot read it: {value}"
+        ).format(origin=origin, value=exc.strerror or exc.__class__.__name__)) from None
     if len(data) > limit:
         raise _too_big(origin, None, limit)
     return data

@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from screener.errors import DataError, UserError
+from screener.i18n import _
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -77,7 +78,9 @@ def _date(value: date | str | None, name: str) -> date | None:
             return date.fromisoformat(value.strip())
         except ValueError:
             pass
-    raise UserError(f"{name}: {value!r} is not a date; write YYYY-MM-DD, e.g. 2026-05-11")
+    raise UserError(_(
+        "{name}: {value!r} is not a date; write YYYY-MM-DD, e.g. 2026-05-11"
+    ).format(name=name, value=value))
 
 
 def _folders(values: Iterable[PathLike] | None, name: str) -> tuple[Path, ...]:
@@ -85,7 +88,7 @@ def _folders(values: Iterable[PathLike] | None, name: str) -> tuple[Path, ...]:
     folders = tuple(Path(v) for v in values or ())
     for folder in folders:
         if not folder.is_dir():
-            raise UserError(f"{name}: {folder} is not a folder")
+            raise UserError(_("{name}: {folder} is not a folder").format(name=name, folder=folder))
     return folders
 
 
@@ -295,7 +298,7 @@ class BacktestResult(_Reported):
         from matplotlib.ticker import PercentFormatter
 
         if ax is None:
-            _, ax = plt.subplots(figsize=(8, 4))
+            _fig, ax = plt.subplots(figsize=(8, 4))
         equity = self.equity - 1.0
         ax.plot(equity.index, equity["basket"], label=f"basket ({self.theme})", color="#1f4e9c")
         if equity["benchmark"].notna().any():
@@ -375,9 +378,11 @@ class ScreenResult(Result):
 
         name = field or (self._screened.sort[0] if self._screened.sort else "ret_20d")
         if name not in self._screened.rows.columns:
-            raise UserError(f"field: unknown factor {name!r}; valid fields: {', '.join(self._doc['factors'])}")
+            raise UserError(_(
+                "field: unknown factor {name!r}; valid fields: {doc}"
+            ).format(name=name, doc=', '.join(self._doc['factors'])))
         if ax is None:
-            _, ax = plt.subplots(figsize=(8, max(2.0, 0.3 * len(self._screened.rows))))
+            _fig, ax = plt.subplots(figsize=(8, max(2.0, 0.3 * len(self._screened.rows))))
         rows = self._screened.rows
         ax.barh(list(rows["symbol"])[::-1], list(rows[name].astype(float))[::-1], color="#1f4e9c")
         ax.set_title(f"{name}, as of {self.as_of}" + (f" — {self.label}" if self.demo else ""))
@@ -469,7 +474,7 @@ class EventResult(_Reported):
         from matplotlib.ticker import PercentFormatter
 
         if ax is None:
-            _, ax = plt.subplots(figsize=(8, 4))
+            _fig, ax = plt.subplots(figsize=(8, 4))
         caar = self.caar
         ax.fill_between(caar.index, caar["caar_lo95"].astype(float), caar["caar_hi95"].astype(float), color="#1f4e9c",
                         alpha=0.15, lw=0, label="95% band")
@@ -578,7 +583,7 @@ class ComparisonResult(Result):
         from screener.batch.output import cell_label
 
         if ax is None:
-            _, ax = plt.subplots(figsize=(8, 4))
+            _fig, ax = plt.subplots(figsize=(8, 4))
         labels = {c["rank"]: cell_label(c) for c in self._doc["cells"]}
         for rank, equity in self.curves.items():
             ax.plot(equity.index, equity - 1.0, label=f"#{rank} {labels.get(rank, '')}".strip())
@@ -797,21 +802,23 @@ def bars(
 
     wanted = list(dict.fromkeys(normalize(s) for s in ([symbols] if isinstance(symbols, str) else symbols)))
     if not wanted:
-        raise UserError("symbols: name at least one symbol, e.g. 600522.SH")
+        raise UserError(_("symbols: name at least one symbol, e.g. 600522.SH"))
     first, last = _date(start, "start"), _date(end, "end")
     if first and last and first > last:
-        raise UserError(f"start {first} is after end {last}")
+        raise UserError(_("start {first} is after end {last}").format(first=first, last=last))
     store = _store(demo, data_dir, offline, cache_dir, proxy, provider)
     md = store.load(wanted, first, last)
     frames = [md.bars[s].frame.reset_index().assign(symbol=s) for s in wanted if s in md.bars]
     missing = [s for s in wanted if s not in md.bars or md.bars[s].frame.empty]
     if len(missing) == len(wanted):
         raise DataError(
-            f"no data for {', '.join(wanted)} ({md.label}): fetch them first (`screener data fetch SYMBOL...`), "
-            "or pass demo=True or data_dir=FOLDER"
+            _(
+                "no data for {wanted} ({label}): fetch them first (`screener data fetch SYMBOL...`), or "
+                "pass demo=True or data_dir=FOLDER"
+            ).format(wanted=', '.join(wanted), label=md.label)
         )
     if missing:
-        _warnings.warn(f"no data for {', '.join(missing)} ({md.label})", stacklevel=2)
+        _warnings.warn(_("no data for {missing} ({label})").format(missing=', '.join(missing), label=md.label), stacklevel=2)
     frame = pd.concat(frames, ignore_index=True)[["date", "symbol", *BAR_COLUMNS]]
     frame.attrs = {"data_source": md.source.value, "label": md.label, "missing": missing,
                    "issues": [{"kind": i.kind, "symbol": i.symbol, "date": i.date, "message": i.message}
@@ -833,7 +840,9 @@ def _batch_run(
     from screener.batch.request import Run
 
     if workers is not None and workers < 0:
-        raise UserError(f"workers: {workers} is not a number of processes; give 0 (in this process) or more")
+        raise UserError(_(
+            "workers: {workers} is not a number of processes; give 0 (in this process) or more"
+        ).format(workers=workers))
     return Run(
         data=_data_options(demo, data_dir, offline, cache_dir, proxy, provider),
         execution=Execution(workers=workers, scheduler=scheduler or os.environ.get("SCREENER_DASK_SCHEDULER") or None),

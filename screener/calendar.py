@@ -13,6 +13,7 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
+from screener.i18n import _
 
 # SSE/SZSE sessions in a year (242 in 2024, 243 in 2025): how daily figures are annualised
 SESSIONS_PER_YEAR = 242
@@ -66,8 +67,10 @@ def trading_index(
         if len(extra):
             idx = idx.append(pd.DatetimeIndex(extra)).unique().sort_values()
             note = (
-                f"the XSHG calendar ends on {last.date()}; sessions after it are taken "
-                "from the dates present in the data"
+                _(
+                    "the XSHG calendar ends on {last}; sessions after it are taken from the dates "
+                    "present in the data"
+                ).format(last=last.date())
             )
     return pd.DatetimeIndex(idx, name="date"), note
 

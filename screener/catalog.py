@@ -20,6 +20,7 @@ from typing import Generic, TypeVar
 import platformdirs
 
 from screener.errors import UserError
+from screener.i18n import _
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
@@ -97,9 +98,17 @@ def plugin_dirs(kind: Kind, problems: list[str] | None = None) -> list[SearchDir
                 obj = Path(obj.__file__ or "").parent
             path = Path(obj)
             if not path.is_dir():
-                raise FileNotFoundError(f"{path} is not a folder")
+                raise FileNotFoundError(_("{path} is not a folder").format(path=path))
         except Exception as exc:  # noqa: BLE001 (a broken plugin must not break the rest)
-            msg = f"{kind.noun} plugin {ep.name!r} ({ep.value}) skipped: {type(exc).__name__}: {exc}"
+            msg = _(
+                "{noun} plugin {name!r} ({value}) skipped: {name__}: {exc}"
+            ).format(
+                noun=_(kind.noun),
+                name=ep.name,
+                value=ep.value,
+                name__=type(exc).__name__,
+                exc=exc,
+            )
             if problems is not None:
                 problems.append(msg)
             warnings.warn(msg, stacklevel=2)
@@ -114,7 +123,7 @@ def search_path(kind: Kind, extra_dirs: Iterable[Path | str] = (), *, plugins: b
     env = [p for p in os.environ.get(kind.env, "").split(os.pathsep) if p]
     for p in env:
         if not Path(p).is_dir():
-            warnings.warn(f"${kind.env} folder {p} does not exist", stacklevel=2)
+            warnings.warn(_("${env} folder {p} does not exist").format(env=kind.env, p=p), stacklevel=2)
     dirs += [SearchDir(Path(p), f"${kind.env}") for p in env]
     dirs.append(SearchDir(kind.user_dir(), "user config"))
     dirs.append(SearchDir(kind.builtin(), "built-in"))
@@ -154,9 +163,11 @@ class Catalog(Generic[E]):
         path = Path(name)
         noun = self.kind.noun
         if path.is_dir():
-            raise UserError(f"{name} is a folder, not a {noun} file: name a YAML file, or pass {self.kind.flag} {name}")
+            raise UserError(_(
+                "{name} is a folder, not a {noun} file: name a YAML file, or pass {flag} {name}"
+            ).format(name=name, noun=_(noun), flag=self.kind.flag))
         if not path.exists():
-            raise UserError(f"{noun} file {name} does not exist")
+            raise UserError(_("{noun} file {name} does not exist").format(noun=_(noun), name=name))
         return self.entry_type(self.kind.id_of(path), path, "path")  # loading refuses a FIFO or device
 
     def resolve(self, name: str) -> E:
@@ -168,6 +179,14 @@ class Catalog(Generic[E]):
             return entries[name]
         known = ", ".join(sorted(entries)) or "none"
         raise UserError(
-            f"unknown {self.kind.noun} {name!r}; known {self.kind.plural}: {known} "
-            f"(see `{self.kind.list_command}`, or pass a path to a YAML file)"
+            _(
+                "unknown {noun} {name!r}; known {plural}: {known} (see `{list_command}`, or pass a path "
+                "to a YAML file)"
+            ).format(
+                noun=_(self.kind.noun),
+                name=name,
+                plural=_(self.kind.plural),
+                known=known,
+                list_command=self.kind.list_command,
+            )
         )

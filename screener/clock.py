@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
+from screener.i18n import _
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 EARLIEST = date(1990, 12, 19)  # the Shanghai Stock Exchange's first session
@@ -30,7 +31,9 @@ def range_problem(day: date) -> str | None:
     """Why ``day`` is outside the dates screener works with, or None when it is inside:
     from the exchange's first session (1990-12-19) to a year after today."""
     if day < EARLIEST:
-        return f"{day} is before {EARLIEST}, the Shanghai exchange's first session"
+        return _(
+            "{day} is before {EARLIEST}, the Shanghai exchange's first session"
+        ).format(day=day, EARLIEST=EARLIEST)
     if day > latest_allowed():
-        return f"{day} is more than a year after today ({today()}); check the year"
+        return _("{day} is more than a year after today ({today}); check the year").format(day=day, today=today())
     return None

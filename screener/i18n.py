@@ -42,7 +42,7 @@ def normalize(name: str) -> str:
     """``zh``, ``zh_CN.UTF-8``, ``zh-Hans``, ``ZH`` → ``zh``; ``en``, ``en_US`` → ``en``."""
     code = name.strip().lower().replace("-", "_").split(".")[0].split("_")[0]
     if code not in LANGUAGES:
-        raise LanguageError(f"unknown language {name!r}: use zh or en")
+        raise LanguageError(_("unknown language {name!r}: use zh or en").format(name=name))
     return code
 
 

@@ -14,6 +14,7 @@ from datetime import date
 from enum import Enum
 
 from screener.errors import SymbolError
+from screener.i18n import _
 
 CHINEXT_20PCT_FROM = date(2020, 8, 24)
 
@@ -125,7 +126,9 @@ def _board_of(code: str, exchange: Exchange) -> Board:
             return Board.INDEX
         if code.startswith(("43", "83", "87", "88", "920")):
             return Board.BSE
-    raise SymbolError(f"{code}.{exchange.value} is not an A-share stock or index code")
+    raise SymbolError(_(
+        "{code}.{value} is not an A-share stock or index code"
+    ).format(code=code, value=exchange.value))
 
 
 def _infer_exchange(code: str) -> Exchange:
@@ -136,7 +139,9 @@ def _infer_exchange(code: str) -> Exchange:
     if code.startswith(("43", "83", "87", "88", "920")):
         return Exchange.BJ
     raise SymbolError(
-        f"cannot tell the exchange of {code!r}: add a suffix such as {code}.SH, {code}.SZ or {code}.BJ"
+        _(
+            "cannot tell the exchange of {code!r}: add a suffix such as {code}.SH, {code}.SZ or {code}.BJ"
+        ).format(code=code)
     )
 
 
@@ -155,7 +160,7 @@ def parse_symbol(text: str) -> Symbol:
         exchange = _SUFFIX_ALIASES.get(suffix)
         if exchange is None:
             raise SymbolError(
-                f"unknown exchange suffix in {raw!r}: use .SH, .SZ, .BJ (or .XSHG/.XSHE)"
+                _("unknown exchange suffix in {raw!r}: use .SH, .SZ, .BJ (or .XSHG/.XSHE)").format(raw=raw)
             )
     elif m := _PREFIX_RE.fullmatch(up):
         prefix, code = m.groups()
@@ -164,8 +169,10 @@ def parse_symbol(text: str) -> Symbol:
         code, exchange = up, _infer_exchange(up)
     else:
         raise SymbolError(
-            f"invalid symbol {raw!r}: expected a six-digit A-share code such as "
-            "600487, sh600487 or 600487.SH"
+            _(
+                "invalid symbol {raw!r}: expected a six-digit A-share code such as 600487, sh600487 or "
+                "600487.SH"
+            ).format(raw=raw)
         )
     _board_of(code, exchange)  # raises when the code does not belong to its exchange
     return Symbol(code, exchange)

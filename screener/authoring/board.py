@@ -13,6 +13,7 @@ from screener.data.model import BoardInfo, Source
 from screener.errors import SymbolError, UserError
 from screener.symbols import BOARD_CODE, parse_symbol
 from screener.theme.model import Theme
+from screener.i18n import _
 
 PUBLISHERS = {"em": "eastmoney 东方财富", "ths": "THS 同花顺"}
 
@@ -39,10 +40,14 @@ def resolve_board(arg: str, known: dict[str, str]) -> tuple[str, str | None]:
         return known[hits[0]], hits[0]
     if hits:
         choices = ", ".join(f"{n} ({known[n]})" for n in hits)
-        raise UserError(f"board name {arg!r} is ambiguous: {choices}; pass the code")
+        raise UserError(_(
+            "board name {arg!r} is ambiguous: {choices}; pass the code"
+        ).format(arg=arg, choices=choices))
     raise UserError(
-        f"unknown board name {arg!r}: pass the board's code instead (eastmoney BK0xxx, as in "
-        "the board page's address quote.eastmoney.com/bk/90.BK0xxx.html)"
+        _(
+            "unknown board name {arg!r}: pass the board's code instead (eastmoney BK0xxx, as in the "
+            "board page's address quote.eastmoney.com/bk/90.BK0xxx.html)"
+        ).format(arg=arg)
     )
 
 
@@ -79,7 +84,9 @@ def constituents(info: BoardInfo) -> tuple[list[tuple[str, str]], list[str]]:
         try:
             symbol = parse_symbol(str(row.symbol))
         except SymbolError as exc:
-            notes.append(f"constituent {row.symbol} ({row.name}) left out: {exc}")
+            notes.append(_(
+                "constituent {symbol} ({name}) left out: {exc}"
+            ).format(symbol=row.symbol, name=row.name, exc=exc))
             continue
         if not symbol.is_index:
             stocks.setdefault(str(symbol), str(row.name))

@@ -19,6 +19,7 @@ from screener.authoring.extract import Extraction, FirmHit
 from screener.authoring.yaml_writer import Commented, Flow, comment_text, dump
 from screener.errors import UserError
 from screener.theme.model import Theme
+from screener.i18n import _
 
 
 def _comment_block(title: str, lines: Iterable[str]) -> str:
@@ -167,7 +168,7 @@ def validate(text: str) -> Theme:
 def refuse_overwrite(out: Path, force: bool) -> None:
     """Raise when ``out`` exists and ``force`` was not given."""
     if (out.exists() or out.is_symlink()) and not force:
-        raise UserError(f"{out} already exists; pass --force to overwrite it")
+        raise UserError(_("{out} already exists; pass --force to overwrite it").format(out=out))
 
 
 def write_drafts(drafts: dict[Path, str], force: bool) -> None:
@@ -177,10 +178,12 @@ def write_drafts(drafts: dict[Path, str], force: bool) -> None:
     for out in drafts:
         refuse_overwrite(out, force)
         if out.is_dir():
-            raise UserError(f"{out} is a folder; give a file name such as {out / 'theme.yaml'}")
+            raise UserError(_(
+                "{out} is a folder; give a file name such as {value}"
+            ).format(out=out, value=out / 'theme.yaml'))
         parent = out.parent if str(out.parent) else Path(".")
         if not parent.is_dir():
-            raise UserError(f"folder {parent} does not exist; create it first")
+            raise UserError(_("folder {parent} does not exist; create it first").format(parent=parent))
     staged: dict[Path, str] = {}  # target -> its staged temporary file, until renamed
     current = None
     try:
@@ -189,7 +192,7 @@ def write_drafts(drafts: dict[Path, str], force: bool) -> None:
         for current in drafts:
             os.replace(staged.pop(current), current)  # a symlink is replaced, never followed
     except OSError as exc:
-        raise UserError(f"cannot write {current}: {exc.strerror or exc}") from None
+        raise UserError(_("cannot write {current}: {value}").format(current=current, value=exc.strerror or exc)) from None
     finally:
         for tmp in staged.values():
             Path(tmp).unlink(missing_ok=True)

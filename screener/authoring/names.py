@@ -24,6 +24,7 @@ from screener.authoring.automaton import Automaton
 from screener.errors import SymbolError
 from screener.symbols import parse_symbol
 from screener.theme.model import Theme
+from screener.i18n import _
 
 # What a surface form stands for, best first: a full legal name beats a short name,
 # which beats an alias, which beats an unlisted group's name.
@@ -163,7 +164,7 @@ def load_groups() -> tuple[Group, ...]:
             Arm(_symbol(a["symbol"], where), str(a["name"])) for a in g.get("listed_arms") or []
         )
         if not g.get("name") or not arms:
-            raise ValueError(f"{where}: each group needs a name and at least one listed arm")
+            raise ValueError(_("{where}: each group needs a name and at least one listed arm").format(where=where))
         groups.append(Group(str(g["name"]), g.get("full_name"), tuple(g.get("aliases") or ()), arms))
     return tuple(groups)
 

@@ -14,6 +14,7 @@ from screener.authoring.names import NameIndex, build_index
 from screener.errors import ThemeError, UserError
 from screener.theme.model import Theme
 from screener.theme.registry import ThemeRegistry
+from screener.i18n import _
 
 
 @dataclass
@@ -38,7 +39,7 @@ def known_themes(registry: ThemeRegistry, notes: list[str]) -> list[Theme]:
         try:
             themes.append(entry.load())
         except ThemeError as exc:
-            notes.append(f"theme {entry.id} skipped (invalid: {exc.problems[0]})")
+            notes.append(_("theme {id} skipped (invalid: {problems})").format(id=entry.id, problems=exc.problems[0]))
     return themes
 
 
@@ -48,12 +49,14 @@ def read_universe_file(path: Path) -> pd.DataFrame:
     try:
         frame = pd.read_parquet(raw) if path.suffix == ".parquet" else pd.read_csv(raw, dtype=str)
     except (OSError, ValueError) as exc:
-        raise UserError(f"cannot read universe file {path}: {exc}") from None
+        raise UserError(_("cannot read universe file {path}: {exc}").format(path=path, exc=exc)) from None
     missing = {"symbol", "name"} - set(frame.columns)
     if missing:
         raise UserError(
-            f"universe file {path} lacks column(s) {', '.join(sorted(missing))}; "
-            "expected symbol, name and optionally full_name"
+            _(
+                "universe file {path} lacks column(s) {join}; expected symbol, name and optionally "
+                "full_name"
+            ).format(path=path, join=', '.join(sorted(missing)))
         )
     return frame
 
@@ -69,10 +72,13 @@ def store_universe(
     try:
         frame = open_store(DataOptions(offline=not fetch, cache_dir=cache_dir, proxy=proxy)).universe()
     except UserError as exc:
-        hint = "" if fetch else " (--fetch-universe fetches it)"
-        return None, f"no A-share list: {exc}{hint}; only firms in known themes are recognised"
+        if fetch:
+            return None, _("no A-share list: {exc}; only firms in known themes are recognised").format(exc=exc)
+        return None, _(
+            "no A-share list: {exc} (--fetch-universe fetches it); only firms in known themes are recognised"
+        ).format(exc=exc)
     if frame is None or not len(frame):
-        return None, "the A-share list is empty; only firms in known themes are recognised"
+        return None, _("the A-share list is empty; only firms in known themes are recognised")
     return frame, None
 
 

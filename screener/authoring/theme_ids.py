@@ -24,6 +24,7 @@ from screener.authoring.automaton import Automaton
 from screener.authoring.names import norm_form, norm_text
 from screener.errors import UserError
 from screener.theme.model import SLUG_RE
+from screener.i18n import _
 
 MAX_WORDS = 3
 MAX_ID_CHARS = 56
@@ -38,7 +39,10 @@ def slugify(text: str, default: str = "draft") -> str:
 def check_id(theme_id: str) -> str:
     if not SLUG_RE.fullmatch(theme_id):
         raise UserError(
-            f"--id {theme_id!r} is not a theme id: use lower-case letters, digits and '-', e.g. green-power"
+            _(
+                "--id {theme_id!r} is not a theme id: use lower-case letters, digits and '-', e.g. "
+                "green-power"
+            ).format(theme_id=theme_id)
         )
     return theme_id
 
@@ -49,7 +53,7 @@ def _keywords() -> tuple[dict[str, str], Automaton]:
     table = {norm_form(str(k)): str(v) for k, v in (YAML(typ="safe", pure=True).load(text)["keywords"]).items()}
     for word in table.values():
         if not SLUG_RE.fullmatch(word):
-            raise ValueError(f"keywords.yaml: {word!r} is not a slug")
+            raise ValueError(_("keywords.yaml: {word!r} is not a slug").format(word=word))
     return table, Automaton(table)
 
 

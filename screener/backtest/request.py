@@ -22,6 +22,7 @@ from screener.catalog import YAML_SUFFIXES, looks_like_path
 from screener.errors import UserError
 from screener.theme.model import Theme
 from screener.theme.registry import ThemeRegistry
+from screener.i18n import _
 
 Spell = Callable[[str], str]  # how messages name an option: "--lot-size" or "lot_size"
 SWEEP = "sweep"  # a spec's grid for `screener sweep`, among the options target() returns
@@ -61,14 +62,18 @@ def settings(base: Mapping[str, Any], options: Mapping[str, Any], *, spell: Spel
         elif name == "costs" and isinstance(value, Mapping):
             costs.update(value)
         elif name == "costs":
-            raise UserError(f"{spell('costs')}: expected True, False or a mapping of cost fields, not {value!r}")
+            raise UserError(_(
+                "{spell}: expected True, False or a mapping of cost fields, not {value!r}"
+            ).format(spell=spell('costs'), value=value))
         elif name in cost_fields:
             costs[name] = value
         elif name in fields:
             values[name] = value
         else:
             known = ", ".join(spell(n) for n in setting_names())
-            raise UserError(f"unknown backtest option {spell(name)}; the options are: {known}")
+            raise UserError(_(
+                "unknown backtest option {name}; the options are: {known}"
+            ).format(name=spell(name), known=known))
     values["costs"] = costs
     try:
         return BacktestSettings.model_validate(values)
@@ -98,37 +103,52 @@ def target(
             import warnings
 
             warnings.warn(
-                f"{name!r} is both a theme and a backtest spec ({specs.entries()[name].path}): "
-                "running the theme; pass the spec's path to run the spec",
+                _(
+                    "{name!r} is both a theme and a backtest spec ({path}): running the theme; pass the "
+                    "spec's path to run the spec"
+                ).format(name=name, path=specs.entries()[name].path),
                 stacklevel=2,
             )
         return themes.load(name), {}
     if name in specs.entries():
         return _spec_target(specs.entries()[name].path, themes_dirs)
     raise UserError(
-        f"unknown theme or spec {name!r}; known themes: {', '.join(sorted(themes.entries())) or 'none'}; "
-        f"known specs: {', '.join(sorted(specs.entries())) or 'none'} "
-        "(see `screener themes list` and `screener specs list`, or pass a path to a YAML file)"
+        _(
+            "unknown theme or spec {name!r}; known themes: {value}; known specs: {value2} (see `screener "
+            "themes list` and `screener specs list`, or pass a path to a YAML file)"
+        ).format(
+            name=name,
+            value=', '.join(sorted(themes.entries())) or 'none',
+            value2=', '.join(sorted(specs.entries())) or 'none',
+        )
     )
 
 
 def _file_target(path: Path, themes_dirs: Iterable[Path], specs_dirs: Iterable[Path]) -> tuple[Theme, dict[str, Any]]:
     if path.is_dir():
         raise UserError(
-            f"{path} is a folder, not a theme or spec file: name a YAML file, "
-            f"or pass --themes-dir {path} or --specs-dir {path} and name an id"
+            _(
+                "{path} is a folder, not a theme or spec file: name a YAML file, or pass --themes-dir "
+                "{path} or --specs-dir {path} and name an id"
+            ).format(path=path)
         )
     if not path.exists():  # a FIFO or a device goes on, to be refused by the reader
         known = SpecRegistry.default(specs_dirs).entries().get(path.stem)
         if path.suffix in YAML_SUFFIXES and known is not None:
-            raise UserError(f"file {path} does not exist; {path.stem} is a {known.origin} backtest spec: "
-                            f"name it by id ({path.stem}) instead of by path")
-        raise UserError(f"file {path} does not exist: pass a theme or spec file, or a theme or spec id")
+            raise UserError(_(
+                "file {path} does not exist; {stem} is a {origin} backtest spec: name it by id ({stem}) "
+                "instead of by path"
+            ).format(path=path, stem=path.stem, origin=known.origin))
+        raise UserError(_(
+            "file {path} does not exist: pass a theme or spec file, or a theme or spec id"
+        ).format(path=path))
     kind = yaml_kind(path) if path.suffix in YAML_SUFFIXES else "theme"
     if kind == "neither":
         raise UserError(
-            f"{path}: neither a backtest spec (theme: plus options) nor a theme file (id:, name:, members:); "
-            "see README: Backtests"
+            _(
+                "{path}: neither a backtest spec (theme: plus options) nor a theme file (id:, name:, "
+                "members:); see README: Backtests"
+            ).format(path=path)
         )
     if kind == "spec":
         return _spec_target(path, themes_dirs)

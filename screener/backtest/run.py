@@ -32,6 +32,7 @@ from screener.data.model import BoardInfo, DataStore, MarketData
 from screener.errors import DataError, UserError
 from screener.symbols import EM_BOARD_CODE
 from screener.theme.model import Member, Theme
+from screener.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from screener.backtest.engine import EngineResult
@@ -120,7 +121,10 @@ def select_members(theme: Theme, settings: BacktestSettings) -> list[Member]:
         members = [m for m in members if m.named_in_source]
         if not members:
             raise UserError(
-                f"--members named: no member of theme {theme.id!r} has named_in_source: true; use --members all"
+                _(
+                    "--members named: no member of theme {id!r} has named_in_source: true; use --members "
+                    "all"
+                ).format(id=theme.id)
             )
     return members
 
@@ -131,11 +135,18 @@ def target_weights(members: list[Member], settings: BacktestSettings, theme: The
     missing = [m.symbol for m in members if m.weight is None]
     if missing:
         raise UserError(
-            f"--weights theme: {', '.join(missing)} in theme {theme.id!r} ha{'s' if len(missing) == 1 else 've'} "
-            "no weight; give every member a weight in the theme file or use --weights equal"
+            ngettext(
+                "--weights theme: {missing} in theme {id!r} has no weight; give every member a weight in "
+                "the theme file or use --weights equal",
+                "--weights theme: {missing} in theme {id!r} have no weight; give every member a weight in "
+                "the theme file or use --weights equal",
+                len(missing),
+            ).format(missing=", ".join(missing), id=theme.id)
         )
     if sum(m.weight or 0.0 for m in members) <= 0:
-        raise UserError(f"--weights theme: the weights of theme {theme.id!r} add up to 0; use --weights equal")
+        raise UserError(_(
+            "--weights theme: the weights of theme {id!r} add up to 0; use --weights equal"
+        ).format(id=theme.id))
     return {m.symbol: float(m.weight or 0.0) for m in members}
 
 
@@ -160,9 +171,13 @@ def resolve_window(theme: Theme, settings: BacktestSettings, today: date) -> Win
     base = claims_mod.base_session(start)
     if base is None:
         first = calendar.first_known_session().date()
-        raise UserError(f"--start {start} is too early: the XSHG calendar starts on {first}")
+        raise UserError(_(
+            "--start {start} is too early: the XSHG calendar starts on {first}"
+        ).format(start=start, first=first))
     if settings.end is not None and (claims_mod.last_session(settings.end) or base) <= base:
-        raise UserError(f"the window {start} → {settings.end} has no trading session; pick a later --end")
+        raise UserError(_(
+            "the window {start} → {end} has no trading session; pick a later --end"
+        ).format(start=start, end=settings.end))
     return Window(start, base, settings.end)
 
 
@@ -223,12 +238,18 @@ def align(loaded: Loaded) -> Aligned:
         f = loaded.frames.get(m.symbol)
         in_window = f[(f.index > pd.Timestamp(window.base)) & (f.index <= pd.Timestamp(end))] if f is not None else None
         if in_window is None or in_window.empty:
-            why = "not in the data" if f is None or f.empty else f"no bar between {window.base} and {end}"
-            warnings.append(result.warning("dropped_member", m.symbol, None, f"dropped from the basket: {why}"))
+            why = _("not in the data") if f is None or f.empty else _(
+                "no bar between {base} and {end}"
+            ).format(base=window.base, end=end)
+            warnings.append(result.warning("dropped_member", m.symbol, None, _(
+                "dropped from the basket: {why}"
+            ).format(why=why)))
             continue
         kept[m.symbol] = f
     if not kept:
-        raise DataError(f"no member of {theme.id!r} has data between {window.base} and {end} ({md.label})")
+        raise DataError(_(
+            "no member of {id!r} has data between {base} and {end} ({label})"
+        ).format(id=theme.id, base=window.base, end=end, label=md.label))
 
     data_dates = pd.DatetimeIndex(np.unique(np.concatenate([f.index.values for f in kept.values()])))
     sessions, note = calendar.trading_index(request.load_start, end, data_dates)
@@ -239,7 +260,9 @@ def align(loaded: Loaded) -> Aligned:
     flagged = {i.symbol for i in md.issues if i.kind == "non_session_date"}  # the data layer names the days
     for sym, count in panel.off_calendar.items():
         if sym not in flagged:
-            warnings.append(result.warning("data", sym, None, f"{count} bar(s) on days that are not XSHG sessions were ignored"))
+            warnings.append(result.warning("data", sym, None, _(
+                "{count} bar(s) on days that are not XSHG sessions were ignored"
+            ).format(count=count)))
     return Aligned(loaded, panel, kept, sessions, end, warnings)
 
 
@@ -296,7 +319,10 @@ def measure(aligned: Aligned, res: EngineResult, settings: BacktestSettings, *, 
         late = [s for j, s in enumerate(panel.symbols) if not panel.listed[res.formation_row, j]]
         for s in late:
             warnings.append(result.warning("not_bought", s, None,
-                                           "listed after the formation: buy and hold leaves it out (use --rebalance monthly to add it)"))
+                                           _(
+                                               "listed after the formation: buy and hold leaves it out "
+                                               "(use --rebalance monthly to add it)"
+                                           )))
     checked = [] if brief else claims_mod.check_claims(request.theme, loaded.frames, request.load_start)
     return Measured(equity, basket, bench_block, bench_series, members_out, checked, warnings, res.trades)
 
@@ -342,7 +368,10 @@ def _no_volume_warnings(panel: Panel) -> list[dict[str, Any]]:
     for j in np.flatnonzero(missing.any(axis=0)):
         n = int(missing[:, j].sum())
         out.append(result.warning("data", panel.symbols[j], None,
-                                  f"no volume on {n} session(s): --max-participation does not cap its fills there"))
+                                  _(
+                                      "no volume on {n} session(s): --max-participation does not cap its "
+                                      "fills there"
+                                  ).format(n=n)))
     return out
 
 
@@ -356,8 +385,15 @@ def _check_formation(aligned: Aligned, settings: BacktestSettings) -> None:
     if not panel.listed[form].any():
         first = min(f.index[0].date() for f in kept.values())
         raise DataError(
-            f"no member of {aligned.request.theme.id!r} has a price at the formation on {panel.dates[form].date()}: "
-            f"the data starts on {first} ({aligned.loaded.md.label}); pick a --start after {first}"
+            _(
+                "no member of {id!r} has a price at the formation on {date}: the data starts on {first} "
+                "({label}); pick a --start after {first}"
+            ).format(
+                id=aligned.request.theme.id,
+                date=panel.dates[form].date(),
+                first=first,
+                label=aligned.loaded.md.label,
+            )
         )
 
 
@@ -370,26 +406,45 @@ def _window_end(loaded: Loaded, warnings: list[dict[str, Any]]) -> date:
     if latest is None:
         absent = set(md.missing) >= {m.symbol for m in members}
         if md.source.value == "cache":
-            hint = f"fetch it first (`screener data fetch {theme.id}`), or use --demo or --data-dir"
+            hint = _("fetch it first (`screener data fetch {id}`), or use --demo or --data-dir").format(id=theme.id)
         elif absent and md.source.value == "live":
-            hint = "nothing could be fetched: check the network connection (or --proxy), or use --demo or --data-dir"
+            hint = _(
+                "nothing could be fetched: check the network connection (or --proxy), or use --demo or "
+                "--data-dir"
+            )
         elif absent and md.source.value == "demo":
-            hint = "the demo data covers the built-in themes' members and major indices; use --data-dir or live data"
+            hint = _(
+                "the demo data covers the built-in themes' members and major indices; use --data-dir or "
+                "live data"
+            )
         elif absent:
-            hint = f"none of them has a file there; add one per member (e.g. {members[0].symbol}.csv)"
+            hint = _(
+                "none of them has a file there; add one per member (e.g. {symbol}.csv)"
+            ).format(symbol=members[0].symbol)
         else:
-            hint = "check --start/--end against the dates the data covers"
+            hint = _("check --start/--end against the dates the data covers")
         raise DataError(
-            f"no data for the members of {theme.id!r} from {request.load_start} to "
-            f"{request.load_end or 'the latest session'} ({md.label}): {hint}"
+            _(
+                "no data for the members of {id!r} from {load_start} to {value} ({label}): {hint}"
+            ).format(
+                id=theme.id,
+                load_start=request.load_start,
+                value=request.load_end or _("the latest session"),
+                label=md.label,
+                hint=hint,
+            )
         )
     if latest <= window.base:
         raise DataError(
-            f"no data for the members of {theme.id!r} after the base date {window.base}: "
-            f"the data ends on {latest} ({md.label}); pick an earlier --start"
+            _(
+                "no data for the members of {id!r} after the base date {base}: the data ends on {latest} "
+                "({label}); pick an earlier --start"
+            ).format(id=theme.id, base=window.base, latest=latest, label=md.label)
         )
     if window.end is not None and latest < window.end:
-        warnings.append(result.warning("window", None, None, f"the data ends on {latest}: the window is cut to end there (asked: {window.end})"))
+        warnings.append(result.warning("window", None, None, _(
+            "the data ends on {latest}: the window is cut to end there (asked: {end})"
+        ).format(latest=latest, end=window.end)))
     return latest if window.end is None else min(window.end, latest)
 
 
@@ -401,12 +456,16 @@ def benchmark_frame(
     theme's own is a warning."""
     code = loaded.request.benchmark.code
     label = None
-    fix = "pick another --benchmark, or leave it out for the theme's own"
+    fix = _("pick another --benchmark, or leave it out for the theme's own")
     if loaded.request.benchmark.source is not None:
         if loaded.board_error is not None:
             if required:
-                raise DataError(f"--benchmark {code}: {loaded.board_error}; {fix}") from None
-            warnings.append(result.warning("benchmark", code, None, f"board benchmark unavailable: {loaded.board_error}"))
+                raise DataError(_(
+                    "--benchmark {code}: {board_error}; {fix}"
+                ).format(code=code, board_error=loaded.board_error, fix=fix)) from None
+            warnings.append(result.warning("benchmark", code, None, _(
+                "board benchmark unavailable: {board_error}"
+            ).format(board_error=loaded.board_error)))
             return None, None
         board = loaded.board
         label = board.name
@@ -416,9 +475,15 @@ def benchmark_frame(
     if frame is None or frame.empty:
         if required:
             if code.startswith("000") and code.endswith(".SZ"):  # 000300 reads as a Shenzhen stock
-                fix = f"for the index write {code[:6]}.SH; or {fix}"
-            raise DataError(f"--benchmark {code}: no data for it {required}; {fix}")
-        warnings.append(result.warning("benchmark", code, None, "no data for the benchmark: relative figures are left out"))
+                fix = _(
+                    "for the index write {index}.SH; or pick another --benchmark, or leave it out for the theme's own"
+                ).format(index=code[:6])
+            raise DataError(_(
+                "--benchmark {code}: no data for it {required}; {fix}"
+            ).format(code=code, required=required, fix=fix))
+        warnings.append(result.warning("benchmark", code, None, _(
+            "no data for the benchmark: relative figures are left out"
+        )))
         return None, label
     return frame, label
 
@@ -439,10 +504,14 @@ def _benchmark_series(
     adj = frame.get("adj_factor", 1.0)
     series = (frame["close"] * adj).reindex(sessions).ffill().reindex(dates)
     if pd.isna(series.iloc[0]):
-        warnings.append(result.warning("benchmark", code, None, f"no benchmark price on the base date {dates[0].date()}: relative figures are left out"))
+        warnings.append(result.warning("benchmark", code, None, _(
+            "no benchmark price on the base date {date}: relative figures are left out"
+        ).format(date=dates[0].date())))
         return None, label
     gaps = int(frame.index.isin(dates).sum())
     if gaps < len(dates) * 0.5:
-        warnings.append(result.warning("benchmark", code, None, f"the benchmark has bars on only {gaps} of {len(dates)} sessions"))
+        warnings.append(result.warning("benchmark", code, None, _(
+            "the benchmark has bars on only {gaps} of {n} sessions"
+        ).format(gaps=gaps, n=len(dates))))
     series = series.ffill()
     return pd.Series(series.to_numpy() / series.iloc[0], index=dates, name="benchmark"), label

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from screener.i18n import _
 
 QUARTER_MONTHS = (1, 4, 7, 10)
 
@@ -29,6 +30,6 @@ def rebalance_rows(dates: pd.DatetimeIndex, rebalance: str) -> list[int]:
     if rebalance == "quarterly":
         new_month &= np.isin(months, QUARTER_MONTHS)
     elif rebalance != "monthly":
-        raise ValueError(f"unknown rebalance schedule {rebalance!r}")
+        raise ValueError(_("unknown rebalance schedule {rebalance!r}").format(rebalance=rebalance))
     rows = np.flatnonzero(new_month)
     return [int(r) for r in rows if r >= 2]

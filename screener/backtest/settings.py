@@ -22,6 +22,7 @@ from pydantic import (
 from screener.calendar import SESSIONS_PER_YEAR
 from screener.errors import ThemeError
 from screener.symbols import Symbol
+from screener.i18n import N_, _
 
 STAMP_DUTY_CUT = date(2023, 8, 28)
 
@@ -78,7 +79,7 @@ class Costs(_Strict):
     def _sorted(cls, v: list[DatedRate]) -> list[DatedRate]:
         dated = [r.since for r in v if r.since is not None]
         if dated != sorted(set(dated)) or sum(r.since is None for r in v) > 1:
-            raise ValueError("stamp_duty dates must be unique and in increasing order")
+            raise ValueError(_("stamp_duty dates must be unique and in increasing order"))
         return sorted(v, key=lambda r: r.since or date.min)
 
     def stamp_duty_on(self, day: date) -> float:
@@ -117,7 +118,9 @@ class BacktestSettings(_Strict):
     @model_validator(mode="after")
     def _window(self) -> BacktestSettings:
         if self.start and self.end and self.end < self.start:
-            raise ValueError(f"end {self.end} is before start {self.start}: pick an end on or after the start")
+            raise ValueError(_(
+                "end {end} is before start {start}: pick an end on or after the start"
+            ).format(end=self.end, start=self.start))
         return self
 
     def lot_rule(self, symbol: str | Symbol) -> tuple[int, int]:
@@ -146,11 +149,15 @@ class BacktestSpec(BacktestSettings):
         for key, values in (v or {}).items():
             name = key.replace("-", "_")
             if name not in known:
-                raise ValueError(f"sweep: {key!r} is not a backtest option; vary any of: {', '.join(known)}")
+                raise ValueError(_(
+                    "sweep: {key!r} is not a backtest option; vary any of: {known}"
+                ).format(key=key, known=', '.join(known)))
             if isinstance(values, str) and not values.strip().startswith("rolling:"):
-                raise ValueError(f"sweep: {key}: give a list of values (or rolling:FROM..TO/N for start)")
+                raise ValueError(_(
+                    "sweep: {key}: give a list of values (or rolling:FROM..TO/N for start)"
+                ).format(key=key))
             if isinstance(values, list) and not values:
-                raise ValueError(f"sweep: {key}: give at least one value")
+                raise ValueError(_("sweep: {key}: give at least one value").format(key=key))
         return v
 
 
@@ -179,5 +186,5 @@ def load_spec(path: Path) -> BacktestSpec:
     from screener.theme.loader import load_model
 
     return load_model(
-        path, BacktestSpec, what="a backtest spec must be a mapping with theme: and options", docs="Backtests"
+        path, BacktestSpec, what=N_("a backtest spec must be a mapping with theme: and options"), docs="Backtests"
     )

@@ -14,6 +14,7 @@ from pathlib import Path
 from screener import catalog
 from screener.backtest.settings import BacktestSpec, load_spec
 from screener.catalog import Entry, SearchDir
+from screener.i18n import N_
 
 
 def builtin_specs_dir() -> Path:
@@ -22,8 +23,8 @@ def builtin_specs_dir() -> Path:
 
 
 SPECS = catalog.Kind(
-    noun="backtest spec",
-    plural="specs",
+    noun=N_("backtest spec"),
+    plural=N_("specs"),
     flag="--specs-dir",
     env="SCREENER_SPECS_PATH",
     entry_point_group="screener.specs",

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from screener.data.model import BoardInfo, DataStore
 from screener.errors import DataError, UserError
 from screener.theme.model import Theme
+from screener.i18n import _
 
 Note = Callable[[str], None]
 
@@ -17,15 +18,21 @@ def listed(store: DataStore, source: str) -> list[tuple[str, str]]:
     lister = getattr(store, "boards", None)  # optional in the DataStore protocol
     if lister is None:
         raise UserError(
-            "scan boards: this data source cannot list boards: use --demo, or the cache "
-            "(boards fetched with `screener data fetch BKxxxx`)"
+            _(
+                "scan boards: this data source cannot list boards: use --demo, or the cache (boards "
+                "fetched with `screener data fetch BKxxxx`)"
+            )
         )
     table = lister()
     if source != "em" and len(table):
-        raise UserError(f"--source {source}: the boards listed here are eastmoney boards (--source em)")
+        raise UserError(_(
+            "--source {source}: the boards listed here are eastmoney boards (--source em)"
+        ).format(source=source))
     if not len(table):
-        raise DataError("scan boards: no board in the cache; fetch some first (`screener data fetch BK0715 ...`), "
-                        "or use --demo")
+        raise DataError(_(
+            "scan boards: no board in the cache; fetch some first (`screener data fetch BK0715 ...`), or "
+            "use --demo"
+        ))
     return [(str(r.code), str(r.name)) for r in table.itertuples(index=False)]
 
 
@@ -37,7 +44,7 @@ def themes(store: DataStore, source: str, note: Note) -> list[tuple[str, Theme]]
         try:
             info = store.board(code, source=source)
         except UserError as exc:
-            note(f"board {code} left out: {exc}")
+            note(_("board {code} left out: {exc}").format(code=code, exc=exc))
             continue
         theme = board_theme(info, name, note)
         if theme is not None:
@@ -52,9 +59,9 @@ def board_theme(info: BoardInfo, name: str, note: Note) -> Theme | None:
 
     stocks, problems = constituents(info)
     for problem in problems:
-        note(f"board {info.code}: {problem}")
+        note(_("board {code}: {problem}").format(code=info.code, problem=problem))
     if not stocks:
-        note(f"board {info.code} left out: no stock among its constituents")
+        note(_("board {code} left out: no stock among its constituents").format(code=info.code))
         return None
     return Theme.model_validate({
         "id": info.code.lower(),

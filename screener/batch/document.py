@@ -26,6 +26,7 @@ from screener.batch.cell import Outcome
 from screener.batch.plan import Cell, Panel
 from screener.data.model import MarketData
 from screener.errors import UserError
+from screener.i18n import _
 
 KINDS = ("compare", "sweep", "scan")
 CURVES = 10  # equity curves kept for the overlaid chart
@@ -57,7 +58,9 @@ def check_sort(figure: str | None) -> str:
     """The ``--sort`` figure (default total_return); raise for an unknown one."""
     name = (figure or DEFAULT_SORT).strip().lower()
     if name not in FIGURES:
-        raise UserError(f"--sort {figure}: unknown figure; sort by any of: {', '.join(FIGURES)}")
+        raise UserError(_(
+            "--sort {figure}: unknown figure; sort by any of: {FIGURES}"
+        ).format(figure=figure, FIGURES=', '.join(FIGURES)))
     return name
 
 

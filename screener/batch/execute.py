@@ -30,6 +30,7 @@ from typing import Any, Iterator
 from screener.batch.cell import Outcome, run_cell
 from screener.batch.plan import Panel
 from screener.errors import UserError
+from screener.i18n import _
 
 SMALL_GRID = 8  # fewer cells than this run in-process unless --workers says otherwise
 SMALL_WORK = 2_000_000  # as do fewer member-sessions (members × sessions, summed over the cells)
@@ -150,8 +151,10 @@ def _client(execution: Execution, mode: str) -> Iterator[Any]:
             client = Client(execution.scheduler, timeout=CONNECT_TIMEOUT)
         except (OSError, TimeoutError, ValueError) as exc:
             raise UserError(
-                f"--scheduler {execution.scheduler}: cannot connect ({exc}); start one with `dask scheduler` "
-                "and point --scheduler (or $SCREENER_DASK_SCHEDULER) at the address it prints"
+                _(
+                    "--scheduler {scheduler}: cannot connect ({exc}); start one with `dask scheduler` "
+                    "and point --scheduler (or $SCREENER_DASK_SCHEDULER) at the address it prints"
+                ).format(scheduler=execution.scheduler, exc=exc)
             ) from None
         with client:
             yield client

@@ -21,6 +21,7 @@ from typing import Any
 
 from screener.backtest.settings import BacktestSettings
 from screener.errors import UserError
+from screener.i18n import _
 
 ROLLING = re.compile(r"rolling:\s*(?P<first>\d{4}-\d{2}-\d{2})\s*\.\.\s*(?P<last>\d{4}-\d{2}-\d{2})\s*/\s*(?P<step>\d+)")
 DEFAULT = "default"  # a grid value meaning "the option left out"
@@ -55,7 +56,9 @@ def key_name(raw: str) -> str:
     name = raw.strip().lstrip("-").replace("-", "_").lower()
     known = option_names()
     if name not in known:
-        raise UserError(f"--vary {raw.strip()}: not a backtest option; vary any of: {', '.join(known)}")
+        raise UserError(_(
+            "--vary {raw}: not a backtest option; vary any of: {known}"
+        ).format(raw=raw.strip(), known=', '.join(known)))
     return name
 
 
@@ -66,10 +69,14 @@ def parse_vary(items: Iterable[str]) -> dict[str, list[Any] | str]:
     for item in items:
         key, sep, text = item.partition("=")
         if not sep or not key.strip() or not text.strip():
-            raise UserError(f"--vary {item!r}: write KEY=V1,V2,... (e.g. --vary rebalance=none,monthly)")
+            raise UserError(_(
+                "--vary {item!r}: write KEY=V1,V2,... (e.g. --vary rebalance=none,monthly)"
+            ).format(item=item))
         name = key_name(key)
         if name in out:
-            raise UserError(f"--vary {name} is given twice: put all its values in one --vary {name}=V1,V2")
+            raise UserError(_(
+                "--vary {name} is given twice: put all its values in one --vary {name}=V1,V2"
+            ).format(name=name))
         text = text.strip()
         out[name] = text if ROLLING.fullmatch(text) else [v.strip() for v in text.split(",") if v.strip()]
     return out
@@ -81,22 +88,32 @@ def rolling_starts(text: str, key: str) -> list[date]:
 
     m = ROLLING.fullmatch(text.strip())
     if m is None:
-        raise UserError(f"{key}: {text!r} is not rolling:FROM..TO/N (e.g. rolling:2025-01-01..2025-12-31/20)")
+        raise UserError(_(
+            "{key}: {text!r} is not rolling:FROM..TO/N (e.g. rolling:2025-01-01..2025-12-31/20)"
+        ).format(key=key, text=text))
     if key != "start":
-        raise UserError(f"{key}: rolling:FROM..TO/N is for start only")
+        raise UserError(_("{key}: rolling:FROM..TO/N is for start only").format(key=key))
     try:
         first, last = date.fromisoformat(m["first"]), date.fromisoformat(m["last"])
     except ValueError as exc:
-        raise UserError(f"start: {text!r}: {exc}; write dates as YYYY-MM-DD") from None
+        raise UserError(_("start: {text!r}: {exc}; write dates as YYYY-MM-DD").format(text=text, exc=exc)) from None
     step = int(m["step"])
     if step < 1:
-        raise UserError(f"start: {text!r}: the step must be at least 1 session")
+        raise UserError(_("start: {text!r}: the step must be at least 1 session").format(text=text))
     if last < first:
-        raise UserError(f"start: {text!r}: {last} is before {first}")
+        raise UserError(_("start: {text!r}: {last} is before {first}").format(text=text, last=last, first=first))
     days = calendar.sessions(first, last)
     if len(days) == 0:
-        raise UserError(f"start: {text!r}: no XSHG session between {first} and {last} in the calendar "
-                        f"({calendar.first_known_session().date()} to {calendar.last_known_session().date()})")
+        raise UserError(_(
+            "start: {text!r}: no XSHG session between {first} and {last} in the calendar ({date} to "
+            "{date2})"
+        ).format(
+            text=text,
+            first=first,
+            last=last,
+            date=calendar.first_known_session().date(),
+            date2=calendar.last_known_session().date(),
+        ))
     return [d.date() for d in days[::step]]
 
 
@@ -111,12 +128,12 @@ def expand(
     from screener.backtest.request import settings as make_settings
 
     if not sweep:
-        raise UserError("nothing to sweep: give --vary KEY=V1,V2,... (or a spec with a sweep: block)")
+        raise UserError(_("nothing to sweep: give --vary KEY=V1,V2,... (or a spec with a sweep: block)"))
     raw_axes: dict[str, list[Any]] = {}
     for raw_key, values in sweep.items():
         key = key_name(str(raw_key))
         if options.get(key) is not None:
-            raise UserError(f"{key} is both varied and given as an option: drop one of them")
+            raise UserError(_("{key} is both varied and given as an option: drop one of them").format(key=key))
         items = rolling_starts(values, key) if isinstance(values, str) else list(values)
         raw_axes[key] = list(dict.fromkeys(_value(key, v) for v in items))  # repeats run once
     for key, values in raw_axes.items():  # each value alone first: errors name key and value
@@ -144,13 +161,13 @@ def _value(key: str, value: Any) -> Any:
             return None
         if key == "costs":
             if text.lower() not in _SWITCHES:
-                raise UserError(f"costs: {text!r}: use on or off")
+                raise UserError(_("costs: {text!r}: use on or off").format(text=text))
             return _SWITCHES[text.lower()]
         if key == "stamp_duty":  # one rate for every date, as --stamp-duty takes it
             try:
                 return float(text)
             except ValueError:
-                raise UserError(f"stamp_duty: {text!r} is not a rate; write e.g. 0.0005") from None
+                raise UserError(_("stamp_duty: {text!r} is not a rate; write e.g. 0.0005").format(text=text)) from None
         return text
     return value
 
@@ -162,7 +179,7 @@ def _settings_for(make_settings: Any, base: Mapping[str, Any], options: Mapping[
         return make_settings(base, merged, spell=lambda name: name)
     except UserError as exc:
         shown = ", ".join(f"{k}={_text(v)}" for k, v in chosen.items())
-        raise UserError(f"grid cell {shown}: {exc}") from None
+        raise UserError(_("grid cell {shown}: {exc}").format(shown=shown, exc=exc)) from None
 
 
 def display(settings: BacktestSettings, key: str) -> Any:

@@ -23,6 +23,7 @@ from screener.data import frames
 from screener.data.model import Bars, BoardInfo, DataStore, MarketData
 from screener.errors import DataError, UserError
 from screener.theme.model import Theme
+from screener.i18n import _
 
 # settings that need a panel of their own (the benchmark is measured from the loaded data)
 PANEL_KEY = stages.PANEL_FIELDS
@@ -143,7 +144,7 @@ def align(panels: Sequence[Panel], store: DataStore, *, skip_failed: bool = Fals
             if not skip_failed:
                 raise DataError(f"{describe(panel.cells[0])}: {exc}") from None
             panel.error = exc
-            note(f"{describe(panel.cells[0])} left out: {exc}")
+            note(_("{cells} left out: {exc}").format(cells=describe(panel.cells[0]), exc=exc))
             continue
         theme = panel.request.theme
         if id(theme) not in claims:

@@ -17,6 +17,7 @@ from screener.batch.execute import Execution, Progress
 from screener.data.model import DataOptions
 from screener.errors import UserError
 from screener.theme.model import Theme
+from screener.i18n import _
 
 Note = Callable[[str], None]
 Target = str | Theme
@@ -45,7 +46,7 @@ def compare(targets: Sequence[Target], options: Mapping[str, Any], run: Run) -> 
     today = _today(run)
     sort = document.check_sort(run.sort)
     if not targets:
-        raise UserError("compare: name at least one theme or spec")
+        raise UserError(_("compare: name at least one theme or spec"))
     notes, note = _notes(run)
     resolved = [_target(t, options, run) for t in targets]
     resolved = _one_window(resolved, options, today, note)
@@ -89,7 +90,7 @@ def scan_boards(options: Mapping[str, Any], run: Run, source: str = "em") -> dic
     notes, note = _notes(run)
     found = boards.themes(store, source, note)
     if not found:
-        raise UserError("scan boards: no board with stocks to scan")
+        raise UserError(_("scan boards: no board with stocks to scan"))
     if s.start is None:  # boards have no claims: one default window for all
         s = BacktestSettings.model_validate({**s.model_dump(), "start": date(_today(run).year, 1, 1)})
     cells = [plan.Cell(i, theme, s, {"board": code}) for i, (code, theme) in enumerate(found)]
@@ -108,7 +109,7 @@ def _run(kind: str, cells: list[plan.Cell], grid: dict[str, list[Any]], settings
     panels = plan.resolve(cells, _today(run))
     md = plan.align(panels, store or open_store(run.data), skip_failed=skip_failed, note=note)
     if not any(p.aligned is not None for p in panels):
-        raise UserError(f"{kind}: no cell has data to backtest ({md.label})")
+        raise UserError(_("{kind}: no cell has data to backtest ({label})").format(kind=kind, label=md.label))
     outcomes, executed = execute.run(panels, run.execution, run.progress)
     return document.build(kind, panels, outcomes, md, grid=grid, settings=settings, sort=sort,
                           ascending=run.ascending, top=run.top, notes=notes, executed=executed)
@@ -160,10 +161,14 @@ def _one_window(resolved: list[tuple[Theme, BacktestSettings]], options: Mapping
     start = starts[0] if len(set(starts)) == 1 else min(starts)
     end = ends[0] if len(set(ends)) == 1 else (None if None in ends else max(e for e in ends if e is not None))
     if len(set(starts)) > 1 and options.get("start") is None:
-        note(f"the targets' windows start on different days: all start on the earliest, {start}; pass --start to choose")
+        note(_(
+            "the targets' windows start on different days: all start on the earliest, {start}; pass "
+            "--start to choose"
+        ).format(start=start))
     if len(set(ends)) > 1 and options.get("end") is None:
-        note(f"the targets' windows end on different days: all end on {end or 'the latest session with data'}; "
-             "pass --end to choose")
+        note(_(
+            "the targets' windows end on different days: all end on {end}; pass --end to choose"
+        ).format(end=end or _("the latest session with data")))
     out = []
     for theme, s in resolved:
         values = {**s.model_dump(), "start": start, "end": end}

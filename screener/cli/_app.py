@@ -15,6 +15,7 @@ import click
 
 from screener._main import INTERRUPTED, interrupted
 from screener.errors import UserError
+from screener.i18n import N_, _, ngettext
 
 
 def _debug_requested(args: list[str]) -> bool:
@@ -56,7 +57,34 @@ class _WarningPrinter:
             return
         if text not in self.seen:
             self.seen.add(text)
-            click.echo(f"warning: {text}", err=True)
+            click.echo(_("warning: {text}").format(text=text), err=True)
+
+
+def _usage_message(exc: click.UsageError) -> str:
+    """click's message for a usage error with its frame ("Invalid value for '--start'",
+    "No such option", "Missing argument") in the language in use; the msgids are click's
+    own English. What a click parameter type says inside the frame stays click's."""
+    if isinstance(exc, click.BadParameter) and not isinstance(exc, click.MissingParameter):
+        hint = exc.param_hint if exc.param_hint is not None else (
+            exc.param.get_error_hint(exc.ctx) if exc.param is not None else None)
+        if hint is None:
+            return _("Invalid value: {message}").format(message=exc.message)
+        if not isinstance(hint, str):
+            hint = " / ".join(repr(x) for x in hint)
+        return _("Invalid value for {param_hint}: {message}").format(param_hint=hint, message=exc.message)
+    if isinstance(exc, click.NoSuchOption):
+        text = _("No such option {name!r}.").format(name=exc.option_name)
+        if exc.possibilities:
+            shown = ", ".join(repr(p) for p in sorted(exc.possibilities))
+            text += " " + ngettext(
+                "Did you mean {possibility}?", "(Did you mean one of: {possibilities}?)", len(exc.possibilities)
+            ).format(possibility=shown, possibilities=shown)
+        return text
+    text = exc.format_message()
+    for start in (N_("Missing argument"), N_("Missing option")):
+        if isinstance(exc, click.MissingParameter) and text.startswith(start):
+            return _(start) + text[len(start):]
+    return text
 
 
 class ScreenerGroup(LazyGroup):
@@ -75,16 +103,16 @@ class ScreenerGroup(LazyGroup):
             sys.exit(0)
         except click.UsageError as exc:
             where = exc.ctx.command_path if exc.ctx is not None else "screener"
-            message = " ".join(exc.format_message().split())
-            click.echo(f"error: {message} (see `{where} --help`)", err=True)
+            message = " ".join(_usage_message(exc).split())
+            click.echo(_("error: {message} (see `{where} --help`)").format(message=message, where=where), err=True)
             sys.exit(exc.exit_code)
         except click.ClickException as exc:
-            click.echo(f"error: {' '.join(exc.format_message().split())}", err=True)
+            click.echo(_("error: {message}").format(message=" ".join(exc.format_message().split())), err=True)
             sys.exit(exc.exit_code)
         except click.Abort as exc:
             if isinstance(exc.__cause__, KeyboardInterrupt):  # click turns Ctrl-C into Abort
                 raise KeyboardInterrupt from None
-            click.echo("aborted", err=True)
+            click.echo(_("aborted"), err=True)
             sys.exit(1)
         # an explicit ctx.exit(code) comes back as its code; commands return nothing
         sys.exit(rv if isinstance(rv, int) and not isinstance(rv, bool) else 0)
@@ -101,10 +129,10 @@ class ScreenerGroup(LazyGroup):
             if (ctx.obj or {}).get("debug") or _debug_requested(sys.argv):
                 raise
             for line in str(exc).splitlines() or [type(exc).__name__]:
-                click.echo(f"error: {line}", err=True)
+                click.echo(_("error: {line}").format(line=line), err=True)
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
-            click.echo("interrupted", err=True)
+            click.echo(_("interrupted"), err=True)
             ctx.exit(INTERRUPTED)
 
 
@@ -148,6 +176,6 @@ def run(group: click.Group, **kwargs: Any) -> NoReturn:
             raise
         _silence_stdout()
         if exc.errno != errno.EPIPE:
-            click.echo(f"error: cannot write the output: {exc.strerror or exc}", err=True)
+            click.echo(_("error: cannot write the output: {value}").format(value=exc.strerror or exc), err=True)
         sys.exit(1)
     sys.exit(0)  # pragma: no cover (group.main always exits)

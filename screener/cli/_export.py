@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from screener.cli import _complete as complete
+from screener.i18n import _
 
 F = Callable[..., Any]
 
@@ -55,6 +56,6 @@ def deliver(result: dict[str, Any], fmt: str, formats: list[str] | None, out_dir
         from screener.report import export
 
         paths = export(result, formats, out_dir, force=force, template_dir=template_dir)
-        click.echo(f"wrote {len(paths)} report file(s):", err=True)
+        click.echo(_("wrote {n} report file(s):").format(n=len(paths)), err=True)
         for p in paths:
             click.echo(str(p), err=fmt == "json")

@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from screener.theme.registry import ThemeRegistry
+from screener.i18n import _
 
 F = Callable[..., Any]
 
@@ -25,7 +26,10 @@ class _Date(click.DateTime):
         from screener.clock import range_problem
 
         if not (isinstance(value, date) and not isinstance(value, datetime)):
-            value = super().convert(value, param, ctx).date()
+            try:
+                value = super().convert(value, param, ctx).date()
+            except click.BadParameter:
+                self.fail(_("{value!r} is not a date: write YYYY-MM-DD, e.g. 2026-05-11").format(value=value), param, ctx)
         problem = range_problem(value)
         if problem:
             self.fail(problem, param, ctx)
@@ -43,7 +47,7 @@ class FiniteFloat(click.FloatRange):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         number = click.FLOAT.convert(value, param, ctx)
         if not math.isfinite(number):
-            self.fail(f"{value!r} must be a finite number", param, ctx)
+            self.fail(_("{value!r} must be a finite number").format(value=value), param, ctx)
         return super().convert(number, param, ctx)
 
 
@@ -183,4 +187,4 @@ def _note_ignored(options: dict[str, Any]) -> None:
     given = [f"--{name.replace('_', '-')}" for name in ("cache_dir", "offline", "proxy")
              if options.get(name) and ctx.get_parameter_source(name) is click.core.ParameterSource.COMMANDLINE]
     if given:
-        click.echo(f"note: {', '.join(given)} ignored: --demo uses the built-in synthetic data", err=True)
+        click.echo(_("note: {given} ignored: --demo uses the built-in synthetic data").format(given=', '.join(given)), err=True)

@@ -11,6 +11,7 @@ import click
 
 from screener.cli import _complete as complete
 from screener.cli._options import data_options, specs_dir_option, themes_dir_option
+from screener.i18n import _
 
 F = Callable[..., Any]
 
@@ -142,7 +143,7 @@ def _main(work: Callable[[dict[str, Any], Any], dict[str, Any]], *, data: Any, t
     with _ProgressBar() as progress:
         run = Run(data=data, execution=execution, sort=sort, ascending=ascending, top=top,
                   themes_dirs=themes_dirs, specs_dirs=specs_dirs, progress=progress,
-                  note=lambda text: click.echo(f"note: {text}", err=True))
+                  note=lambda text: click.echo(_("note: {text}").format(text=text), err=True))
         doc = work(options, run)
     deliver(doc, fmt, fmts, out_dir, force, template_dir, _print)
 

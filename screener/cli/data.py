@@ -14,7 +14,7 @@ import click
 from screener.cli import _complete as complete
 from screener.cli._options import DATE, data_options, format_option, registry, themes_dir_option
 from screener.cli._output import print_json
-from screener.i18n import _
+from screener.i18n import _, ngettext
 from screener.report.console import console, print_table
 from screener.errors import DataError, SymbolError, UserError
 from screener.symbols import EM_BOARD_CODE
@@ -55,7 +55,9 @@ def resolve_targets(names: tuple[str, ...], themes_dirs: tuple[Path, ...]) -> Ta
         except SymbolError as exc:
             known = ", ".join(sorted(entries)) or "none"
             raise UserError(
-                f"{name!r} is not a theme, a symbol or a board code ({exc}); themes: {known}"
+                _(
+                    "{name!r} is not a theme, a symbol or a board code ({exc}); themes: {known}"
+                ).format(name=name, exc=exc, known=known)
             ) from None
     return Targets(list(dict.fromkeys(symbols)), list(dict.fromkeys(boards)))
 
@@ -94,10 +96,10 @@ def fetch(targets: tuple[str, ...], with_universe: bool, start: date | None, end
     from screener.data.live import LiveStore, gap_text
 
     if not targets and not with_universe:
-        raise click.UsageError("give a THEME, SYMBOL or BK code to fetch, or --universe")
+        raise click.UsageError(_("give a THEME, SYMBOL or BK code to fetch, or --universe"))
     first, last = start, end
     if first and last and first > last:
-        raise UserError(f"--start {first} is after --end {last}")
+        raise UserError(_("--start {first} is after --end {last}").format(first=first, last=last))
     wanted = resolve_targets(targets, themes_dirs)
     store = open_store(data)
     rows: list[dict[str, Any]] = []
@@ -108,18 +110,18 @@ def fetch(targets: tuple[str, ...], with_universe: bool, start: date | None, end
         TextColumn("{task.description:<12}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         console=err, transient=True, disable=not err.is_terminal,
     ) as progress:
-        task = progress.add_task("fetching", total=len(wanted.symbols) + len(wanted.boards) + 2 * with_universe)
+        task = progress.add_task(_("fetching"), total=len(wanted.symbols) + len(wanted.boards) + 2 * with_universe)
         if with_universe:
-            progress.update(task, description="A-share list")
+            progress.update(task, description=_("A-share list"))
             rows.append(_table_row("A-share list", store.universe, store.source.value))
             progress.advance(task)
-            progress.update(task, description="valuations")
+            progress.update(task, description=_("valuations"))
             row = _table_row("valuations", store.valuations, store.source.value)
             if isinstance(store, LiveStore) and not row["rows"] and row["status"] != "failed":
                 # the live store returns an empty snapshot when it could not have one: a failure
                 row = {**row, "status": "failed", "error": (
-                    "none cached for today (snapshots are taken on the day, online)" if store.offline
-                    else "the valuation snapshot could not be fetched")}
+                    _("none cached for today (snapshots are taken on the day, online)") if store.offline
+                    else _("the valuation snapshot could not be fetched"))}
             rows.append(row)
             progress.advance(task)
         for symbol in wanted.symbols:
@@ -148,20 +150,19 @@ def fetch(targets: tuple[str, ...], with_universe: bool, start: date | None, end
         print_table(
             [_("symbol"), _("name"), _("from"), _("rows"), _("first"), _("last"), _("status")],
             [[r["symbol"], r["name"], r["from"], r["rows"], r["first"], r["last"], r["status"]] for r in rows],
-            title=f"data: {'; '.join(sorted(labels)) or store.source.value}",
+            title=_("data: {labels}").format(labels="; ".join(sorted(labels)) or store.source.value),
             justify=["left", "left", "left", "right", "left", "left", "left"],
         )
         counts = Counter(r["from"] for r in rows if r["status"] != "failed")
         summary = ", ".join(f"{k} {v}" for k, v in counts.most_common())
         n_warn = sum(len(r.get("warnings", [])) for r in rows)
-        click.echo(f"{len(rows) - len(failed)} of {len(rows)} fetched" + (f" ({summary})" if summary else "")
-                   + (f", {n_warn} data warning{'s' if n_warn != 1 else ''}" if n_warn else ""))
+        click.echo(_fetch_summary(len(rows) - len(failed), len(rows), summary, n_warn))
         by_gap: dict[str, list[str]] = {}
         for r in rows:
             if r["status"] != "failed" and r.get("missing"):
                 by_gap.setdefault(gap_text([tuple(g) for g in r["missing"]]), []).append(r["symbol"])
         for gap, symbols in by_gap.items():  # one line per distinct range, as for failures
-            click.echo(f"not cached: {gap}: {', '.join(symbols)}")
+            click.echo(_("not cached: {gap}: {symbols}").format(gap=gap, symbols=', '.join(symbols)))
     if fmt != "json":
         _print_warnings(rows, notes)
     by_reason: dict[str, list[str]] = {}
@@ -169,15 +170,26 @@ def fetch(targets: tuple[str, ...], with_universe: bool, start: date | None, end
         r["error"] = str(r["error"]).removeprefix(f"{r['symbol']}: ")
         by_reason.setdefault(r["error"], []).append(r["symbol"])
     for reason, symbols in by_reason.items():  # one line per distinct reason, not per symbol
-        click.echo(f"failed: {', '.join(symbols)}: {reason}", err=True)
+        click.echo(_("failed: {symbols}: {reason}").format(symbols=', '.join(symbols), reason=reason), err=True)
     if failed and len(failed) == len(rows):
-        hint = ""
         if isinstance(store, LiveStore):
-            hint = (" — without network or cache, use --demo for synthetic prices or --data-dir DIR "
-                    "for your own CSV/Parquet files (or --proxy URL)")
-        raise DataError(f"no data for any of {len(rows)} item(s) (see the failures above){hint}")
+            raise DataError(_(
+                "no data for any of {n} item(s) (see the failures above) — without network or cache, use "
+                "--demo for synthetic prices or --data-dir DIR for your own CSV/Parquet files (or --proxy URL)"
+            ).format(n=len(rows)))
+        raise DataError(_("no data for any of {n} item(s) (see the failures above)").format(n=len(rows)))
     if failed:
         raise click.exceptions.Exit(1)
+
+
+def _fetch_summary(fetched: int, total: int, by_origin: str, n_warn: int) -> str:
+    """"3 of 4 fetched (cache 2, live 1), 2 data warnings", in the language in use."""
+    line = _("{fetched} of {total} fetched").format(fetched=fetched, total=total)
+    if by_origin:
+        line = _("{line} ({by_origin})").format(line=line, by_origin=by_origin)
+    if n_warn:
+        line = ngettext("{line}, {n} data warning", "{line}, {n} data warnings", n_warn).format(line=line, n=n_warn)
+    return line
 
 
 MAX_WARNINGS = 20  # warning lines printed after a fetch; the rest are counted (all in --format json)
@@ -198,16 +210,18 @@ def _own_notes(symbol: str, md: Any) -> list[str]:
 def _print_warnings(rows: list[dict[str, Any]], notes: dict[str, None]) -> None:
     """Notes, then each quality warning (the first MAX_WARNINGS), then stale-cache reasons."""
     for note in notes:
-        click.echo(f"note: {note}", err=True)
+        click.echo(_("note: {note}").format(note=note), err=True)
     warnings = [w for r in rows for w in r.get("warnings", [])]
     for text in warnings[:MAX_WARNINGS]:
-        click.echo(f"warning: {text}", err=True)
+        click.echo(_("warning: {text}").format(text=text), err=True)
     if len(warnings) > MAX_WARNINGS:
-        click.echo(f"warning: … and {len(warnings) - MAX_WARNINGS} more (all of them in --format json)", err=True)
+        click.echo(_(
+            "warning: … and {value} more (all of them in --format json)"
+        ).format(value=len(warnings) - MAX_WARNINGS), err=True)
     for r in rows:
         if r["status"] != "failed" and r.get("error"):
             reason = str(r["error"]).replace(f": {r['symbol']}: ", ": ")  # the symbol once
-            click.echo(f"warning: {r['symbol']}: {reason}", err=True)
+            click.echo(_("warning: {r}: {reason}").format(r=r['symbol'], reason=reason), err=True)
 
 
 def _symbol_row(symbol: str, md: Any) -> dict[str, Any]:
@@ -292,8 +306,8 @@ def status(fmt: str, data: Any) -> None:
             return
         print_table([_("symbol"), _("name"), _("rows"), _("first"), _("last"), _("origin")],
                     [[r["key"], r["name"], r["rows"], r["first"], r["last"], r["origin"]] for r in rows],
-                    title=f"data: {md.label}", justify=["left", "left", "right", "left", "left", "left"])
-        click.echo(f"{len(rows)} symbols")
+                    title=_("data: {labels}").format(labels=md.label), justify=["left", "left", "right", "left", "left", "left"])
+        click.echo(ngettext("{n} symbol", "{n} symbols", len(rows)).format(n=len(rows)))
         return
     cache = Cache(data.cache_dir)
     entries = cache.entries()
@@ -309,7 +323,9 @@ def status(fmt: str, data: Any) -> None:
         print_json({"cache_dir": str(cache.root), "total_bytes": total, "entries": rows})
         return
     if not entries:
-        click.echo(f"the cache at {cache.root} is empty; fill it with `screener data fetch THEME|SYMBOL...`")
+        click.echo(_(
+            "the cache at {root} is empty; fill it with `screener data fetch THEME|SYMBOL...`"
+        ).format(root=cache.root))
         return
     # 80 columns: the fetch day only (the time is in --format json and the last-refresh line), sizes in total
     print_table(
@@ -317,7 +333,7 @@ def status(fmt: str, data: Any) -> None:
         [[r["dataset"], r["key"], r["rows"], r["first"], r["last"],
           r["fetched_at"].strftime("%Y-%m-%d") if r["fetched_at"] else None,
           "DAMAGED" if r["problem"] else r["origin"]] for r in rows],
-        title=f"cache: {cache.root}",
+        title=_("cache: {root}").format(root=cache.root),
         justify=["left", "left", "right", "left", "left", "left", "left"],
     )
     refreshed = max((r["fetched_at"] for r in rows if r["fetched_at"]), default=None)
@@ -325,12 +341,20 @@ def status(fmt: str, data: Any) -> None:
     for r in rows:
         by_dataset[r["dataset"]] += r["size"]
     sizes = ", ".join(f"{ds} {_size(n)}" for ds, n in by_dataset.most_common())
-    click.echo(f"{len(rows)} files, {_size(total)} ({sizes})"
-               + (f", last refresh {refreshed:%Y-%m-%d %H:%M}" if refreshed else ""))
+    if refreshed:
+        click.echo(ngettext(
+            "{n} file, {size} ({sizes}), last refresh {refreshed}", "{n} files, {size} ({sizes}), last refresh {refreshed}",
+            len(rows),
+        ).format(n=len(rows), size=_size(total), sizes=sizes, refreshed=f"{refreshed:%Y-%m-%d %H:%M}"))
+    else:
+        click.echo(ngettext("{n} file, {size} ({sizes})", "{n} files, {size} ({sizes})", len(rows)).format(
+            n=len(rows), size=_size(total), sizes=sizes))
     for e in entries:
         if e.problem:
             fix = f"screener data clear {e.key}" if e.dataset in ("bars", "boards") else "screener data clear"
-            click.echo(f"warning: {e.path} {e.problem}: it is not used; remove it with `{fix.removesuffix('.members')}`",
+            click.echo(_(
+                "warning: {path} {problem}: it is not used; remove it with `{fix}`"
+            ).format(path=e.path, problem=e.problem, fix=fix.removesuffix('.members')),
                        err=True)
 
 
@@ -351,7 +375,7 @@ def clear(symbols: tuple[str, ...], dry_run: bool, yes: bool, data: Any) -> None
     from screener.symbols import normalize
 
     if data.demo or data.data_dir is not None:
-        raise UserError("data clear acts on the cache; drop --demo / --data-dir")
+        raise UserError(_("data clear acts on the cache; drop --demo / --data-dir"))
     keys = [s.upper() if EM_BOARD_CODE.fullmatch(s.upper()) else normalize(s) for s in symbols]
     cache = Cache(data.cache_dir)
     planned = cache.planned_removals(keys or None)
@@ -359,19 +383,23 @@ def clear(symbols: tuple[str, ...], dry_run: bool, yes: bool, data: Any) -> None
         found = {p.name.split(".parquet")[0].removesuffix(".members") for p in planned}
         absent = [k for k in keys if k not in found]
         if absent:
-            click.echo(f"not cached: {', '.join(absent)}", err=True)
+            click.echo(_("not cached: {absent}").format(absent=', '.join(absent)), err=True)
     size = _size(sum(p.lstat().st_size for p in planned))
     if dry_run:
         for path in planned:
             click.echo(str(path))
-        click.echo(f"would remove {len(planned)} file{'s' if len(planned) != 1 else ''} ({size}) from {cache.root}",
-                   err=True)
+        click.echo(ngettext(
+            "would remove {n} file ({size}) from {root}", "would remove {n} files ({size}) from {root}", len(planned)
+        ).format(n=len(planned), size=size, root=cache.root), err=True)
         return
     if not keys and planned and not yes:
-        click.confirm(f"Remove all {len(planned)} cache files ({size}) from {cache.root}?", abort=True, err=True)
+        click.confirm(_(
+            "Remove all {n} cache files ({size}) from {root}?"
+        ).format(n=len(planned), size=size, root=cache.root), abort=True, err=True)
     removed = cache.clear(keys or None)
-    click.echo(f"removed {len(removed)} file{'s' if len(removed) != 1 else ''} from {cache.root}")
+    click.echo(ngettext("removed {n} file from {root}", "removed {n} files from {root}", len(removed)).format(
+        n=len(removed), root=cache.root))
     left = cache.foreign_files() if not keys else []
     if left:
         shown = ", ".join(str(p.relative_to(cache.root)) for p in left[:3]) + (" ..." if len(left) > 3 else "")
-        click.echo(f"note: left {len(left)} file(s) that screener did not write: {shown}", err=True)
+        click.echo(_("note: left {n} file(s) that screener did not write: {shown}").format(n=len(left), shown=shown), err=True)

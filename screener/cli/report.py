@@ -11,6 +11,7 @@ import click
 
 from screener.cli import _complete as complete
 from screener.errors import UserError
+from screener.i18n import _
 
 
 def read_result(path: Path) -> dict[str, Any]:
@@ -22,19 +23,27 @@ def read_result(path: Path) -> dict[str, Any]:
     from screener.report.contract import check
 
     if not path.exists() and not path.is_symlink():
-        raise UserError(f"{path}: no such file; pass a result saved by `screener backtest --export json`")
+        raise UserError(_(
+            "{path}: no such file; pass a result saved by `screener backtest --export json`"
+        ).format(path=path))
     try:
         text = read_input(path).decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise UserError(f"{path}: not UTF-8 text: pass a UTF-8 JSON file") from None
+        raise UserError(_("{path}: not UTF-8 text: pass a UTF-8 JSON file").format(path=path)) from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise UserError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg}); pass a backtest result file") from None
+        raise UserError(_(
+            "{path}:{lineno}: not valid JSON ({msg}); pass a backtest result file"
+        ).format(path=path, lineno=exc.lineno, msg=exc.msg)) from None
     except RecursionError:
-        raise UserError(f"{path}: nested too deeply to be a backtest result; pass a backtest result file") from None
+        raise UserError(_(
+            "{path}: nested too deeply to be a backtest result; pass a backtest result file"
+        ).format(path=path)) from None
     if not isinstance(data, dict):
-        raise UserError(f"{path}: expected a JSON object (a backtest result), found {type(data).__name__}")
+        raise UserError(_(
+            "{path}: expected a JSON object (a backtest result), found {name__}"
+        ).format(path=path, name__=type(data).__name__))
     if not is_comparison(data):  # a compare/sweep/scan document: its renderer checks it
         check(data, str(path))
     return data
@@ -43,7 +52,7 @@ def read_result(path: Path) -> dict[str, Any]:
 def echo_written(paths: list[Path]) -> None:
     """A count on stderr, then one path per line on stdout (relative to the current
     folder when inside it), so piping gives just the paths."""
-    click.echo(f"wrote {len(paths)} report file(s):", err=True)
+    click.echo(_("wrote {n} report file(s):").format(n=len(paths)), err=True)
     cwd = Path.cwd()
     for p in paths:
         click.echo(str(p.relative_to(cwd)) if p.is_relative_to(cwd) else str(p))

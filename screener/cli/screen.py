@@ -14,6 +14,7 @@ from screener._atomic import check_replaceable, write_output
 from screener.cli import _complete as complete
 from screener.cli._options import DATE, data_options, themes_dir_option
 from screener.errors import UserError
+from screener.i18n import _, ngettext
 
 
 def _help_factors(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
@@ -39,7 +40,7 @@ def _help_factors(ctx: click.Context, _param: click.Parameter, value: bool) -> N
 
 def _shorten(note: str, limit: int = 400) -> str:
     """A note cut to ``limit`` characters (a note may list thousands of symbols)."""
-    return note if len(note) <= limit else f"{note[:limit]}… ({len(note) - limit} more characters)"
+    return note if len(note) <= limit else _("{start}… ({n} more characters)").format(start=note[:limit], n=len(note) - limit)
 
 
 @click.command("screen")
@@ -105,34 +106,37 @@ def screen(
     if out is not None and fmt == "table":
         fmt = {".json": "json", ".csv": "csv"}.get(out.suffix.lower(), "")
         if not fmt:
-            raise UserError(f"--out {out}: use --format json or --format csv (or a .json/.csv file name)")
+            raise UserError(_(
+                "--out {out}: use --format json or --format csv (or a .json/.csv file name)"
+            ).format(out=out))
     if out is not None:  # before any work: a refusal prints nothing else
         check_replaceable(out)
         if out.exists() and not force:
-            raise UserError(f"--out {out} already exists; add --force to replace it")
+            raise UserError(_("--out {out} already exists; add --force to replace it").format(out=out))
         folder = out.parent if str(out.parent) else Path(".")
         if not folder.is_dir():
-            raise UserError(f"--out {out}: folder {folder} does not exist; create it first")
+            raise UserError(_(
+                "--out {out}: folder {folder} does not exist; create it first"
+            ).format(out=out, folder=folder))
     shown = request.fields(columns)
     if shown != ["all"]:
         request.check_fields(shown, "--columns")
     result = request.run(
         target, board=board, board_source=board_source, universe=universe_all, as_of=as_of, where=where,
         sort=sort, descending=descending, top=top, benchmark=benchmark, themes_dirs=themes_dirs, data=data,
-        note=lambda text: click.echo(f"note: {text}", err=True),
+        note=lambda text: click.echo(_("note: {text}").format(text=text), err=True),
     )
     from screener.screen.output import warning_lines
 
     for note in result.notes:
-        click.echo(f"note: {_shorten(note)}", err=True)
+        click.echo(_("note: {note}").format(note=_shorten(note)), err=True)
     for line in warning_lines(result):
-        click.echo(f"warning: {line}", err=True)
+        click.echo(_("warning: {line}").format(line=line), err=True)
     _emit(result, fmt, out, shown)
 
 
 def _emit(result: Any, fmt: str, out: Path | None, shown: list[str]) -> None:
     from screener.cli._output import json_text, print_json
-    from screener.i18n import _
     from screener.report.console import print_table
     from screener.screen import output
 
@@ -161,6 +165,10 @@ def _emit(result: Any, fmt: str, out: Path | None, shown: list[str]) -> None:
             click.echo(line)
     if out is not None:
         n = len(result.rows)
-        click.echo(f"wrote {n} row{'s' if n != 1 else ''} to {out} ({fmt}, as of {result.as_of}, data: {result.data_source})", err=True)
+        click.echo(ngettext(
+            "wrote {n} row to {out} ({fmt}, as of {as_of}, data: {data_source})",
+            "wrote {n} rows to {out} ({fmt}, as of {as_of}, data: {data_source})",
+            n,
+        ).format(n=n, out=out, fmt=fmt, as_of=result.as_of, data_source=result.data_source), err=True)
         if result.is_demo:
-            click.echo(result.label, err=True)
+            click.echo(_(result.label), err=True)

@@ -85,7 +85,7 @@ def show_spec(spec: str, specs_dirs: tuple[Path, ...], fmt: str) -> None:
     rows += [[k, _text(v)] for k, v in payload.items() if k != "description"]
     rows += [[f"costs.{k}", _text(v)] for k, v in costs.items()]
     print_table([_("option"), _("value")], rows)
-    click.echo(f"run it: screener backtest {entry.id if entry.origin != 'path' else entry.path}")
+    click.echo(_("run it: screener backtest {value}").format(value=entry.id if entry.origin != 'path' else entry.path))
 
 
 def _text(value: Any) -> str:

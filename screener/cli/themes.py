@@ -10,7 +10,7 @@ import click
 from screener.cli import _complete as complete
 from screener.cli._options import format_option, registry, themes_dir_option
 from screener.cli._output import print_json
-from screener.i18n import _
+from screener.i18n import _, ngettext
 from screener.report.console import print_table
 from screener.errors import ThemeError, UserError
 from screener.symbols import BOARD_LABELS, parse_symbol
@@ -81,8 +81,10 @@ def _claim_text(claim: PeriodReturnClaim | DayMoveClaim) -> str:
     if isinstance(claim, PeriodReturnClaim):
         op = {"at_least": "≥", "at_most": "≤", "about": "≈"}[claim.comparison]
         tol = f" ±{claim.tolerance:.2%}" if claim.tolerance is not None else ""
-        return f"{claim.subject or 'return'} {claim.start}→{claim.end} {op} {claim.value:+.2%}{tol} (proxy: {claim.proxy})"
-    return f"{claim.kind} on {claim.date}: {', '.join(claim.symbols)}"
+        return _("{subject} {start}→{end} {op} {value}{tol} (proxy: {proxy})").format(
+            subject=claim.subject or _("return"), start=claim.start, end=claim.end, op=op,
+            value=f"{claim.value:+.2%}", tol=tol, proxy=claim.proxy)
+    return _("{kind} on {date}: {symbols}").format(kind=claim.kind, date=claim.date, symbols=", ".join(claim.symbols))
 
 
 @themes.command("show")
@@ -105,12 +107,13 @@ def show_theme(theme: str, themes_dirs: tuple[Path, ...], fmt: str) -> None:
     if t.description:
         click.echo(t.description.strip())
     for s in t.sources:
-        click.echo(f"source: {s.publisher}, {s.date}: {s.title}" + (f" <{s.url}>" if s.url else ""))
-    bench = f"{t.benchmark.label} {t.benchmark.name or ''}".rstrip() if t.benchmark else "000300.SH (default)"
-    click.echo(f"benchmark: {bench}")
+        source = _("source: {publisher}, {date}: {title}").format(publisher=s.publisher, date=s.date, title=s.title)
+        click.echo(f"{source} <{s.url}>" if s.url else source)
+    bench = f"{t.benchmark.label} {t.benchmark.name or ''}".rstrip() if t.benchmark else _("000300.SH (default)")
+    click.echo(_("benchmark: {benchmark}").format(benchmark=bench))
     rows = [
         [r["symbol"], r["name"], r["board"], f"±{r['limit']:.0%}" if r["limit"] else "-",
-         "yes" if r["named_in_source"] else "added", r["weight"], r["role"]]
+         _("yes") if r["named_in_source"] else _("added"), r["weight"], r["role"]]
         for r in _member_rows(t)
     ]
     print_table([_("symbol"), _("name"), _("board"), _("limit"), _("named"), _("weight"), _("role")], rows,
@@ -138,7 +141,7 @@ def validate_themes(paths: tuple[Path, ...]) -> None:
         else:
             files.append(p)
     if not files:
-        raise UserError("no theme files to validate")
+        raise UserError(_("no theme files to validate"))
     problems: list[str] = []
     for f in files:
         try:
@@ -147,7 +150,9 @@ def validate_themes(paths: tuple[Path, ...]) -> None:
             problems += exc.problems
             continue
         n = len(theme.claims)
-        click.echo(f"ok  {f}  ({theme.id}: {len(theme.members)} members, {n} claim{'s' if n != 1 else ''})")
+        click.echo(ngettext(
+            "ok  {file}  ({id}: {members} members, {n} claim)", "ok  {file}  ({id}: {members} members, {n} claims)", n
+        ).format(file=f, id=theme.id, members=len(theme.members), n=n))
     if problems:
         raise ThemeError(problems)
 

@@ -12,6 +12,7 @@ import click
 
 from screener.cli._options import DATE, data_options, registry, themes_dir_option
 from screener.errors import UserError
+from screener.i18n import _, ngettext
 
 
 def _read_text(file: str) -> tuple[str, str]:
@@ -28,7 +29,7 @@ def _read_text(file: str) -> tuple[str, str]:
             return raw.decode(encoding), origin
         except UnicodeDecodeError:
             continue
-    raise UserError(f"{file}: not UTF-8 or GB18030 text; convert it to UTF-8")
+    raise UserError(_("{file}: not UTF-8 or GB18030 text; convert it to UTF-8").format(file=file))
 
 
 def _emit(text: str, out: Path | None, force: bool) -> None:
@@ -38,7 +39,7 @@ def _emit(text: str, out: Path | None, force: bool) -> None:
     from screener.authoring.draft import write_drafts
 
     write_drafts({out: text}, force)
-    click.echo(f"wrote {out}", err=True)
+    click.echo(_("wrote {out}").format(out=out), err=True)
 
 
 @click.command("extract")
@@ -108,9 +109,9 @@ def extract(
     if theme_id is not None:
         check_id(theme_id)
     if story_number is not None and single:
-        raise UserError("--story and --single cannot be combined: --single drafts the whole text as one story")
+        raise UserError(_("--story and --single cannot be combined: --single drafts the whole text as one story"))
     if universe_file is not None and fetch_universe:
-        raise UserError("--universe and --fetch-universe cannot be combined: choose one A-share list")
+        raise UserError(_("--universe and --fetch-universe cannot be combined: choose one A-share list"))
     if out is not None and _is_file_target(out):
         refuse_overwrite(out, force)
     text, origin = _read_text(file)
@@ -118,7 +119,7 @@ def extract(
         registry(themes_dirs), universe_file=universe_file, cache_dir=cache_dir, fetch=fetch_universe, proxy=proxy
     )
     for note in report.notes:
-        click.echo(f"note: {note}", err=True)
+        click.echo(_("note: {note}").format(note=note), err=True)
     results, on_page = _stories(text, report.index, published, single=single, number=story_number)
     _summary(results, origin, on_page)
     drafted = [r for r in results if r.drafted]
@@ -126,29 +127,36 @@ def extract(
     if not drafted:
         where = (
             origin if on_page == 1
-            else f"story {story_number} of {origin}" if story_number
-            else f"any of the {on_page} stories of {origin}"
+            else _("story {number} of {origin}").format(number=story_number, origin=origin) if story_number
+            else _("any of the {n} stories of {origin}").format(n=on_page, origin=origin)
         )
         raise UserError(
-            f"no listed A-share firm found in {where}; nothing to draft (names are matched "
-            "against known themes and the cached A-share list: --fetch-universe or --universe FILE)"
+            _(
+                "no listed A-share firm found in {where}; nothing to draft (names are matched against "
+                "known themes and the cached A-share list: --fetch-universe or --universe FILE)"
+            ).format(where=where)
         )
     if len(drafted) > 1 and (theme_id or name):
-        raise UserError(f"--id and --name name one draft, and {len(drafted)} stories are drafted: add --story N")
+        raise UserError(_(
+            "--id and --name name one draft, and {n} stories are drafted: add --story N"
+        ).format(n=len(drafted)))
     drafts = _render_all(drafted, on_page, origin, report.describe(), file, theme_id, name)
     if out is None:
         if len(drafts) > 1:
             numbers = ", ".join(str(r.story.number) for r in drafted)
             raise UserError(
-                f"stories {numbers} of {origin} name listed firms: write one draft per story with "
-                "--out FOLDER, pick one with --story N, or draft the whole text as one theme with --single"
+                _(
+                    "stories {numbers} of {origin} name listed firms: write one draft per story with "
+                    "--out FOLDER, pick one with --story N, or draft the whole text as one theme with "
+                    "--single"
+                ).format(numbers=numbers, origin=origin)
             )
         _emit(next(iter(drafts.values())), None, force)
         return
     targets = _targets(out, drafts)
     write_drafts(targets, force)
     for path in targets:
-        click.echo(f"wrote {path}", err=True)
+        click.echo(_("wrote {path}").format(path=path), err=True)
 
 
 def _is_file_target(out: Path) -> bool:
@@ -170,8 +178,11 @@ def _stories(
         return [StoryResult(Story(1, 0, len(text), text, x.title, None), x, "draft" if x.members else None)], 1
     results = extract_page(text, index, published)
     if number is not None and number > len(results):
-        stories = f"{len(results)} stor{'y' if len(results) == 1 else 'ies'}"
-        raise UserError(f"--story {number}: the text has {stories}; give 1 to {len(results)}")
+        raise UserError(ngettext(
+            "--story {number}: the text has {n} story; give 1 to {n}",
+            "--story {number}: the text has {n} stories; give 1 to {n}",
+            len(results),
+        ).format(number=number, n=len(results)))
     return (results if number is None else [results[number - 1]]), len(results)
 
 
@@ -198,18 +209,22 @@ def _targets(out: Path, drafts: dict[str, str]) -> dict[Path, str]:
     draft in the folder ``out`` (created here if missing; its parent must exist)."""
     if _is_file_target(out):
         if len(drafts) > 1:
-            raise UserError(f"--out {out} is one file, and {len(drafts)} stories are drafted: give a folder")
+            raise UserError(_(
+                "--out {out} is one file, and {n} stories are drafted: give a folder"
+            ).format(out=out, n=len(drafts)))
         return {out: next(iter(drafts.values()))}
     if out.exists() and not out.is_dir():
-        raise UserError(f"--out {out} is a file, not a folder: give a folder, or a .yaml file for one draft")
+        raise UserError(_(
+            "--out {out} is a file, not a folder: give a folder, or a .yaml file for one draft"
+        ).format(out=out))
     if not out.exists():
         parent = out.parent if str(out.parent) else Path(".")
         if not parent.is_dir():
-            raise UserError(f"folder {parent} does not exist; create it first")
+            raise UserError(_("folder {parent} does not exist; create it first").format(parent=parent))
         try:
             out.mkdir()
         except OSError as exc:
-            raise UserError(f"cannot create folder {out}: {exc.strerror or exc}") from None
+            raise UserError(_("cannot create folder {out}: {value}").format(out=out, value=exc.strerror or exc)) from None
     return {out / f"{tid}.yaml": draft for tid, draft in drafts.items()}
 
 
@@ -220,25 +235,30 @@ def _summary(results: list[Any], origin: str, on_page: int) -> None:
     page = on_page > 1
     indent = "  " if page else ""
     if page:
-        echo(f"{origin}: {on_page} stories")
+        echo(ngettext("{origin}: {n} story", "{origin}: {n} stories", on_page).format(origin=origin, n=on_page))
     for r in results:
         x = r.extraction
         if page:
-            title = r.story.headline or "(no headline)"
-            echo(f"story {r.story.number}: {title} — " + (f"draft {r.theme_id}" if r.drafted else "names no listed firm"))
+            title = r.story.headline or _("(no headline)")
+            if r.drafted:
+                echo(_("story {number}: {title} — draft {id}").format(number=r.story.number, title=title, id=r.theme_id))
+            else:
+                echo(_("story {number}: {title} — names no listed firm").format(number=r.story.number, title=title))
         if r.drafted or not page:
-            echo(f"{indent}listed firms named: {len(x.members)}")
+            echo(indent + _("listed firms named: {n}").format(n=len(x.members)))
         for f in x.members:
             echo(f"{indent}  {f.symbol}  {f.name}")
         for g in x.groups:
             arms = ", ".join(
-                f"{a.symbol} {a.name}" + (" (member)" if a.symbol in x.member_symbols else "") for a in g.arms
+                _("{symbol} {name} (member)").format(symbol=a.symbol, name=a.name) if a.symbol in x.member_symbols
+                else f"{a.symbol} {a.name}" for a in g.arms
             )
-            echo(f"{indent}unlisted: {g.group.name} — listed arms: {arms}")
+            echo(indent + _("unlisted: {name} — listed arms: {arms}").format(name=g.group.name, arms=arms))
         for f in x.cited:
-            echo(f"{indent}mentioned, not a member: {f.symbol} {f.name} ({', '.join(sorted(set(f.cited_as)))})")
+            echo(indent + _("mentioned, not a member: {symbol} {name} ({cited_as})").format(
+                symbol=f.symbol, name=f.name, cited_as=", ".join(sorted(set(f.cited_as)))))
         if x.claims and r.drafted:
-            echo(f"{indent}claims to confirm: {len(x.claims)} (listed at the end of the draft)")
+            echo(indent + _("claims to confirm: {n} (listed at the end of the draft)").format(n=len(x.claims)))
 
 
 def _explain_theme_only_firms(drafted: list[Any], report: Any) -> None:
@@ -252,14 +272,16 @@ def _explain_theme_only_firms(drafted: list[Any], report: Any) -> None:
         return
 
     def themes(f: Any) -> str:
-        return ", ".join(f"{report.theme_origins.get(t, 'known')} theme {t}" for t in f.themes)
+        return ", ".join(_("{origin} theme {id}").format(origin=report.theme_origins.get(t, "known"), id=t) for t in f.themes)
 
-    click.echo("note: without an A-share list, these firms were found only because a known theme lists them:", err=True)
+    click.echo(_("note: without an A-share list, these firms were found only because a known theme lists them:"), err=True)
     for f in seen.values():
         click.echo(f"  {f.symbol}  {f.name}  ({themes(f)})", err=True)
     click.echo(
-        "  A listed firm that no known theme lists is missed: fetch the full A-share list with "
-        "`screener data fetch --universe` (or pass --fetch-universe), then run this again.",
+        _(
+            "  A listed firm that no known theme lists is missed: fetch the full A-share list with "
+            "`screener data fetch --universe` (or pass --fetch-universe), then run this again."
+        ),
         err=True,
     )
 
@@ -311,12 +333,12 @@ def import_board(
     code, board_name = resolve_board(board, known)
     info = open_store(data).board(code, source=source)  # each store says what to do when it has none
     if info.constituents is None or not len(info.constituents):
-        raise UserError(f"board {code} has no constituents; nothing to import")
+        raise UserError(_("board {code} has no constituents; nothing to import").format(code=code))
     text, notes = render_board_theme(
         info, source, theme_id=theme_id, name=name, board_name=board_name, as_of=board_as_of(info)
     )
     for note in notes:
-        click.echo(f"note: {note}", err=True)
+        click.echo(_("note: {note}").format(note=note), err=True)
     theme = validate(text)
     _emit(text, out, force)
-    click.echo(f"imported {code}: {len(theme.members)} members", err=True)
+    click.echo(_("imported {code}: {n} members").format(code=code, n=len(theme.members)), err=True)

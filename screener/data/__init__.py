@@ -19,6 +19,7 @@ from screener.data.model import (
     Source,
 )
 from screener.errors import UserError
+from screener.i18n import _
 
 __all__ = [
     "BAR_COLUMNS",
@@ -44,7 +45,7 @@ def open_store(options: DataOptions) -> DataStore:
         ("--provider", options.provider is not None),
     ) if on]
     if len(chosen) > 1:
-        raise UserError(f"{' and '.join(chosen)} cannot be combined: choose one data source")
+        raise UserError(_("{chosen} cannot be combined: choose one data source").format(chosen=' and '.join(chosen)))
     if options.demo:
         from screener.data.demo import DemoStore
 

@@ -32,6 +32,7 @@ from screener.data.adjust import derive_adj_factor
 from screener.data.net import HostDown, NetPolicy, NetworkFailure
 from screener.errors import DataError, SymbolError
 from screener.symbols import Exchange, Symbol, normalize
+from screener.i18n import _
 
 STOCK_SOURCES: tuple[str, ...] = ("eastmoney", "sina", "tencent")
 INDEX_SOURCES: tuple[str, ...] = ("eastmoney", "sina")
@@ -99,8 +100,10 @@ def require_columns(raw: pd.DataFrame, columns: Sequence[str], source: str, endp
         have = ", ".join(map(str, raw.columns)) or "none"
         raise SourceError(
             source, endpoint, "schema",
-            f"column {missing[0]!r} is missing (got: {have}); akshare {akshare_version()} "
-            "may have changed its output — upgrade screener/akshare or report it",
+            _(
+                "column {missing!r} is missing (got: {have}); akshare {akshare_version} may have changed "
+                "its output — upgrade screener/akshare or report it"
+            ).format(missing=missing[0], have=have, akshare_version=akshare_version()),
         )
 
 
@@ -172,7 +175,9 @@ class AkshareProvider:
             kind = "http" if isinstance(exc, requests.RequestException) else "parse"
             detail = f"{type(exc).__name__}: {str(exc)[:200]}"
             if kind == "parse":
-                detail = f"unexpected payload ({detail}); akshare {akshare_version()}"
+                detail = _(
+                    "unexpected payload ({detail}); akshare {akshare_version}"
+                ).format(detail=detail, akshare_version=akshare_version())
             raise SourceError(source, query.endpoint, kind, detail) from None
 
     def _frame(self, source: str, query: Query) -> pd.DataFrame:
@@ -218,7 +223,7 @@ class AkshareProvider:
         df["adj_factor"] = np.nan  # sina gives raw prices only; the caller fills factors
         frame = _finish(df, "sina", query.endpoint, start, end, fill_adj=False)
         if frame.empty:
-            raise SourceError("sina", query.endpoint, "empty", "no rows in the requested range")
+            raise SourceError("sina", query.endpoint, "empty", _("no rows in the requested range"))
         return frame, False
 
     def _stock_tx(self, symbol: Symbol, start: date, end: date, anchor: float | None) -> tuple[pd.DataFrame, bool]:
@@ -257,7 +262,7 @@ class AkshareProvider:
         keep = [c for c in ("date", "open", "high", "low", "close", "volume", "amount") if c in raw.columns]
         frame = _finish(raw[keep].copy(), "sina", query.endpoint, start, end)  # full history, sliced here
         if frame.empty:
-            raise SourceError("sina", query.endpoint, "empty", "no rows in the requested range")
+            raise SourceError("sina", query.endpoint, "empty", _("no rows in the requested range"))
         return frame, True
 
     # -- boards, universe, valuations ------------------------------------------------------
@@ -328,8 +333,8 @@ class FetchError(DataError):
 
     def __init__(self, symbol: str, attempts: list[Attempt]):
         self.symbol, self.attempts = symbol, attempts
-        detail = "; ".join(a.error or a.source for a in attempts) or "no source available"
-        super().__init__(f"{symbol}: no source answered — {detail}")
+        detail = "; ".join(a.error or a.source for a in attempts) or _("no source available")
+        super().__init__(_("{symbol}: no source answered — {detail}").format(symbol=symbol, detail=detail))
 
     @property
     def network(self) -> bool:

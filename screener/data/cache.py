@@ -56,6 +56,7 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
+from screener.i18n import _
 from pathlib import Path
 
 import numpy as np
@@ -258,8 +259,15 @@ class Cache:
 
     def _unwritable(self, path: Path, exc: OSError) -> DataError:
         return DataError(
-            f"cannot write the cache at {self.root} (set by {self._where_set()}): {os_reason(exc, path)}; "
-            f"pass --cache-dir DIR (or set ${ENV_VAR}) to a folder you can write to"
+            _(
+                "cannot write the cache at {root} (set by {where}): {exc}; pass --cache-dir DIR (or set "
+                "${ENV_VAR}) to a folder you can write to"
+            ).format(
+                root=self.root,
+                where=self._where_set(),
+                exc=os_reason(exc, path),
+                ENV_VAR=ENV_VAR,
+            )
         )
 
     def _folder(self, path: Path) -> None:
@@ -268,9 +276,15 @@ class Cache:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise DataError(
-                f"cannot create the cache folder {path.parent} (set by {self._where_set()}): "
-                f"{exc.strerror or exc.__class__.__name__}; pass --cache-dir DIR (or set ${ENV_VAR}) "
-                "to a folder you can write to"
+                _(
+                    "cannot create the cache folder {parent} (set by {where}): {value}; pass --cache-dir "
+                    "DIR (or set ${ENV_VAR}) to a folder you can write to"
+                ).format(
+                    parent=path.parent,
+                    where=self._where_set(),
+                    value=exc.strerror or exc.__class__.__name__,
+                    ENV_VAR=ENV_VAR,
+                )
             ) from None
 
     @contextlib.contextmanager
@@ -304,16 +318,18 @@ class Cache:
         except FileNotFoundError:
             return None
         except pa.ArrowException:
-            raise _Damaged("cannot be read (not a valid Parquet file)") from None
+            raise _Damaged(_("cannot be read (not a valid Parquet file)")) from None
         except OSError as exc:
-            raise _Damaged(f"cannot be read ({exc.strerror or exc.__class__.__name__})") from None
+            raise _Damaged(_("cannot be read ({value})").format(value=exc.strerror or exc.__class__.__name__)) from None
 
     @staticmethod
     def _damaged(path: Path, key: str | None, why: str) -> None:
-        remove = f"`screener data clear {key}`" if key else "`screener data clear` (the whole cache)"
+        remove = f"`screener data clear {key}`" if key else _("`screener data clear` (the whole cache)")
         warnings.warn(
-            f"cached file {path} {why}: it is treated as not cached; remove it with {remove} "
-            "(a live fetch replaces it)",
+            _(
+                "cached file {path} {why}: it is treated as not cached; remove it with {remove} (a live "
+                "fetch replaces it)"
+            ).format(path=path, why=why, remove=remove),
             stacklevel=3,
         )
 
@@ -328,9 +344,9 @@ class Cache:
                 return None
             meta = _meta_of(table.schema.metadata)
             if meta is None:
-                raise _Damaged("has no screener metadata")
+                raise _Damaged(_("has no screener metadata"))
             if not _intact(table, _table_digest(table)):
-                raise _Damaged("does not match its checksum (it was changed or damaged on disk)")
+                raise _Damaged(_("does not match its checksum (it was changed or damaged on disk)"))
         except _Damaged as exc:
             self._damaged(path, symbol, str(exc))
             return None
@@ -386,8 +402,10 @@ class Cache:
             return None  # written before checksums: the next `data fetch` rewrites it
         if not (isinstance(index, dict) and index.get("format") == SNAPSHOT_FORMAT and _valid_index(index)):
             warnings.warn(
-                f"the cache snapshot {path} is malformed and is ignored (each symbol is read from its own "
-                "file); the next `screener data fetch` rewrites it",
+                _(
+                    "the cache snapshot {path} is malformed and is ignored (each symbol is read from its "
+                    "own file); the next `screener data fetch` rewrites it"
+                ).format(path=path),
                 stacklevel=3,
             )
             return None
@@ -459,9 +477,15 @@ class Cache:
             out[s] = (frames.from_arrays(all_dates[start : start + count], arrays[1][start : start + count]), meta)
         if damaged:
             warnings.warn(
-                f"the cache snapshot {self.snapshot_path()} does not match its checksums for "
-                f"{len(damaged)} symbol(s) ({', '.join(damaged[:3])}{' ...' if len(damaged) > 3 else ''}): "
-                "they are read from their own files; the next `screener data fetch` rewrites the snapshot",
+                _(
+                    "the cache snapshot {path} does not match its checksums for {n} symbol(s) "
+                    "({symbols}): they are read from their own files; the next `screener data "
+                    "fetch` rewrites the snapshot"
+                ).format(
+                    path=self.snapshot_path(),
+                    n=len(damaged),
+                    symbols=", ".join(damaged[:3]) + (" ..." if len(damaged) > 3 else ""),
+                ),
                 stacklevel=3,
             )
         return out
@@ -572,7 +596,7 @@ class Cache:
             if table is None or _meta_of(table.schema.metadata) is None:
                 return None
             if not _intact(table, _table_digest(table)):
-                raise _Damaged("does not match its checksum (it was changed or damaged on disk)")
+                raise _Damaged(_("does not match its checksum (it was changed or damaged on disk)"))
         except _Damaged as exc:
             self._damaged(path, code, str(exc))
             return None
@@ -599,7 +623,7 @@ class Cache:
                 return None
             df = table.to_pandas()
             if not _intact(table, _frame_digest(df)):
-                raise _Damaged("does not match its checksum (it was changed or damaged on disk)")
+                raise _Damaged(_("does not match its checksum (it was changed or damaged on disk)"))
         except _Damaged as exc:
             self._damaged(path, key if path.parent.name == "boards" else None, str(exc))
             return None
@@ -628,9 +652,9 @@ class Cache:
                         last = max(pd.Timestamp(s.max) for s in stats).date()
             except (OSError, pa.ArrowException, ValueError):
                 meta, rows, first, last = None, None, None, None
-                problem = "cannot be read (not a valid Parquet file)"
+                problem = _("cannot be read (not a valid Parquet file)")
             if problem is None and meta is None:
-                problem = "has no screener metadata"
+                problem = _("has no screener metadata")
             out.append(CacheEntry(dataset, key, path, path.stat().st_size, rows, first, last, meta, problem))
         index = self._snapshot_index()
         if index is not None:
@@ -664,8 +688,10 @@ class Cache:
             own = self.own_files()
             if not own and self.foreign_files():
                 raise DataError(
-                    f"{self.root} does not look like a screener cache (none of the files under {self.base} "
-                    "is one screener writes); nothing removed — check --cache-dir / $SCREENER_CACHE_DIR"
+                    _(
+                        "{root} does not look like a screener cache (none of the files under {base} is "
+                        "one screener writes); nothing removed — check --cache-dir / $SCREENER_CACHE_DIR"
+                    ).format(root=self.root, base=self.base)
                 )
             return own
         out = []

@@ -23,6 +23,7 @@ from screener.data import frames, quality
 from screener.data.model import BAR_COLUMNS, Bars, BoardInfo, MarketData, QualityIssue, Source, empty_valuations
 from screener.errors import DataError, SymbolError, UserError, excerpt
 from screener.symbols import normalize
+from screener.i18n import _
 
 SUFFIXES = (".csv", ".parquet")
 _WANTED = frozenset({"date", *BAR_COLUMNS})  # the columns read from a CSV; the rest are skipped
@@ -45,7 +46,7 @@ class DirStore:
     def __init__(self, folder: Path):
         self.folder = Path(folder)
         if not self.folder.is_dir():
-            raise UserError(f"--data-dir {self.folder} is not a folder")
+            raise UserError(_("--data-dir {folder} is not a folder").format(folder=self.folder))
         self.label = f"local files in {self.folder}"
         self._files: dict[str, Path] | None = None
         self.ignored: list[str] = []
@@ -86,11 +87,13 @@ class DirStore:
                 frames.require_columns(_csv_header(raw), str(path))
                 table = pd.read_csv(io.BytesIO(raw), usecols=lambda c: str(c).strip().lower() in _WANTED)
         except (OSError, ValueError) as exc:
-            raise DataError(f"cannot read {path}: {excerpt(str(exc), 200)}") from None
+            raise DataError(_("cannot read {path}: {excerpt}").format(path=path, excerpt=excerpt(str(exc), 200))) from None
         return frames.to_bar_frame(table, str(path))
 
     def _ambiguity(self, symbol: str) -> str:
-        return f"two files for {symbol} in {self.folder}: {' and '.join(self.ambiguous[symbol])}; keep one"
+        return _(
+            "two files for {symbol} in {folder}: {ambiguous}; keep one"
+        ).format(symbol=symbol, folder=self.folder, ambiguous=' and '.join(self.ambiguous[symbol]))
 
     def load(self, symbols: Sequence[str], start: date | None = None, end: date | None = None) -> MarketData:
         wanted = list(dict.fromkeys(normalize(s) for s in symbols))
@@ -108,13 +111,18 @@ class DirStore:
         absent = [s for s in missing if s not in self.ambiguous]
         if absent:
             notes.append(
-                f"no file in {self.folder} for {', '.join(absent)} "
-                f"(expected e.g. {absent[0]}.csv or {absent[0]}.parquet)"
+                _(
+                    "no file in {folder} for {absent} (expected e.g. {absent2}.csv or {absent2}.parquet)"
+                ).format(folder=self.folder, absent=', '.join(absent), absent2=absent[0])
             )
         notes += [self._ambiguity(s) for s in missing if s in self.ambiguous]
         if self.ignored:
-            notes.append(f"ignored files whose name is not a symbol: {', '.join(self.ignored)}")
-        errors = {s: self._ambiguity(s) if s in self.ambiguous else f"no file {s}.csv or {s}.parquet in {self.folder}"
+            notes.append(_(
+                "ignored files whose name is not a symbol: {ignored}"
+            ).format(ignored=', '.join(self.ignored)))
+        errors = {s: self._ambiguity(s) if s in self.ambiguous else _(
+            "no file {s}.csv or {s}.parquet in {folder}"
+        ).format(s=s, folder=self.folder)
                   for s in missing}
         return MarketData(bars, Source.DIR, self.label, missing, excluded + issues, notes, errors=errors)
 
@@ -124,8 +132,10 @@ class DirStore:
 
     def board(self, code: str, source: str = "em") -> BoardInfo:
         raise DataError(
-            f"board {code} is not available from --data-dir {self.folder}: boards need live "
-            "data or the cache (drop --data-dir), or use --demo"
+            _(
+                "board {code} is not available from --data-dir {folder}: boards need live data or the "
+                "cache (drop --data-dir), or use --demo"
+            ).format(code=code, folder=self.folder)
         )
 
     def valuations(self, as_of: date | None = None) -> pd.DataFrame:

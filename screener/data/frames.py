@@ -11,6 +11,7 @@ import pandas as pd
 from screener.clock import EARLIEST
 from screener.data.model import BAR_COLUMNS
 from screener.errors import DataError, excerpt
+from screener.i18n import N_, _, ngettext
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("open", "high", "low", "close", "volume")
 OPTIONAL_DEFAULTS: Mapping[str, float] = {"amount": np.nan, "adj_factor": 1.0, "turnover": np.nan}
@@ -19,9 +20,9 @@ FIRST_DATE = pd.Timestamp(EARLIEST)
 LAST_DATE = pd.Timestamp.max.normalize()
 # values no market reports, by column: the rule in words, and the test on a float array
 _IMPOSSIBLE: dict[str, tuple[str, Callable[[np.ndarray], np.ndarray]]] = {
-    **{c: ("an infinite price", np.isinf) for c in ("open", "high", "low", "close")},
-    **{c: ("a negative or infinite value", lambda v: np.isinf(v) | (v < 0)) for c in ("volume", "amount", "turnover")},
-    "adj_factor": ("a factor that is not a positive finite number", lambda v: np.isinf(v) | (v <= 0)),
+    **{c: (N_("an infinite price"), np.isinf) for c in ("open", "high", "low", "close")},
+    **{c: (N_("a negative or infinite value"), lambda v: np.isinf(v) | (v < 0)) for c in ("volume", "amount", "turnover")},
+    "adj_factor": (N_("a factor that is not a positive finite number"), lambda v: np.isinf(v) | (v <= 0)),
 }
 
 _COLUMNS = pd.Index(list(BAR_COLUMNS))
@@ -64,7 +65,7 @@ def to_bar_frame(
     if idx.tz is not None:  # sessions are Shanghai dates, whatever zone the timestamps were stored in
         idx = idx.tz_convert("Asia/Shanghai").tz_localize(None)
     if idx.hasnans:
-        raise DataError(f"{origin}: column 'date' has empty values")
+        raise DataError(_("{origin}: column 'date' has empty values").format(origin=origin))
     idx = _in_range(idx.normalize(), origin).as_unit("ns")
     out = pd.DataFrame(index=pd.DatetimeIndex(idx, name="date"))
     for col in BAR_COLUMNS:
@@ -73,18 +74,20 @@ def to_bar_frame(
             bad = values.isna() & pd.Series(df[col].to_numpy()).notna()
             if bad.any():
                 example = df[col].to_numpy()[bad.to_numpy()][0]
-                raise DataError(f"{origin}: column {col!r} has a non-numeric value {excerpt(example)}")
+                raise DataError(_(
+                    "{origin}: column {col!r} has a non-numeric value {example}"
+                ).format(origin=origin, col=col, example=excerpt(example)))
             out[col] = values.to_numpy(dtype="float64")
         else:
             out[col] = OPTIONAL_DEFAULTS[col]
     if col_nan := [c for c in ("open", "high", "low", "close") if out[c].isna().all() and len(out)]:
-        raise DataError(f"{origin}: column {col_nan[0]!r} is empty")
+        raise DataError(_("{origin}: column {col_nan!r} is empty").format(origin=origin, col_nan=col_nan[0]))
     if fill_adj and out["adj_factor"].isna().any():
         out["adj_factor"] = out["adj_factor"].ffill().bfill().fillna(1.0)
     out = out.sort_index(kind="stable")
     dup = out.index[out.index.duplicated()]
     if len(dup):
-        raise DataError(f"{origin}: date {dup[0].date()} appears more than once")
+        raise DataError(_("{origin}: date {date} appears more than once").format(origin=origin, date=dup[0].date()))
     if reject_impossible:
         _reject_impossible(out, origin)
     return out
@@ -96,13 +99,22 @@ def require_columns(columns: Sequence[object], origin: str) -> None:
     have = {str(c).strip().lower() for c in columns}
     header = excerpt(", ".join(map(str, columns)) or "nothing")
     if "date" not in have:
-        raise DataError(f"{origin}: no 'date' column (the header has {header})")
+        raise DataError(_("{origin}: no 'date' column (the header has {header})").format(origin=origin, header=header))
     missing = [c for c in REQUIRED_COLUMNS if c not in have]
     if missing:
         raise DataError(
-            f"{origin}: missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
-            f"(need date, {', '.join(REQUIRED_COLUMNS)}; optional amount, adj_factor, turnover; "
-            f"the header has {header})"
+            ngettext(
+                "{origin}: missing column {missing} (need date, {REQUIRED_COLUMNS}; optional "
+                "amount, adj_factor, turnover; the header has {header})",
+                "{origin}: missing columns {missing} (need date, {REQUIRED_COLUMNS}; optional "
+                "amount, adj_factor, turnover; the header has {header})",
+                len(missing),
+            ).format(
+                origin=origin,
+                missing=', '.join(missing),
+                REQUIRED_COLUMNS=', '.join(REQUIRED_COLUMNS),
+                header=header,
+            )
         )
 
 
@@ -116,7 +128,7 @@ def impossible_rows(frame: pd.DataFrame) -> dict[str, np.ndarray]:
     if not (np.isinf(values).any() or (values[:, _AFTER_PRICES:] < 0).any() or (values[:, _ADJ] == 0).any()):
         return {}
     out = {}
-    for col, (_, test) in _IMPOSSIBLE.items():
+    for col, (_what, test) in _IMPOSSIBLE.items():
         mask = test(values[:, _COLUMNS.get_loc(col)])
         if mask.any():
             out[col] = mask
@@ -125,15 +137,22 @@ def impossible_rows(frame: pd.DataFrame) -> dict[str, np.ndarray]:
 
 def impossible_text(column: str) -> str:
     """What makes a value of ``column`` impossible, in words ("an infinite price")."""
-    return _IMPOSSIBLE[column][0]
+    return _(_IMPOSSIBLE[column][0])
 
 
 def _reject_impossible(frame: pd.DataFrame, origin: str) -> None:
     for col, mask in impossible_rows(frame).items():
         i = int(np.flatnonzero(mask)[0])
         raise DataError(
-            f"{origin}: column {col!r} has {impossible_text(col)}: {frame[col].iloc[i]:g} on "
-            f"{frame.index[i].date()}; fix or remove the row"
+            _(
+                "{origin}: column {col!r} has {what}: {iloc:g} on {date}; fix or remove the row"
+            ).format(
+                origin=origin,
+                col=col,
+                what=impossible_text(col),
+                iloc=frame[col].iloc[i],
+                date=frame.index[i].date(),
+            )
         )
 
 
@@ -144,8 +163,16 @@ def _in_range(idx: pd.DatetimeIndex, origin: str) -> pd.DatetimeIndex:
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
         raise DataError(
-            f"{origin}: column 'date' has {idx[row].date()} (row {row + 1}), outside "
-            f"{FIRST_DATE.date()}..{LAST_DATE.date()}; fix or remove the row"
+            _(
+                "{origin}: column 'date' has {date} (row {value}), outside {FIRST_DATE}..{LAST_DATE}; "
+                "fix or remove the row"
+            ).format(
+                origin=origin,
+                date=idx[row].date(),
+                value=row + 1,
+                FIRST_DATE=FIRST_DATE.date(),
+                LAST_DATE=LAST_DATE.date(),
+            )
         )
     return idx
 
@@ -169,8 +196,10 @@ def _parse_dates(values: pd.Series, origin: str) -> pd.DatetimeIndex:
     if bad.any():
         row = int(np.flatnonzero(bad.to_numpy())[0])
         raise DataError(
-            f"{origin}: column 'date' has a value that is not a date: {excerpt(values.iloc[row])} "
-            f"(row {row + 1}; write dates as YYYY-MM-DD)"
+            _(
+                "{origin}: column 'date' has a value that is not a date: {iloc} (row {value}; write "
+                "dates as YYYY-MM-DD)"
+            ).format(origin=origin, iloc=excerpt(values.iloc[row]), value=row + 1)
         )
     return pd.DatetimeIndex(parsed)
 
@@ -180,14 +209,18 @@ def validate(frame: pd.DataFrame, origin: str) -> None:
     DatetimeIndex named ``date`` and float64 ``BAR_COLUMNS``."""
     if list(frame.columns) != list(BAR_COLUMNS):
         missing = [c for c in BAR_COLUMNS if c not in frame.columns]
-        raise DataError(f"{origin}: bar columns {list(frame.columns)} (missing: {missing})")
+        raise DataError(_(
+            "{origin}: bar columns {columns} (missing: {missing})"
+        ).format(origin=origin, columns=list(frame.columns), missing=missing))
     if not isinstance(frame.index, pd.DatetimeIndex):
-        raise DataError(f"{origin}: the index is not a DatetimeIndex")
+        raise DataError(_("{origin}: the index is not a DatetimeIndex").format(origin=origin))
     if not frame.index.is_monotonic_increasing or not frame.index.is_unique:
-        raise DataError(f"{origin}: dates are not sorted and unique")
+        raise DataError(_("{origin}: dates are not sorted and unique").format(origin=origin))
     for col in BAR_COLUMNS:
         if frame[col].dtype != np.float64:
-            raise DataError(f"{origin}: column {col!r} has dtype {frame[col].dtype}, expected float64")
+            raise DataError(_(
+                "{origin}: column {col!r} has dtype {dtype}, expected float64"
+            ).format(origin=origin, col=col, dtype=frame[col].dtype))
 
 
 def clip(frame: pd.DataFrame, start: date | None, end: date | None) -> pd.DataFrame:

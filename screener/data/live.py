@@ -46,6 +46,7 @@ from screener.data.model import (
 from screener.data.net import NetPolicy
 from screener.errors import DataError
 from screener.symbols import EM_BOARD_CODE, normalize, parse_symbol
+from screener.i18n import _
 
 DEFAULT_START = date(2016, 1, 1)
 SHANGHAI = clock.SHANGHAI
@@ -145,7 +146,7 @@ class LiveStore:
                     continue
                 b, fetch_error, adj_known = result
                 if fetch_error is not None:
-                    errors[s] = f"live fetch failed, using the cache: {fetch_error}"
+                    errors[s] = _("live fetch failed, using the cache: {fetch_error}").format(fetch_error=fetch_error)
                 bars[s] = Bars(s, frames.clip(b.frame, start, end), b.source, b.origin, b.fetched_at, b.name)
                 if not adj_known:
                     extra_issues.append(_adj_issue(s, b.origin))
@@ -155,16 +156,18 @@ class LiveStore:
         issues, qnotes = quality.check({s: b.frame for s, b in bars.items()}, start, end)
         notes += qnotes
         if self.offline and (missing or gaps):
-            parts = [f"not cached: {', '.join(missing)}"] if missing else []
+            parts = [_("not cached: {symbols}").format(symbols=", ".join(missing))] if missing else []
             by_gap: dict[str, list[str]] = {}  # one entry per distinct range: short for thousands of symbols
             for s, g in gaps.items():
                 if s not in missing:
                     by_gap.setdefault(gap_text(g), []).append(s)
-            parts += [f"missing {gap}: {', '.join(syms)}" for gap, syms in by_gap.items()]
-            notes.append("offline: " + "; ".join(parts) + " (run `screener data fetch` when online)")
+            parts += [_("missing {gap}: {syms}").format(gap=gap, syms=', '.join(syms)) for gap, syms in by_gap.items()]
+            notes.append(_("offline: {parts} (run `screener data fetch` when online)").format(parts="; ".join(parts)))
         fell_back = [s for s, e in errors.items() if s in bars]
         if fell_back:
-            notes.append(f"live fetch failed for {', '.join(fell_back)}; using cached data")
+            notes.append(_(
+                "live fetch failed for {fell_back}; using cached data"
+            ).format(fell_back=', '.join(fell_back)))
         source, label = self._label(bars)
         return MarketData(bars, source, label, missing, extra_issues + issues, notes, gaps=gaps, errors=errors)
 
@@ -200,7 +203,10 @@ class LiveStore:
                 fetched = self._fetch(sym, fetch_start, end, anchor)
                 merged, adj_known, full = _merge(cached, fetched, fetch_start, anchor, sym.is_index)
                 if full:
-                    notes.append(f"{symbol}: the source revised the bar at the cache seam; fetched the full history again")
+                    notes.append(_(
+                        "{symbol}: the source revised the bar at the cache seam; fetched the full "
+                        "history again"
+                    ).format(symbol=symbol))
                     fetch_start = min(fetch_start, cached[1].covered_start) if cached else fetch_start
                     fetched = self._fetch(sym, fetch_start, end, None)
                     merged, adj_known, _ = _merge(None, fetched, fetch_start, None, sym.is_index)
@@ -231,13 +237,16 @@ class LiveStore:
         if cached is not None and (self.offline or now - cached[1].fetched_at < UNIVERSE_MAX_AGE):
             return cached[0]
         if self.offline:
-            raise DataError("offline: the A-share list is not cached; run `screener data fetch --universe` once online")
+            raise DataError(_(
+                "offline: the A-share list is not cached; run `screener data fetch --universe` once "
+                "online"
+            ))
         try:
             df = self.provider.universe()
         except (FetchError, SourceError) as exc:
             if cached is not None:
                 return cached[0]
-            raise DataError(f"cannot fetch the A-share list: {exc}") from None
+            raise DataError(_("cannot fetch the A-share list: {exc}").format(exc=exc)) from None
         day = now.date()
         self.cache.write_frame(path, df, CacheMeta("exchanges", now.replace(microsecond=0), day, day))
         return df
@@ -246,18 +255,24 @@ class LiveStore:
         code = code.strip().upper()
         if not EM_BOARD_CODE.fullmatch(code):
             raise DataError(
-                f"board {code!r}: give the board's eastmoney code, e.g. BK0715 (a name would make akshare "
-                "download every board to look it up)"
+                _(
+                    "board {code!r}: give the board's eastmoney code, e.g. BK0715 (a name would make "
+                    "akshare download every board to look it up)"
+                ).format(code=code)
             )
         if source != "em":
-            raise DataError(f"board {code}: only eastmoney boards (source: em, BK codes) are supported, not {source!r}")
+            raise DataError(_(
+                "board {code}: only eastmoney boards (source: em, BK codes) are supported, not {source!r}"
+            ).format(code=code, source=source))
         now = self._now()
         end = last_complete_day(now)
         cached = self.cache.read_board(code)
         if cached is not None and (self.offline or cached[2].covered_end >= end):
             return _cached_board(code, cached)
         if self.offline:
-            raise DataError(f"offline: board {code} is not cached; run `screener data fetch {code}` once online")
+            raise DataError(_(
+                "offline: board {code} is not cached; run `screener data fetch {code}` once online"
+            ).format(code=code))
         try:
             members, fetched = self.provider.board(code, DEFAULT_START, end)
         except (FetchError, SourceError) as exc:
@@ -265,11 +280,13 @@ class LiveStore:
                 return _cached_board(code, cached, f" (live fetch failed: {exc})")
             detail = str(exc).removeprefix(f"{code}: ")
             if isinstance(exc, FetchError) and exc.network:
-                hint = f"; run `screener data fetch {code}` once online, or use --demo"
+                message = _("board {code}: {detail}; run `screener data fetch {code}` once online, or use --demo")
             else:
-                hint = (f" — and board {code} is not cached: fetch it when online with "
-                        f"`screener data fetch {code}`, or try --demo")
-            raise DataError(f"board {code}: {detail}{hint}") from None
+                message = _(
+                    "board {code}: {detail} — and board {code} is not cached: fetch it when online with "
+                    "`screener data fetch {code}`, or try --demo"
+                )
+            raise DataError(message.format(code=code, detail=detail)) from None
         fetched_at = now.replace(tzinfo=None, microsecond=0)
         meta = CacheMeta(fetched.origin, fetched_at, DEFAULT_START, end, True, code)
         self.cache.write_board(code, members, fetched.frame, meta)
@@ -316,9 +333,11 @@ def _cached_board(code: str, cached: tuple[pd.DataFrame, pd.DataFrame, CacheMeta
 def _adj_issue(symbol: str, origin: str) -> QualityIssue:
     return QualityIssue(
         symbol, "adj_factor_unknown",
-        f"{symbol}: {origin} gave raw prices only, so adj_factor is carried forward (1.0 if "
-        "nothing earlier): returns across later dividends are understated until a refresh "
-        "from eastmoney or tencent",
+        _(
+            "{symbol}: {origin} gave raw prices only, so adj_factor is carried forward (1.0 if nothing "
+            "earlier): returns across later dividends are understated until a refresh from eastmoney or "
+            "tencent"
+        ).format(symbol=symbol, origin=origin),
     )
 
 

@@ -84,17 +84,21 @@ class QualityIssue:
     @classmethod
     def about_days(cls, symbol: str, kind: str, days: Iterable[date], what: str) -> QualityIssue:
         """A finding about ``days`` (sorted, deduplicated): "600487.SH: 2 rows with high
-        below low: 2024-01-02, 2024-01-05". ``what`` starts with a plural noun, made
-        singular for one day."""
+        below low: 2024-01-02, 2024-01-05". ``what`` (translated by the caller) starts with
+        a plural noun, made singular for one day in English."""
+        from screener.i18n import _, language
+
         ordered = tuple(sorted(set(days)))
         n = len(ordered)
         said = what
-        if n == 1:
+        if n == 1 and language() == "en":
             noun, rest = what.split(" ", 1)
             said = f"{noun.removesuffix('s')} {rest}"
         shown = ", ".join(d.isoformat() for d in ordered[: cls.SHOWN])
-        more = f" and {n - cls.SHOWN} more" if n > cls.SHOWN else ""
-        return cls(symbol, kind, f"{symbol}: {n} {said}: {shown}{more}", ordered[0] if n else None, ordered, what)
+        if n > cls.SHOWN:
+            shown = _("{days} and {n} more").format(days=shown, n=n - cls.SHOWN)
+        message = _("{symbol}: {n} {what}: {days}").format(symbol=symbol, n=n, what=said, days=shown)
+        return cls(symbol, kind, message, ordered[0] if n else None, ordered, what)
 
     def within(self, start: date | None, end: date | None) -> QualityIssue | None:
         """The finding restated for its days in [start, end] (either bound may be None);

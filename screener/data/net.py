@@ -34,6 +34,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+from screener.i18n import _
 
 _UNREACHABLE_TEXT = (
     "Failed to resolve",
@@ -82,7 +83,7 @@ def unreachable_reason(exc: BaseException) -> str | None:
             if marker in text:
                 return "connection refused" if "refused" in marker else (
                     "network unreachable" if "unreachable" in marker or "route" in marker
-                    else "cannot resolve host name"
+                    else _("cannot resolve host name")
                 )
         todo.extend([cur.__cause__, cur.__context__, *[a for a in cur.args if isinstance(a, BaseException)]])
         reason = getattr(cur, "reason", None)
@@ -154,7 +155,7 @@ class NetPolicy:
                 if reason is None and isinstance(exc, requests.ConnectTimeout) and not self._answered:
                     # nothing has answered yet: packets are probably dropped (no network, a
                     # firewall); the kernel already re-sent the SYN within the timeout
-                    reason = "connect timed out, and no host has answered yet"
+                    reason = _("connect timed out, and no host has answered yet")
                 if reason is not None:
                     self.down[host] = reason
                     raise HostDown(host, reason) from exc

@@ -14,6 +14,7 @@ from importlib import metadata
 
 from screener.data.model import DataOptions, DataStore
 from screener.errors import UserError
+from screener.i18n import _
 
 ENTRY_POINT_GROUP = "screener.providers"
 BUILTIN = "akshare"
@@ -36,14 +37,18 @@ def discover() -> tuple[dict[str, Factory], list[str]]:
             obj = ep.load()
             factory = getattr(obj, "factory", obj)
             if not callable(factory):
-                raise TypeError(f"{ep.value} is not callable")
+                raise TypeError(_("{value} is not callable").format(value=ep.value))
         except Exception as exc:  # noqa: BLE001 - a broken plugin must not break the rest
-            msg = f"data provider plugin {ep.name!r} ({ep.value}) skipped: {type(exc).__name__}: {exc}"
+            msg = _(
+                "data provider plugin {name!r} ({value}) skipped: {name__}: {exc}"
+            ).format(name=ep.name, value=ep.value, name__=type(exc).__name__, exc=exc)
             problems.append(msg)
             warnings.warn(msg, stacklevel=2)
             continue
         if ep.name in found:
-            problems.append(f"data provider plugin {ep.name!r} ({ep.value}) skipped: the name is taken")
+            problems.append(_(
+                "data provider plugin {name!r} ({value}) skipped: the name is taken"
+            ).format(name=ep.name, value=ep.value))
             continue
         found[ep.name] = factory
     return found, problems
@@ -56,14 +61,20 @@ def open_plugin(name: str, options: DataOptions) -> DataStore:
         broken = [p for p in problems if f"{name!r}" in p]
         if broken:
             raise UserError(broken[0])
-        raise UserError(f"unknown data provider {name!r}; available: {', '.join(sorted(providers))}")
+        raise UserError(_(
+            "unknown data provider {name!r}; available: {join}"
+        ).format(name=name, join=', '.join(sorted(providers))))
     try:
         store = providers[name](options)
     except UserError:
         raise
     except Exception as exc:  # noqa: BLE001 - any plugin failure becomes one line
-        raise UserError(f"data provider {name!r} failed to start: {type(exc).__name__}: {exc}") from None
+        raise UserError(_(
+            "data provider {name!r} failed to start: {name__}: {exc}"
+        ).format(name=name, name__=type(exc).__name__, exc=exc)) from None
     for attr in ("load", "universe", "symbols"):
         if not callable(getattr(store, attr, None)):
-            raise UserError(f"data provider {name!r} returned {type(store).__name__}, which has no {attr}()")
+            raise UserError(_(
+                "data provider {name!r} returned {name__}, which has no {attr}()"
+            ).format(name=name, name__=type(store).__name__, attr=attr))
     return store

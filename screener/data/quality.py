@@ -28,6 +28,7 @@ import pandas as pd
 from screener import calendar
 from screener.data import frames
 from screener.data.model import BAR_COLUMNS, QualityIssue
+from screener.i18n import _
 from screener.limits import band_percent, cents, limit_cents, reference_cents
 from screener.symbols import parse_symbol
 
@@ -91,32 +92,32 @@ def check_frame(
         n_on = int(on_session.sum())
         if hi - lo > n_on:
             missing = np.setdiff1d(sessions[lo:hi], dates[on_session], assume_unique=True)
-            issues.append(_issue(symbol, "missing_sessions", missing, "sessions without a row (suspended?)"))
+            issues.append(_issue(symbol, "missing_sessions", missing, _("sessions without a row (suspended?)")))
         if n_on < len(dates):
             within = (dates >= sessions[0]) & (dates <= sessions[-1])
             extra = dates[within & ~on_session]
             if len(extra):
-                issues.append(_issue(symbol, "non_session_date", extra, "rows on days the exchange was closed"))
+                issues.append(_issue(symbol, "non_session_date", extra, _("rows on days the exchange was closed")))
     prices = values[:, :4]
     h, lw, c, v = (values[:, _COL[k]] for k in ("high", "low", "close", "volume"))
     with np.errstate(invalid="ignore"):
         empty = np.isnan(prices).any(axis=1)
         if empty.any():
-            issues.append(_issue(symbol, "missing_price", dates[empty], "rows with an empty price (open, high, low or close)"))
+            issues.append(_issue(symbol, "missing_price", dates[empty], _("rows with an empty price (open, high, low or close)")))
         if prices.min(initial=np.inf) <= 0:
-            issues.append(_issue(symbol, "non_positive_price", dates[(prices <= 0).any(axis=1)], "rows with a price <= 0"))
+            issues.append(_issue(symbol, "non_positive_price", dates[(prices <= 0).any(axis=1)], _("rows with a price <= 0")))
         if (h < lw).any():
-            issues.append(_issue(symbol, "high_below_low", dates[h < lw], "rows with high below low"))
+            issues.append(_issue(symbol, "high_below_low", dates[h < lw], _("rows with high below low")))
         outside = (c < lw - 1e-9) | (c > h + 1e-9)
         if outside.any():
-            issues.append(_issue(symbol, "close_outside_range", dates[outside], "rows with close outside [low, high]"))
+            issues.append(_issue(symbol, "close_outside_range", dates[outside], _("rows with close outside [low, high]")))
         if v.min(initial=np.inf) == 0:
-            issues.append(_issue(symbol, "zero_volume", dates[v == 0], "rows with zero volume"))
+            issues.append(_issue(symbol, "zero_volume", dates[v == 0], _("rows with zero volume")))
     breach = _breaches(symbol, dates, c, values[:, _COL["adj_factor"]])
     if window_start is None or dates[0] > window_start:
         breach[:NEW_LISTING_UNLIMITED_ROWS] = False
     if breach.any():
-        issues.append(_issue(symbol, "limit_breach", dates[breach], "closes beyond the board's daily limit"))
+        issues.append(_issue(symbol, "limit_breach", dates[breach], _("closes beyond the board's daily limit")))
     return issues
 
 
@@ -131,12 +132,13 @@ def exclude_unusable(symbol: str, frame: pd.DataFrame, today: date) -> tuple[pd.
         first = frame.index.searchsorted(pd.Timestamp(today), side="right")
         drop[first:] = True
         issues.append(QualityIssue.about_days(
-            symbol, "future_date", frame.index[first:].date, f"rows dated after today ({today}), left out"))
+            symbol, "future_date", frame.index[first:].date,
+            _("rows dated after today ({today}), left out").format(today=today)))
     for col, mask in frames.impossible_rows(frame).items():
         drop |= mask
         issues.append(QualityIssue.about_days(
             symbol, "impossible_value", frame.index[mask].date,
-            f"rows with {frames.impossible_text(col)} in {col}, left out"))
+            _("rows with {what} in {column}, left out").format(what=frames.impossible_text(col), column=col)))
     return (frame[~drop] if drop.any() else frame), issues
 
 

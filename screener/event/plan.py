@@ -54,8 +54,10 @@ def dated_events(theme: Theme, settings: EventSettings) -> list[DatedEvent]:
             title=s.title, publisher=s.publisher), None, i))
     if not by_date:
         raise UserError(
-            f"theme {theme.id!r} has no events: and no sources with a date to study; "
-            "pass --date YYYY-MM-DD, or --on limit-up"
+            _(
+                "theme {id!r} has no events: and no sources with a date to study; pass --date "
+                "YYYY-MM-DD, or --on limit-up"
+            ).format(id=theme.id)
         )
     return [by_date[d] for d in sorted(by_date)]
 
@@ -75,8 +77,10 @@ def resolve(theme: Theme, settings: EventSettings, today: date) -> Plan:
     known = calendar.first_known_session().date()
     if start is None or start <= known:
         raise UserError(
-            f"the event on {first} needs {-settings.estimation[0]} sessions of history before it, "
-            f"but the XSHG calendar starts on {known}; pick a later date or a shorter --estimation"
+            _(
+                "the event on {first} needs {value} sessions of history before it, but the XSHG calendar "
+                "starts on {known}; pick a later date or a shorter --estimation"
+            ).format(first=first, value=-settings.estimation[0], known=known)
         )
     loading = BacktestSettings(start=start, end=end, members=settings.members, benchmark=settings.benchmark, fill="close")
     return Plan(theme, settings, events, scan, stages.resolve(theme, loading, today))

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from screener.backtest.request import Spell, cli_flag
 from screener.errors import UserError
 from screener.event.settings import EventSettings
+from screener.i18n import _
 
 SPEC_FIELDS = ("members", "benchmark")  # what a backtest spec lends an event study
 SCAN_FIELDS = ("start", "end")  # ... and, for --on limit-up, its window as the scan
@@ -34,7 +35,9 @@ def settings(spec: Mapping[str, Any], options: Mapping[str, Any], *, spell: Spel
     unknown = [k for k in given if k not in EventSettings.model_fields]
     if unknown:
         known = ", ".join(spell(n) for n in EventSettings.model_fields)
-        raise UserError(f"unknown event option {spell(unknown[0])}; the options are: {known}")
+        raise UserError(_(
+            "unknown event option {unknown}; the options are: {known}"
+        ).format(unknown=spell(unknown[0]), known=known))
     borrowed = SPEC_FIELDS + (SCAN_FIELDS if given.get("on") else ())
     values = {k: spec[k] for k in borrowed if spec.get(k) is not None}
     values.update(given)

@@ -106,8 +106,10 @@ def _market(aligned: stages.Aligned, settings: EventSettings,
     frame, board_name = stages.benchmark_frame(loaded, warnings, required)
     if frame is None and settings.needs_benchmark:
         raise DataError(
-            f"no data for the benchmark {bench.code} ({loaded.md.label}): the {settings.model} model measures "
-            "returns against it; pass --benchmark SYMBOL (e.g. 000300.SH), or use --model mean"
+            _(
+                "no data for the benchmark {code} ({label}): the {model} model measures returns against "
+                "it; pass --benchmark SYMBOL (e.g. 000300.SH), or use --model mean"
+            ).format(code=bench.code, label=loaded.md.label, model=settings.model)
         )
     block = {"symbol": bench.code, "name": bench.name or board_name or loaded.names.get(bench.code)}
     return returns.build(aligned.panel, frame), block
@@ -117,13 +119,22 @@ def _no_cases(plan: Plan, aligned: stages.Aligned) -> str:
     label = aligned.loaded.md.label
     if plan.scan is not None:
         start, end = plan.scan
-        return (f"no member of {plan.theme.id!r} closed at its upper limit from {start} to {end or aligned.end} "
-                f"({label}); widen --start/--end")
+        return (_(
+            "no member of {id!r} closed at its upper limit from {start} to {value} ({label}); widen "
+            "--start/--end"
+        ).format(id=plan.theme.id, start=start, value=end or aligned.end, label=label))
     days = ", ".join(e.date.isoformat() for e in plan.events)
     sessions = aligned.panel.dates
-    return (f"no member of {plan.theme.id!r} trades around its events ({days}) in the data, which runs from "
-            f"{sessions[0].date()} to {sessions[-1].date()} ({label}): pick dates inside it, or fetch more "
-            f"(`screener data fetch {plan.theme.id}`)")
+    return (_(
+        "no member of {id!r} trades around its events ({days}) in the data, which runs from {date} to "
+        "{date2} ({label}): pick dates inside it, or fetch more (`screener data fetch {id}`)"
+    ).format(
+        id=plan.theme.id,
+        days=days,
+        date=sessions[0].date(),
+        date2=sessions[-1].date(),
+        label=label,
+    ))
 
 
 def _window_warnings(market: returns.Market, cases: events_mod.Cases, ab: stats.Abnormal) -> list[dict[str, Any]]:

@@ -14,6 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from screener.backtest.settings import benchmark_code
+from screener.i18n import _
 
 Model = Literal["market", "market-adjusted", "mean"]
 MAX_DAYS = 1000  # sessions from day 0: four years either way is already more than a study needs
@@ -25,7 +26,9 @@ def parse_range(value: Any) -> Any:
     if isinstance(value, str):
         m = _RANGE.fullmatch(value)
         if not m:
-            raise ValueError(f"{value!r} is not a range of relative days; write FROM:TO, e.g. -10:20")
+            raise ValueError(_(
+                "{value!r} is not a range of relative days; write FROM:TO, e.g. -10:20"
+            ).format(value=value))
         return int(m.group(1)), int(m.group(2))
     return value
 
@@ -54,12 +57,16 @@ class EventSettings(BaseModel):
     @field_validator("window", "estimation")
     @classmethod
     def _forwards(cls, v: tuple[int, int], info: Any) -> tuple[int, int]:
-        name = "event window" if info.field_name == "window" else "estimation window"
+        name = _("event window") if info.field_name == "window" else _("estimation window")
         a, b = v
         if a > b:
-            raise ValueError(f"the {name} {a}:{b} runs backwards; write the earlier day first, e.g. -10:20")
+            raise ValueError(_(
+                "the {name} {a}:{b} runs backwards; write the earlier day first, e.g. -10:20"
+            ).format(name=name, a=a, b=b))
         if max(abs(a), abs(b)) > MAX_DAYS:
-            raise ValueError(f"the {name} {a}:{b} reaches more than {MAX_DAYS} sessions from day 0")
+            raise ValueError(_(
+                "the {name} {a}:{b} reaches more than {MAX_DAYS} sessions from day 0"
+            ).format(name=name, a=a, b=b, MAX_DAYS=MAX_DAYS))
         return v
 
     @field_validator("benchmark", mode="before")
@@ -72,20 +79,32 @@ class EventSettings(BaseModel):
         (lo, hi), (elo, ehi) = self.window, self.estimation
         if ehi >= lo:
             raise ValueError(
-                f"the estimation window {elo}:{ehi} overlaps the event window {lo}:{hi}: end it before day {lo} "
-                f"(e.g. {elo}:{lo - 1})"
+                _(
+                    "the estimation window {elo}:{ehi} overlaps the event window {lo}:{hi}: end it "
+                    "before day {lo} (e.g. {elo}:{value})"
+                ).format(elo=elo, ehi=ehi, lo=lo, hi=hi, value=lo - 1)
             )
         if ehi - elo + 1 < self.min_estimation:
             raise ValueError(
-                f"the estimation window {elo}:{ehi} has {ehi - elo + 1} sessions, fewer than the "
-                f"{self.min_estimation} a fit needs; widen it (e.g. {ehi - 249}:{ehi}) or lower the minimum"
+                _(
+                    "the estimation window {elo}:{ehi} has {value} sessions, fewer than the "
+                    "{min_estimation} a fit needs; widen it (e.g. {value2}:{ehi}) or lower the minimum"
+                ).format(
+                    elo=elo,
+                    ehi=ehi,
+                    value=ehi - elo + 1,
+                    min_estimation=self.min_estimation,
+                    value2=ehi - 249,
+                )
             )
         if self.on is not None and self.dates:
-            raise ValueError("give event dates or the limit-up scan, not both")
+            raise ValueError(_("give event dates or the limit-up scan, not both"))
         if self.on is None and (self.start or self.end):
-            raise ValueError("a start or end sets the limit-up scan (--on limit-up); dated events need neither")
+            raise ValueError(_("a start or end sets the limit-up scan (--on limit-up); dated events need neither"))
         if self.start and self.end and self.end < self.start:
-            raise ValueError(f"end {self.end} is before start {self.start}: pick an end on or after the start")
+            raise ValueError(_(
+                "end {end} is before start {start}: pick an end on or after the start"
+            ).format(end=self.end, start=self.start))
         return self
 
     @property

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from screener.report.view import ReportError, ReportView
+from screener.i18n import _
 
 # format -> module under screener.report; aliases map what users type to a format
 FORMATS: dict[str, str] = {"html": "html", "md": "markdown", "csv": "csv", "json": "json", "xlsx": "xlsx"}
@@ -33,11 +34,13 @@ def parse_formats(formats: Iterable[str] | str) -> list[str]:
             continue
         name = ALIASES.get(name, name)
         if name not in FORMATS:
-            raise ReportError(f"unknown export format {raw.strip()!r}: use any of {','.join(FORMATS)}")
+            raise ReportError(_(
+                "unknown export format {raw!r}: use any of {FORMATS}"
+            ).format(raw=raw.strip(), FORMATS=','.join(FORMATS)))
         if name not in out:
             out.append(name)
     if not out:
-        raise ReportError(f"no export format given: use any of {','.join(FORMATS)}")
+        raise ReportError(_("no export format given: use any of {FORMATS}").format(FORMATS=','.join(FORMATS)))
     return out
 
 

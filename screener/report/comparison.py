@@ -53,7 +53,9 @@ class ComparisonView:
         if subject is None:
             theme = str(self.doc["cells"][0]["theme"])
             if not SLUG_RE.match(theme):
-                raise ReportError(f"theme id {theme!r} cannot name a report file: use a slug (e.g. green-power)")
+                raise ReportError(_(
+                    "theme id {theme!r} cannot name a report file: use a slug (e.g. green-power)"
+                ).format(theme=theme))
             subject = f"sweep-{theme}"
         return f"{subject}_{self.start[:10]}_{self.end[:10]}"
 
@@ -85,21 +87,23 @@ _CURVE = {"rank": int, "dates": list, "basket": list}
 def _check(doc: Any) -> None:
     """Raise :class:`ReportError` unless ``doc`` has the shape of a compare/sweep/scan
     document (a file edited by hand, or another program's, is refused in one line)."""
-    what = "a comparison must be the JSON of `screener compare|sweep|scan --format json`"
+    what = _("a comparison must be the JSON of `screener compare|sweep|scan --format json`")
     if not isinstance(doc, dict) or doc.get("kind") not in KINDS:
         raise ReportError(what)
     for where, item, shape in ([("the document", doc, _SHAPE)] + [(f"cell {i + 1}", c, _CELL) for i, c in
                                enumerate(doc.get("cells") or [])] + [(f"curve {i + 1}", c, _CURVE) for i, c in
                                                                      enumerate(doc.get("curves") or [])]):
         if not isinstance(item, dict):
-            raise ReportError(f"{where} is not a JSON object: {what}")
+            raise ReportError(_("{where} is not a JSON object: {what}").format(where=where, what=what))
         for key, kind in shape.items():
             if not isinstance(item.get(key), kind) or isinstance(item.get(key), bool):
-                raise ReportError(f"{where}: {key!r} is missing or not {kind.__name__}: {what}")
+                raise ReportError(_(
+                    "{where}: {key!r} is missing or not {name__}: {what}"
+                ).format(where=where, key=key, name__=kind.__name__, what=what))
     if not doc["cells"]:
-        raise ReportError("the comparison has no cells to report")
+        raise ReportError(_("the comparison has no cells to report"))
     if not all(isinstance(doc["window"].get(k), str) for k in ("start", "end")) or "figure" not in doc["sort"]:
-        raise ReportError(f"the document's window or sort is incomplete: {what}")
+        raise ReportError(_("the document's window or sort is incomplete: {what}").format(what=what))
 
 
 # -- charts ----------------------------------------------------------------------------------

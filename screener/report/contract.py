@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from screener.errors import UserError, excerpt
+from screener.i18n import _
 
 MAX_DEPTH = 64  # nesting levels a result may have (it needs about five)
 
@@ -109,25 +110,36 @@ def check(data: Any, origin: str) -> None:
     ``data`` (parsed JSON) is a backtest result — or, with ``study: event``, an event
     study (:mod:`screener.report.event.contract`) — the renderers can read."""
     model: type[BaseModel] = Result
-    noun, article, command = "backtest result", "a", "screener backtest"
+    a_noun, the_noun, command = _("a backtest result"), _("the backtest result"), "screener backtest"
     if isinstance(data, dict) and data.get("study") == "event":
         from screener.report.event.contract import EventResult
 
-        model, noun, article, command = EventResult, "event-study result", "an", "screener event"
-    fix = f"pass a result written by `{command} --format json` or `--export json`"
+        model, command = EventResult, "screener event"
+        a_noun, the_noun = _("an event-study result"), _("the event-study result")
+    fix = _("pass a result written by `{command} --format json` or `--export json`").format(command=command)
     if depth(data) > MAX_DEPTH:
-        raise UserError(f"{origin}: nested more than {MAX_DEPTH} levels deep, not {article} {noun}; {fix}")
+        raise UserError(_(
+            "{origin}: nested more than {MAX_DEPTH} levels deep, not {a_noun}; {fix}"
+        ).format(origin=origin, MAX_DEPTH=MAX_DEPTH, a_noun=a_noun, fix=fix))
     try:
         model.model_validate(data)
     except ValidationError as err:
         absent = [str(e["loc"][0]) for e in err.errors() if e["type"] == "missing" and len(e["loc"]) == 1]
         if absent:
-            raise UserError(f"{origin}: the {noun} has no {', '.join(absent)}: {fix}") from None
+            raise UserError(_(
+                "{origin}: {the_noun} has no {absent}: {fix}"
+            ).format(origin=origin, the_noun=the_noun, absent=', '.join(absent), fix=fix)) from None
         problems = []
         for e in err.errors()[:3]:
-            where = ".".join(str(p) for p in e["loc"] if not (isinstance(p, str) and p[:1].isupper())) or "(top level)"
-            msg = "should be a JSON object" if e["type"] == "model_type" else e["msg"].removeprefix("Value error, ")
-            given = f" (got {excerpt(e['input'], 40)})" if e["type"] != "missing" else ""
-            problems.append(f"{where}: {msg}{given}")
-        more = f" and {err.error_count() - 3} more" if err.error_count() > 3 else ""
-        raise UserError(f"{origin}: not {article} {noun}: {'; '.join(problems)}{more}; {fix}") from None
+            where = ".".join(str(p) for p in e["loc"] if not (isinstance(p, str) and p[:1].isupper())) or _("(top level)")
+            msg = _("should be a JSON object") if e["type"] == "model_type" else e["msg"].removeprefix("Value error, ")
+            if e["type"] == "missing":
+                problems.append(_("{where}: {msg}").format(where=where, msg=msg))
+            else:
+                problems.append(_("{where}: {msg} (got {value})").format(where=where, msg=msg, value=excerpt(e["input"], 40)))
+        listed = "; ".join(problems)
+        if err.error_count() > 3:
+            listed = _("{problems} and {n} more").format(problems=listed, n=err.error_count() - 3)
+        raise UserError(_(
+            "{origin}: not {a_noun}: {problems}; {fix}"
+        ).format(origin=origin, a_noun=a_noun, problems=listed, fix=fix)) from None

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from screener._atomic import os_reason, stage
 from screener.report.view import ReportError
+from screener.i18n import _
 
 
 def check_targets(out_dir: Path, names: list[str], *, force: bool) -> list[Path]:
@@ -20,18 +21,22 @@ def check_targets(out_dir: Path, names: list[str], *, force: bool) -> list[Path]
     targets = []
     for name in names:
         if Path(name).name != name or name in ("", ".", ".."):
-            raise ReportError(f"report file name {name!r} is not a plain file name")
+            raise ReportError(_("report file name {name!r} is not a plain file name").format(name=name))
         targets.append(out_dir / name)
     folders = [p for p in targets if p.is_dir() and not p.is_symlink()]
     if folders:
-        raise ReportError(f"{folders[0]} is a folder, not a report file: move it away or choose another --out")
+        raise ReportError(_(
+            "{folders} is a folder, not a report file: move it away or choose another --out"
+        ).format(folders=folders[0]))
     if not force:
         existing = [p for p in targets if p.exists() or p.is_symlink()]
         if existing:
             shown = ", ".join(p.name for p in existing[:3]) + (" ..." if len(existing) > 3 else "")
             raise ReportError(
-                f"{len(existing)} report file(s) already exist in {out_dir} ({shown}): "
-                "pass --force to overwrite them or choose another --out"
+                _(
+                    "{n} report file(s) already exist in {out_dir} ({shown}): pass --force to overwrite "
+                    "them or choose another --out"
+                ).format(n=len(existing), out_dir=out_dir, shown=shown)
             )
     return targets
 
@@ -42,8 +47,9 @@ def write_all(out_dir: Path, files: Mapping[str, bytes], *, force: bool) -> list
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise ReportError(f"cannot create --out {out_dir}: {exc.strerror or exc.__class__.__name__}; "
-                          "pass a folder you can write to") from None
+        raise ReportError(_(
+            "cannot create --out {out_dir}: {value}; pass a folder you can write to"
+        ).format(out_dir=out_dir, value=exc.strerror or exc.__class__.__name__)) from None
     staged: list[str] = []
     try:
         for path, data in zip(targets, files.values()):
@@ -52,8 +58,9 @@ def write_all(out_dir: Path, files: Mapping[str, bytes], *, force: bool) -> list
             os.replace(tmp, path)  # a symlink at ``path`` is replaced, never followed
             staged.remove(tmp)
     except OSError as exc:
-        raise ReportError(f"cannot write the reports in {out_dir}: {os_reason(exc, targets[0])}; "
-                          "pass a folder you can write to") from None
+        raise ReportError(_(
+            "cannot write the reports in {out_dir}: {exc}; pass a folder you can write to"
+        ).format(out_dir=out_dir, exc=os_reason(exc, targets[0]))) from None
     finally:
         for tmp in staged:
             try:
@@ -68,7 +75,10 @@ def _check_folder(out_dir: Path) -> None:
     for folder in (out_dir, *out_dir.parents):
         if folder.exists():
             if not folder.is_dir():
-                where = "" if folder == out_dir else f": {folder}"
-                raise ReportError(f"--out {out_dir}{where} is a file, not a folder: pass a folder for the reports")
+                if folder == out_dir:
+                    message = _("--out {out_dir} is a file, not a folder: pass a folder for the reports")
+                else:
+                    message = _("--out {out_dir}: {folder} is a file, not a folder: pass a folder for the reports")
+                raise ReportError(message.format(out_dir=out_dir, folder=folder))
             return
 

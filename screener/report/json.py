@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from screener.report.view import ReportError, ReportView
+from screener.i18n import _
 
 
 def files(stem: str) -> list[str]:
@@ -24,7 +25,7 @@ def dumps(result: dict[str, Any]) -> str:
     try:
         return json.dumps(result, ensure_ascii=False, indent=2, allow_nan=False, default=_default)
     except (TypeError, ValueError) as exc:
-        raise ReportError(f"the backtest result cannot be written as JSON: {exc}") from None
+        raise ReportError(_("the backtest result cannot be written as JSON: {exc}").format(exc=exc)) from None
 
 
 def render(view: ReportView, stem: str) -> dict[str, bytes]:

@@ -60,9 +60,13 @@ def render(name: str, template_dir: Path | None, **context: Any) -> str:
     try:
         return env.get_template(name).render(**context)
     except jinja2.TemplateSyntaxError as exc:
-        raise ReportError(f"{exc.filename or exc.name}:{exc.lineno}: template error: {exc.message}") from None
+        raise ReportError(_(
+            "{value}:{lineno}: template error: {message}"
+        ).format(value=exc.filename or exc.name, lineno=exc.lineno, message=exc.message)) from None
     except jinja2.TemplateError as exc:
-        raise ReportError(f"template {name} failed: {_where(exc)}{exc}; fix the template in --template") from None
+        raise ReportError(_(
+            "template {name} failed: {where}{error}; fix the template in --template"
+        ).format(name=name, where=_where(exc), error=exc)) from None
 
 
 def _where(exc: Exception) -> str:

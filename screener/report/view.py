@@ -13,6 +13,7 @@ from typing import Any
 from screener.errors import UserError
 from screener.fmt import number as _num
 from screener.theme.model import SLUG_RE
+from screener.i18n import _
 
 ROLLING = 60  # sessions of the rolling excess return
 
@@ -70,12 +71,17 @@ class ReportView:
 
     def __init__(self, result: dict[str, Any]):
         if not isinstance(result, dict):
-            raise ReportError("a backtest result must be a JSON object (the output of `screener backtest --format json`)")
+            raise ReportError(_(
+                "a backtest result must be a JSON object (the output of `screener backtest --format "
+                "json`)"
+            ))
         missing = [k for k in ("theme", "start", "end", "equity") if result.get(k) in (None, "", [])]
         if missing:
             raise ReportError(
-                f"the backtest result has no {', '.join(missing)}: "
-                "pass a result written by `screener backtest --format json` or `--export json`"
+                _(
+                    "the backtest result has no {missing}: pass a result written by `screener backtest "
+                    "--format json` or `--export json`"
+                ).format(missing=', '.join(missing))
             )
         self.result = result
         theme = result["theme"]
@@ -108,8 +114,10 @@ class ReportView:
         """``<theme>_<start>_<end>``; the theme id must be a slug (no path tricks)."""
         if not SLUG_RE.match(self.theme_id):
             raise ReportError(
-                f"theme id {self.theme_id!r} cannot name a report file: use a slug of "
-                "lower-case letters, digits and '-' (e.g. green-power)"
+                _(
+                    "theme id {theme_id!r} cannot name a report file: use a slug of lower-case letters, "
+                    "digits and '-' (e.g. green-power)"
+                ).format(theme_id=self.theme_id)
             )
         return f"{self.theme_id}_{self.start.isoformat()}_{self.end.isoformat()}"
 
@@ -209,7 +217,9 @@ def _iso_date(value: Any, field: str) -> date:
     try:
         return date.fromisoformat(str(value)[:10])
     except ValueError:
-        raise ReportError(f"the backtest result's {field} {value!r} is not a YYYY-MM-DD date") from None
+        raise ReportError(_(
+            "the backtest result's {field} {value!r} is not a YYYY-MM-DD date"
+        ).format(field=field, value=value)) from None
 
 
 def _opt_date(value: Any) -> date | None:
@@ -312,17 +322,17 @@ def _equity_frame(rows: Any) -> Any:
     import pandas as pd
 
     if not isinstance(rows, list) or not all(isinstance(r, dict) and "date" in r for r in rows):
-        raise ReportError("the backtest result's equity must be a list of {date, basket, benchmark} rows")
+        raise ReportError(_("the backtest result's equity must be a list of {date, basket, benchmark} rows"))
     frame = pd.DataFrame(rows)
     try:
         frame["date"] = pd.to_datetime(frame["date"], format="ISO8601")
     except (ValueError, TypeError):
-        raise ReportError("the backtest result's equity has a date that is not YYYY-MM-DD") from None
+        raise ReportError(_("the backtest result's equity has a date that is not YYYY-MM-DD")) from None
     if "basket" not in frame:
-        raise ReportError("the backtest result's equity rows have no 'basket' value")
+        raise ReportError(_("the backtest result's equity rows have no 'basket' value"))
     frame = frame.set_index("date").sort_index()
     cols = ["basket"] + (["benchmark"] if "benchmark" in frame else [])
     out = frame[cols].apply(pd.to_numeric, errors="coerce").astype(float)
     if out["basket"].isna().all():
-        raise ReportError("the backtest result's equity has no basket values")
+        raise ReportError(_("the backtest result's equity has no basket values"))
     return out

@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from screener.errors import UserError, excerpt
+from screener.i18n import N_, _
 
 KEYWORDS = ("and", "or", "not")
 # A longer expression is a mistake (a pasted file), not a filter; the cap also bounds the
@@ -65,14 +66,14 @@ _TOKEN_RE = re.compile(
 )
 
 _HINTS = {
-    "=": "use == to test equality",
-    "&": "use 'and'",
-    "|": "use 'or'",
-    "!": "use 'not' (or != to test inequality)",
-    "+": "only comparisons are supported, not arithmetic",
-    "*": "only comparisons are supported, not arithmetic",
-    "/": "only comparisons are supported, not arithmetic",
-    "%": "write % right after the number, as in 20%",
+    "=": N_("use == to test equality"),
+    "&": N_("use 'and'"),
+    "|": N_("use 'or'"),
+    "!": N_("use 'not' (or != to test inequality)"),
+    "+": N_("only comparisons are supported, not arithmetic"),
+    "*": N_("only comparisons are supported, not arithmetic"),
+    "/": N_("only comparisons are supported, not arithmetic"),
+    "%": N_("write % right after the number, as in 20%"),
 }
 
 
@@ -84,8 +85,8 @@ def tokenize(text: str, fields: Collection[str]) -> list[Token]:
         m = _TOKEN_RE.match(text, pos)
         if m is None:
             ch = text[pos]
-            hint = _HINTS.get(ch, "expected a field, a number, a comparison, and/or/not or parentheses")
-            raise _error(text, pos, 1, f"unexpected {ch!r}: {hint}", fields)
+            hint = _(_HINTS.get(ch, N_("expected a field, a number, a comparison, and/or/not or parentheses")))
+            raise _error(text, pos, 1, _("unexpected {ch!r}: {hint}").format(ch=ch, hint=hint), fields)
         kind = m.lastgroup
         word = m.group()
         if kind == "number":
@@ -181,8 +182,10 @@ class _Parser:
     def __init__(self, text: str, fields: Collection[str], flags: Collection[str]):
         if len(text) > MAX_CHARS:
             raise WhereError(
-                f"--where is {len(text):,} characters long (the limit is {MAX_CHARS:,}): "
-                f"{excerpt(text)}; write a shorter expression"
+                _(
+                    "--where is {n:,} characters long (the limit is {MAX_CHARS:,}): {text}; write a "
+                    "shorter expression"
+                ).format(n=len(text), MAX_CHARS=MAX_CHARS, text=excerpt(text))
             )
         self.text = text
         self.fields = fields
@@ -196,7 +199,9 @@ class _Parser:
     def nested(self, tok: Token) -> Iterator[None]:
         """One level deeper (a '(', a 'not' or a '-'); too deep is an error at ``tok``."""
         if self.nesting >= MAX_NESTING:
-            raise self.fail(tok, f"nested more than {MAX_NESTING} levels deep: simplify the expression")
+            raise self.fail(tok, _(
+                "nested more than {MAX_NESTING} levels deep: simplify the expression"
+            ).format(MAX_NESTING=MAX_NESTING))
         self.nesting += 1
         try:
             yield
@@ -217,10 +222,12 @@ class _Parser:
 
     def parse(self) -> Condition:
         if self.tok.kind == "end":
-            raise self.fail(self.tok, "empty expression: write a condition such as ret_20d > 10%")
+            raise self.fail(self.tok, _("empty expression: write a condition such as ret_20d > 10%"))
         node = self.parse_or()
         if self.tok.kind != "end":
-            raise self.fail(self.tok, f"unexpected {self.tok.text!r}: expected 'and', 'or' or the end")
+            raise self.fail(self.tok, _(
+                "unexpected {text!r}: expected 'and', 'or' or the end"
+            ).format(text=self.tok.text))
         return self.as_condition(node)
 
     def parse_or(self) -> Condition | Operand:
@@ -253,9 +260,11 @@ class _Parser:
         right = self.parse_operand()
         for side, tok in ((left, start), (right, right_tok)):
             if not isinstance(side, (Field, Number, Neg)):
-                raise self.fail(tok, f"cannot compare a condition with {op.text!r}: compare a field or a number")
+                raise self.fail(tok, _(
+                    "cannot compare a condition with {text!r}: compare a field or a number"
+                ).format(text=op.text))
         if self.tok.kind == "op":
-            raise self.fail(self.tok, "chained comparison: write 'a < b and b < c'")
+            raise self.fail(self.tok, _("chained comparison: write 'a < b and b < c'"))
         return Compare(op.text, left, right, op.pos)  # type: ignore[arg-type]
 
     def parse_operand(self) -> Condition | Operand:
@@ -264,7 +273,7 @@ class _Parser:
             with self.nested(self.take()):
                 inner = self.parse_operand()
             if not isinstance(inner, (Field, Number, Neg)):
-                raise self.fail(tok, "'-' needs a number or a field after it")
+                raise self.fail(tok, _("'-' needs a number or a field after it"))
             return Neg(inner, tok.pos)
         if tok.kind == "number":
             self.take()
@@ -273,33 +282,37 @@ class _Parser:
             self.take()
             name = tok.text.lower()
             if name not in self.fields:
-                raise self.fail(tok, f"unknown field {tok.text!r}{_suggest(name, self.fields)}")
+                raise self.fail(tok, unknown_field(tok.text, self.fields))
             if name not in self.used:
                 self.used.append(name)
             return Field(name, tok.pos)
         if tok.kind == "(":
             self.take()
             if self.tok.kind == ")":
-                raise self.fail(self.tok, "empty parentheses")
+                raise self.fail(self.tok, _("empty parentheses"))
             with self.nested(tok):
                 inner = self.parse_or()
             if self.tok.kind != ")":
-                raise self.fail(self.tok, f"expected ')' to close the '(' at position {tok.pos + 1}")
+                raise self.fail(self.tok, _(
+                    "expected ')' to close the '(' at position {value}"
+                ).format(value=tok.pos + 1))
             self.take()
             return inner
         if tok.kind == "end":
-            raise self.fail(tok, "unexpected end of expression: expected a field or a number")
-        raise self.fail(tok, f"unexpected {tok.text!r}: expected a field, a number or '('")
+            raise self.fail(tok, _("unexpected end of expression: expected a field or a number"))
+        raise self.fail(tok, _("unexpected {text!r}: expected a field, a number or '('").format(text=tok.text))
 
     def as_condition(self, node: Condition | Operand) -> Condition:
         if isinstance(node, Field):
             if node.name in self.flags:
                 return Truthy(node)
             tok = Token("name", node.name, node.pos)
-            raise self.fail(tok, f"{node.name} is a number, not a condition: compare it, e.g. {node.name} > 0")
+            raise self.fail(tok, _(
+                "{name} is a number, not a condition: compare it, e.g. {name} > 0"
+            ).format(name=node.name))
         if isinstance(node, (Number, Neg)):
             tok = next(t for t in self.tokens if t.pos == node.pos)
-            raise self.fail(tok, "a number is not a condition: compare it with a field")
+            raise self.fail(tok, _("a number is not a condition: compare it with a field"))
         return node
 
 
@@ -311,18 +324,20 @@ def parse_where(text: str, fields: Collection[str], flags: Collection[str] = ())
     return Where(text, tree, parser.used)
 
 
-def _suggest(name: str, fields: Collection[str]) -> str:
-    close = difflib.get_close_matches(name, list(fields), n=1)
-    return f" (did you mean {close[0]}?)" if close else ""
+def unknown_field(name: str, fields: Collection[str]) -> str:
+    """"unknown field 'x'", with the closest valid field when one is close."""
+    close = difflib.get_close_matches(name.lower(), list(fields), n=1)
+    if close:
+        return _("unknown field {name!r} (did you mean {close}?)").format(name=name, close=close[0])
+    return _("unknown field {name!r}").format(name=name)
 
 
 def _error(text: str, pos: int, width: int, message: str, fields: Collection[str]) -> WhereError:
     caret = " " * pos + "^" * max(1, min(width, len(text) - pos if pos < len(text) else 1))
     return WhereError(
-        f"--where, position {pos + 1}: {message}\n"
-        f"  {text}\n"
-        f"  {caret}\n"
-        f"valid fields: {', '.join(fields)}"
+        _("--where, position {pos}: {message}").format(pos=pos + 1, message=message)
+        + f"\n  {text}\n  {caret}\n"
+        + _("valid fields: {fields}").format(fields=", ".join(fields))
     )
 
 

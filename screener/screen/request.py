@@ -12,6 +12,7 @@ from pathlib import Path
 from screener.data.model import DataOptions
 from screener.errors import UserError
 from screener.screen.run import ScreenResult
+from screener.i18n import _
 
 Note = Callable[[str], None]
 
@@ -24,14 +25,13 @@ def fields(value: str | Sequence[str] | None) -> list[str]:
 
 def check_fields(names: Iterable[str], option: str) -> None:
     """Raise :class:`UserError` for the first name that is not a factor."""
-    from screener.screen.expr import _suggest
+    from screener.screen.expr import unknown_field
     from screener.screen.factors import FACTOR_NAMES
 
     for name in names:
         if name not in FACTOR_NAMES:
-            raise UserError(
-                f"{option}: unknown field {name!r}{_suggest(name, FACTOR_NAMES)}; valid fields: {', '.join(FACTOR_NAMES)}"
-            )
+            raise UserError(_("{option}: {problem}; valid fields: {fields}").format(
+                option=option, problem=unknown_field(name, FACTOR_NAMES), fields=", ".join(FACTOR_NAMES)))
 
 
 def run(
@@ -61,12 +61,11 @@ def run(
 
     chosen = [name for name, on in (("THEME", target), ("--board", board), ("--universe", universe)) if on]
     if len(chosen) != 1:
-        raise UserError(
-            ("give only one of " if chosen else "say what to screen: ")
-            + "THEME (an id or a YAML path), --board NAME or --universe all"
-        )
+        if chosen:
+            raise UserError(_("give only one of THEME (an id or a YAML path), --board NAME or --universe all"))
+        raise UserError(_("say what to screen: THEME (an id or a YAML path), --board NAME or --universe all"))
     if universe is not None and universe != "all":
-        raise UserError(f"--universe {universe}: the only universe is 'all'")
+        raise UserError(_("--universe {universe}: the only universe is 'all'").format(universe=universe))
     flags = [f.name for f in FACTOR_BY_NAME.values() if f.kind == "flag"]
     parsed = parse_where(where, FACTOR_NAMES, flags) if where is not None else None
     sort_fields = fields(sort)
@@ -78,7 +77,7 @@ def run(
     if broad and live:
         # Refreshing thousands of symbols one request at a time is `screener data fetch`'s job.
         data = dataclasses.replace(data, offline=True)
-        note("--universe all and exchange boards read the cache as it is (refresh it with `screener data fetch`)")
+        note(_("--universe all and exchange boards read the cache as it is (refresh it with `screener data fetch`)"))
     store = open_store(data)
     if target:
         chosen_universe = theme_universe(target, themes_dirs)

@@ -22,6 +22,7 @@ from screener.screen.factors import (
 )
 from screener.screen.panel import build_panel
 from screener.screen.universe import BenchmarkSpec, Universe
+from screener.i18n import _
 
 GRID_SESSIONS = HISTORY_SESSIONS + 9  # sessions laid on the grid before the seed row
 GRID_DAYS = 400  # calendar days GRID_SESSIONS span at most (holidays included)
@@ -88,16 +89,22 @@ def _benchmark_frame(store: Any, spec: BenchmarkSpec, loaded: dict[str, pd.DataF
     if spec.symbol:
         frame = loaded.get(spec.symbol)
         if frame is None or frame.empty:
-            notes.append(f"no data for the benchmark {spec.symbol}: excess returns and beta are missing")
+            notes.append(_(
+                "no data for the benchmark {symbol}: excess returns and beta are missing"
+            ).format(symbol=spec.symbol))
             return None
         return frame
     try:
         info = store.board(spec.board, source=spec.source)
     except DataError as exc:
-        notes.append(f"benchmark board {spec.label} unavailable ({exc}): excess returns and beta are missing")
+        notes.append(_(
+            "benchmark board {label} unavailable ({exc}): excess returns and beta are missing"
+        ).format(label=spec.label, exc=exc))
         return None
     if info.bars is None or info.bars.frame.empty:
-        notes.append(f"the source has no index bars for board {spec.label}: excess returns and beta are missing")
+        notes.append(_(
+            "the source has no index bars for board {label}: excess returns and beta are missing"
+        ).format(label=spec.label))
         return None
     return info.bars.frame
 
@@ -107,10 +114,12 @@ def _valuations(store: Any, as_of: date, symbols: Sequence[str], notes: list[str
     try:
         val = store.valuations(as_of)
     except DataError as exc:
-        notes.append(f"valuations unavailable: {exc}")
+        notes.append(_("valuations unavailable: {exc}").format(exc=exc))
         return empty
     if val is None or val.empty:
-        notes.append(f"the {store.source.value} data has no valuations for {as_of}: {', '.join(VALUATION_FIELDS)} are missing")
+        notes.append(_(
+            "the {value} data has no valuations for {as_of}: {VALUATION_FIELDS} are missing"
+        ).format(value=store.source.value, as_of=as_of, VALUATION_FIELDS=', '.join(VALUATION_FIELDS)))
         return empty
     val = val.drop_duplicates("symbol").set_index("symbol")
     # a store (or an older cached snapshot) may lack a column: it is missing, not an error
@@ -132,7 +141,9 @@ def screen(
     latest session in the data), keep the rows ``where`` passes, sort and cut to ``top``."""
     for name in sort:
         if name not in FACTOR_NAMES:
-            raise UserError(f"--sort: unknown field {name!r}; valid fields: {', '.join(FACTOR_NAMES)}")
+            raise UserError(_(
+                "--sort: unknown field {name!r}; valid fields: {FACTOR_NAMES}"
+            ).format(name=name, FACTOR_NAMES=', '.join(FACTOR_NAMES)))
     spec = benchmark or universe.benchmark
     notes: list[str] = []
     start, end = _load_range(as_of)
@@ -147,26 +158,41 @@ def screen(
     latest = _latest(frames)
     if latest is None:
         hint = (
-            "choose a later --as-of" if md.source.value in ("demo", "dir") and as_of is not None
-            else "fetch them first (`screener data fetch THEME|SYMBOL...`), or use --demo or --data-dir"
+            _("choose a later --as-of") if md.source.value in ("demo", "dir") and as_of is not None
+            else _("fetch them first (`screener data fetch THEME|SYMBOL...`), or use --demo or --data-dir")
         )
         failed = [e for e in md.errors.values() if "offline" not in e]
         if md.source.value == "live" and failed:  # the fetch was tried: say why it failed
             why = failed[0].split(": ", 1)[-1]
             why = why if len(why) <= 200 else why[:200] + "…"
-            hint = f"they could not be fetched ({why}); check the network or --proxy, or use --demo or --data-dir"
+            hint = _(
+                "they could not be fetched ({why}); check the network or --proxy, or use --demo or "
+                "--data-dir"
+            ).format(why=why)
         raise DataError(
-            f"no price data for any of the {len(universe.symbols)} symbols of {universe.name} "
-            f"in the {md.source.value} data up to {as_of or 'today'}: {hint}"
+            _(
+                "no price data for any of the {n} symbols of {name} in the {value} data up to {value2}: "
+                "{hint}"
+            ).format(
+                n=len(universe.symbols),
+                name=universe.name,
+                value=md.source.value,
+                value2=as_of or 'today',
+                hint=hint,
+            )
         )
     grid = _session_grid(pd.Timestamp(as_of) if as_of is not None else latest, frames)
     session = grid[-1]
     if session > latest:
         raise UserError(
-            f"--as-of {as_of}: the data ends on {latest.date()}; choose an earlier date or refresh the data"
+            _(
+                "--as-of {as_of}: the data ends on {latest}; choose an earlier date or refresh the data"
+            ).format(as_of=as_of, latest=latest.date())
         )
     if as_of is not None and session != pd.Timestamp(as_of):
-        notes.append(f"{as_of} is not a trading session: using the session before it, {session.date()}")
+        notes.append(_(
+            "{as_of} is not a trading session: using the session before it, {session}"
+        ).format(as_of=as_of, session=session.date()))
     names = [universe.names.get(s) or (md.bars[s].name if s in md.bars else None) for s in universe.symbols]
     has_data = [s in frames and len(frames[s]) and frames[s].index[0] <= session for s in universe.symbols]
     no_data = [s for s, ok in zip(universe.symbols, has_data) if not ok]

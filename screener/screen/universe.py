@@ -10,6 +10,7 @@ from typing import Any
 
 from screener.errors import SymbolError, UserError
 from screener.symbols import BOARD_LABELS, Board, parse_symbol
+from screener.i18n import _
 
 DEFAULT_BENCHMARK = "000300.SH"
 EXCHANGE_BOARDS: dict[str, Board] = {
@@ -89,17 +90,21 @@ def board_universe(store: Any, name: str, source: str = "em") -> Universe:
         if not symbols:
             folder = getattr(store, "folder", None) if store.source.value == "dir" else None
             if folder is not None:
-                raise UserError(f"no {BOARD_LABELS[board]} stock files in {folder}: add DIR/<SYMBOL>.csv or .parquet files")
+                raise UserError(_(
+                    "no {board} stock files in {folder}: add DIR/<SYMBOL>.csv or .parquet files"
+                ).format(board=_(BOARD_LABELS[board]), folder=folder))
             raise UserError(
-                f"no {BOARD_LABELS[board]} symbols in the {store.source.value} data: fetch some first "
-                "(`screener data fetch SYMBOL...`), or use --demo or --data-dir"
+                _(
+                    "no {board} symbols in the {value} data: fetch some first (`screener data "
+                    "fetch SYMBOL...`), or use --demo or --data-dir"
+                ).format(board=_(BOARD_LABELS[board]), value=store.source.value)
             )
         return Universe("exchange_board", key, BOARD_LABELS[board], symbols)
     info = store.board(name.strip().upper(), source=source)
     constituents = info.constituents
     symbols = _stocks(list(constituents["symbol"]))
     if not symbols:
-        raise UserError(f"board {info.code} ({info.name}) lists no stock constituents")
+        raise UserError(_("board {code} ({name}) lists no stock constituents").format(code=info.code, name=info.name))
     names = {str(s): str(n) for s, n in zip(constituents["symbol"], constituents["name"]) if isinstance(n, str)}
     return Universe("board", info.code, info.name, symbols, names)
 
@@ -110,12 +115,16 @@ def all_universe(store: Any) -> Universe:
     folder = getattr(store, "folder", None) if store.source.value == "dir" else None
     if not symbols and folder is not None:
         raise UserError(
-            f"no stock files in {folder} (only indices or none): add DIR/<SYMBOL>.csv or .parquet files, "
-            "e.g. 600487.SH.csv"
+            _(
+                "no stock files in {folder} (only indices or none): add DIR/<SYMBOL>.csv or .parquet "
+                "files, e.g. 600487.SH.csv"
+            ).format(folder=folder)
         )
     if not symbols:
         raise UserError(
-            f"the {store.source.value} data holds no stocks: fetch some first "
-            "(`screener data fetch THEME`), or use --demo or --data-dir"
+            _(
+                "the {value} data holds no stocks: fetch some first (`screener data fetch THEME`), or "
+                "use --demo or --data-dir"
+            ).format(value=store.source.value)
         )
     return Universe("all", "all", f"every stock in the {store.source.value} data", symbols)

@@ -17,6 +17,7 @@ from screener._input import InputError, read_input
 from screener.errors import ThemeError, excerpt
 from screener.theme import _parsed
 from screener.theme.model import Theme
+from screener.i18n import N_, _
 
 Loc = tuple[str | int, ...]
 M = TypeVar("M", bound=BaseModel)
@@ -45,11 +46,15 @@ class _Composer(Composer):
         event = self.parser.peek_event()
         if isinstance(event, AliasEvent):
             raise ComposerError(
-                None, None, f"alias *{event.anchor} is not allowed: write the value out in full", event.start_mark
+                None, None, _(
+                    "alias *{anchor} is not allowed: write the value out in full"
+                ).format(anchor=event.anchor), event.start_mark
             )
         if self._depth >= MAX_DEPTH:
             raise ComposerError(
-                None, None, f"nested more than {MAX_DEPTH} levels deep; theme and spec files are shallow",
+                None, None, _(
+                    "nested more than {MAX_DEPTH} levels deep; theme and spec files are shallow"
+                ).format(MAX_DEPTH=MAX_DEPTH),
                 event.start_mark,
             )
         self._depth += 1
@@ -86,7 +91,9 @@ def read_yaml(path: Path, raw: bytes | None = None) -> Any:
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         raise ThemeError(
-            [f"{path}:{line}: not UTF-8 text (byte 0x{raw[exc.start]:02x}); save it as UTF-8"]
+            [_(
+                "{path}:{line}: not UTF-8 text (byte 0x{raw:02x}); save it as UTF-8"
+            ).format(path=path, line=line, raw=raw[exc.start])]
         ) from None
     try:
         data = _yaml().load(text)
@@ -94,13 +101,15 @@ def read_yaml(path: Path, raw: bytes | None = None) -> Any:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
         what = " ".join(str(p) for p in (exc.context, exc.problem) if p)
-        raise ThemeError([f"{path}:{line}: invalid YAML: {what}"]) from None
+        raise ThemeError([_("{path}:{line}: invalid YAML: {what}").format(path=path, line=line, what=what)]) from None
     except (YAMLError, ValueError) as exc:
-        raise ThemeError([f"{path}: invalid YAML: {exc}"]) from None
+        raise ThemeError([_("{path}: invalid YAML: {exc}").format(path=path, exc=exc)]) from None
     tagged = list(_tagged_nodes(data, line=1))
     if tagged:
         raise ThemeError(
-            [f"{path}:{line}: invalid YAML: tag {tag} is not allowed; write plain values" for line, tag in tagged]
+            [_(
+                "{path}:{line}: invalid YAML: tag {tag} is not allowed; write plain values"
+            ).format(path=path, line=line, tag=tag) for line, tag in tagged]
         )
     return data
 
@@ -158,8 +167,8 @@ def validation_problems(path: Path, data: Any, err: ValidationError, *, docs: st
         at = (e.get("ctx") or {}).get("at")
         if at:
             loc = tuple(at)
-        msg = f"unknown key '{loc[-1]}'; check the spelling (see README: {docs})" if e["type"] == "extra_forbidden" \
-            else error_message(e)
+        msg = _("unknown key '{key}'; check the spelling (see README: {docs})").format(key=loc[-1], docs=docs) \
+            if e["type"] == "extra_forbidden" else error_message(e)
         problems.append(f"{path}:{line_of(data, loc)}: {_describe(loc)}: {msg}")
     return problems
 
@@ -168,16 +177,51 @@ def error_message(e: Any) -> str:
     """One pydantic error (an item of ``ValidationError.errors()``) in plain words."""
     kind = e["type"]
     if kind == "missing":
-        return "required field is missing"
+        return _("required field is missing")
     if kind == "string_too_short" and (e.get("ctx") or {}).get("min_length") == 1:
-        return "must not be empty"
+        return _("must not be empty")
     if kind in ("date_from_datetime_parsing", "date_from_datetime_inexact", "date_parsing", "date_type"):
-        return f"{excerpt(e.get('input'))} is not a date; write YYYY-MM-DD"
+        return _("{value} is not a date; write YYYY-MM-DD").format(value=excerpt(e.get("input")))
     if kind == "union_tag_invalid":
-        return "unknown claim kind; expected period_return, limit_up or close_up"
+        return _("unknown claim kind; expected period_return, limit_up or close_up")
     if kind == "finite_number":
-        return "must be a finite number"
-    return e["msg"].removeprefix("Value error, ")
+        return _("must be a finite number")
+    return _pydantic_message(e)
+
+
+# pydantic's own message templates (its English, word for word), so that they can be
+# translated; a message that does not match its template is shown as pydantic wrote it
+_PYDANTIC = {
+    "int_type": N_("Input should be a valid integer"),
+    "int_parsing": N_("Input should be a valid integer, unable to parse string as an integer"),
+    "int_from_float": N_("Input should be a valid integer, got a number with a fractional part"),
+    "float_type": N_("Input should be a valid number"),
+    "float_parsing": N_("Input should be a valid number, unable to parse string as a number"),
+    "bool_type": N_("Input should be a valid boolean"),
+    "bool_parsing": N_("Input should be a valid boolean, unable to interpret input"),
+    "string_type": N_("Input should be a valid string"),
+    "list_type": N_("Input should be a valid list"),
+    "dict_type": N_("Input should be a valid dictionary"),
+    "model_type": N_("Input should be a valid dictionary or instance of {class_name}"),
+    "literal_error": N_("Input should be {expected}"),
+    "greater_than": N_("Input should be greater than {gt}"),
+    "greater_than_equal": N_("Input should be greater than or equal to {ge}"),
+    "less_than": N_("Input should be less than {lt}"),
+    "less_than_equal": N_("Input should be less than or equal to {le}"),
+}
+
+
+def _pydantic_message(e: Any) -> str:
+    """pydantic's message for ``e``, translated when it is one of :data:`_PYDANTIC`."""
+    msg = e["msg"].removeprefix("Value error, ")
+    template = _PYDANTIC.get(e["type"])
+    ctx = e.get("ctx") or {}
+    try:
+        if template is None or template.format(**ctx) != msg:
+            return msg
+        return _(template).format(**ctx)
+    except (KeyError, IndexError, ValueError):
+        return msg
 
 
 def load_model(path: Path, model: type[M], *, what: str, docs: str) -> M:
@@ -194,7 +238,7 @@ def load_model(path: Path, model: type[M], *, what: str, docs: str) -> M:
             pass  # parsed again below, so that each problem is reported with its line
     data = read_yaml(path, raw)
     if not isinstance(data, CommentedMap):
-        raise ThemeError([f"{path}:1: {what}"])
+        raise ThemeError([_("{path}:1: {what}").format(path=path, what=_(what))])
     try:
         result = model.model_validate(data)
     except ValidationError as err:
@@ -206,5 +250,5 @@ def load_model(path: Path, model: type[M], *, what: str, docs: str) -> M:
 def load_theme(path: Path) -> Theme:
     """Load and validate one theme file. Raises ThemeError listing every problem."""
     return load_model(
-        path, Theme, what="a theme file must be a mapping with id, name, members, ...", docs="Theme files"
+        path, Theme, what=N_("a theme file must be a mapping with id, name, members, ..."), docs="Theme files"
     )

@@ -19,6 +19,7 @@ from pydantic_core import PydanticCustomError
 
 from screener.errors import SymbolError
 from screener.symbols import BOARD_CODE, parse_symbol
+from screener.i18n import _
 
 # \A and \Z (not ^ and $, which also match before a final newline): "nl\n" is not a slug,
 # even for a caller that uses .match instead of .fullmatch
@@ -32,10 +33,10 @@ def _symbol(value: Any) -> str:
             return str(parse_symbol(f"{value:06d}"))
         except SymbolError:
             raise ValueError(
-                f"invalid symbol {value}: expected a six-digit A-share code such as 600487.SH"
+                _("invalid symbol {value}: expected a six-digit A-share code such as 600487.SH").format(value=value)
             ) from None
     if not isinstance(value, str):
-        raise ValueError("expected a symbol such as 600487.SH")  # noqa: TRY004 (pydantic reports ValueError)
+        raise ValueError(_("expected a symbol such as 600487.SH"))  # noqa: TRY004 (pydantic reports ValueError)
     return str(parse_symbol(value))
 
 
@@ -47,8 +48,10 @@ def _index_or_symbol(value: Any) -> str:
     if isinstance(bare, str) and re.fullmatch(r"000[0-9]{3}", bare.strip()):
         code = bare.strip()
         raise ValueError(
-            f"{code} is ambiguous: write {code}.SH for the index (e.g. 000300.SH is CSI 300) "
-            f"or {code}.SZ for the Shenzhen stock"
+            _(
+                "{code} is ambiguous: write {code}.SH for the index (e.g. 000300.SH is CSI 300) or "
+                "{code}.SZ for the Shenzhen stock"
+            ).format(code=code)
         )
     return _symbol(value)
 
@@ -70,7 +73,9 @@ def _fraction(value: Any) -> Any:
         except ValueError:
             fraction = "0.25"
             number = "25"
-        raise ValueError(f"write the value as a fraction: {fraction} for {number}%")
+        raise ValueError(_(
+            "write the value as a fraction: {fraction} for {number}%"
+        ).format(fraction=fraction, number=number))
     return value
 
 
@@ -81,8 +86,14 @@ MAX_WEIGHT = 1e15  # weights are relative (0.2, 20, a market cap in CNY); larger
 def _plausible_fraction(value: float) -> float:
     """A return written as a fraction is within ±100; a larger one is usually a percentage."""
     if abs(value) > MAX_FRACTION:
-        hint = f"; if it is a percentage, write {value / 100:.10g} for {value:.10g}%" if abs(value) <= 100 * MAX_FRACTION else ""
-        raise ValueError(f"{value:.10g} is not a plausible fraction (between -{MAX_FRACTION:g} and {MAX_FRACTION:g}){hint}")
+        if abs(value) <= 100 * MAX_FRACTION:
+            message = _(
+                "{value:.10g} is not a plausible fraction (between -{limit:g} and {limit:g}); "
+                "if it is a percentage, write {fraction:.10g} for {value:.10g}%"
+            )
+        else:
+            message = _("{value:.10g} is not a plausible fraction (between -{limit:g} and {limit:g})")
+        raise ValueError(message.format(value=value, limit=MAX_FRACTION, fraction=value / 100))
     return value
 
 
@@ -135,11 +146,13 @@ class Member(_Strict):
     @classmethod
     def _weight_not_negative(cls, v: float | None) -> float | None:
         if v is not None and v < 0:
-            raise ValueError("weight must be zero or positive")
+            raise ValueError(_("weight must be zero or positive"))
         if v is not None and v > MAX_WEIGHT:
             raise ValueError(
-                f"weight {v:.6g} is too large: weights are relative (0.2, 20 or a market cap in CNY), "
-                f"at most {MAX_WEIGHT:.0e}"
+                _(
+                    "weight {v:.6g} is too large: weights are relative (0.2, 20 or a market cap in CNY), "
+                    "at most {MAX_WEIGHT:.0e}"
+                ).format(v=v, MAX_WEIGHT=MAX_WEIGHT)
             )
         return v
 
@@ -162,9 +175,9 @@ class Benchmark(_Strict):
     @model_validator(mode="after")
     def _one_of(self) -> Benchmark:
         if (self.symbol is None) == (self.board is None):
-            raise ValueError("give exactly one of 'symbol' (e.g. 000300.SH) or 'board' (e.g. BK0715)")
+            raise ValueError(_("give exactly one of 'symbol' (e.g. 000300.SH) or 'board' (e.g. BK0715)"))
         if self.board is not None and not BOARD_CODE.fullmatch(self.board):
-            raise ValueError(f"board {self.board!r} is not a board code such as BK0715")
+            raise ValueError(_("board {board!r} is not a board code such as BK0715").format(board=self.board))
         return self
 
     @property
@@ -198,18 +211,20 @@ class PeriodReturnClaim(_Claim):
         try:
             return _index_or_symbol(v)
         except ValueError as exc:
-            raise ValueError(f"{exc} (or basket: the theme's members stand in)") from None
+            raise ValueError(_("{exc} (or basket: the theme's members stand in)").format(exc=exc)) from None
 
     @model_validator(mode="after")
     def _window(self) -> PeriodReturnClaim:
         if self.end < self.start:
-            raise ValueError(f"end {self.end} is before start {self.start}")
+            raise ValueError(_("end {end} is before start {start}").format(end=self.end, start=self.start))
         if self.comparison == "about" and self.tolerance is None:
-            raise ValueError("comparison 'about' needs a tolerance (e.g. tolerance: 0.02)")
+            raise ValueError(_("comparison 'about' needs a tolerance (e.g. tolerance: 0.02)"))
         if self.tolerance is not None and self.tolerance < 0:
-            raise ValueError("tolerance must be zero or positive")
+            raise ValueError(_("tolerance must be zero or positive"))
         if self.value < -1:
-            raise ValueError(f"value {self.value:.10g} is a fall of more than 100%: a return is -1 (-100%) or more")
+            raise ValueError(_(
+                "value {value:.10g} is a fall of more than 100%: a return is -1 (-100%) or more"
+            ).format(value=self.value))
         return self
 
 
@@ -225,7 +240,7 @@ class DayMoveClaim(_Claim):
     @classmethod
     def _weekday(cls, v: date) -> date:
         if v.weekday() >= 5:
-            raise ValueError(f"{v} is a {v:%A}: the exchange is closed at weekends; check the date")
+            raise ValueError(_("{v} is a {v:%A}: the exchange is closed at weekends; check the date").format(v=v))
         return v
 
 
@@ -260,7 +275,7 @@ class Theme(_Strict):
     def _slug(cls, v: str) -> str:
         if not SLUG_RE.fullmatch(v):
             raise ValueError(
-                f"id {v!r} must be a slug: lower-case letters, digits and '-', e.g. green-power"
+                _("id {v!r} must be a slug: lower-case letters, digits and '-', e.g. green-power").format(v=v)
             )
         return v
 
@@ -272,7 +287,7 @@ class Theme(_Strict):
             if m.symbol in seen:
                 raise PydanticCustomError(
                     "duplicate_member",
-                    "duplicate member {symbol} (first listed as members[{first}]); list each firm once",
+                    _("duplicate member {symbol} (first listed as members[{first}]); list each firm once"),
                     {"symbol": m.symbol, "first": seen[m.symbol], "at": ("members", i, "symbol")},
                 )
             seen[m.symbol] = i
@@ -286,7 +301,7 @@ class Theme(_Strict):
             if c.id is not None and c.id in seen:
                 raise PydanticCustomError(
                     "duplicate_claim",
-                    "duplicate claim id '{id}' (first used by claims[{first}]); give each claim its own id",
+                    _("duplicate claim id '{id}' (first used by claims[{first}]); give each claim its own id"),
                     {"id": c.id, "first": seen[c.id], "at": ("claims", i, "id")},
                 )
             if c.id is not None:
@@ -301,7 +316,7 @@ class Theme(_Strict):
                 if item.source is not None and not 0 <= item.source < len(self.sources):
                     raise PydanticCustomError(
                         "bad_source",
-                        "source {source} is not an index into sources (0..{last})",
+                        _("source {source} is not an index into sources (0..{last})"),
                         {"source": item.source, "last": len(self.sources) - 1, "at": (field, i, "source")},
                     )
         return self

@@ -15,6 +15,7 @@ from screener import catalog
 from screener.catalog import Entry, SearchDir, yaml_files
 from screener._input import InputError, read_input
 from screener.errors import ThemeError
+from screener.i18n import N_
 from screener.theme.loader import load_theme, read_yaml
 from screener.theme.model import Theme
 
@@ -49,8 +50,8 @@ def _peek_id(path: Path) -> str:
 
 
 THEMES = catalog.Kind(
-    noun="theme",
-    plural="themes",
+    noun=N_("theme"),
+    plural=N_("themes"),
     flag="--themes-dir",
     env="SCREENER_THEMES_PATH",
     entry_point_group="screener.themes",

@@ -23,6 +23,7 @@ from screener.data.model import (
 )
 from screener.errors import DataError
 from screener.symbols import normalize
+from screener.i18n import _
 
 BOARD_BASE_LEVEL = 1000.0
 
@@ -48,10 +49,12 @@ class DemoStore:
         issues, notes = quality.check({s: b.frame for s, b in bars.items()}, start, end)
         if missing:
             notes.append(
-                f"not in the demo data set: {', '.join(missing)} (the demo covers the built-in "
-                "themes and major indices; see `screener data status --demo`)"
+                _(
+                    "not in the demo data set: {missing} (the demo covers the built-in themes and major "
+                    "indices; see `screener data status --demo`)"
+                ).format(missing=', '.join(missing))
             )
-        errors = {s: "not in the demo data set" for s in missing}
+        errors = {s: _("not in the demo data set") for s in missing}
         return MarketData(bars, Source.DEMO, DEMO_LABEL, missing, issues, notes, errors=errors)
 
     def universe(self) -> pd.DataFrame:
@@ -79,7 +82,9 @@ class DemoStore:
         boards = catalog().boards
         board = boards.get(code.strip().upper())
         if board is None:
-            raise DataError(f"board {code!r} is not in the demo data; demo boards: {_board_list(boards)}")
+            raise DataError(_(
+                "board {code!r} is not in the demo data; demo boards: {boards}"
+            ).format(code=code, boards=_board_list(boards)))
         members = pd.DataFrame({"symbol": [m[0] for m in board.members], "name": [m[1] for m in board.members]})
         bars = Bars(board.code, _board_frame(board), Source.DEMO, "demo", None, board.name)
         return BoardInfo(board.code, board.name, members, bars, Source.DEMO, DEMO_LABEL)

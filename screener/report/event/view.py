@@ -10,6 +10,7 @@ from typing import Any
 
 from screener.report.view import ReportError
 from screener.theme.model import SLUG_RE
+from screener.i18n import _
 
 STUDY = "event"
 REQUIRED = ("theme", "events", "members", "aar", "caar", "tests", "window", "estimation")
@@ -50,11 +51,13 @@ class EventView:
 
     def __init__(self, result: dict[str, Any]):
         if not is_event_study(result):
-            raise ReportError("an event-study result must be the JSON object `screener event --format json` writes")
+            raise ReportError(_("an event-study result must be the JSON object `screener event --format json` writes"))
         missing = [k for k in REQUIRED if k not in result]
         if missing:
-            raise ReportError(f"the event-study result has no {', '.join(missing)}: pass a file written by "
-                              "`screener event --format json` or `--export json`")
+            raise ReportError(_(
+                "the event-study result has no {missing}: pass a file written by `screener event "
+                "--format json` or `--export json`"
+            ).format(missing=', '.join(missing)))
         self.result = result
         self.theme_id = str(result["theme"])
         self.theme_name = str(result.get("theme_name") or self.theme_id)
@@ -85,7 +88,9 @@ class EventView:
     def stem(self) -> str:
         """``<theme>_event_<first day 0>_<last day 0>`` (``_limit-up_`` for the scan)."""
         if not SLUG_RE.fullmatch(self.theme_id):
-            raise ReportError(f"theme id {self.theme_id!r} cannot name a report file: use a slug such as green-power")
+            raise ReportError(_(
+                "theme id {theme_id!r} cannot name a report file: use a slug such as green-power"
+            ).format(theme_id=self.theme_id))
         sessions = sorted(str(e["session"]) for e in self.events) or ["none"]
         kind = "limit-up" if self.limit_up else "event"
         return f"{self.theme_id}_{kind}_{sessions[0]}_{sessions[-1]}"
