@@ -149,3 +149,52 @@ def test_the_screen_table_shows_amounts_in_yi_and_wan_in_chinese():
     assert res.exit_code == 0, res.output
     amounts = [line.split()[-1] for line in res.stdout.splitlines() if ".S" in line and line.strip()[0].isdigit()]
     assert amounts and all(a.endswith(("亿", "万")) for a in amounts), amounts
+
+
+def _bad_theme(tmp: Path) -> list[str]:
+    path = tmp / "bad.yaml"
+    path.write_text("id: bad\nname: Bad\nmembers: [{symbol: 600487.SH, name: 亨通光电}]\nbogus: 1\n", "utf-8")
+    return ["backtest", str(path), "--demo"]
+
+
+def _bad_rows(tmp: Path) -> list[str]:
+    (tmp / "600487.SH.csv").write_text(
+        "date,open,high,low,close,volume\n2026-01-05,10,11,9,10.5,1000\n2026-01-06,10,9,11,10.5,1000\n", "utf-8")
+    return ["data", "fetch", "600487.SH", "--data-dir", str(tmp)]
+
+
+# (arguments, exit status, Chinese words, English words, the value the message names);
+# the Chinese is written out by hand, not read from the catalog
+USER_ERRORS = {
+    "bad theme YAML": (_bad_theme, 2, "未知键", "unknown key", "bogus"),
+    "unknown theme": (lambda tmp: ["backtest", "no-such-theme", "--demo"], 2, "未知主题或规格", "unknown theme or spec",
+                      "no-such-theme"),
+    "bad ticker": (lambda tmp: ["data", "fetch", "12345X", "--demo"], 2, "无效代码", "invalid symbol", "12345X"),
+    "bad date": (lambda tmp: ["backtest", "fiber", "--demo", "--start", "2026-13-01"], 2, "不是日期", "is not a date",
+                 "2026-13-01"),
+    "offline, no data": (lambda tmp: ["backtest", "fiber", "--offline", "--cache-dir", str(tmp)], 2,
+                         "的成分股在", "no data for the members of", "screener data fetch fiber"),
+    "bad --where": (lambda tmp: ["screen", "fiber", "--demo", "--where", "ret_20x > 1"], 2, "未知字段",
+                    "unknown field", "ret_20x"),
+    "quality warning": (_bad_rows, 0, "最高价低于最低价", "row with high below low", "2026-01-06"),
+    "batch error": (lambda tmp: ["sweep", "fiber", "--demo", "--vary", "foo=1,2"], 2, "不是回测选项",
+                    "not a backtest option", "foo"),
+}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("case", list(USER_ERRORS))
+def test_user_errors_and_warnings_follow_lang(case, lang, tmp_path):
+    """Each message is one line in the language asked for, naming the value at fault; the
+    other language's words are absent. (--where adds its caret and field lines below.)"""
+    make_args, status, zh, en, value = USER_ERRORS[case]
+    res = CliRunner().invoke(cli, ["--lang", lang, *make_args(tmp_path)])
+    assert res.exit_code == status, res.output
+    prefix = ("警告：" if lang == "zh" else "warning: ") if status == 0 else ("错误：" if lang == "zh" else "error: ")
+    lines = [line for line in res.stderr.splitlines() if line.startswith(prefix)]
+    assert lines and "Traceback" not in res.output, res.stderr
+    if case != "bad --where" and status:
+        assert len(res.stderr.strip().splitlines()) == 1, res.stderr
+    said, other = (zh, en) if lang == "zh" else (en, zh)
+    assert any(said in line and value in line for line in lines), res.stderr
+    assert other not in res.stderr

@@ -176,7 +176,7 @@ class _ProgressBar:
 
         from screener.report.console import console
 
-        self._bar = Progress(TextColumn("backtests"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        self._bar = Progress(TextColumn(_("backtests")), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                              console=console(err=True), transient=True)
         self._bar.start()
         return self._update

@@ -209,7 +209,7 @@ class LiveStore:
                     ).format(symbol=symbol))
                     fetch_start = min(fetch_start, cached[1].covered_start) if cached else fetch_start
                     fetched = self._fetch(sym, fetch_start, end, None)
-                    merged, adj_known, _ = _merge(None, fetched, fetch_start, None, sym.is_index)
+                    merged, adj_known, _full = _merge(None, fetched, fetch_start, None, sym.is_index)
             except FetchError as exc:
                 if cached is None:
                     return exc

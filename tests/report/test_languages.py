@@ -131,6 +131,6 @@ def test_report_command_takes_lang_and_template(tmp_path, short_result):
     assert md.splitlines()[2] == "# 成分股 — my header" and "## 核心指标" in md  # the rest is built-in
     (templates / "report.md.j2").write_text("{% block header %}{{ oops( }}{% endblock %}", "utf-8")
     bad = CliRunner().invoke(cli, ["report", str(saved), "--export", "md", "--out", str(tmp_path / "out2"),
-                                   "--template", str(templates)])
+                                   "--lang", "en", "--template", str(templates)])
     assert bad.exit_code == 2 and "report.md.j2:1: template error" in bad.stderr
     assert len(bad.stderr.strip().splitlines()) == 1 and not (tmp_path / "out2").exists()
