@@ -170,8 +170,7 @@ def parse_symbol(text: str) -> Symbol:
     else:
         raise SymbolError(
             _(
-                "invalid symbol {raw!r}: expected a six-digit A-share code such as 600487, sh600487 or "
-                "600487.SH"
+                "invalid symbol {raw!r}: expected a six-digit A-share code such as 600487, sh600487 or 600487.SH"
             ).format(raw=raw)
         )
     _board_of(code, exchange)  # raises when the code does not belong to its exchange

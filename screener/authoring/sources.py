@@ -54,8 +54,7 @@ def read_universe_file(path: Path) -> pd.DataFrame:
     if missing:
         raise UserError(
             _(
-                "universe file {path} lacks column(s) {join}; expected symbol, name and optionally "
-                "full_name"
+                "universe file {path} lacks column(s) {join}; expected symbol, name and optionally full_name"
             ).format(path=path, join=', '.join(sorted(missing)))
         )
     return frame

@@ -40,8 +40,7 @@ def check_id(theme_id: str) -> str:
     if not SLUG_RE.fullmatch(theme_id):
         raise UserError(
             _(
-                "--id {theme_id!r} is not a theme id: use lower-case letters, digits and '-', e.g. "
-                "green-power"
+                "--id {theme_id!r} is not a theme id: use lower-case letters, digits and '-', e.g. green-power"
             ).format(theme_id=theme_id)
         )
     return theme_id

@@ -122,8 +122,7 @@ def select_members(theme: Theme, settings: BacktestSettings) -> list[Member]:
         if not members:
             raise UserError(
                 _(
-                    "--members named: no member of theme {id!r} has named_in_source: true; use --members "
-                    "all"
+                    "--members named: no member of theme {id!r} has named_in_source: true; use --members all"
                 ).format(id=theme.id)
             )
     return members
@@ -369,8 +368,7 @@ def _no_volume_warnings(panel: Panel) -> list[dict[str, Any]]:
         n = int(missing[:, j].sum())
         out.append(result.warning("data", panel.symbols[j], None,
                                   _(
-                                      "no volume on {n} session(s): --max-participation does not cap its "
-                                      "fills there"
+                                      "no volume on {n} session(s): --max-participation does not cap its fills there"
                                   ).format(n=n)))
     return out
 
@@ -409,13 +407,11 @@ def _window_end(loaded: Loaded, warnings: list[dict[str, Any]]) -> date:
             hint = _("fetch it first (`screener data fetch {id}`), or use --demo or --data-dir").format(id=theme.id)
         elif absent and md.source.value == "live":
             hint = _(
-                "nothing could be fetched: check the network connection (or --proxy), or use --demo or "
-                "--data-dir"
+                "nothing could be fetched: check the network connection (or --proxy), or use --demo or --data-dir"
             )
         elif absent and md.source.value == "demo":
             hint = _(
-                "the demo data covers the built-in themes' members and major indices; use --data-dir or "
-                "live data"
+                "the demo data covers the built-in themes' members and major indices; use --data-dir or live data"
             )
         elif absent:
             hint = _(

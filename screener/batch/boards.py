@@ -30,8 +30,7 @@ def listed(store: DataStore, source: str) -> list[tuple[str, str]]:
         ).format(source=source))
     if not len(table):
         raise DataError(_(
-            "scan boards: no board in the cache; fetch some first (`screener data fetch BK0715 ...`), or "
-            "use --demo"
+            "scan boards: no board in the cache; fetch some first (`screener data fetch BK0715 ...`), or use --demo"
         ))
     return [(str(r.code), str(r.name)) for r in table.itertuples(index=False)]
 

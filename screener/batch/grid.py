@@ -105,8 +105,7 @@ def rolling_starts(text: str, key: str) -> list[date]:
     days = calendar.sessions(first, last)
     if len(days) == 0:
         raise UserError(_(
-            "start: {text!r}: no XSHG session between {first} and {last} in the calendar ({date} to "
-            "{date2})"
+            "start: {text!r}: no XSHG session between {first} and {last} in the calendar ({date} to {date2})"
         ).format(
             text=text,
             first=first,

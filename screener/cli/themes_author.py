@@ -147,8 +147,7 @@ def extract(
             raise UserError(
                 _(
                     "stories {numbers} of {origin} name listed firms: write one draft per story with "
-                    "--out FOLDER, pick one with --story N, or draft the whole text as one theme with "
-                    "--single"
+                    "--out FOLDER, pick one with --story N, or draft the whole text as one theme with --single"
                 ).format(numbers=numbers, origin=origin)
             )
         _emit(next(iter(drafts.values())), None, force)

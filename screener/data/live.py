@@ -204,8 +204,7 @@ class LiveStore:
                 merged, adj_known, full = _merge(cached, fetched, fetch_start, anchor, sym.is_index)
                 if full:
                     notes.append(_(
-                        "{symbol}: the source revised the bar at the cache seam; fetched the full "
-                        "history again"
+                        "{symbol}: the source revised the bar at the cache seam; fetched the full history again"
                     ).format(symbol=symbol))
                     fetch_start = min(fetch_start, cached[1].covered_start) if cached else fetch_start
                     fetched = self._fetch(sym, fetch_start, end, None)
@@ -238,8 +237,7 @@ class LiveStore:
             return cached[0]
         if self.offline:
             raise DataError(_(
-                "offline: the A-share list is not cached; run `screener data fetch --universe` once "
-                "online"
+                "offline: the A-share list is not cached; run `screener data fetch --universe` once online"
             ))
         try:
             df = self.provider.universe()
@@ -335,8 +333,7 @@ def _adj_issue(symbol: str, origin: str) -> QualityIssue:
         symbol, "adj_factor_unknown",
         _(
             "{symbol}: {origin} gave raw prices only, so adj_factor is carried forward (1.0 if nothing "
-            "earlier): returns across later dividends are understated until a refresh from eastmoney or "
-            "tencent"
+            "earlier): returns across later dividends are understated until a refresh from eastmoney or tencent"
         ).format(symbol=symbol, origin=origin),
     )
 

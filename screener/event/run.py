@@ -120,8 +120,7 @@ def _no_cases(plan: Plan, aligned: stages.Aligned) -> str:
     if plan.scan is not None:
         start, end = plan.scan
         return (_(
-            "no member of {id!r} closed at its upper limit from {start} to {value} ({label}); widen "
-            "--start/--end"
+            "no member of {id!r} closed at its upper limit from {start} to {value} ({label}); widen --start/--end"
         ).format(id=plan.theme.id, start=start, value=end or aligned.end, label=label))
     days = ", ".join(e.date.isoformat() for e in plan.events)
     sessions = aligned.panel.dates

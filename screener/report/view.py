@@ -5,7 +5,6 @@ number: every figure is read from the result or computed from its equity series.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -72,8 +71,7 @@ class ReportView:
     def __init__(self, result: dict[str, Any]):
         if not isinstance(result, dict):
             raise ReportError(_(
-                "a backtest result must be a JSON object (the output of `screener backtest --format "
-                "json`)"
+                "a backtest result must be a JSON object (the output of `screener backtest --format json`)"
             ))
         missing = [k for k in ("theme", "start", "end", "equity") if result.get(k) in (None, "", [])]
         if missing:

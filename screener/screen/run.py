@@ -166,13 +166,11 @@ def screen(
             why = failed[0].split(": ", 1)[-1]
             why = why if len(why) <= 200 else why[:200] + "…"
             hint = _(
-                "they could not be fetched ({why}); check the network or --proxy, or use --demo or "
-                "--data-dir"
+                "they could not be fetched ({why}); check the network or --proxy, or use --demo or --data-dir"
             ).format(why=why)
         raise DataError(
             _(
-                "no price data for any of the {n} symbols of {name} in the {value} data up to {value2}: "
-                "{hint}"
+                "no price data for any of the {n} symbols of {name} in the {value} data up to {value2}: {hint}"
             ).format(
                 n=len(universe.symbols),
                 name=universe.name,
