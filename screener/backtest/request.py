@@ -118,8 +118,8 @@ def target(
             "themes list` and `screener specs list`, or pass a path to a YAML file)"
         ).format(
             name=name,
-            value=', '.join(sorted(themes.entries())) or 'none',
-            value2=', '.join(sorted(specs.entries())) or 'none',
+            value=', '.join(sorted(themes.entries())) or _('none'),
+            value2=', '.join(sorted(specs.entries())) or _('none'),
         )
     )
 
