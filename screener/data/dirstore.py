@@ -47,7 +47,7 @@ class DirStore:
         self.folder = Path(folder)
         if not self.folder.is_dir():
             raise UserError(_("--data-dir {folder} is not a folder").format(folder=self.folder))
-        self.label = f"local files in {self.folder}"
+        self.label = _("local files in {folder}").format(folder=self.folder)
         self._files: dict[str, Path] | None = None
         self.ignored: list[str] = []
         self.ambiguous: dict[str, list[str]] = {}  # symbol -> its file names, when more than one

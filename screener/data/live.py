@@ -175,13 +175,13 @@ class LiveStore:
         live = [b for b in bars.values() if b.source is Source.LIVE]
         stamps = sorted({b.fetched_at.date() for b in bars.values() if b.fetched_at})
         when = "" if not stamps else (
-            f"{stamps[0]}" if len(stamps) == 1 else f"{stamps[0]} to {stamps[-1]}")
+            f"{stamps[0]}" if len(stamps) == 1 else _("{first} to {last}").format(first=stamps[0], last=stamps[-1]))
         if live:
             origins = sorted({b.origin for b in live})
-            return Source.LIVE, f"live akshare ({', '.join(origins)}), fetched {when}"
+            return Source.LIVE, _("live akshare ({origins}), fetched {when}").format(origins=", ".join(origins), when=when)
         if when:
-            return Source.CACHE, f"cache, fetched {when}"
-        return self.source, "cache (offline)" if self.offline else "live akshare: nothing fetched"
+            return Source.CACHE, _("cache, fetched {when}").format(when=when)
+        return self.source, _("cache (offline)") if self.offline else _("live akshare: nothing fetched")
 
     def _refresh(
         self, symbol: str, start: date | None, end: date, now: datetime, notes: list[str],
@@ -275,7 +275,7 @@ class LiveStore:
             members, fetched = self.provider.board(code, DEFAULT_START, end)
         except (FetchError, SourceError) as exc:
             if cached is not None:
-                return _cached_board(code, cached, f" (live fetch failed: {exc})")
+                return _cached_board(code, cached, exc)
             detail = str(exc).removeprefix(f"{code}: ")
             if isinstance(exc, FetchError) and exc.network:
                 message = _("board {code}: {detail}; run `screener data fetch {code}` once online, or use --demo")
@@ -289,7 +289,8 @@ class LiveStore:
         meta = CacheMeta(fetched.origin, fetched_at, DEFAULT_START, end, True, code)
         self.cache.write_board(code, members, fetched.frame, meta)
         bars = Bars(code, fetched.frame, Source.LIVE, fetched.origin, fetched_at, code)
-        return BoardInfo(code, code, members, bars, Source.LIVE, f"live akshare ({fetched.origin}), fetched {fetched_at.date()}")
+        label = _("live akshare ({origins}), fetched {when}").format(origins=fetched.origin, when=fetched_at.date())
+        return BoardInfo(code, code, members, bars, Source.LIVE, label)
 
     def boards(self) -> pd.DataFrame:
         """The boards in the cache: ``code, name, members`` (how many), in code order."""
@@ -321,11 +322,16 @@ class LiveStore:
         return df
 
 
-def _cached_board(code: str, cached: tuple[pd.DataFrame, pd.DataFrame, CacheMeta], why: str = "") -> BoardInfo:
-    """The board as cached; ``why`` is appended to the label (e.g. a failed refresh)."""
+def _cached_board(
+    code: str, cached: tuple[pd.DataFrame, pd.DataFrame, CacheMeta], failed: Exception | None = None
+) -> BoardInfo:
+    """The board as cached; the label names a refresh that ``failed``."""
     members, frame, meta = cached
     bars = Bars(code, frame, Source.CACHE, meta.origin, meta.fetched_at, meta.name)
-    return BoardInfo(code, meta.name or code, members, bars, Source.CACHE, f"cache, fetched {meta.fetched_at.date()}{why}")
+    label = _("cache, fetched {when}").format(when=meta.fetched_at.date())
+    if failed is not None:
+        label = _("cache, fetched {when} (live fetch failed: {error})").format(when=meta.fetched_at.date(), error=failed)
+    return BoardInfo(code, meta.name or code, members, bars, Source.CACHE, label)
 
 
 def _adj_issue(symbol: str, origin: str) -> QualityIssue:

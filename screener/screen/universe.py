@@ -127,4 +127,4 @@ def all_universe(store: Any) -> Universe:
                 "use --demo or --data-dir"
             ).format(value=store.source.value)
         )
-    return Universe("all", "all", f"every stock in the {store.source.value} data", symbols)
+    return Universe("all", "all", _("every stock in the {source} data").format(source=store.source.value), symbols)
