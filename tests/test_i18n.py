@@ -172,6 +172,8 @@ USER_ERRORS = {
     "bad ticker": (lambda tmp: ["data", "fetch", "12345X", "--demo"], 2, "无效代码", "invalid symbol", "12345X"),
     "bad date": (lambda tmp: ["backtest", "fiber", "--demo", "--start", "2026-13-01"], 2, "不是日期", "is not a date",
                  "2026-13-01"),
+    "bad choice": (lambda tmp: ["backtest", "fiber", "--demo", "--rebalance", "yearly"], 2, "不是可选值之一",
+                   "is not one of", "yearly"),
     "offline, no data": (lambda tmp: ["backtest", "fiber", "--offline", "--cache-dir", str(tmp)], 2,
                          "的成分股在", "no data for the members of", "screener data fetch fiber"),
     "bad --where": (lambda tmp: ["screen", "fiber", "--demo", "--where", "ret_20x > 1"], 2, "未知字段",

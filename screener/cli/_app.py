@@ -7,6 +7,8 @@ from __future__ import annotations
 import errno
 import importlib
 import os
+import re
+import string
 import sys
 import warnings
 from typing import Any, NoReturn
@@ -60,26 +62,59 @@ class _WarningPrinter:
             click.echo(_("warning: {text}").format(text=text), err=True)
 
 
+# click's own English for the commonest bad values, as patterns (fields stand for the text
+# click wrote there, quotes included); matched in order, so the specific ones come first
+_CLICK_DETAILS = (
+    N_("{value} is not one of {choices}."),
+    N_("{value} is not a valid integer."),
+    N_("{value} is not a valid float."),
+    N_("{value} is not a valid boolean."),
+    N_("{value} is not in the range {range}."),
+    N_("{value} is not {choice}."),
+)
+_NO_SUCH = (  # (exception class, attribute with the name, click's message)
+    (click.NoSuchOption, "option_name", N_("No such option {name!r}.")),
+    (getattr(click.exceptions, "NoSuchCommand", None), "command_name", N_("No such command {name!r}.")),
+)
+
+
+def _click_detail(message: str) -> str:
+    """What a click parameter type said of a bad value, translated when it is one of
+    :data:`_CLICK_DETAILS` (else as click wrote it)."""
+    for template in _CLICK_DETAILS:
+        fields = [f for _text, f, _spec, _conv in string.Formatter().parse(template) if f]
+        pattern = re.escape(template)
+        for f in fields:
+            pattern = pattern.replace(re.escape("{" + f + "}"), f"(?P<{f}>.+?)", 1)
+        m = re.fullmatch(pattern, message)
+        if m:
+            return _(template).format(**m.groupdict())
+    return message
+
+
 def _usage_message(exc: click.UsageError) -> str:
-    """click's message for a usage error with its frame ("Invalid value for '--start'",
-    "No such option", "Missing argument") in the language in use; the msgids are click's
-    own English. What a click parameter type says inside the frame stays click's."""
+    """click's message for a usage error in the language in use: its frame ("Invalid value
+    for '--start'", "No such option", "Missing argument") and the commonest details; the
+    msgids are click's own English, so English output is click's, word for word."""
     if isinstance(exc, click.BadParameter) and not isinstance(exc, click.MissingParameter):
         hint = exc.param_hint if exc.param_hint is not None else (
             exc.param.get_error_hint(exc.ctx) if exc.param is not None else None)
+        detail = _click_detail(exc.message)
         if hint is None:
-            return _("Invalid value: {message}").format(message=exc.message)
+            return _("Invalid value: {message}").format(message=detail)
         if not isinstance(hint, str):
             hint = " / ".join(repr(x) for x in hint)
-        return _("Invalid value for {param_hint}: {message}").format(param_hint=hint, message=exc.message)
-    if isinstance(exc, click.NoSuchOption):
-        text = _("No such option {name!r}.").format(name=exc.option_name)
-        if exc.possibilities:
-            shown = ", ".join(repr(p) for p in sorted(exc.possibilities))
-            text += " " + ngettext(
-                "Did you mean {possibility}?", "(Did you mean one of: {possibilities}?)", len(exc.possibilities)
-            ).format(possibility=shown, possibilities=shown)
-        return text
+        return _("Invalid value for {param_hint}: {message}").format(param_hint=hint, message=detail)
+    for kind, attribute, template in _NO_SUCH:
+        if kind is not None and isinstance(exc, kind) and exc.message == template.format(name=getattr(exc, attribute)):
+            text = _(template).format(name=getattr(exc, attribute))
+            if exc.possibilities:
+                shown = ", ".join(repr(p) for p in sorted(exc.possibilities))
+                suggestion = ngettext(
+                    "Did you mean {possibility}?", "(Did you mean one of: {possibilities}?)", len(exc.possibilities)
+                ).format(possibility=shown, possibilities=shown)
+                text = _("{message} {suggestion}").format(message=text, suggestion=suggestion)
+            return text
     text = exc.format_message()
     for start in (N_("Missing argument"), N_("Missing option")):
         if isinstance(exc, click.MissingParameter) and text.startswith(start):
