@@ -13,6 +13,7 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
+
 from screener.i18n import _
 
 # SSE/SZSE sessions in a year (242 in 2024, 243 in 2025): how daily figures are annualised

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
+
 from screener.i18n import _
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -11,9 +11,9 @@ from screener.authoring.theme_ids import slugify
 from screener.authoring.yaml_writer import dump
 from screener.data.model import BoardInfo, Source
 from screener.errors import SymbolError, UserError
+from screener.i18n import _
 from screener.symbols import BOARD_CODE, parse_symbol
 from screener.theme.model import Theme
-from screener.i18n import _
 
 PUBLISHERS = {"em": "eastmoney 东方财富", "ths": "THS 同花顺"}
 

@@ -18,8 +18,8 @@ from screener.authoring.claims import DraftClaim
 from screener.authoring.extract import Extraction, FirmHit
 from screener.authoring.yaml_writer import Commented, Flow, comment_text, dump
 from screener.errors import UserError
-from screener.theme.model import Theme
 from screener.i18n import _
+from screener.theme.model import Theme
 
 
 def _comment_block(title: str, lines: Iterable[str]) -> str:

@@ -22,9 +22,9 @@ from ruamel.yaml import YAML
 
 from screener.authoring.automaton import Automaton
 from screener.errors import SymbolError
+from screener.i18n import _
 from screener.symbols import parse_symbol
 from screener.theme.model import Theme
-from screener.i18n import _
 
 # What a surface form stands for, best first: a full legal name beats a short name,
 # which beats an alias, which beats an unlisted group's name.

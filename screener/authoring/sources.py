@@ -12,9 +12,9 @@ import pandas as pd
 from screener._input import read_input
 from screener.authoring.names import NameIndex, build_index
 from screener.errors import ThemeError, UserError
+from screener.i18n import _
 from screener.theme.model import Theme
 from screener.theme.registry import ThemeRegistry
-from screener.i18n import _
 
 
 @dataclass

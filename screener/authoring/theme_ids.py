@@ -23,8 +23,8 @@ from ruamel.yaml import YAML
 from screener.authoring.automaton import Automaton
 from screener.authoring.names import norm_form, norm_text
 from screener.errors import UserError
-from screener.theme.model import SLUG_RE
 from screener.i18n import _
+from screener.theme.model import SLUG_RE
 
 MAX_WORDS = 3
 MAX_ID_CHARS = 56

@@ -20,9 +20,9 @@ from screener.backtest.settings import BacktestSettings, Costs, load_spec, optio
 from screener.backtest.specs import SpecRegistry
 from screener.catalog import YAML_SUFFIXES, looks_like_path
 from screener.errors import UserError
+from screener.i18n import _
 from screener.theme.model import Theme
 from screener.theme.registry import ThemeRegistry
-from screener.i18n import _
 
 Spell = Callable[[str], str]  # how messages name an option: "--lot-size" or "lot_size"
 SWEEP = "sweep"  # a spec's grid for `screener sweep`, among the options target() returns

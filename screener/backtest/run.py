@@ -30,9 +30,9 @@ from screener.backtest import result
 from screener.backtest.settings import BacktestSettings
 from screener.data.model import BoardInfo, DataStore, MarketData
 from screener.errors import DataError, UserError
+from screener.i18n import _, ngettext
 from screener.symbols import EM_BOARD_CODE
 from screener.theme.model import Member, Theme
-from screener.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from screener.backtest.engine import EngineResult

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+
 from screener.i18n import _
 
 QUARTER_MONTHS = (1, 4, 7, 10)

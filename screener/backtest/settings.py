@@ -21,8 +21,8 @@ from pydantic import (
 
 from screener.calendar import SESSIONS_PER_YEAR
 from screener.errors import ThemeError
-from screener.symbols import Symbol
 from screener.i18n import N_, _
+from screener.symbols import Symbol
 
 STAMP_DUTY_CUT = date(2023, 8, 28)
 

@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 from screener.data.model import BoardInfo, DataStore
 from screener.errors import DataError, UserError
-from screener.theme.model import Theme
 from screener.i18n import _
+from screener.theme.model import Theme
 
 Note = Callable[[str], None]
 

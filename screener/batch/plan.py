@@ -22,8 +22,8 @@ from screener.backtest.settings import BacktestSettings
 from screener.data import frames
 from screener.data.model import Bars, BoardInfo, DataStore, MarketData
 from screener.errors import DataError, UserError
-from screener.theme.model import Theme
 from screener.i18n import _
+from screener.theme.model import Theme
 
 # settings that need a panel of their own (the benchmark is measured from the loaded data)
 PANEL_KEY = stages.PANEL_FIELDS

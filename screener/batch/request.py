@@ -16,8 +16,8 @@ from screener.batch import document, plan
 from screener.batch.execute import Execution, Progress
 from screener.data.model import DataOptions
 from screener.errors import UserError
-from screener.theme.model import Theme
 from screener.i18n import _
+from screener.theme.model import Theme
 
 Note = Callable[[str], None]
 Target = str | Theme

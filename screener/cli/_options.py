@@ -12,8 +12,8 @@ from typing import Any
 
 import click
 
-from screener.theme.registry import ThemeRegistry
 from screener.i18n import _
+from screener.theme.registry import ThemeRegistry
 
 F = Callable[..., Any]
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -14,9 +15,9 @@ import click
 from screener.cli import _complete as complete
 from screener.cli._options import DATE, data_options, format_option, registry, themes_dir_option
 from screener.cli._output import print_json
-from screener.i18n import _, ngettext
-from screener.report.console import console, print_table
 from screener.errors import DataError, SymbolError, UserError
+from screener.i18n import N_, _, ngettext
+from screener.report.console import console, print_table
 from screener.symbols import EM_BOARD_CODE
 
 
@@ -149,7 +150,7 @@ def fetch(targets: tuple[str, ...], with_universe: bool, start: date | None, end
     else:
         print_table(
             [_("symbol"), _("name"), _("from"), _("rows"), _("first"), _("last"), _("status")],
-            [[r["symbol"], r["name"], r["from"], r["rows"], r["first"], r["last"], r["status"]] for r in rows],
+            [[r["symbol"], r["name"], r["from"], r["rows"], r["first"], r["last"], _status_text(r)] for r in rows],
             title=_("data: {labels}").format(labels="; ".join(sorted(labels)) or store.source.value),
             justify=["left", "left", "left", "right", "left", "left", "left"],
         )
@@ -190,6 +191,19 @@ def _fetch_summary(fetched: int, total: int, by_origin: str, n_warn: int) -> str
     if n_warn:
         line = ngettext("{line}, {n} data warning", "{line}, {n} data warnings", n_warn).format(line=line, n=n_warn)
     return line
+
+
+# a row's status (English in --format json, a data contract) as the table shows it
+_STATUS = {s: s for s in (N_("ok"), N_("no rows"), N_("cached (live failed)"), N_("partial"), N_("failed"),
+                          N_("none (this source has no such table)"))}
+
+
+def _status_text(row: dict[str, Any]) -> str:
+    board = re.fullmatch(r"ok, (\d+) members", row["status"])
+    if board:
+        n = int(board.group(1))
+        return ngettext("ok, {n} member", "ok, {n} members", n).format(n=n)
+    return _(_STATUS.get(row["status"], row["status"]))
 
 
 MAX_WARNINGS = 20  # warning lines printed after a fetch; the rest are counted (all in --format json)
@@ -332,7 +346,7 @@ def status(fmt: str, data: Any) -> None:
         [_("dataset"), _("key"), _("rows"), _("first"), _("last"), _("fetched"), _("from")],
         [[r["dataset"], r["key"], r["rows"], r["first"], r["last"],
           r["fetched_at"].strftime("%Y-%m-%d") if r["fetched_at"] else None,
-          "DAMAGED" if r["problem"] else r["origin"]] for r in rows],
+          _("DAMAGED") if r["problem"] else r["origin"]] for r in rows],
         title=_("cache: {root}").format(root=cache.root),
         justify=["left", "left", "right", "left", "left", "left", "left"],
     )

@@ -13,9 +13,9 @@ import click
 from screener.cli import _complete as complete
 from screener.cli._options import format_option, specs_dir_option
 from screener.cli._output import print_json
+from screener.errors import ThemeError
 from screener.i18n import _
 from screener.report.console import print_table
-from screener.errors import ThemeError
 
 
 @click.group("specs")

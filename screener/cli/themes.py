@@ -10,9 +10,9 @@ import click
 from screener.cli import _complete as complete
 from screener.cli._options import format_option, registry, themes_dir_option
 from screener.cli._output import print_json
+from screener.errors import ThemeError, UserError
 from screener.i18n import _, ngettext
 from screener.report.console import print_table
-from screener.errors import ThemeError, UserError
 from screener.symbols import BOARD_LABELS, parse_symbol
 from screener.theme.loader import load_theme
 from screener.theme.model import DayMoveClaim, PeriodReturnClaim, Theme

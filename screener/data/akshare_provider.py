@@ -31,8 +31,8 @@ from screener.data import frames
 from screener.data.adjust import derive_adj_factor
 from screener.data.net import HostDown, NetPolicy, NetworkFailure
 from screener.errors import DataError, SymbolError
-from screener.symbols import Exchange, Symbol, normalize
 from screener.i18n import _
+from screener.symbols import Exchange, Symbol, normalize
 
 STOCK_SOURCES: tuple[str, ...] = ("eastmoney", "sina", "tencent")
 INDEX_SOURCES: tuple[str, ...] = ("eastmoney", "sina")

@@ -56,7 +56,6 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
-from screener.i18n import _
 from pathlib import Path
 
 import numpy as np
@@ -69,6 +68,7 @@ from screener._input import InputError, read_input
 from screener.data import frames
 from screener.data.model import BAR_COLUMNS
 from screener.errors import DataError
+from screener.i18n import _
 
 LAYOUT = "v1"
 META_KEY = b"screener"

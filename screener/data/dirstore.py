@@ -22,8 +22,8 @@ from screener._input import read_input
 from screener.data import frames, quality
 from screener.data.model import BAR_COLUMNS, Bars, BoardInfo, MarketData, QualityIssue, Source, empty_valuations
 from screener.errors import DataError, SymbolError, UserError, excerpt
-from screener.symbols import normalize
 from screener.i18n import _
+from screener.symbols import normalize
 
 SUFFIXES = (".csv", ".parquet")
 _WANTED = frozenset({"date", *BAR_COLUMNS})  # the columns read from a CSV; the rest are skipped

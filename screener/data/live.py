@@ -45,8 +45,8 @@ from screener.data.model import (
 )
 from screener.data.net import NetPolicy
 from screener.errors import DataError
-from screener.symbols import EM_BOARD_CODE, normalize, parse_symbol
 from screener.i18n import _
+from screener.symbols import EM_BOARD_CODE, normalize, parse_symbol
 
 DEFAULT_START = date(2016, 1, 1)
 SHANGHAI = clock.SHANGHAI

@@ -34,6 +34,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+
 from screener.i18n import _
 
 _UNREACHABLE_TEXT = (

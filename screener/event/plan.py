@@ -18,8 +18,8 @@ from screener import calendar
 from screener.backtest import run as stages
 from screener.backtest.settings import BacktestSettings
 from screener.errors import UserError
-from screener.i18n import _
 from screener.event.settings import EventSettings
+from screener.i18n import _
 from screener.theme.model import Theme
 
 

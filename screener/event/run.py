@@ -23,11 +23,11 @@ from screener.backtest import run as stages
 from screener.backtest.result import data_warnings, warning
 from screener.data.model import DataStore
 from screener.errors import DataError
-from screener.i18n import _
 from screener.event import events as events_mod
 from screener.event import models, result, returns, stats, tradability
 from screener.event.plan import Plan, resolve
 from screener.event.settings import EventSettings
+from screener.i18n import _
 from screener.theme.model import Theme
 
 

@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from screener.report.view import ReportError, ReportView
 from screener.i18n import _
+from screener.report.view import ReportError, ReportView
 
 # format -> module under screener.report; aliases map what users type to a format
 FORMATS: dict[str, str] = {"html": "html", "md": "markdown", "csv": "csv", "json": "json", "xlsx": "xlsx"}

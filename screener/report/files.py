@@ -10,8 +10,8 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from screener._atomic import os_reason, stage
-from screener.report.view import ReportError
 from screener.i18n import _
+from screener.report.view import ReportError
 
 
 def check_targets(out_dir: Path, names: list[str], *, force: bool) -> list[Path]:

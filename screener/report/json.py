@@ -6,8 +6,8 @@ import json
 from datetime import date
 from typing import Any
 
-from screener.report.view import ReportError, ReportView
 from screener.i18n import _
+from screener.report.view import ReportError, ReportView
 
 
 def files(stem: str) -> list[str]:

@@ -11,8 +11,8 @@ from typing import Any
 
 from screener.errors import UserError
 from screener.fmt import number as _num
-from screener.theme.model import SLUG_RE
 from screener.i18n import _
+from screener.theme.model import SLUG_RE
 
 ROLLING = 60  # sessions of the rolling excess return
 

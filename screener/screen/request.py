@@ -11,8 +11,8 @@ from pathlib import Path
 
 from screener.data.model import DataOptions
 from screener.errors import UserError
-from screener.screen.run import ScreenResult
 from screener.i18n import _
+from screener.screen.run import ScreenResult
 
 Note = Callable[[str], None]
 

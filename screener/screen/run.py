@@ -13,6 +13,7 @@ import pandas as pd
 from screener import calendar, clock
 from screener.data.model import QualityIssue
 from screener.errors import DataError, UserError
+from screener.i18n import _
 from screener.screen.expr import Where
 from screener.screen.factors import (
     FACTOR_NAMES,
@@ -22,7 +23,6 @@ from screener.screen.factors import (
 )
 from screener.screen.panel import build_panel
 from screener.screen.universe import BenchmarkSpec, Universe
-from screener.i18n import _
 
 GRID_SESSIONS = HISTORY_SESSIONS + 9  # sessions laid on the grid before the seed row
 GRID_DAYS = 400  # calendar days GRID_SESSIONS span at most (holidays included)

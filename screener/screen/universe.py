@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from screener.errors import SymbolError, UserError
-from screener.symbols import BOARD_LABELS, Board, parse_symbol
 from screener.i18n import _
+from screener.symbols import BOARD_LABELS, Board, parse_symbol
 
 DEFAULT_BENCHMARK = "000300.SH"
 EXCHANGE_BOARDS: dict[str, Board] = {

@@ -15,9 +15,9 @@ from ruamel.yaml.events import AliasEvent
 
 from screener._input import InputError, read_input
 from screener.errors import ThemeError, excerpt
+from screener.i18n import N_, _
 from screener.theme import _parsed
 from screener.theme.model import Theme
-from screener.i18n import N_, _
 
 Loc = tuple[str | int, ...]
 M = TypeVar("M", bound=BaseModel)

@@ -18,8 +18,8 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from screener.errors import SymbolError
-from screener.symbols import BOARD_CODE, parse_symbol
 from screener.i18n import _
+from screener.symbols import BOARD_CODE, parse_symbol
 
 # \A and \Z (not ^ and $, which also match before a final newline): "nl\n" is not a slug,
 # even for a caller that uses .match instead of .fullmatch

@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from screener import catalog
-from screener.catalog import Entry, SearchDir, yaml_files
 from screener._input import InputError, read_input
+from screener.catalog import Entry, SearchDir, yaml_files
 from screener.errors import ThemeError
 from screener.i18n import N_
 from screener.theme.loader import load_theme, read_yaml

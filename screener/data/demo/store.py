@@ -22,8 +22,8 @@ from screener.data.model import (
     empty_valuations,
 )
 from screener.errors import DataError
-from screener.symbols import normalize
 from screener.i18n import _
+from screener.symbols import normalize
 
 BOARD_BASE_LEVEL = 1000.0
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from screener.i18n import _
 from screener.report.view import ReportError
 from screener.theme.model import SLUG_RE
-from screener.i18n import _
 
 STUDY = "event"
 REQUIRED = ("theme", "events", "members", "aar", "caar", "tests", "window", "estimation")
