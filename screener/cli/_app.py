@@ -70,6 +70,12 @@ _CLICK_DETAILS = (
     N_("{value} is not a valid float."),
     N_("{value} is not a valid boolean."),
     N_("{value} is not in the range {range}."),
+    N_("File {path} does not exist."),
+    N_("Directory {path} does not exist."),
+    N_("Path {path} does not exist."),
+    N_("File {path} is a directory."),
+    N_("Directory {path} is a file."),
+    N_("{kind} {path} is not readable."),
     N_("{value} is not {choice}."),
 )
 _NO_SUCH = (  # (exception class, attribute with the name, click's message)
