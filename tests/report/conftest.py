@@ -7,10 +7,12 @@ real market. It follows the ``screener backtest --format json`` contract."""
 
 from __future__ import annotations
 
+import base64
 import copy
 import math
 import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, NoReturn
 
 import numpy as np
@@ -148,6 +150,84 @@ def synthetic_result() -> dict[str, Any]:
 def result() -> dict[str, Any]:
     """A fresh deep copy of the synthetic result (tests may mutate it)."""
     return copy.deepcopy(_RESULT)
+
+
+@pytest.fixture(scope="session")
+def synthetic_reports(tmp_path_factory: pytest.TempPathFactory, synthetic_result: dict[str, Any]) -> Path:
+    """The folder holding every format of the synthetic result, rendered once for the
+    session (an HTML report is seconds of chart drawing): read, never write, in it."""
+    from screener.report import export
+
+    out = tmp_path_factory.mktemp("synthetic-reports")
+    export(synthetic_result, ["html", "md", "csv", "json", "xlsx"], out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def demo_reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The folder `screener backtest fiber --demo --export html,md,csv,json,xlsx` wrote,
+    once for the session: read, never write, in it."""
+    from click.testing import CliRunner
+
+    from screener.cli import cli
+
+    out = tmp_path_factory.mktemp("demo-reports") / "reports"
+    res = CliRunner().invoke(cli, ["backtest", "fiber", "--demo", "--export", "html,md,csv,json,xlsx", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    return out
+
+
+SHORT_SPEC = Path(__file__).resolve().parents[2] / "backtests" / "green-power-2026-05-11.yaml"  # 2 sessions
+
+
+@pytest.fixture(scope="session")
+def short_result() -> dict[str, Any]:
+    """The demo backtest of the two-session green-power spec (do not mutate)."""
+    import json
+
+    from click.testing import CliRunner
+
+    from screener.cli import cli
+
+    res = CliRunner().invoke(cli, ["backtest", str(SHORT_SPEC), "--demo", "--format", "json"])
+    assert res.exit_code == 0, res.output
+    return json.loads(res.stdout)
+
+
+@pytest.fixture(scope="session")
+def short_reports(tmp_path_factory: pytest.TempPathFactory, short_result: dict[str, Any]) -> Callable[[str], dict[str, Path]]:
+    """``short_reports("zh")``: the HTML, Markdown, Excel and JSON reports of
+    :func:`short_result` in that language, by suffix, rendered once for the session."""
+    from screener import i18n
+    from screener.report import export
+
+    made: dict[str, dict[str, Path]] = {}
+
+    def reports(lang: str) -> dict[str, Path]:
+        if lang not in made:
+            i18n.set_language(lang)
+            try:
+                paths = export(short_result, ["html", "md", "xlsx", "json"], tmp_path_factory.mktemp(f"short-{lang}"))
+            finally:
+                i18n.set_language(None)
+            made[lang] = {p.suffix.lstrip("."): p for p in paths if p.suffix != ".png"}
+        return made[lang]
+
+    return reports
+
+
+@pytest.fixture
+def quick_render(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reports without their seconds of matplotlib and fontTools, for tests whose rule is
+    in neither: each chart an empty SVG (or a 1-pixel PNG), no embedded font subset. The
+    real charts and font are checked by test_export's full render (images, SVG counts,
+    the font's coverage), test_charts and the browser tests."""
+    from screener.report import charts, html
+
+    png = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNgAAAAAgABSK+kcQAAAABJRU5ErkJggg==")
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1" viewBox="0 0 1 1"></svg>'
+    monkeypatch.setattr(charts, "figure", lambda view, name, fmt, *, narrow=False: svg if fmt == "svg" else png)
+    monkeypatch.setattr(html, "subset_font_css", lambda text: "")
 
 
 def missing(what: str, fix: str) -> NoReturn:

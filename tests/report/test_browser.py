@@ -14,8 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from screener.report import export
-
 CHROMIUM = next(
     (p for p in (shutil.which("chromium"), shutil.which("chromium-browser"), "/usr/bin/chromium") if p and os.path.exists(p)),
     None,
@@ -79,27 +77,21 @@ class _Dom(HTMLParser):
                 break
 
 
-@pytest.fixture(scope="module")
-def report_html(tmp_path_factory, synthetic_result) -> Path:
-    out = tmp_path_factory.mktemp("browser")
-    (path,) = export(synthetic_result, ["html"], out)
+@pytest.fixture
+def report_html(synthetic_reports) -> Path:
+    """The synthetic result's HTML report (rendered once for the session)."""
+    (path,) = synthetic_reports.glob("*.html")
     return path
 
 
-@pytest.fixture(scope="module")
-def demo_backtest(tmp_path_factory) -> tuple[Path, dict]:
-    """The HTML report and result of the real demo backtest of the fiber theme."""
+@pytest.fixture
+def demo_backtest(demo_reports) -> tuple[Path, dict]:
+    """The HTML report and result of the real demo backtest of the fiber theme, as
+    `screener backtest fiber --demo --export ...` wrote them (once for the session)."""
     import json
 
-    from click.testing import CliRunner
-
-    from screener.cli import cli
-
-    res = CliRunner().invoke(cli, ["backtest", "fiber", "--demo", "--format", "json"])
-    assert res.exit_code == 0, res.output
-    result = json.loads(res.stdout)
-    (path,) = export(result, ["html"], tmp_path_factory.mktemp("demo"))
-    return path, result
+    (path,) = demo_reports.glob("*.html")
+    return path, json.loads(path.with_suffix(".json").read_text("utf-8"))
 
 
 @pytest.mark.parametrize("source", ["synthetic", "demo backtest"])
@@ -263,20 +255,12 @@ def test_print_shows_the_wide_charts_and_hides_the_narrow_ones(report_html):
     assert ".table-wrap{overflow:visible}" in printed  # a printed table is not cut at a scroll edge
 
 
-def test_the_day_move_claims_of_the_green_power_spec_fit_the_page(tmp_path):
+def test_the_day_move_claims_of_the_green_power_spec_fit_the_page(tmp_path, short_reports):
     """Long claim ids, symbol lists and per-symbol moves wrap inside the page: nothing is
     pushed past the right edge of a 1200-pixel window (measured by a probe script in a
-    copy of the page without its script-blocking CSP)."""
-    import json
-
-    from click.testing import CliRunner
-
-    from screener.cli import cli
-
-    spec = Path(__file__).resolve().parents[2] / "backtests" / "green-power-2026-05-11.yaml"
-    res = CliRunner().invoke(cli, ["backtest", str(spec), "--demo", "--format", "json"])
-    assert res.exit_code == 0, res.output
-    (path,) = export(json.loads(res.stdout), ["html"], tmp_path / "out")
+    copy of the page without its script-blocking CSP). The page is the English report of
+    the demo backtest of backtests/green-power-2026-05-11.yaml (shared with test_languages)."""
+    path = short_reports("en")["html"]
     page = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", path.read_text("utf-8"))
     probe = ("<script>const t=document.querySelector('table.claims');"
              "document.body.dataset.overflow=[document.documentElement.scrollWidth,window.innerWidth,"

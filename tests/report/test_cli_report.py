@@ -33,7 +33,7 @@ def test_report_renders_a_saved_result(tmp_path, saved, result):
     assert json.loads((out / f"{STEM}.json").read_text("utf-8")) == result
 
 
-def test_report_defaults_to_html_and_refuses_to_overwrite(tmp_path, saved):
+def test_report_defaults_to_html_and_refuses_to_overwrite(tmp_path, saved, quick_render):
     out = tmp_path / "out"
     assert run("report", saved, "--out", out).exit_code == 0
     assert [p.name for p in out.iterdir()] == [f"{STEM}.html"]

@@ -22,12 +22,10 @@ EXPECTED = sorted(
 )
 
 
-@pytest.fixture(scope="module")
-def exported(tmp_path_factory, synthetic_result) -> Path:
-    """All five formats of the synthetic result, rendered once for the module."""
-    out = tmp_path_factory.mktemp("reports")
-    export(synthetic_result, ALL, out)
-    return out
+@pytest.fixture
+def exported(synthetic_reports) -> Path:
+    """All five formats of the synthetic result (rendered once for the session)."""
+    return synthetic_reports
 
 
 def test_all_formats_are_written_with_predictable_names(exported):
@@ -136,7 +134,7 @@ def test_html_is_self_contained_with_every_section(exported, result, cjk_font):
     assert len(ids) == len(set(ids)), "duplicate element ids across the inline charts"
 
 
-def test_a_cache_result_has_no_demo_banner(tmp_path, result):
+def test_a_cache_result_has_no_demo_banner(tmp_path, result, quick_render):
     result["data_source"], result["label"], result["demo"] = "cache", "cache (last refresh 2026-05-12)", False
     (path,) = export(result, ["html"], tmp_path)
     page = path.read_text("utf-8")
@@ -266,7 +264,7 @@ def test_formats_are_parsed_with_aliases_and_refused_when_unknown():
         parse_formats(" , ")
 
 
-def test_nan_in_a_result_is_refused_for_json(tmp_path, result):
+def test_nan_in_a_result_is_refused_for_json(tmp_path, result, quick_render):
     result["basket"]["sharpe"] = float("nan")
     with pytest.raises(ReportError, match="cannot be written as JSON"):
         export(result, ["json"], tmp_path)

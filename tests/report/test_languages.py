@@ -11,29 +11,16 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from screener import i18n
 from screener.cli import cli
-from screener.report import export
 
 SPEC = Path(__file__).resolve().parents[2] / "backtests" / "green-power-2026-05-11.yaml"  # 2 sessions
-FORMATS = {"zh": ["html", "md", "xlsx", "json"], "en": ["html", "xlsx", "json"]}  # English Markdown: test_export
 
 
-@pytest.fixture(scope="module")
-def short_result() -> dict:
-    res = CliRunner().invoke(cli, ["backtest", str(SPEC), "--demo", "--format", "json"])
-    assert res.exit_code == 0, res.output
-    return json.loads(res.stdout)
-
-
-@pytest.fixture(scope="module", params=["zh", "en"])
-def reports(request, short_result, tmp_path_factory) -> tuple[str, dict[str, Path]]:
-    i18n.set_language(request.param)
-    try:
-        paths = export(short_result, FORMATS[request.param], tmp_path_factory.mktemp(request.param))
-    finally:
-        i18n.set_language(None)
-    return request.param, {p.suffix.lstrip("."): p for p in paths if p.suffix != ".png"}
+@pytest.fixture(params=["zh", "en"])
+def reports(request, short_reports) -> tuple[str, dict[str, Path]]:
+    """The short result's HTML, Markdown, Excel and JSON reports in each language
+    (``short_result`` and ``short_reports`` come from the report conftest)."""
+    return request.param, short_reports(request.param)
 
 
 WORDS = {  # words each language's reports must show, and the other's must not
@@ -68,8 +55,6 @@ def test_html_in_the_language_with_dashes_for_annualised_figures(reports):
 
 def test_markdown_in_the_language_with_the_short_window_note(reports):
     lang, paths = reports
-    if "md" not in paths:
-        pytest.skip("English Markdown of a short window: test_export.py::test_a_minimal_result_renders_every_format")
     md = paths["md"].read_text("utf-8")
     assert all(w in md for w in WORDS[lang] if w != "不成立")
     annual = "年化收益" if lang == "zh" else "Annualised return"
@@ -115,7 +100,7 @@ def test_the_terminal_shows_dashes_and_the_note(lang):
     assert any(v in res.stdout for v in verdicts)
 
 
-def test_report_command_takes_lang_and_template(tmp_path, short_result):
+def test_report_command_takes_lang_and_template(tmp_path, short_result, quick_render):
     """`screener report --lang zh --template DIR`: a user template that extends the
     built-in one and replaces a block; a broken one is a one-line error naming it."""
     saved = tmp_path / "r.json"
