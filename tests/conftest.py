@@ -14,6 +14,23 @@ from screener import clock
 FROZEN_TODAY = date(2026, 11, 30)
 
 
+@pytest.hookimpl(optionalhook=True, tryfirst=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    """pytest-xdist's ``--dist loadfile`` (pyproject's addopts) with tests/report/ as one
+    file: a test file runs on one worker, so its module-scoped fixtures are made once, and
+    so do the report tests, whose session-scoped renders (tests/report/conftest.py) several
+    of their files share."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class ReportsTogether(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return "tests/report/" if nodeid.startswith("tests/report/") else super()._split_scope(nodeid)
+
+    return ReportsTogether(config, log)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Point the user config and cache dirs at a fresh temp folder for every test and
