@@ -62,8 +62,22 @@ class CostModel:
             return Fees(zero, zero, zero)
         traded = v > 0
         commission = np.where(traded, np.maximum(v * c.commission, c.min_commission), 0.0)
-        stamp = np.where(traded & np.asarray(sell), v * stamp_rate, 0.0)
+        stamp = np.zeros_like(v) if sell is False else np.where(traded & np.asarray(sell), v * stamp_rate, 0.0)
         return Fees(commission, stamp, np.where(traded, v * c.transfer_fee, 0.0))
+
+    def sell_cash(self, qty: np.ndarray, price: np.ndarray, stamp_rate: float) -> float:
+        """What sells of ``qty`` shares at ``price`` bring in after their costs (CNY)."""
+        if not len(qty):
+            return 0.0
+        value = qty * price
+        return float((value - self.charges(value, True, stamp_rate).total).sum())
+
+    def buy_cash(self, qty: np.ndarray, price: np.ndarray) -> float:
+        """What buys of ``qty`` shares at ``price`` cost, their costs included (CNY)."""
+        if not len(qty):
+            return 0.0
+        value = qty * price
+        return float((value + self.charges(value, False, 0.0).total).sum())
 
     def fees(self, value: float, sell: bool, day: date) -> Fees:
         """Costs of one order (or an array of orders) of traded value ``value`` on ``day``."""

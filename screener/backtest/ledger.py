@@ -59,13 +59,11 @@ def run(market: Market, planner: Planner, cash: float) -> Books:
             continue
         j, qty, price = orders.sell_j, orders.sell_qty, orders.sell_price
         units[j] = np.where(orders.exit, 0.0, units[j] - qty / adj[j])
-        value = qty * price
-        cash += float((value - market.costs.charges(value, True, market.stamp[row]).total).sum())
+        cash += orders.sell_cash
         fills.append((row, j, 0.0, qty, price))
         j, qty, price = orders.buy_j, orders.buy_qty, orders.buy_price
         units[j] += qty / adj[j]
-        value = qty * price
-        cash -= float((value + market.costs.charges(value, False, 0.0).total).sum())
+        cash -= orders.buy_cash
         fills.append((row, j, 1.0, qty, price))
         if cash < -cushion:
             raise EngineError(f"the fast ledger overspent on {market.days[row]}: cash {cash}")

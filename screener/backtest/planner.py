@@ -22,9 +22,10 @@ members with open orders.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -136,7 +137,7 @@ def _next_row(flags: np.ndarray) -> np.ndarray:
 
 def select_eligible(listed: np.ndarray, weights: np.ndarray, price: np.ndarray) -> np.ndarray:
     """Members that can be held: listed (a price so far), a positive weight, a positive price."""
-    return listed & (weights > 0) & (np.nan_to_num(price) > 0)
+    return listed & (weights > 0) & (price > 0)  # NaN > 0 is false
 
 
 def weigh(weights: np.ndarray, eligible: np.ndarray) -> np.ndarray:
@@ -158,7 +159,9 @@ def set_targets(w: np.ndarray, value: float, price: np.ndarray, adj: np.ndarray)
 @dataclass(frozen=True)
 class Orders:
     """One session's orders, executed in this order: sells, then buys. ``j`` are member
-    indices, ``qty`` raw shares, ``price`` raw CNY; ``exit`` marks sells of a whole position."""
+    indices, ``qty`` raw shares, ``price`` raw CNY; ``exit`` marks sells of a whole position.
+    ``sell_cash`` is what the sells bring in after their costs, ``buy_cash`` what the buys
+    cost with theirs (:meth:`~screener.backtest.costs.CostModel.sell_cash`, ``buy_cash``)."""
 
     sell_j: np.ndarray
     sell_qty: np.ndarray
@@ -167,6 +170,8 @@ class Orders:
     buy_j: np.ndarray
     buy_qty: np.ndarray
     buy_price: np.ndarray
+    sell_cash: float
+    buy_cash: float
 
 
 @dataclass
@@ -197,12 +202,25 @@ class Session:
         self.partial = np.zeros(len(self.j), dtype=bool)
 
     def keep(self, mask: np.ndarray) -> None:
+        rows = mask.nonzero()[0]  # taking by position is cheaper than by mask, seven times over
         for name in self._ARRAYS:
-            setattr(self, name, getattr(self, name)[mask])
+            setattr(self, name, getattr(self, name)[rows])
+
+    def sells(self) -> int:
+        """How many of the orders sell."""
+        return np.count_nonzero(self.sell)
+
+    def by_side(self, sells: Callable[[], np.ndarray], buys: Callable[[], np.ndarray]) -> np.ndarray:
+        """``sells()`` for the sell orders, ``buys()`` for the buy orders; a side without
+        orders is not worked out."""
+        n = self.sells()
+        if n == len(self.sell):
+            return sells()
+        return buys() if n == 0 else np.where(self.sell, sells(), buys())
 
     def finish(self, mask: np.ndarray) -> None:
         """The orders of ``mask`` are done (filled, or nothing left to trade)."""
-        if mask.any():
+        if np.count_nonzero(mask):
             self.done.append(self.j[mask])
             self.keep(~mask)
 
@@ -210,9 +228,9 @@ class Session:
              *, drop: bool = True) -> None:
         """The orders of ``mask`` wait for a later session, with an event saying why;
         with ``drop=False`` they still trade (part of) their size this session."""
-        if not mask.any():
+        if not np.count_nonzero(mask):
             return
-        for k in np.flatnonzero(mask):
+        for k in mask.nonzero()[0]:
             side = "sell" if self.sell[k] else "buy"
             p = np.nan if price is None else float(price[k])
             lim = np.nan if limit is None else float(limit[k])
@@ -228,7 +246,7 @@ def reached(s: Session) -> None:
 
 def suspended(s: Session) -> None:
     """No bar (or no fill price): the order waits."""
-    s.wait(~s.market.tradable[s.row, s.j], "suspended")
+    s.wait(~s.market.tradable[s.row][s.j], "suspended")
 
 
 def size(s: Session) -> None:
@@ -237,22 +255,26 @@ def size(s: Session) -> None:
     member holds nothing (it is left out)."""
     mk = s.market
     step, min_qty = mk.step[s.j], mk.min_qty[s.j]
-    s.qty = np.where(s.sell, rules.sell_quantity(s.held, s.target, step), rules.buy_quantity(s.target - s.held, min_qty, step))
-    below = ~s.sell & (s.qty <= 0)
-    for j in s.j[below & (s.held <= 0)]:
-        s.waits.append((s.row, int(j), "buy", "below_lot", float(mk.fill[s.row, j]), np.nan))
-    s.finish(below)
+    s.qty = s.by_side(lambda: rules.sell_quantity(s.held, s.target, step),
+                      lambda: rules.buy_quantity(s.target - s.held, min_qty, step))
+    if s.sells() < len(s.sell):  # buys of less than one lot
+        below = ~s.sell & (s.qty <= 0)
+        for j in s.j[below & (s.held <= 0)]:
+            s.waits.append((s.row, int(j), "buy", "below_lot", float(mk.fill[s.row, j]), np.nan))
+        s.finish(below)
 
 
 def t_plus_1(s: Session) -> None:
     """T+1: a sell takes only the shares held at the session's start."""
-    s.qty = np.where(s.sell, rules.t_plus_1(s.qty, s.sellable), s.qty)
+    s.qty = s.by_side(lambda: rules.t_plus_1(s.qty, s.sellable), lambda: s.qty)
 
 
 def board_minimum(s: Session) -> None:
     """The board's smallest sell order (STAR/BSE), no dust: a sell of nothing is done."""
+    if not s.sells():
+        return
     mk = s.market
-    s.qty = np.where(s.sell, rules.sell_minimum(s.qty, s.sellable, mk.min_qty[s.j], mk.step[s.j]), s.qty)
+    s.qty = s.by_side(lambda: rules.sell_minimum(s.qty, s.sellable, mk.min_qty[s.j], mk.step[s.j]), lambda: s.qty)
     s.finish(s.sell & (s.qty <= 0))
 
 
@@ -261,8 +283,10 @@ def price_limits(s: Session) -> None:
     mk = s.market
     for sell, reason, blocked, limits in ((True, "lower_limit", rules.sell_blocked, mk.lower),
                                           (False, "upper_limit", rules.buy_blocked, mk.upper)):
-        price, limit = mk.fill[s.row, s.j], limits[s.row, s.j]
-        s.wait((s.sell == sell) & blocked(price, limit), reason, price, limit)
+        side = s.sell if sell else ~s.sell
+        if np.count_nonzero(side):
+            price, limit = mk.fill[s.row][s.j], limits[s.row][s.j]
+            s.wait(side & blocked(price, limit), reason, price, limit)
 
 
 def participation(s: Session) -> None:
@@ -305,11 +329,11 @@ class Planner:
         mk = self.market
         if row in mk.trade_rows:
             self._rebalance(row, cash, held)
-        open_j = np.flatnonzero(~np.isnan(self.targets))
+        open_j = self._open_members()
         if not len(open_j):
             self._open = False
             return None
-        s = Session(mk, row, open_j, held[open_j], raw_shares(self.targets[open_j], mk.adj[row, open_j]))
+        s = Session(mk, row, open_j, held[open_j], raw_shares(self.targets[open_j], mk.adj[row][open_j]))
         for step in ORDER_STEPS:
             if not len(s.j):
                 break
@@ -318,32 +342,36 @@ class Planner:
             self.targets[j] = np.nan
         self.events += sorted(s.waits, key=lambda e: e[1])  # in member order
         orders = self._settle(s, cash, held)
-        self._open = bool((~np.isnan(self.targets)).any())
+        open_j = self._open_members()
+        self._open = len(open_j) > 0
         if self._open:
-            self._wait_while_suspended(row, held)
+            self._wait_while_suspended(row, held, open_j)
         return orders
 
-    def _wait_while_suspended(self, row: int, held: np.ndarray) -> None:
+    def _open_members(self) -> np.ndarray:
+        return (~np.isnan(self.targets)).nonzero()[0]
+
+    def _wait_while_suspended(self, row: int, held: np.ndarray, open_j: np.ndarray) -> None:
         """Skip the sessions after ``row`` on which every open order's member is
         suspended (and none rebalances): nothing can trade there, so their ``suspended``
         events are written at once and :meth:`due` says no until the first session on
         which an open order may fill. A member's side cannot change meanwhile: nothing
         trades, and an ex-date scales its target and position alike."""
         mk = self.market
-        open_j = np.flatnonzero(~np.isnan(self.targets))
-        stop = min(int(mk.next_trade_row[row + 1]), int(mk.next_bar[row + 1, open_j].min()))
+        stop = min(int(mk.next_trade_row[row + 1]), int(mk.next_bar[row + 1][open_j].min()))
         self._idle_until = stop
         if stop <= row + 1:
             return
-        sells = raw_shares(self.targets[open_j], mk.adj[row, open_j]) < held[open_j]
+        sells = raw_shares(self.targets[open_j], mk.adj[row][open_j]) < held[open_j]
         sides = [(int(j), "sell" if sell else "buy") for j, sell in zip(open_j, sells)]
-        for r in range(row + 1, stop):
-            self.events += [(r, j, side, "suspended", np.nan, np.nan) for j, side in sides]
+        self.events.extend((r, j, side, "suspended", np.nan, np.nan) for r in range(row + 1, stop) for j, side in sides)
 
     def _rebalance(self, row: int, cash: float, held: np.ndarray) -> None:
         mk = self.market
         price = mk.mark[row]
-        value = cash + float(np.nansum(held * price))
+        worth = held * price
+        worth[np.isnan(worth)] = 0.0  # np.nansum, without its overhead
+        value = cash + float(worth.sum())
         eligible = select_eligible(mk.listed[row], mk.weights, price)
         if not eligible.any():
             self.targets[:] = np.nan
@@ -359,29 +387,48 @@ class Planner:
         if not len(s.j):
             return None
         mk, row = self.market, s.row
-        sell_j, sell_qty, buy_j, wanted = s.j[s.sell], s.qty[s.sell], s.j[~s.sell], s.qty[~s.sell]
-        fill_price = mk.fill[row, buy_j]  # events show the session's fill price
-        sell_price, buy_price = mk.fill[row, sell_j] * (1 - mk.slippage), fill_price * (1 + mk.slippage)
-        self.targets[sell_j[~s.partial[s.sell]]] = np.nan
-        proceeds = sell_qty * sell_price
-        cash_after = cash + float((proceeds - mk.costs.charges(proceeds, True, mk.stamp[row]).total).sum())
-        got = fit_buys(wanted, buy_price, mk.min_qty[buy_j], mk.step[buy_j], cash_after + mk.cash_tolerance, mk.costs)
-        open_j = np.flatnonzero(~np.isnan(self.targets))
-        sells_open = bool((raw_shares(self.targets[open_j], mk.adj[row, open_j]) < held[open_j]).any())
-        short = (got < wanted) & sells_open
-        left_out = ~short & (got <= 0) & (held[buy_j] <= 0)  # the cash does not stretch to one lot
-        for k in np.flatnonzero(short | left_out):
-            self.events.append((row, int(buy_j[k]), "buy", "cash" if short[k] else "no_cash", float(fill_price[k]), np.nan))
-        self.targets[buy_j[~(short | s.partial[~s.sell])]] = np.nan
-        bought = got > 0
-        if not len(sell_j) and not bought.any():
+        sell, buy = s.sell, ~s.sell
+        sell_j, sell_qty, buy_j, buy_qty = s.j[sell], s.qty[sell], s.j[buy], s.qty[buy]
+        fill = mk.fill[row]
+        fill_price = fill[buy_j]  # events show the session's fill price
+        sell_price, buy_price = fill[sell_j] * (1 - mk.slippage), fill_price * (1 + mk.slippage)
+        self.targets[sell_j[~s.partial[sell]]] = np.nan
+        sell_cash = mk.costs.sell_cash(sell_qty, sell_price, mk.stamp[row])
+        budget = cash + sell_cash + mk.cash_tolerance
+        buy_cash = mk.costs.buy_cash(buy_qty, buy_price)
+        if buy_cash <= budget:  # every buy fits
+            self.targets[buy_j[~s.partial[buy]]] = np.nan
+        else:
+            got = fit_buys(buy_qty, buy_price, mk.min_qty[buy_j], mk.step[buy_j], budget, mk.costs)
+            short = self._short_of_cash(row, held, buy_j, buy_qty, got, fill_price)
+            self.targets[buy_j[~(short | s.partial[buy])]] = np.nan
+            bought = got > 0
+            buy_j, buy_qty, buy_price = buy_j[bought], got[bought], buy_price[bought]
+            buy_cash = mk.costs.buy_cash(buy_qty, buy_price)
+        if not len(sell_j) and not len(buy_j):
             return None
         return Orders(
             sell_j=sell_j,
             sell_qty=sell_qty,
             sell_price=sell_price,
             exit=sell_qty >= held[sell_j] - _EPS,
-            buy_j=buy_j[bought],
-            buy_qty=got[bought],
-            buy_price=buy_price[bought],
+            buy_j=buy_j,
+            buy_qty=buy_qty,
+            buy_price=buy_price,
+            sell_cash=sell_cash,
+            buy_cash=buy_cash,
         )
+
+    def _short_of_cash(self, row: int, held: np.ndarray, buy_j: np.ndarray, wanted: np.ndarray, got: np.ndarray,
+                       price: np.ndarray) -> np.ndarray:
+        """Buys cut short for cash: they wait (a ``cash`` event) while a sell is still open,
+        whose proceeds are to come; a buy of nothing for a member not held is left out
+        (``no_cash``). Returns the buys that wait."""
+        mk = self.market
+        open_j = self._open_members()
+        sells_open = bool((raw_shares(self.targets[open_j], mk.adj[row][open_j]) < held[open_j]).any())
+        short = (got < wanted) & sells_open
+        left_out = ~short & (got <= 0) & (held[buy_j] <= 0)  # the cash does not stretch to one lot
+        for k in np.flatnonzero(short | left_out):
+            self.events.append((row, int(buy_j[k]), "buy", "cash" if short[k] else "no_cash", float(price[k]), np.nan))
+        return short

@@ -40,7 +40,7 @@ class _Buys:
         return v + self.costs.charges(v, False, 0.0).total
 
     def cost(self, n: np.ndarray) -> float:
-        return float(self.order_costs(self.quantity(n), self.prices).sum())
+        return self.costs.buy_cash(self.quantity(n), self.prices)
 
 
 def fit_buys(
