@@ -77,11 +77,12 @@ def reference_cents(prev_close: np.ndarray, prev_adj: np.ndarray, adj: np.ndarra
     out = cents(pc)
     with np.errstate(invalid="ignore"):
         ex_date = (pa != a) & ~np.isnan(pa) & ~np.isnan(a)
-    if ex_date.any():
+    at = np.flatnonzero(ex_date)  # ex-dates are few: only they are restated
+    if len(at):
+        pc, pa, a = (v.reshape(-1)[at] for v in (pc, pa, a))
         with np.errstate(invalid="ignore", divide="ignore"):
-            restated = np.where(ex_date, pc * pa / a, np.nan)
-        exact = _half_up_cents(restated, lambda k: _decimal(pc.flat[k]) * _decimal(pa.flat[k]) / _decimal(a.flat[k]))
-        out = np.where(ex_date, exact, out)
+            restated = pc * pa / a
+        out.reshape(-1)[at] = _half_up_cents(restated, lambda k: _decimal(pc[k]) * _decimal(pa[k]) / _decimal(a[k]))
     return out
 
 

@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
+from functools import lru_cache
 
 from screener.errors import SymbolError
 from screener.i18n import _
@@ -104,6 +105,7 @@ class Symbol:
         return 100, 100
 
 
+@lru_cache(maxsize=16384)  # read per symbol in every limit and lot computation
 def _board_of(code: str, exchange: Exchange) -> Board:
     if exchange is Exchange.CSI:
         return Board.INDEX

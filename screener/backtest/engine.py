@@ -4,8 +4,9 @@ the books.
 
 The engine takes aligned arrays (:class:`~screener.backtest.panel.Panel`) and target
 weights; it never knows where the bars came from. Everything a session needs (fill
-prices, schedules, lot rules, limit prices) is precomputed with numpy
-(:func:`~screener.backtest.planner.market`).
+prices, schedules, lot rules) is precomputed with numpy
+(:func:`~screener.backtest.planner.market`); limit prices are worked out for the sessions
+the planner visits (:class:`~screener.backtest.planner.LimitTable`).
 """
 
 from __future__ import annotations

@@ -36,7 +36,7 @@ from screener.backtest.panel import Panel
 from screener.backtest.scaling import fit_buys
 from screener.backtest.settings import BacktestSettings
 from screener.limits import panel_limits
-from screener.symbols import parse_symbol
+from screener.symbols import Symbol, parse_symbol
 
 _EPS = 1e-9
 
@@ -53,8 +53,7 @@ class Market:
     adj: np.ndarray  # adjustment factor (raw shares = adjusted units × adj)
     value_close: np.ndarray  # adjusted close carried over gaps, 0 before listing (valuation)
     listed: np.ndarray
-    lower: np.ndarray  # limit prices, NaN without a limit
-    upper: np.ndarray
+    limits: LimitTable  # limit prices, NaN without a limit
     min_qty: np.ndarray  # per member: smallest buy (and STAR/BSE sell), in shares
     step: np.ndarray  # per member: step above the minimum
     stamp: np.ndarray  # sell-side stamp duty rate per session
@@ -86,12 +85,12 @@ def market(panel: Panel, weights: np.ndarray, settings: BacktestSettings) -> Mar
         raise ValueError("the window needs at least one session after the base date")
     fill = panel.close if settings.fill == "close" else panel.open
     symbols = [parse_symbol(s) for s in panel.symbols]
-    lower, upper = panel_limits(symbols, panel.dates.to_numpy(), panel.prev_close, panel.prev_adj, panel.adj, panel.nth)
     lots = np.array([settings.lot_rule(s) for s in symbols], dtype=float).reshape(-1, 2)
     costs = CostModel(settings.costs)
     days = list(panel.dates.date)
     form = schedule.formation_row(settings.fill)
     rebal = schedule.rebalance_rows(panel.dates, settings.rebalance)
+    trade_rows = sorted({form, *rebal})
     return Market(
         days=days,
         fill=fill,
@@ -100,8 +99,7 @@ def market(panel: Panel, weights: np.ndarray, settings: BacktestSettings) -> Mar
         adj=panel.adj,
         value_close=np.nan_to_num(panel.adjusted_close(), nan=0.0),
         listed=panel.listed,
-        lower=lower,
-        upper=upper,
+        limits=LimitTable(panel, symbols, trade_rows),
         min_qty=lots[:, 0],
         step=lots[:, 1],
         stamp=costs.stamp_rates(panel.dates.to_numpy()),
@@ -112,10 +110,43 @@ def market(panel: Panel, weights: np.ndarray, settings: BacktestSettings) -> Mar
         costs=costs,
         formation_row=form,
         rebalance_rows=rebal,
-        trade_rows=frozenset({form, *rebal}),
-        next_trade_row=_next_row(np.isin(np.arange(len(days)), [form, *rebal])),
+        trade_rows=frozenset(trade_rows),
+        next_trade_row=_next_row(np.isin(np.arange(len(days)), trade_rows)),
         cash_tolerance=(1e-6 + settings.cash * 1e-12) / 10,
     )
+
+
+class LimitTable:
+    """Limit prices (lower, upper) per session and member, NaN without a limit, by
+    :func:`screener.limits.panel_limits`, worked out only for the sessions the planner
+    asks about: the formation and rebalance sessions at once, any other session when
+    first asked, together with the sessions after it (a block of about
+    :attr:`BLOCK_CELLS` prices, so that each call does enough work to be worth it). A
+    1,000-member basket rebalanced monthly needs the limits of about one session in
+    twenty."""
+
+    BLOCK_CELLS = 1 << 17
+
+    def __init__(self, panel: Panel, symbols: list[Symbol], rows: list[int]):
+        self.panel, self.symbols = panel, symbols
+        self.days = panel.dates.to_numpy()
+        self.block = max(1, self.BLOCK_CELLS // max(1, len(symbols)))
+        self.lower = np.empty(panel.close.shape)  # rows are written when worked out
+        self.upper = np.empty(panel.close.shape)
+        self.known = np.zeros(len(self.days), dtype=bool)
+        self._work_out(np.asarray(rows, dtype=np.int64))
+
+    def at(self, row: int) -> tuple[np.ndarray, np.ndarray]:
+        """(lower, upper) limit prices of the members on session ``row``."""
+        if not self.known[row]:
+            self._work_out(slice(row, row + self.block))  # rows known already come out the same
+        return self.lower[row], self.upper[row]
+
+    def _work_out(self, rows: np.ndarray | slice) -> None:
+        p = self.panel
+        lower, upper = panel_limits(self.symbols, self.days[rows], p.prev_close[rows], p.prev_adj[rows], p.adj[rows], p.nth[rows])
+        self.lower[rows], self.upper[rows] = lower, upper
+        self.known[rows] = True
 
 
 def raw_shares(units: np.ndarray, adj: np.ndarray) -> np.ndarray:
@@ -281,11 +312,12 @@ def board_minimum(s: Session) -> None:
 def price_limits(s: Session) -> None:
     """No buy at the upper limit price, no sell at the lower: the order waits."""
     mk = s.market
-    for sell, reason, blocked, limits in ((True, "lower_limit", rules.sell_blocked, mk.lower),
-                                          (False, "upper_limit", rules.buy_blocked, mk.upper)):
+    lower, upper = mk.limits.at(s.row)
+    for sell, reason, blocked, limits in ((True, "lower_limit", rules.sell_blocked, lower),
+                                          (False, "upper_limit", rules.buy_blocked, upper)):
         side = s.sell if sell else ~s.sell
         if np.count_nonzero(side):
-            price, limit = mk.fill[s.row][s.j], limits[s.row][s.j]
+            price, limit = mk.fill[s.row][s.j], limits[s.j]
             s.wait(side & blocked(price, limit), reason, price, limit)
 
 

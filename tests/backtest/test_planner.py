@@ -1,4 +1,5 @@
-"""The order planner's steps in isolation: T+1, weights, cash scaling by one factor."""
+"""The order planner's steps in isolation: T+1, weights, cash scaling by one factor, limit
+prices worked out on demand."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ import pytest
 
 from screener.backtest.costs import CostModel
 from screener.backtest.panel import build_panel
-from screener.backtest.planner import ORDER_STEPS, Session, market, weigh
+from screener.backtest.planner import ORDER_STEPS, LimitTable, Session, market, weigh
 from screener.backtest.scaling import fit_buys
 from screener.backtest.settings import BacktestSettings, Costs
 from screener.calendar import sessions as xshg
+from screener.limits import panel_limits
+from screener.symbols import parse_symbol
 from tests.backtest.helpers import bars
 
 NO_COSTS = Costs(enabled=False)
@@ -115,3 +118,29 @@ def test_cash_scaling_finds_the_largest_common_factor(seed: int) -> None:
         got = fit_buys(wanted.astype(float), prices, min_qty.astype(float), step.astype(float), budget, CostModel(costs))
         expected = _brute_force(wanted.tolist(), prices.tolist(), min_qty.tolist(), step.tolist(), budget, 0.00025, 5.0)
         assert got.tolist() == expected, (wanted, prices, budget)
+
+
+@pytest.mark.parametrize("block_cells", [3, 7, 1 << 17])
+def test_limit_prices_worked_out_on_demand_match_the_whole_panel(block_cells: int, monkeypatch) -> None:
+    # rows asked in any order, in blocks of one, two or all sessions, after the trade rows
+    # were worked out up front: every row equals the whole panel's computation
+    days = xshg("2024-06-03", "2024-06-28")
+    rng = np.random.default_rng(7)
+    closes = np.round(rng.uniform(9.5, 10.5, (len(days), 3)), 2)
+    adj = np.ones(len(days))
+    adj[9:] = 1.1  # an ex-date: the reference is restated
+    frames = {
+        "600000.SH": bars(days, closes[:, 0], adj=adj),
+        "688001.SH": bars(days, closes[:, 1]),
+        "300001.SZ": bars(days[5:], closes[5:, 2]),  # listed inside the window: free sessions
+    }
+    panel = build_panel(frames, days, days[0])
+    symbols = [parse_symbol(s) for s in panel.symbols]
+    lower, upper = panel_limits(symbols, panel.dates.to_numpy(), panel.prev_close, panel.prev_adj, panel.adj, panel.nth)
+    monkeypatch.setattr(LimitTable, "BLOCK_CELLS", block_cells)
+    table = LimitTable(panel, symbols, [0, 12])
+    for row in rng.permutation(len(days)):
+        got_lower, got_upper = table.at(int(row))
+        np.testing.assert_array_equal(got_lower, lower[row])
+        np.testing.assert_array_equal(got_upper, upper[row])
+    assert np.isnan(lower).any() and (~np.isnan(lower)).any()  # free sessions and limited ones
