@@ -60,10 +60,15 @@ class CostModel:
         if not c.enabled:
             zero = np.zeros_like(v)
             return Fees(zero, zero, zero)
+        commission = np.maximum(v * c.commission, c.min_commission)
+        transfer = v * c.transfer_fee
+        stamp = np.zeros_like(v) if sell is False else v * stamp_rate
+        if sell is not True and sell is not False:
+            stamp = np.where(sell, stamp, 0.0)
         traded = v > 0
-        commission = np.where(traded, np.maximum(v * c.commission, c.min_commission), 0.0)
-        stamp = np.zeros_like(v) if sell is False else np.where(traded & np.asarray(sell), v * stamp_rate, 0.0)
-        return Fees(commission, stamp, np.where(traded, v * c.transfer_fee, 0.0))
+        if np.count_nonzero(traded) < v.size:  # no order, no costs
+            commission, stamp, transfer = (np.where(traded, x, 0.0) for x in (commission, stamp, transfer))
+        return Fees(commission, stamp, transfer)
 
     def sell_cash(self, qty: np.ndarray, price: np.ndarray, stamp_rate: float) -> float:
         """What sells of ``qty`` shares at ``price`` bring in after their costs (CNY)."""

@@ -49,10 +49,11 @@ def sell_minimum(qty: ArrayLike, sellable: ArrayLike, min_qty: ArrayLike, step: 
     balance) when that is nearer than not selling, else nothing. On every board a sale
     of less than one share (dust) is skipped."""
     qty = np.asarray(qty, dtype=float)
-    sellable = np.asarray(sellable, dtype=float)
-    smallest = np.minimum(min_qty, sellable)
-    short = (np.asarray(step) < min_qty) & (qty + _EPS < smallest)
-    qty = np.where(short, np.where(smallest - qty < qty, smallest, 0.0), qty)
+    fine_steps = np.asarray(step) < min_qty
+    if np.count_nonzero(fine_steps):  # STAR or BSE
+        smallest = np.minimum(min_qty, np.asarray(sellable, dtype=float))
+        short = fine_steps & (qty + _EPS < smallest)
+        qty = np.where(short, np.where(smallest - qty < qty, smallest, 0.0), qty)
     return np.where(qty < 1.0 - _EPS, 0.0, qty)
 
 

@@ -61,6 +61,8 @@ def fit_buys(
     need = buys.cost(buys.top)
     if need <= budget:
         return wanted.copy()
+    if buys.order_costs(buys.min_qty, buys.prices).min() > budget:  # not even the cheapest single lot
+        return np.zeros_like(wanted)
     lo, hi = 0.0, 1.0  # nothing bought fits, everything does not
     n_lo, n_hi = buys.level(lo), buys.top
     k = budget / need
