@@ -222,24 +222,28 @@ class Session:
     partial: np.ndarray = field(init=False)  # cut by the volume cap: the rest stays open
     done: list[np.ndarray] = field(default_factory=list)
     waits: list[tuple[Any, ...]] = field(default_factory=list)
-
-    _ARRAYS = ("j", "held", "target", "sellable", "sell", "qty", "partial")
+    n_sell: int = field(init=False)  # how many of the orders sell
 
     def __post_init__(self) -> None:
         if self.sellable is None:
             self.sellable = self.held
         self.sell = self.target < self.held
+        self.n_sell = np.count_nonzero(self.sell)
         self.qty = np.zeros(len(self.j))
         self.partial = np.zeros(len(self.j), dtype=bool)
 
     def keep(self, mask: np.ndarray) -> None:
-        rows = mask.nonzero()[0]  # taking by position is cheaper than by mask, seven times over
-        for name in self._ARRAYS:
-            setattr(self, name, getattr(self, name)[rows])
+        """Narrow every array to the orders of ``mask``."""
+        rows = mask.nonzero()[0]  # taking by position is cheaper than by mask
+        same = self.sellable is self.held
+        self.j, self.held, self.target, self.sell = self.j[rows], self.held[rows], self.target[rows], self.sell[rows]
+        self.qty, self.partial = self.qty[rows], self.partial[rows]
+        self.sellable = self.held if same else self.sellable[rows]
+        self.n_sell = np.count_nonzero(self.sell)
 
     def sells(self) -> int:
         """How many of the orders sell."""
-        return np.count_nonzero(self.sell)
+        return self.n_sell
 
     def by_side(self, sells: Callable[[], np.ndarray], buys: Callable[[], np.ndarray]) -> np.ndarray:
         """``sells()`` for the sell orders, ``buys()`` for the buy orders; a side without
