@@ -23,8 +23,8 @@ symbol holds an exclusive lock on ``<file>.lock`` (``filelock``: POSIX and Windo
 two processes refreshing the same symbol serialise instead of losing rows.
 
 Integrity: every file carries a checksum of its content (length and CRC-32, key
-``screener.digest``; the snapshot index holds a 64-bit word sum per symbol, cheaper for
-thousands of symbols at once), checked on every read. A
+``screener.digest``; the snapshot index holds a 64-bit word sum per symbol, checked for
+thousands of symbols in one pass over the arrays), checked on every read. A
 file that does not match, or cannot be read at all, is treated as not cached, with a
 warning naming it and ``screener data clear SYMBOL``; a live fetch replaces it.
 
@@ -114,6 +114,27 @@ def word_sum(dates: np.ndarray, values: np.ndarray) -> str:
     bulk read of thousands of symbols."""
     total = int(dates.view(np.uint64).sum(dtype=np.uint64)) + int(values.view(np.uint64).sum(dtype=np.uint64))
     return f"{len(dates)}:{total % 2**64:016x}"
+
+
+def word_sums(dates: np.ndarray, values: np.ndarray, spans: Sequence[tuple[int, int]]) -> list[str]:
+    """:func:`word_sum` of many row spans ``(start, count)`` of the same arrays (spans within
+    the arrays, not overlapping): when they cover much of the arrays, one pass of
+    ``np.add.reduceat`` over them (about a tenth of a second for 5,000 symbols × 2,500
+    sessions) instead of two numpy calls per span."""
+    if sum(count for _, count in spans) < len(dates) // 4:  # a few: the gaps would cost more
+        return [word_sum(dates[start : start + count], values[start : start + count]) for start, count in spans]
+    order = sorted((i for i, (_, count) in enumerate(spans) if count), key=lambda i: spans[i][0])
+    totals = np.zeros(len(spans), dtype=np.uint64)
+    if order:
+        bounds = np.array([(spans[i][0], spans[i][0] + spans[i][1]) for i in order], dtype=np.int64).reshape(-1)
+        if bounds[-1] == len(dates):
+            bounds = bounds[:-1]  # the last span runs to the end anyway
+        words = values.reshape(-1).view(np.uint64)  # (rows, 8) float64: 8 words a row
+        with np.errstate(over="ignore"):  # sums wrap at 2**64
+            # each span, then the gap up to the next one (left out)
+            got = np.add.reduceat(dates.view(np.uint64), bounds)[::2] + np.add.reduceat(words, bounds * values.shape[1])[::2]
+        totals[order] = got
+    return [f"{count}:{int(total):016x}" for (_, count), total in zip(spans, totals)]
 
 
 def _table_digest(table: pa.Table) -> str:
@@ -414,12 +435,13 @@ class Cache:
     def _fresh(self, entries: dict[str, list], symbols: Sequence[str]) -> list[str]:
         """Symbols whose bars file is exactly the one the snapshot copied."""
         fresh = []
+        folder = str(self.bars_path("x").parent)  # paths as text: a Path per symbol costs more than its stat
         for s in symbols:
             entry = entries.get(s)
             if entry is None:
                 continue
             try:
-                st = os.stat(self.bars_path(s))
+                st = os.stat(os.path.join(folder, f"{s}.parquet"))
             except OSError:
                 continue
             if _stamp(st) == entry[2:5]:
@@ -439,17 +461,15 @@ class Cache:
             return None
         if dates.dtype != np.int64 or values.dtype != np.float64:
             return None
-        return dates, values
+        return np.asarray(dates), np.asarray(values)  # plain views: slicing a memmap costs more
 
     @staticmethod
-    def _slices(arrays: tuple[np.ndarray, np.ndarray], entry: list) -> tuple[np.ndarray, np.ndarray] | None:
-        """A symbol's dates and values in the snapshot arrays, if they still match the
-        entry's checksum."""
-        start, count = entry[0], entry[1]
-        dates, values = arrays[0][start : start + count], arrays[1][start : start + count]
-        if len(dates) != count or word_sum(dates, values) != entry[6]:
-            return None
-        return dates, values
+    def _intact_rows(arrays: tuple[np.ndarray, np.ndarray], entries: list[list]) -> list[bool]:
+        """Whether each entry's rows lie in the snapshot arrays and still match its
+        checksum (all entries checked together: :func:`word_sums`)."""
+        inside = [entry[0] + entry[1] <= len(arrays[0]) for entry in entries]
+        sums = iter(word_sums(*arrays, [(e[0], e[1]) for e, ok in zip(entries, inside) if ok]))
+        return [ok and next(sums) == entry[6] for entry, ok in zip(entries, inside)]
 
     def _read_snapshot(self, symbols: Sequence[str]) -> dict[str, tuple[pd.DataFrame, CacheMeta]]:
         """(frame, meta) for symbols whose bars file is unchanged since the snapshot was
@@ -466,11 +486,13 @@ class Cache:
         if arrays is None:
             return {}
         all_dates = pd.DatetimeIndex(arrays[0].view("datetime64[ns]"), name="date")
-        out, damaged = {}, []
-        for s in fresh:
+        out, damaged, metas = {}, [], {}
+        for s, intact in zip(fresh, self._intact_rows(arrays, [entries[s] for s in fresh])):
             entry = entries[s]
-            meta = _meta_of({META_KEY: entry[5].encode()})
-            if meta is None or self._slices(arrays, entry) is None:
+            if entry[5] not in metas:  # symbols fetched together share their metadata
+                metas[entry[5]] = _meta_of({META_KEY: entry[5].encode()})
+            meta = metas[entry[5]]
+            if meta is None or not intact:
                 damaged.append(s)
                 continue
             start, count = entry[0], entry[1]
@@ -512,13 +534,16 @@ class Cache:
         else the file itself; files that are damaged or change while read are left out."""
         old = self._snapshot_index()
         old_arrays = self._open_arrays(old) if old else None
-        reuse = set(self._fresh(old["symbols"], symbols)) if old_arrays is not None else set()
+        reuse = set()
+        if old_arrays is not None:
+            fresh = self._fresh(old["symbols"], symbols)
+            reuse = {s for s, ok in zip(fresh, self._intact_rows(old_arrays, [old["symbols"][s] for s in fresh])) if ok}
         parts = []
         for s in symbols:
-            rows = self._slices(old_arrays, old["symbols"][s]) if s in reuse else None
-            if rows is not None:
+            if s in reuse:
                 entry = old["symbols"][s]
-                parts.append((s, rows[0], rows[1], entry[2:5], entry[5]))
+                start, count = entry[0], entry[1]
+                parts.append((s, old_arrays[0][start : start + count], old_arrays[1][start : start + count], entry[2:5], entry[5]))
                 continue
             file = self.bars_path(s)
             try:
