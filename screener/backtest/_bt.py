@@ -171,7 +171,7 @@ class BasketStrategy(bt.Strategy):
     def held(self, row: int) -> np.ndarray:
         """Raw shares held per member at ``row``'s prices (adjusted units × factor)."""
         sizes = np.array([self.broker.positions[d].size for d in self.datas])
-        return raw_shares(sizes, self.market.adj[row])
+        return raw_shares(sizes, self.market.factor[row])
 
     def notify_order(self, order: bt.Order) -> None:
         if order.status == order.Completed:

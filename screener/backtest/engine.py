@@ -69,7 +69,7 @@ def simulate(panel: Panel, weights: np.ndarray, settings: BacktestSettings) -> E
         value=books.value,
         starting_cash=float(settings.cash),
         cash=books.cash,
-        shares=raw_shares(books.units, mk.adj[-1]),
+        shares=raw_shares(books.units, mk.factor[-1]),
         trades=_trades(books, mk, panel.symbols),
         events=_events(planner.events, mk, panel.symbols),
         formation_row=mk.formation_row,

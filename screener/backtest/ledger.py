@@ -53,18 +53,20 @@ def run(market: Market, planner: Planner, cash: float) -> Books:
     for row in range(n):
         if not planner.due(row):
             continue
-        adj = market.adj[row]
-        orders = planner.plan(row, cash, raw_shares(units, adj))
+        orders = planner.plan(row, cash, raw_shares(units, market.factor[row]))
         if orders is None:
             continue
+        adj = market.adj[row]
         j, qty, price = orders.sell_j, orders.sell_qty, orders.sell_price
-        units[j] = np.where(orders.exit, 0.0, units[j] - qty / adj[j])
-        cash += orders.sell_cash
-        fills.append((row, j, 0.0, qty, price))
+        if len(j):
+            units[j] = np.where(orders.exit, 0.0, units[j] - qty / adj[j])
+            cash += orders.sell_cash
+            fills.append((row, j, 0.0, qty, price))
         j, qty, price = orders.buy_j, orders.buy_qty, orders.buy_price
-        units[j] += qty / adj[j]
-        cash -= orders.buy_cash
-        fills.append((row, j, 1.0, qty, price))
+        if len(j):
+            units[j] += qty / adj[j]
+            cash -= orders.buy_cash
+            fills.append((row, j, 1.0, qty, price))
         if cash < -cushion:
             raise EngineError(f"the fast ledger overspent on {market.days[row]}: cash {cash}")
         changes.append((row, cash, units.copy()))

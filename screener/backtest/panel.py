@@ -8,12 +8,15 @@ are NaN there, while ``last_close`` carries the last traded close for valuation.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -39,6 +42,7 @@ class Panel:
     nth: np.ndarray
     volume: np.ndarray
     off_calendar: dict[str, int] = field(default_factory=dict)  # bars dropped: not an XSHG session
+    _derived: dict[Hashable, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def has_bar(self) -> np.ndarray:
@@ -49,6 +53,16 @@ class Panel:
         """True from a member's first bar on (it has a price to be valued at); worked out
         once, as it is read at every rebalance."""
         return ~np.isnan(self.last_close)
+
+    def derived(self, key: Hashable, work_out: Callable[[], T]) -> T:
+        """``work_out()``, a value that depends on the panel alone (and on ``key``), worked
+        out once: simulations on one panel (a sweep's cells, an event study's runs) share
+        it. Callers never change what it returns."""
+        try:
+            return self._derived[key]
+        except KeyError:
+            value = self._derived[key] = work_out()
+            return value
 
     def adjusted_close(self) -> np.ndarray:
         """Last close × factor: the total-return price used for valuation (NaN before listing)."""

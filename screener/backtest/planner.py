@@ -22,7 +22,7 @@ members with open orders.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -50,7 +50,8 @@ class Market:
     fill: np.ndarray  # raw fill price (the session's open or close); NaN without a bar
     tradable: np.ndarray  # a bar with a fill price
     mark: np.ndarray  # price targets are set at: the fill price, else the last close
-    adj: np.ndarray  # adjustment factor (raw shares = adjusted units × adj)
+    adj: np.ndarray  # adjustment factor, NaN before listing
+    factor: np.ndarray  # the adjustment factor, 0 before listing: raw shares = adjusted units × factor
     value_close: np.ndarray  # adjusted close carried over gaps, 0 before listing (valuation)
     listed: np.ndarray
     limits: LimitTable  # limit prices, NaN without a limit
@@ -61,12 +62,15 @@ class Market:
     max_participation: float | None  # the largest fraction of a session's volume a fill may use
     slippage: float  # fraction of the fill price: buys pay more, sells get less
     weights: np.ndarray
+    weighted: np.ndarray  # per member: a positive weight
     costs: CostModel
     formation_row: int
     rebalance_rows: list[int]
     trade_rows: frozenset[int]  # formation and rebalances
     next_trade_row: np.ndarray  # per row (and row n): the first formation/rebalance row from it on
     cash_tolerance: float  # CNY a plan may overspend by float residue
+    panel: Panel  # the source of the arrays, which keeps what runs on it share
+    fill_key: str  # settings.fill
 
     @property
     def members(self) -> int:
@@ -76,7 +80,7 @@ class Market:
     def next_bar(self) -> np.ndarray:
         """(sessions + 1) × members: the first tradable row from each row on (n: none);
         worked out when an order first waits."""
-        return _next_row(self.tradable)
+        return self.panel.derived(("next_bar", self.fill_key), lambda: _next_row(self.tradable))
 
 
 def market(panel: Panel, weights: np.ndarray, settings: BacktestSettings) -> Market:
@@ -84,22 +88,25 @@ def market(panel: Panel, weights: np.ndarray, settings: BacktestSettings) -> Mar
     if len(panel.dates) < 2:
         raise ValueError("the window needs at least one session after the base date")
     fill = panel.close if settings.fill == "close" else panel.open
-    symbols = [parse_symbol(s) for s in panel.symbols]
+    symbols = panel.derived("symbols", lambda: [parse_symbol(s) for s in panel.symbols])
     lots = np.array([settings.lot_rule(s) for s in symbols], dtype=float).reshape(-1, 2)
     costs = CostModel(settings.costs)
-    days = list(panel.dates.date)
+    days = panel.derived("days", lambda: list(panel.dates.date))
     form = schedule.formation_row(settings.fill)
-    rebal = schedule.rebalance_rows(panel.dates, settings.rebalance)
+    rebal = panel.derived(("rebalance", settings.rebalance), lambda: schedule.rebalance_rows(panel.dates, settings.rebalance))
     trade_rows = sorted({form, *rebal})
+    limits = panel.derived("limits", lambda: LimitTable(panel, symbols))
+    limits.work_out(trade_rows)
     return Market(
         days=days,
         fill=fill,
-        tradable=panel.has_bar & ~np.isnan(fill),
-        mark=np.where(np.isnan(fill), panel.last_close, fill),
+        tradable=panel.derived(("tradable", settings.fill), lambda: panel.has_bar & ~np.isnan(fill)),
+        mark=panel.derived(("mark", settings.fill), lambda: np.where(np.isnan(fill), panel.last_close, fill)),
         adj=panel.adj,
-        value_close=np.nan_to_num(panel.adjusted_close(), nan=0.0),
+        factor=panel.derived("factor", lambda: np.nan_to_num(panel.adj, nan=0.0)),
+        value_close=panel.derived("value_close", lambda: np.nan_to_num(panel.adjusted_close(), nan=0.0)),
         listed=panel.listed,
-        limits=LimitTable(panel, symbols, trade_rows),
+        limits=limits,
         min_qty=lots[:, 0],
         step=lots[:, 1],
         stamp=costs.stamp_rates(panel.dates.to_numpy()),
@@ -107,34 +114,49 @@ def market(panel: Panel, weights: np.ndarray, settings: BacktestSettings) -> Mar
         max_participation=settings.max_participation,
         slippage=settings.slippage / 10_000,
         weights=np.asarray(weights, dtype=float),
+        weighted=np.asarray(weights, dtype=float) > 0,
         costs=costs,
         formation_row=form,
-        rebalance_rows=rebal,
+        rebalance_rows=list(rebal),
         trade_rows=frozenset(trade_rows),
         next_trade_row=_next_row(np.isin(np.arange(len(days)), trade_rows)),
         cash_tolerance=(1e-6 + settings.cash * 1e-12) / 10,
+        panel=panel,
+        fill_key=settings.fill,
     )
 
 
 class LimitTable:
     """Limit prices (lower, upper) per session and member, NaN without a limit, by
-    :func:`screener.limits.panel_limits`, worked out only for the sessions the planner
-    asks about: the formation and rebalance sessions at once, any other session when
-    first asked, together with the sessions after it (a block of about
-    :attr:`BLOCK_CELLS` prices, so that each call does enough work to be worth it). A
-    1,000-member basket rebalanced monthly needs the limits of about one session in
-    twenty."""
+    :func:`screener.limits.panel_limits`, worked out only for the sessions asked about:
+    the formation and rebalance sessions at once (:meth:`work_out`), any other session
+    when the planner first asks, together with the sessions after it (a block of about
+    :attr:`BLOCK_CELLS` prices, so that each call does enough work to be worth it; a
+    small basket's whole panel at once). A 1,000-member basket rebalanced monthly needs
+    the limits of about one session in twenty. One table serves every run on a panel."""
 
     BLOCK_CELLS = 1 << 17
 
-    def __init__(self, panel: Panel, symbols: list[Symbol], rows: list[int]):
+    def __init__(self, panel: Panel, symbols: list[Symbol], rows: Sequence[int] = ()):
         self.panel, self.symbols = panel, symbols
         self.days = panel.dates.to_numpy()
         self.block = max(1, self.BLOCK_CELLS // max(1, len(symbols)))
         self.lower = np.empty(panel.close.shape)  # rows are written when worked out
         self.upper = np.empty(panel.close.shape)
         self.known = np.zeros(len(self.days), dtype=bool)
-        self._work_out(np.asarray(rows, dtype=np.int64))
+        self.work_out(rows)
+
+    def work_out(self, rows: Sequence[int]) -> None:
+        """Work out the limits of ``rows`` not known yet (of every row when one block
+        covers the panel)."""
+        if self.block >= len(self.days):
+            if not self.known.all():
+                self._work_out(slice(None))
+            return
+        rows = np.asarray(rows, dtype=np.int64)
+        rows = rows[~self.known[rows]]
+        if len(rows):
+            self._work_out(rows)
 
     def at(self, row: int) -> tuple[np.ndarray, np.ndarray]:
         """(lower, upper) limit prices of the members on session ``row``."""
@@ -149,10 +171,10 @@ class LimitTable:
         self.known[rows] = True
 
 
-def raw_shares(units: np.ndarray, adj: np.ndarray) -> np.ndarray:
-    """Raw shares for positions (or targets) in adjusted units at factors ``adj``: 0 where
-    the units are 0, also before a listing, where there is no factor yet."""
-    return np.where(units == 0.0, 0.0, units * adj)
+def raw_shares(units: np.ndarray, factor: np.ndarray) -> np.ndarray:
+    """Raw shares for positions (or targets) in adjusted units at :attr:`Market.factor`
+    (0 before a listing, where there is no factor yet and nothing is held)."""
+    return units * factor
 
 
 def _next_row(flags: np.ndarray) -> np.ndarray:
@@ -166,9 +188,10 @@ def _next_row(flags: np.ndarray) -> np.ndarray:
 
 # -- rebalance steps --------------------------------------------------------------------
 
-def select_eligible(listed: np.ndarray, weights: np.ndarray, price: np.ndarray) -> np.ndarray:
-    """Members that can be held: listed (a price so far), a positive weight, a positive price."""
-    return listed & (weights > 0) & (price > 0)  # NaN > 0 is false
+def select_eligible(listed: np.ndarray, weighted: np.ndarray, price: np.ndarray) -> np.ndarray:
+    """Members that can be held: listed (a price so far), ``weighted`` (a positive
+    weight), a positive price."""
+    return listed & weighted & (price > 0)  # NaN > 0 is false
 
 
 def weigh(weights: np.ndarray, eligible: np.ndarray) -> np.ndarray:
@@ -219,7 +242,7 @@ class Session:
     sellable: np.ndarray | None = None  # T+1: shares held at the session's start (default: held)
     sell: np.ndarray = field(init=False)
     qty: np.ndarray = field(init=False)
-    partial: np.ndarray = field(init=False)  # cut by the volume cap: the rest stays open
+    partial: np.ndarray | None = field(init=False, default=None)  # cut by the volume cap: the rest stays open
     done: list[np.ndarray] = field(default_factory=list)
     waits: list[tuple[Any, ...]] = field(default_factory=list)
     n_sell: int = field(init=False)  # how many of the orders sell
@@ -230,16 +253,42 @@ class Session:
         self.sell = self.target < self.held
         self.n_sell = np.count_nonzero(self.sell)
         self.qty = np.zeros(len(self.j))
-        self.partial = np.zeros(len(self.j), dtype=bool)
 
     def keep(self, mask: np.ndarray) -> None:
         """Narrow every array to the orders of ``mask``."""
         rows = mask.nonzero()[0]  # taking by position is cheaper than by mask
         same = self.sellable is self.held
         self.j, self.held, self.target, self.sell = self.j[rows], self.held[rows], self.target[rows], self.sell[rows]
-        self.qty, self.partial = self.qty[rows], self.partial[rows]
+        self.qty = self.qty[rows]
+        if self.partial is not None:
+            self.partial = self.partial[rows]
         self.sellable = self.held if same else self.sellable[rows]
         self.n_sell = np.count_nonzero(self.sell)
+
+    def side(self, sell: bool) -> np.ndarray:
+        """The members of the sell (or buy) orders."""
+        return self._of_side(self.j, sell)
+
+    def qty_of(self, sell: bool) -> np.ndarray:
+        """The quantities of the sell (or buy) orders."""
+        return self._of_side(self.qty, sell)
+
+    def filled(self, sell: bool, wait: np.ndarray | None = None) -> np.ndarray:
+        """The members whose sell (or buy) order is done once it fills: all but those cut
+        by the volume cap and those that ``wait`` (flags of the side's orders)."""
+        members = self.side(sell)
+        if self.partial is not None:
+            cut = self._of_side(self.partial, sell)
+            wait = cut if wait is None else wait | cut
+        return members if wait is None else members[~wait]
+
+    def _of_side(self, values: np.ndarray, sell: bool) -> np.ndarray:
+        n = self.n_sell
+        if n == (len(self.sell) if sell else 0):
+            return values
+        if n == (0 if sell else len(self.sell)):
+            return values[:0]
+        return values[self.sell if sell else ~self.sell]
 
     def sells(self) -> int:
         """How many of the orders sell."""
@@ -293,10 +342,13 @@ def size(s: Session) -> None:
     s.qty = s.by_side(lambda: rules.sell_quantity(s.held, s.target, step),
                       lambda: rules.buy_quantity(s.target - s.held, min_qty, step))
     if s.sells() < len(s.sell):  # buys of less than one lot
-        below = ~s.sell & (s.qty <= 0)
-        for j in s.j[below & (s.held <= 0)]:
-            s.waits.append((s.row, int(j), "buy", "below_lot", float(mk.fill[s.row, j]), np.nan))
-        s.finish(below)
+        below = s.qty <= 0
+        if s.sells():
+            below &= ~s.sell
+        if np.count_nonzero(below):
+            for j in s.j[below & (s.held <= 0)]:
+                s.waits.append((s.row, int(j), "buy", "below_lot", float(mk.fill[s.row, j]), np.nan))
+            s.finish(below)
 
 
 def t_plus_1(s: Session) -> None:
@@ -369,7 +421,7 @@ class Planner:
         if not len(open_j):
             self._open = False
             return None
-        s = Session(mk, row, open_j, held[open_j], raw_shares(self.targets[open_j], mk.adj[row][open_j]))
+        s = Session(mk, row, open_j, held[open_j], raw_shares(self.targets[open_j], mk.factor[row][open_j]))
         for step in ORDER_STEPS:
             if not len(s.j):
                 break
@@ -398,7 +450,7 @@ class Planner:
         self._idle_until = stop
         if stop <= row + 1:
             return
-        sells = raw_shares(self.targets[open_j], mk.adj[row][open_j]) < held[open_j]
+        sells = raw_shares(self.targets[open_j], mk.factor[row][open_j]) < held[open_j]
         sides = [(int(j), "sell" if sell else "buy") for j, sell in zip(open_j, sells)]
         self.events.extend((r, j, side, "suspended", np.nan, np.nan) for r in range(row + 1, stop) for j, side in sides)
 
@@ -407,9 +459,9 @@ class Planner:
         price = mk.mark[row]
         worth = held * price
         worth[np.isnan(worth)] = 0.0  # np.nansum, without its overhead
-        value = cash + float(worth.sum())
-        eligible = select_eligible(mk.listed[row], mk.weights, price)
-        if not eligible.any():
+        value = cash + float(np.add.reduce(worth))
+        eligible = select_eligible(mk.listed[row], mk.weighted, price)
+        if not np.count_nonzero(eligible):
             self.targets[:] = np.nan
             self.events.append((row, -1, "none", "no_eligible_member", np.nan, np.nan))
             return
@@ -423,21 +475,22 @@ class Planner:
         if not len(s.j):
             return None
         mk, row = self.market, s.row
-        sell, buy = s.sell, ~s.sell
-        sell_j, sell_qty, buy_j, buy_qty = s.j[sell], s.qty[sell], s.j[buy], s.qty[buy]
+        sell_j, sell_qty, buy_j, buy_qty = s.side(True), s.qty_of(True), s.side(False), s.qty_of(False)
         fill = mk.fill[row]
         fill_price = fill[buy_j]  # events show the session's fill price
-        sell_price, buy_price = fill[sell_j] * (1 - mk.slippage), fill_price * (1 + mk.slippage)
-        self.targets[sell_j[~s.partial[sell]]] = np.nan
+        sell_price, buy_price = fill[sell_j], fill_price
+        if mk.slippage:
+            sell_price, buy_price = sell_price * (1 - mk.slippage), buy_price * (1 + mk.slippage)
+        self.targets[s.filled(True)] = np.nan
         sell_cash = mk.costs.sell_cash(sell_qty, sell_price, mk.stamp[row])
         budget = cash + sell_cash + mk.cash_tolerance
         buy_cash = mk.costs.buy_cash(buy_qty, buy_price)
         if buy_cash <= budget:  # every buy fits
-            self.targets[buy_j[~s.partial[buy]]] = np.nan
+            self.targets[s.filled(False)] = np.nan
         else:
             got = fit_buys(buy_qty, buy_price, mk.min_qty[buy_j], mk.step[buy_j], budget, mk.costs)
             short = self._short_of_cash(row, held, buy_j, buy_qty, got, fill_price)
-            self.targets[buy_j[~(short | s.partial[buy])]] = np.nan
+            self.targets[s.filled(False, short)] = np.nan
             bought = got > 0
             buy_j, buy_qty, buy_price = buy_j[bought], got[bought], buy_price[bought]
             buy_cash = mk.costs.buy_cash(buy_qty, buy_price)
@@ -447,7 +500,7 @@ class Planner:
             sell_j=sell_j,
             sell_qty=sell_qty,
             sell_price=sell_price,
-            exit=sell_qty >= held[sell_j] - _EPS,
+            exit=sell_qty >= held[sell_j] - _EPS if len(sell_j) else sell_qty > 0,
             buy_j=buy_j,
             buy_qty=buy_qty,
             buy_price=buy_price,
@@ -462,7 +515,7 @@ class Planner:
         (``no_cash``). Returns the buys that wait."""
         mk = self.market
         open_j = self._open_members()
-        sells_open = bool((raw_shares(self.targets[open_j], mk.adj[row][open_j]) < held[open_j]).any())
+        sells_open = bool((raw_shares(self.targets[open_j], mk.factor[row][open_j]) < held[open_j]).any())
         short = (got < wanted) & sells_open
         left_out = ~short & (got <= 0) & (held[buy_j] <= 0)  # the cash does not stretch to one lot
         for k in np.flatnonzero(short | left_out):

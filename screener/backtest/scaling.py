@@ -37,7 +37,7 @@ class _Buys:
 
     def order_costs(self, q: np.ndarray, prices: np.ndarray) -> np.ndarray:
         v = q * prices
-        return v + self.costs.charges(v, False, 0.0).total
+        return v + self.costs.order_total(v)
 
     def cost(self, n: np.ndarray) -> float:
         return self.costs.buy_cash(self.quantity(n), self.prices)
