@@ -87,6 +87,6 @@ def is_session(day: date | str | pd.Timestamp) -> bool:
 def dates_text(days: Iterable[date | str | pd.Timestamp], shown: int = 3) -> str:
     """The first ``shown`` of ``days`` in order, e.g. "2026-04-22, 2026-04-23, 2026-04-24
     and 1 more": how messages name the sessions a finding is about."""
-    ordered = sorted({pd.Timestamp(d).date() for d in days})
+    ordered = sorted({d if type(d) is date else pd.Timestamp(d).date() for d in days})
     text = ", ".join(d.isoformat() for d in ordered[:shown])
     return text + (f" and {len(ordered) - shown} more" if len(ordered) > shown else "")

@@ -50,11 +50,11 @@ def run(market: Market, planner: Planner, cash: float) -> Books:
     cushion = market.cash_tolerance * 10
     fills: list[tuple[int, np.ndarray, float, np.ndarray, np.ndarray]] = []
     changes: list[tuple[int, float, np.ndarray]] = [(0, cash, units.copy())]
-    for row in range(n):
-        if not planner.due(row):
-            continue
+    row = planner.next_due(0)
+    while row < n:
         orders = planner.plan(row, cash, raw_shares(units, market.factor[row]))
         if orders is None:
+            row = planner.next_due(row + 1)
             continue
         adj = market.adj[row]
         j, qty, price = orders.sell_j, orders.sell_qty, orders.sell_price
@@ -70,6 +70,7 @@ def run(market: Market, planner: Planner, cash: float) -> Books:
         if cash < -cushion:
             raise EngineError(f"the fast ledger overspent on {market.days[row]}: cash {cash}")
         changes.append((row, cash, units.copy()))
+        row = planner.next_due(row + 1)
     return Books(_valuation(market, changes), cash, units, _fill_table(fills))
 
 

@@ -411,6 +411,12 @@ class Planner:
         """Whether ``row`` has work: a rebalance, or open orders that may fill."""
         return row in self.market.trade_rows or (self._open and row >= self._idle_until)
 
+    def next_due(self, row: int) -> int:
+        """The first row from ``row`` on that :meth:`due` says has work (the number of
+        rows when none has): a ledger's loop visits only those."""
+        due = int(self.market.next_trade_row[row])
+        return min(due, max(row, self._idle_until)) if self._open else due
+
     def plan(self, row: int, cash: float, held: np.ndarray) -> Orders | None:
         """The orders of session ``row`` for an account with ``cash`` and ``held`` raw
         shares per member at the session's start; None when nothing trades."""

@@ -114,11 +114,12 @@ def trading_warnings(res: Any) -> list[dict[str, Any]]:
     """Blocked and waiting orders, one warning per member, reason and side."""
     groups: dict[tuple[str, str, str], list[date]] = defaultdict(list)
     out = []
-    for e in res.events.itertuples():
-        if e.symbol is None:
-            out.append(warning("rebalance", None, e.date, _("no member had a price to be bought at this rebalance")))
+    ev = res.events
+    for day, symbol, reason, side in zip(*(ev[c].tolist() for c in ("date", "symbol", "reason", "side"))):
+        if symbol is None:
+            out.append(warning("rebalance", None, day, _("no member had a price to be bought at this rebalance")))
             continue
-        groups[(e.symbol, e.reason, e.side)].append(e.date)
+        groups[(symbol, reason, side)].append(day)
     for (symbol, reason, side), days in groups.items():
         if reason in _NOT_BOUGHT:
             kind = "not_bought"

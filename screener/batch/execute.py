@@ -40,6 +40,16 @@ CHUNK = 20  # cells per task at most
 # long-lived workers); with the engine's many short-lived arrays it makes every cell about
 # 30% slower, and a local cluster lives for one command: its workers start without it
 WORKER_ENV_DROPPED = ("MALLOC_TRIM_THRESHOLD_",)
+# a local cluster's periodic work that a sweep does not use, turned down so that the two
+# cores go to the cells: the workers' statistical profiler (a stack sample every 10 ms,
+# for the dashboard, which is off), work stealing (the tasks are chunks of equal cells)
+# and the resource monitors' polling
+LOCAL_CLUSTER_CONFIG = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.scheduler.work-stealing": False,
+    "distributed.admin.system-monitor.interval": "2s",
+    "distributed.worker.memory.monitor-interval": "1s",
+}
 
 Progress = Callable[[int, int], None]  # (cells done, cells in all)
 
@@ -161,7 +171,7 @@ def _client(execution: Execution, mode: str) -> Iterator[Any]:
         return
     environ = {k: v for k, v in dask.config.get("distributed.nanny.pre-spawn-environ").items()
                if k not in WORKER_ENV_DROPPED}
-    with _interrupt_deferred(), dask.config.set({"distributed.nanny.pre-spawn-environ": environ}):
+    with _interrupt_deferred(), dask.config.set({**LOCAL_CLUSTER_CONFIG, "distributed.nanny.pre-spawn-environ": environ}):
         # a cluster half started or half closed cannot be shut down cleanly: Ctrl-C waits
         cluster = LocalCluster(
             n_workers=execution.n_workers(), threads_per_worker=1, processes=True, host="127.0.0.1",
