@@ -84,8 +84,9 @@ def check_frame(
     issues: list[QualityIssue] = []
     dates = _ns(frame.index)
     values = frame.to_numpy(dtype="float64")
-    # rows on sessions vs rows on closed days, by binary search (both arrays are sorted)
-    if len(sessions):
+    # rows on sessions vs rows on closed days, by binary search (both arrays are sorted);
+    # a frame with a row on every session of its span (the usual case) in one comparison
+    if len(sessions) and not _on_every_session(sessions, dates):
         pos = np.searchsorted(sessions, dates)
         on_session = sessions[np.minimum(pos, len(sessions) - 1)] == dates
         lo, hi = pos[0], np.searchsorted(sessions, dates[-1], "right")
@@ -101,16 +102,18 @@ def check_frame(
     prices = values[:, :4]
     h, lw, c, v = (values[:, _COL[k]] for k in ("high", "low", "close", "volume"))
     with np.errstate(invalid="ignore"):
-        empty = np.isnan(prices).any(axis=1)
-        if empty.any():
+        lowest = prices.min(initial=np.inf)  # NaN when a price is empty
+        if np.isnan(lowest):
+            empty = np.isnan(prices).any(axis=1)
             issues.append(_issue(symbol, "missing_price", dates[empty], _("rows with an empty price (open, high, low or close)")))
-        if prices.min(initial=np.inf) <= 0:
+        elif lowest <= 0:
             issues.append(_issue(symbol, "non_positive_price", dates[(prices <= 0).any(axis=1)], _("rows with a price <= 0")))
-        if (h < lw).any():
-            issues.append(_issue(symbol, "high_below_low", dates[h < lw], _("rows with high below low")))
-        outside = (c < lw - 1e-9) | (c > h + 1e-9)
-        if outside.any():
-            issues.append(_issue(symbol, "close_outside_range", dates[outside], _("rows with close outside [low, high]")))
+        if not ((lw <= c) & (c <= h)).all():  # else no high below low, no close outside the range
+            if (h < lw).any():
+                issues.append(_issue(symbol, "high_below_low", dates[h < lw], _("rows with high below low")))
+            outside = (c < lw - 1e-9) | (c > h + 1e-9)
+            if outside.any():
+                issues.append(_issue(symbol, "close_outside_range", dates[outside], _("rows with close outside [low, high]")))
         if v.min(initial=np.inf) == 0:
             issues.append(_issue(symbol, "zero_volume", dates[v == 0], _("rows with zero volume")))
     breach = _breaches(symbol, dates, c, values[:, _COL["adj_factor"]])
@@ -119,6 +122,13 @@ def check_frame(
     if breach.any():
         issues.append(_issue(symbol, "limit_breach", dates[breach], _("closes beyond the board's daily limit")))
     return issues
+
+
+def _on_every_session(sessions: np.ndarray, dates: np.ndarray) -> bool:
+    """Whether the sorted unique ``dates`` are the sessions from the first of them to the
+    last, each one."""
+    lo = int(np.searchsorted(sessions, dates[0]))
+    return lo + len(dates) <= len(sessions) and bool((sessions[lo:lo + len(dates)] == dates).all())
 
 
 def exclude_unusable(symbol: str, frame: pd.DataFrame, today: date) -> tuple[pd.DataFrame, list[QualityIssue]]:
