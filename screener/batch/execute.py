@@ -7,7 +7,8 @@
   which one process finishes before a cluster has started — a plain loop in this
   process (no Dask started);
 * else a ``LocalCluster`` of ``workers`` processes (default: the CPU count), one thread
-  each, on 127.0.0.1 without a dashboard, closed when the run ends.
+  each, on 127.0.0.1 without a dashboard, closed when the run ends. When ``workers`` is
+  given, the cluster is started while the data load (:func:`starting`).
 
 On a cluster each aligned panel is sent once to every worker (``scatter(...,
 broadcast=True)``), cells are mapped in chunks (a task ``run_cells(panel, [settings...])``
@@ -22,6 +23,7 @@ cluster before it propagates; nothing is written until every cell is back.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -81,20 +83,22 @@ class Execution:
                 "scheduler": self.scheduler if mode == "scheduler" else None}
 
 
-def run(panels: Sequence[Panel], execution: Execution, progress: Progress = lambda _d, _n: None
-        ) -> tuple[dict[int, Outcome], dict[str, Any]]:
+def run(panels: Sequence[Panel], execution: Execution, progress: Progress = lambda _d, _n: None,
+        early: EarlyCluster | None = None) -> tuple[dict[int, Outcome], dict[str, Any]]:
     """Every cell of the aligned ``panels`` → its outcome, by cell index; and where they
-    ran (:meth:`Execution.describe`)."""
+    ran (:meth:`Execution.describe`). ``early``: the local cluster :func:`starting` began."""
     work = [(p, c) for p in panels if p.aligned is not None for c in p.cells]
     size = sum(p.aligned.panel.close.size for p, _ in work)
     mode = execution.mode(len(work), size)
-    return _run(mode, execution, panels, work, progress), execution.describe(mode)
+    return _run(mode, execution, panels, work, progress, early), execution.describe(mode)
 
 
 def _run(mode: str, execution: Execution, panels: Sequence[Panel], work: list[tuple[Panel, Any]],
-         progress: Progress) -> dict[int, Outcome]:
+         progress: Progress, early: EarlyCluster | None) -> dict[int, Outcome]:
     if mode == "process":
         return _in_process(work, progress)
+    if mode == "local" and early is not None:
+        return _on_cluster(early.client(), panels, len(work), progress)
     with _client(execution, mode) as client:
         return _on_cluster(client, panels, len(work), progress)
 
@@ -151,10 +155,7 @@ def run_cells(aligned: Any, settings: list[Any]) -> list[Outcome]:
 def _client(execution: Execution, mode: str) -> Iterator[Any]:
     """A Dask client: connected to ``execution.scheduler``, or to a LocalCluster it
     starts and closes."""
-    import logging
-
-    import dask
-    from distributed import Client, LocalCluster
+    from distributed import Client
 
     if mode == "scheduler":
         try:
@@ -169,6 +170,20 @@ def _client(execution: Execution, mode: str) -> Iterator[Any]:
         with client:
             yield client
         return
+    cluster, client = _start_local(execution)
+    try:
+        yield client
+    finally:
+        _close_local(cluster, client)
+
+
+def _start_local(execution: Execution) -> tuple[Any, Any]:
+    """A LocalCluster of ``execution.n_workers()`` processes and a client of it."""
+    import logging
+
+    import dask
+    from distributed import Client, LocalCluster
+
     environ = {k: v for k, v in dask.config.get("distributed.nanny.pre-spawn-environ").items()
                if k not in WORKER_ENV_DROPPED}
     with _interrupt_deferred(), dask.config.set({**LOCAL_CLUSTER_CONFIG, "distributed.nanny.pre-spawn-environ": environ}):
@@ -178,13 +193,57 @@ def _client(execution: Execution, mode: str) -> Iterator[Any]:
             dashboard_address=None, scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},  # no dashboard; the
             silence_logs=logging.CRITICAL,  # scheduler's health endpoint on a free port, not 8787
         )
-        client = Client(cluster)
+        return cluster, Client(cluster)
+
+
+def _close_local(cluster: Any, client: Any) -> None:
+    with _interrupt_deferred():
+        client.close()
+        cluster.close()
+
+
+class EarlyCluster:
+    """A local cluster started in a background thread, so that its workers start (and
+    import ``screener``) while this process loads and aligns the data."""
+
+    def __init__(self, execution: Execution):
+        self._started: tuple[Any, Any] | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._start, args=(execution,), name="screener-cluster-start",
+                                        daemon=True)
+        self._thread.start()
+
+    def _start(self, execution: Execution) -> None:
+        try:
+            self._started = _start_local(execution)
+        except BaseException as exc:  # handed to the thread that asks for the client
+            self._error = exc
+
+    def client(self) -> Any:
+        """The client, once the cluster has started (its error, when it could not)."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._started[1]
+
+    def close(self) -> None:
+        self._thread.join()
+        if self._started is not None:
+            _close_local(*self._started)
+            self._started = None
+
+
+@contextmanager
+def starting(execution: Execution) -> Iterator[EarlyCluster | None]:
+    """A cluster started early (:class:`EarlyCluster`) when ``execution`` will run on a
+    local cluster whatever the data (``workers`` given), else None; closed on leaving.
+    Pass it to :func:`run`."""
+    early = EarlyCluster(execution) if execution.workers and not execution.scheduler else None
     try:
-        yield client
+        yield early
     finally:
-        with _interrupt_deferred():
-            client.close()
-            cluster.close()
+        if early is not None:
+            early.close()
 
 
 @contextmanager

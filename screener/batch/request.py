@@ -107,10 +107,11 @@ def _run(kind: str, cells: list[plan.Cell], grid: dict[str, list[Any]], settings
 
     notes, note = _notes(run, notes)
     panels = plan.resolve(cells, _today(run))
-    md = plan.align(panels, store or open_store(run.data), skip_failed=skip_failed, note=note)
-    if not any(p.aligned is not None for p in panels):
-        raise UserError(_("{kind}: no cell has data to backtest ({label})").format(kind=kind, label=md.label))
-    outcomes, executed = execute.run(panels, run.execution, run.progress)
+    with execute.starting(run.execution) as early:  # workers start while the data load
+        md = plan.align(panels, store or open_store(run.data), skip_failed=skip_failed, note=note)
+        if not any(p.aligned is not None for p in panels):
+            raise UserError(_("{kind}: no cell has data to backtest ({label})").format(kind=kind, label=md.label))
+        outcomes, executed = execute.run(panels, run.execution, run.progress, early)
     return document.build(kind, panels, outcomes, md, grid=grid, settings=settings, sort=sort,
                           ascending=run.ascending, top=run.top, notes=notes, executed=executed)
 
