@@ -116,7 +116,7 @@ def trading_warnings(res: Any) -> list[dict[str, Any]]:
     out = []
     ev = res.events
     for day, symbol, reason, side in zip(*(ev[c].tolist() for c in ("date", "symbol", "reason", "side"))):
-        if symbol is None:
+        if not isinstance(symbol, str):  # no member (None; NaN in a pandas string column)
             out.append(warning("rebalance", None, day, _("no member had a price to be bought at this rebalance")))
             continue
         groups[(symbol, reason, side)].append(day)

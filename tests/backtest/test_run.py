@@ -340,3 +340,19 @@ def test_a_blocked_buy_is_retried_with_the_share_count_of_the_original_fill_pric
     assert r["base_date"] == "2024-01-30"
     trades = [(t["date"], t["side"], t["shares"], t["price"]) for t in r["trades"]]
     assert trades == [("2024-01-31", "buy", 9_000, 10.00)]
+
+
+def test_a_rebalance_without_an_eligible_member_is_warned_about() -> None:
+    """The engine's events frame holds no symbol for such a rebalance; under pandas' string
+    dtype that is NaN, not None, and must still become the 'rebalance' warning."""
+    from types import SimpleNamespace
+
+    from screener.backtest.engine import EVENT_COLUMNS
+    from screener.backtest.result import trading_warnings
+
+    nan = float("nan")
+    events = pd.DataFrame([(date(2024, 2, 1), None, "none", "no_eligible_member", nan, nan),
+                           (date(2024, 2, 2), "600000.SH", "buy", "upper_limit", 11.0, 11.0)],
+                          columns=EVENT_COLUMNS)
+    got = [(w["kind"], w["symbol"], w["date"]) for w in trading_warnings(SimpleNamespace(events=events))]
+    assert got == [("rebalance", None, "2024-02-01"), ("blocked_order", "600000.SH", "2024-02-02")]
