@@ -229,6 +229,8 @@ def setting_text(key: str, value: Any) -> str:
     """A setting's value for display."""
     if key == "lot_size" and value is None:
         return _("board lots")
+    if key == "lot_rule" and isinstance(value, str):
+        return _(value)  # a result made in English shows the board-lot rule in the language in use
     if key.endswith("stamp_duty"):
         return stamp_duty_text(value)
     if key.endswith(("costs.commission", "costs.transfer_fee", "risk_free")) and number(value) is not None:

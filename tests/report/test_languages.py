@@ -119,3 +119,18 @@ def test_report_command_takes_lang_and_template(tmp_path, short_result, quick_re
                                    "--lang", "en", "--template", str(templates)])
     assert bad.exit_code == 2 and "report.md.j2:1: template error" in bad.stderr
     assert len(bad.stderr.strip().splitlines()) == 1 and not (tmp_path / "out2").exists()
+
+
+def test_a_results_stored_lot_rule_is_shown_in_the_language_in_use():
+    """A result made with --lang en stores the board-lot rule in English; its Chinese report
+    says it in Chinese (a text the catalog does not know is shown as stored)."""
+    from screener import i18n
+    from screener.report.text import settings_rows
+
+    english = "board lots: 100 shares (STAR: 200, then steps of 1; BSE: 100, then steps of 1)"
+    i18n.set_language("zh")
+    shown = dict(settings_rows({"lot_rule": english}))
+    assert len(shown) == 1
+    text = next(iter(shown.values()))
+    assert "科创板" in text and "北交所" in text and "STAR" not in text
+    assert settings_rows({"lot_rule": "100 shares on every board"})[0][1] == "100 shares on every board"
