@@ -133,7 +133,9 @@ class LimitTable:
     when the planner first asks, together with the sessions after it (a block of about
     :attr:`BLOCK_CELLS` prices, so that each call does enough work to be worth it; a
     small basket's whole panel at once). A 1,000-member basket rebalanced monthly needs
-    the limits of about one session in twenty. One table serves every run on a panel."""
+    the limits of about one session in twenty. One table serves every run on a panel.
+    With the limits of a session it notes whether any member's open or close is at one
+    (:meth:`any_at_limit`): on most sessions none is, and no order can be blocked."""
 
     BLOCK_CELLS = 1 << 17
 
@@ -144,6 +146,7 @@ class LimitTable:
         self.lower = np.empty(panel.close.shape)  # rows are written when worked out
         self.upper = np.empty(panel.close.shape)
         self.known = np.zeros(len(self.days), dtype=bool)
+        self.at_limit = {"open": np.zeros(len(self.days), dtype=bool), "close": np.zeros(len(self.days), dtype=bool)}
         self.work_out(rows)
 
     def work_out(self, rows: Sequence[int]) -> None:
@@ -164,11 +167,21 @@ class LimitTable:
             self._work_out(slice(row, row + self.block))  # rows known already come out the same
         return self.lower[row], self.upper[row]
 
+    def any_at_limit(self, row: int, fill: str) -> bool:
+        """Whether on session ``row`` any member's ``fill`` price ("open" or "close") is at
+        its lower limit (a sell would be blocked) or its upper limit (a buy would)."""
+        self.at(row)
+        return bool(self.at_limit[fill][row])
+
     def _work_out(self, rows: np.ndarray | slice) -> None:
         p = self.panel
         lower, upper = panel_limits(self.symbols, self.days[rows], p.prev_close[rows], p.prev_adj[rows], p.adj[rows], p.nth[rows])
         self.lower[rows], self.upper[rows] = lower, upper
         self.known[rows] = True
+        for fill, flags in self.at_limit.items():
+            price = getattr(p, fill)[rows]
+            at = rules.sell_blocked(price, lower) | rules.buy_blocked(price, upper)
+            flags[rows] = np.logical_or.reduce(at, axis=1)
 
 
 def raw_shares(units: np.ndarray, factor: np.ndarray) -> np.ndarray:
@@ -352,8 +365,10 @@ def size(s: Session) -> None:
 
 
 def t_plus_1(s: Session) -> None:
-    """T+1: a sell takes only the shares held at the session's start."""
-    s.qty = s.by_side(lambda: rules.t_plus_1(s.qty, s.sellable), lambda: s.qty)
+    """T+1: a sell takes only the shares held at the session's start (nothing to do when
+    those are all the shares held: a sale of held − kept shares never exceeds them)."""
+    if s.sellable is not s.held:
+        s.qty = s.by_side(lambda: rules.t_plus_1(s.qty, s.sellable), lambda: s.qty)
 
 
 def board_minimum(s: Session) -> None:
@@ -368,13 +383,22 @@ def board_minimum(s: Session) -> None:
 def price_limits(s: Session) -> None:
     """No buy at the upper limit price, no sell at the lower: the order waits."""
     mk = s.market
+    if not mk.limits.any_at_limit(s.row, mk.fill_key):
+        return
     lower, upper = mk.limits.at(s.row)
-    for sell, reason, blocked, limits in ((True, "lower_limit", rules.sell_blocked, lower),
-                                          (False, "upper_limit", rules.buy_blocked, upper)):
-        side = s.sell if sell else ~s.sell
-        if np.count_nonzero(side):
-            price, limit = mk.fill[s.row][s.j], limits[s.j]
-            s.wait(side & blocked(price, limit), reason, price, limit)
+    price, n_sell = mk.fill[s.row][s.j], s.sells()
+    blocked = []
+    if n_sell:
+        limit = lower[s.j]
+        blocked.append(rules.sell_blocked(price, limit) & s.sell)
+        s.wait(blocked[-1], "lower_limit", price, limit, drop=False)
+    if n_sell < len(s.sell):
+        limit = upper[s.j]
+        blocked.append(rules.buy_blocked(price, limit) & ~s.sell)
+        s.wait(blocked[-1], "upper_limit", price, limit, drop=False)
+    stop = blocked[0] | blocked[1] if len(blocked) == 2 else blocked[0]
+    if np.count_nonzero(stop):
+        s.keep(~stop)
 
 
 def participation(s: Session) -> None:
