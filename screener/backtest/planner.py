@@ -91,7 +91,7 @@ def market(panel: Panel, weights: np.ndarray, settings: BacktestSettings) -> Mar
     symbols = panel.derived("symbols", lambda: [parse_symbol(s) for s in panel.symbols])
     lots = np.array([settings.lot_rule(s) for s in symbols], dtype=float).reshape(-1, 2)
     costs = CostModel(settings.costs)
-    days = panel.derived("days", lambda: list(panel.dates.date))
+    days = panel.derived("days", lambda: panel.dates.date.tolist())
     form = schedule.formation_row(settings.fill)
     rebal = panel.derived(("rebalance", settings.rebalance), lambda: schedule.rebalance_rows(panel.dates, settings.rebalance))
     trade_rows = sorted({form, *rebal})
@@ -211,8 +211,8 @@ def weigh(weights: np.ndarray, eligible: np.ndarray) -> np.ndarray:
     """Weights renormalised over the eligible members (0 elsewhere), summing to 1. Scaled
     by the largest first, so weights of any magnitude (1e308) cannot overflow the sum."""
     w = np.where(eligible, weights, 0.0)
-    w = w / w.max()
-    return w / w.sum()
+    w = w / np.maximum.reduce(w)  # ndarray.max and .sum, without their wrappers
+    return w / np.add.reduce(w)
 
 
 def set_targets(w: np.ndarray, value: float, price: np.ndarray, adj: np.ndarray) -> np.ndarray:
@@ -286,10 +286,10 @@ class Session:
         """The quantities of the sell (or buy) orders."""
         return self._of_side(self.qty, sell)
 
-    def filled(self, sell: bool, wait: np.ndarray | None = None) -> np.ndarray:
-        """The members whose sell (or buy) order is done once it fills: all but those cut
-        by the volume cap and those that ``wait`` (flags of the side's orders)."""
-        members = self.side(sell)
+    def filled(self, members: np.ndarray, sell: bool, wait: np.ndarray | None = None) -> np.ndarray:
+        """Of ``members`` (the sell, or buy, side's: :meth:`side`), those whose order is
+        done once it fills: all but those cut by the volume cap and those that ``wait``
+        (flags of the side's orders)."""
         if self.partial is not None:
             cut = self._of_side(self.partial, sell)
             wait = cut if wait is None else wait | cut
@@ -511,16 +511,16 @@ class Planner:
         sell_price, buy_price = fill[sell_j], fill_price
         if mk.slippage:
             sell_price, buy_price = sell_price * (1 - mk.slippage), buy_price * (1 + mk.slippage)
-        self.targets[s.filled(True)] = np.nan
+        self.targets[s.filled(sell_j, True)] = np.nan
         sell_cash = mk.costs.sell_cash(sell_qty, sell_price, mk.stamp[row])
         budget = cash + sell_cash + mk.cash_tolerance
         buy_cash = mk.costs.buy_cash(buy_qty, buy_price)
         if buy_cash <= budget:  # every buy fits
-            self.targets[s.filled(False)] = np.nan
+            self.targets[s.filled(buy_j, False)] = np.nan
         else:
             got = fit_buys(buy_qty, buy_price, mk.min_qty[buy_j], mk.step[buy_j], budget, mk.costs)
             short = self._short_of_cash(row, held, buy_j, buy_qty, got, fill_price)
-            self.targets[s.filled(False, short)] = np.nan
+            self.targets[s.filled(buy_j, False, short)] = np.nan
             bought = got > 0
             buy_j, buy_qty, buy_price = buy_j[bought], got[bought], buy_price[bought]
             buy_cash = mk.costs.buy_cash(buy_qty, buy_price)
