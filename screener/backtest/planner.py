@@ -386,19 +386,14 @@ def price_limits(s: Session) -> None:
     if not mk.limits.any_at_limit(s.row, mk.fill_key):
         return
     lower, upper = mk.limits.at(s.row)
-    price, n_sell = mk.fill[s.row][s.j], s.sells()
-    blocked = []
-    if n_sell:
-        limit = lower[s.j]
-        blocked.append(rules.sell_blocked(price, limit) & s.sell)
-        s.wait(blocked[-1], "lower_limit", price, limit, drop=False)
-    if n_sell < len(s.sell):
-        limit = upper[s.j]
-        blocked.append(rules.buy_blocked(price, limit) & ~s.sell)
-        s.wait(blocked[-1], "upper_limit", price, limit, drop=False)
-    stop = blocked[0] | blocked[1] if len(blocked) == 2 else blocked[0]
-    if np.count_nonzero(stop):
-        s.keep(~stop)
+    price, lower, upper = mk.fill[s.row][s.j], lower[s.j], upper[s.j]
+    sells = rules.sell_blocked(price, lower) & s.sell
+    buys = rules.buy_blocked(price, upper) & ~s.sell
+    s.wait(sells, "lower_limit", price, lower, drop=False)
+    s.wait(buys, "upper_limit", price, upper, drop=False)
+    blocked = sells | buys
+    if np.count_nonzero(blocked):
+        s.keep(~blocked)
 
 
 def participation(s: Session) -> None:
