@@ -462,7 +462,7 @@ class Planner:
         return orders
 
     def _open_members(self) -> np.ndarray:
-        return (~np.isnan(self.targets)).nonzero()[0]
+        return (self.targets == self.targets).nonzero()[0]  # not NaN, in one comparison
 
     def _wait_while_suspended(self, row: int, held: np.ndarray, open_j: np.ndarray) -> None:
         """Skip the sessions after ``row`` on which every open order's member is
@@ -471,7 +471,7 @@ class Planner:
         which an open order may fill. A member's side cannot change meanwhile: nothing
         trades, and an ex-date scales its target and position alike."""
         mk = self.market
-        stop = min(int(mk.next_trade_row[row + 1]), int(mk.next_bar[row + 1][open_j].min()))
+        stop = min(int(mk.next_trade_row[row + 1]), int(np.minimum.reduce(mk.next_bar[row + 1][open_j])))
         self._idle_until = stop
         if stop <= row + 1:
             return
