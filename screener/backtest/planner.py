@@ -194,9 +194,11 @@ def _next_row(flags: np.ndarray) -> np.ndarray:
     """For each row (and one past the end), the first row from it on where ``flags`` is
     true, per column; ``len(flags)`` where there is none."""
     n = len(flags)
-    rows = np.where(flags, np.arange(n).reshape((n,) + (1,) * (flags.ndim - 1)), n)
-    ahead = np.minimum.accumulate(rows[::-1], axis=0)[::-1]
-    return np.concatenate([ahead, np.full((1,) + flags.shape[1:], n)]).astype(np.int32)
+    rows = np.empty((n + 1,) + flags.shape[1:], dtype=np.int32)  # int32 throughout: no copy to convert
+    rows[:n] = np.where(flags, np.arange(n, dtype=np.int32).reshape((n,) + (1,) * (flags.ndim - 1)), np.int32(n))
+    rows[n] = n
+    np.minimum.accumulate(rows[::-1], axis=0, out=rows[::-1])  # from the end: the first flagged row ahead
+    return rows
 
 
 # -- rebalance steps --------------------------------------------------------------------
