@@ -16,7 +16,11 @@ speed-up, the CPU seconds used (client and workers), the peak memory of the clie
 RSS) and of a worker (its RSS sampled every 0.2 s), and checks that both runs give the
 same cells.
 
-    python benchmarks/bench_sweep.py [--members 50] [--sessions 2500] [--cells 1000] [--workers 2]
+``--ceiling`` adds the machine's ceiling for that speed-up: two in-process halves of the
+grid (``--workers 0``, half the cells each, no Dask) started at the same moment, timed to
+the later one's end — what two processes can gain here with nothing distributed at all.
+
+    python benchmarks/bench_sweep.py [--members 50] [--sessions 2500] [--cells 1000] [--workers 2] [--ceiling]
 """
 
 from __future__ import annotations
@@ -39,10 +43,12 @@ COMMISSION = [0.0001, 0.00015, 0.0002, 0.00025, 0.0003]
 MIN_COMMISSION = [0, 1, 2, 5, 10]
 
 
-def grid(cells: int) -> dict[str, list]:
-    """The benchmark's grid: 100 cells per cash level, ``cells`` // 100 levels (1 to 10)."""
-    levels = min(len(CASH), max(1, cells // 100))
-    return {"rebalance": ["monthly", "quarterly"], "fill": ["open", "close"], "cash": CASH[:levels],
+def grid(cells: int, first_level: int = 0) -> dict[str, list]:
+    """The benchmark's grid: 100 cells per cash level, ``cells`` // 100 levels (1 to 10)
+    from ``first_level`` on."""
+    levels = min(len(CASH) - first_level, max(1, cells // 100))
+    return {"rebalance": ["monthly", "quarterly"], "fill": ["open", "close"],
+            "cash": CASH[first_level:first_level + levels],
             "commission": COMMISSION, "min_commission": MIN_COMMISSION}
 
 
@@ -56,7 +62,7 @@ def child(args: argparse.Namespace) -> None:
     run = request.Run(data=DataOptions(data_dir=Path(args.data)), execution=Execution(workers=args.workers))
     cpu0 = _cpu()
     t0 = time.perf_counter()
-    doc = request.sweep(args.theme, grid(args.cells), {"start": args.start, "end": args.end}, run)
+    doc = request.sweep(args.theme, grid(args.cells, args.first_level), {"start": args.start, "end": args.end}, run)
     seconds = time.perf_counter() - t0
     if workers is not None:
         workers.stop()
@@ -112,7 +118,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sessions", type=int, default=2500)
     parser.add_argument("--cells", type=int, default=1000, help="100 to 1,000 (the full grid), in hundreds")
     parser.add_argument("--workers", type=int, default=2, help="worker processes of the local cluster")
+    parser.add_argument("--ceiling", action="store_true",
+                        help="also time two in-process halves of the grid at once (the speed-up's ceiling)")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--first-level", type=int, default=0, help=argparse.SUPPRESS)
     for name in ("data", "theme", "start", "end", "out"):
         parser.add_argument(f"--{name}", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -129,17 +138,17 @@ def main(argv: list[str] | None = None) -> int:
         start, end = write_data(folder, symbols, args.sessions)
         theme = Path(tmp) / "bench.yaml"
         write_theme(theme, symbols, start, end)
+        common = ["--data", str(folder), "--theme", str(theme), "--start", start, "--end", end]
         runs = {}
         for workers in (0, args.workers):
             out = Path(tmp) / f"cells-{workers}.json"
-            cmd = [sys.executable, __file__, "--child", "--workers", str(workers), "--cells", str(args.cells),
-                   "--data", str(folder), "--theme", str(theme), "--start", start, "--end", end, "--out", str(out)]
-            done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+            done = subprocess.run(_child_cmd(workers, args.cells, common, out), capture_output=True, text=True, check=False)
             if done.returncode != 0:
                 print(done.stderr, file=sys.stderr)
                 return 1
             runs[workers] = json.loads(done.stdout.strip().splitlines()[-1])
             runs[workers]["cells_doc"] = json.loads(out.read_text(encoding="utf-8"))
+        ceiling = _halves_at_once(args.cells, common, Path(tmp)) if args.ceiling else None
     one, many = runs[0], runs[args.workers]
     same = one["cells_doc"] == many["cells_doc"]
     speedup = one["seconds"] / many["seconds"]
@@ -150,9 +159,28 @@ def main(argv: list[str] | None = None) -> int:
           f" client peak {many['client_peak'] / 2**20:.0f} MiB, worker peak {many['worker_peak'] / 2**20:.0f} MiB")
     print(f"  machine load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (other jobs slow the wall times)")
     print(f"  speed-up {speedup:.2f}×; cells identical: {'yes' if same else 'NO'}")
+    if ceiling is not None:
+        print(f"  ceiling: two in-process halves ({args.cells // 2} cells each, no Dask) at once took {ceiling:.1f} s:"
+              f" {one['seconds'] / ceiling:.2f}× at best with two processes on this machine")
     ok = same and many["seconds"] < TARGET_SECONDS and speedup >= TARGET_SPEEDUP
     print(f"  target: < {TARGET_SECONDS:.0f} s and ≥ {TARGET_SPEEDUP}× -> {'OK' if ok else 'MISSED'}")
     return 0 if ok else 1
+
+
+def _child_cmd(workers: int, cells: int, common: list[str], out: Path, first_level: int = 0) -> list[str]:
+    return [sys.executable, __file__, "--child", "--workers", str(workers), "--cells", str(cells), *common,
+            "--first-level", str(first_level), "--out", str(out)]
+
+
+def _halves_at_once(cells: int, common: list[str], tmp: Path) -> float:
+    """Wall seconds from starting two in-process sweeps of half the grid each (the lower
+    and the upper cash levels) at the same moment until the later one ends."""
+    t0 = time.perf_counter()
+    procs = [subprocess.Popen(_child_cmd(0, cells // 2, common, tmp / f"half-{i}.json", i * (cells // 200)),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for i in range(2)]
+    if any(p.wait() != 0 for p in procs):
+        raise SystemExit("a half of the ceiling run failed")
+    return time.perf_counter() - t0
 
 
 if __name__ == "__main__":
