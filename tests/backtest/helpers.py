@@ -1,5 +1,5 @@
 """Hand-made bar frames that follow the data contract (``screener/data/model.py``), and
-engine runs checked for parity between the ledgers."""
+engine runs (and whole backtests) checked for parity between the ledgers."""
 
 from __future__ import annotations
 
@@ -123,3 +123,38 @@ def assert_parity(a: Any, b: Any) -> None:
     np.testing.assert_allclose(a.value, b.value, rtol=1e-9, atol=0)
     np.testing.assert_allclose(a.shares, b.shares, rtol=1e-9, atol=1e-9)
     assert abs(a.cash - b.cash) <= 1e-9 * max(abs(a.value[-1]), 1.0)
+
+
+def run_checked(theme: Any, settings: Any, store: Any, *, today: Any) -> dict[str, Any]:
+    """``run_backtest`` with ``settings.engine``; a backtrader run is repeated on the fast
+    ledger, which must give the same JSON apart from ``settings.engine``
+    (:func:`json_differences`)."""
+    from screener.backtest.run import run_backtest
+
+    result = run_backtest(theme, settings, store, today=today)
+    if settings.engine == "backtrader":
+        fast = run_backtest(theme, settings.model_copy(update={"engine": "fast"}), store, today=today)
+        assert json_differences(apart_from_engine(fast), apart_from_engine(result)) == []
+    return result
+
+
+def apart_from_engine(result: dict[str, Any]) -> dict[str, Any]:
+    """A JSON result without ``settings.engine`` (the one field the ledgers may differ in)."""
+    return {**result, "settings": {k: v for k, v in result["settings"].items() if k != "engine"}}
+
+
+def json_differences(fast: Any, reference: Any, path: str = "") -> list[str]:
+    """Where the JSON results of the two ledgers differ: anything but a number must be
+    equal; numbers may differ by float rounding in the ledgers' cash arithmetic (1e-9
+    relative)."""
+    if isinstance(fast, dict) and isinstance(reference, dict):
+        if list(fast) != list(reference):
+            return [f"{path}: keys {list(fast)} != {list(reference)}"]
+        return [d for k in fast for d in json_differences(fast[k], reference[k], f"{path}.{k}")]
+    if isinstance(fast, list) and isinstance(reference, list):
+        if len(fast) != len(reference):
+            return [f"{path}: {len(fast)} items != {len(reference)}"]
+        return [d for i, (a, b) in enumerate(zip(fast, reference)) for d in json_differences(a, b, f"{path}[{i}]")]
+    if isinstance(fast, float) and isinstance(reference, float):
+        return [] if abs(fast - reference) <= 1e-9 * max(abs(fast), abs(reference), 1e-3) else [f"{path}: {fast} != {reference}"]
+    return [] if fast == reference and type(fast) is type(reference) else [f"{path}: {fast!r} != {reference!r}"]

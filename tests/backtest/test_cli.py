@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from screener.backtest.settings import BacktestSettings
 from screener.cli import cli
 from screener.data import DEMO_LABEL
+from tests.backtest.helpers import apart_from_engine, json_differences
 
 REPO = Path(__file__).resolve().parents[2]
 SPECS = REPO / "backtests"
@@ -257,22 +258,6 @@ def test_a_yaml_file_that_is_neither_a_spec_nor_a_theme_is_named(tmp_path: Path,
     assert err == f"error: {spec}: neither a backtest spec (theme: plus options) nor a theme file (id:, name:, members:); see README: Backtests\n"
 
 
-def _same_json(fast: object, reference: object, path: str = "") -> list[str]:
-    """Where two JSON documents differ: anything but a number must be equal; numbers
-    may differ by float rounding in the ledgers' cash arithmetic (1e-9 relative)."""
-    if isinstance(fast, dict) and isinstance(reference, dict):
-        if list(fast) != list(reference):
-            return [f"{path}: keys {list(fast)} != {list(reference)}"]
-        return [d for k in fast for d in _same_json(fast[k], reference[k], f"{path}.{k}")]
-    if isinstance(fast, list) and isinstance(reference, list):
-        if len(fast) != len(reference):
-            return [f"{path}: {len(fast)} items != {len(reference)}"]
-        return [d for i, (a, b) in enumerate(zip(fast, reference)) for d in _same_json(a, b, f"{path}[{i}]")]
-    if isinstance(fast, float) and isinstance(reference, float):
-        return [] if abs(fast - reference) <= 1e-9 * max(abs(fast), abs(reference), 1e-3) else [f"{path}: {fast} != {reference}"]
-    return [] if fast == reference and type(fast) is type(reference) else [f"{path}: {fast!r} != {reference!r}"]
-
-
 @pytest.mark.parametrize("spec", sorted(p.name for p in SPECS.glob("*.yaml")))
 def test_backtrader_gives_the_same_json_as_the_fast_engine(spec: str) -> None:
     runs = {}
@@ -281,8 +266,8 @@ def test_backtrader_gives_the_same_json_as_the_fast_engine(spec: str) -> None:
         assert code == 0, err
         runs[engine] = json.loads(out)
     fast, reference = runs["fast"], runs["backtrader"]
-    assert (fast["settings"].pop("engine"), reference["settings"].pop("engine")) == ("fast", "backtrader")
-    assert _same_json(fast, reference) == []
+    assert (fast["settings"]["engine"], reference["settings"]["engine"]) == ("fast", "backtrader")
+    assert json_differences(apart_from_engine(fast), apart_from_engine(reference)) == []
     assert any(m["trades"] for m in fast["members"])  # the books have something in them
 
 

@@ -15,7 +15,7 @@ from screener.backtest.settings import BacktestSettings, Costs
 from screener.calendar import sessions as xshg
 from screener.limits import panel_limits
 from screener.symbols import parse_symbol
-from tests.backtest.helpers import bars
+from tests.backtest.helpers import ENGINES, bars, simulate_checked
 
 NO_COSTS = Costs(enabled=False)
 
@@ -52,13 +52,13 @@ def test_weights_of_any_magnitude_share_the_basket() -> None:
     np.testing.assert_allclose(weigh(np.array([3.0, 1.0, 5.0]), eligible), [0.75, 0.25, 0.0])
 
 
-def test_huge_theme_weights_do_not_leave_the_basket_in_cash() -> None:
-    from screener.backtest.engine import simulate
-
+@pytest.mark.parametrize("engine", ENGINES)
+def test_huge_theme_weights_do_not_leave_the_basket_in_cash(engine: str) -> None:
     days = ["2024-01-29", "2024-01-30", "2024-01-31"]
     frames = {c: bars(days, [10.00, 10.00, 10.00]) for c in ("600000.SH", "600036.SH")}
     panel = build_panel(frames, xshg(days[0], days[-1]), pd.Timestamp(days[1]))
-    r = simulate(panel, np.array([1e308, 1e308]), BacktestSettings(fill="close", cash=100_000, costs=NO_COSTS))
+    r = simulate_checked(panel, np.array([1e308, 1e308]), BacktestSettings(fill="close", cash=100_000, costs=NO_COSTS,
+                                                                           engine=engine))
     assert r.shares.tolist() == [5000.0, 5000.0] and r.cash == pytest.approx(0.0, abs=1e-6)
 
 

@@ -14,7 +14,7 @@ from screener.backtest.settings import BacktestSettings, Costs
 from screener.calendar import sessions as xshg
 from screener.errors import DataError, UserError
 from screener.theme.model import Theme
-from tests.backtest.helpers import FakeStore, bars, random_walk
+from tests.backtest.helpers import ENGINES, FakeStore, bars, random_walk, run_checked
 
 SESSIONS = xshg("2023-09-01", "2024-04-30")
 CLAIM_DAY = "2024-03-15"
@@ -73,8 +73,9 @@ def theme(**extra) -> Theme:
 
 
 def run(settings: BacktestSettings | None = None, frames: dict | None = None, **kw) -> dict:
-    return run_backtest(kw.pop("t", None) or theme(), settings or BacktestSettings(), FakeStore(frames or FRAMES),
-                        today=date(2024, 5, 1))
+    """A backtest of the test theme; with ``engine="backtrader"`` checked against the fast ledger."""
+    return run_checked(kw.pop("t", None) or theme(), settings or BacktestSettings(), FakeStore(frames or FRAMES),
+                       today=date(2024, 5, 1))
 
 
 def _adj(symbol: str) -> pd.Series:
@@ -91,8 +92,9 @@ def test_window_defaults_to_the_first_claim_and_the_latest_data() -> None:
     assert r["data_source"] == "dir" and r["demo"] is False
 
 
-def test_dropped_and_late_members_are_warned_about() -> None:
-    r = run()
+@pytest.mark.parametrize("engine", ENGINES)
+def test_dropped_and_late_members_are_warned_about(engine: str) -> None:
+    r = run(BacktestSettings(engine=engine))
     kinds = {(w["kind"], w["symbol"]) for w in r["warnings"]}
     assert ("dropped_member", "000001.SZ") in kinds
     assert ("not_bought", "688001.SH") in kinds  # buy and hold: formed before it listed
@@ -101,15 +103,16 @@ def test_dropped_and_late_members_are_warned_about() -> None:
     assert rows["000001.SZ"]["in_basket"] is False and rows["000001.SZ"]["total_return"] is None
     assert rows["688001.SH"]["trades"] == 0 and rows["688001.SH"]["listed"] == "2024-02-01"
     # with monthly rebalancing the late listing joins at the first rebalance after it lists
-    m = run(BacktestSettings(rebalance="monthly"))
+    m = run(BacktestSettings(rebalance="monthly", engine=engine))
     first = next(t for t in m["members"] if t["symbol"] == "688001.SH")
     assert first["trades"] >= 1
     assert not any(w["kind"] == "not_bought" for w in m["warnings"])
 
 
+@pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("rebalance", ["none", "monthly", "quarterly"])
-def test_contributions_add_up_to_the_total_return(rebalance: str) -> None:
-    r = run(BacktestSettings(rebalance=rebalance, fill="close"))
+def test_contributions_add_up_to_the_total_return(rebalance: str, engine: str) -> None:
+    r = run(BacktestSettings(rebalance=rebalance, fill="close", engine=engine))
     total = sum(m["contribution"] or 0.0 for m in r["members"])
     assert total == pytest.approx(r["basket"]["total_return"], abs=1e-12)
     assert r["basket"]["final_value"] == pytest.approx(1_000_000 * (1 + r["basket"]["total_return"]), rel=1e-12)
@@ -143,8 +146,9 @@ def test_relative_figures_are_the_baskets_against_the_benchmark() -> None:
     assert rel["information_ratio"] == pytest.approx(active.mean() * 242 / te, rel=1e-9)
 
 
-def test_weights_and_member_selection() -> None:
-    r = run(BacktestSettings(weights="theme", members="named", fill="close", costs=Costs(enabled=False)))
+@pytest.mark.parametrize("engine", ENGINES)
+def test_weights_and_member_selection(engine: str) -> None:
+    r = run(BacktestSettings(weights="theme", members="named", fill="close", costs=Costs(enabled=False), engine=engine))
     rows = {m["symbol"]: m for m in r["members"]}
     assert set(rows) == {"600000.SH", "600036.SH"}
     assert rows["600000.SH"]["weight_start"] == pytest.approx(0.6)
@@ -236,12 +240,14 @@ def test_no_member_data_is_a_data_error() -> None:
         run(BacktestSettings(start=date(1990, 1, 1)))
 
 
-def test_suspended_member_is_valued_at_its_last_close() -> None:
+@pytest.mark.parametrize("engine", ENGINES)
+def test_suspended_member_is_valued_at_its_last_close(engine: str) -> None:
     frames = dict(FRAMES)
     a = FRAMES["600000.SH"]
     gap = (a.index >= "2024-02-05") & (a.index <= "2024-02-08")
     frames["600000.SH"] = a[~gap]
-    r = run(BacktestSettings(start=date(2024, 1, 1), fill="close", costs=Costs(enabled=False)), frames=frames)
+    r = run(BacktestSettings(start=date(2024, 1, 1), fill="close", costs=Costs(enabled=False), engine=engine),
+            frames=frames)
     eq = {row["date"]: row["basket"] for row in r["equity"]}
     assert "2024-02-06" in eq  # the session is kept: members never shift each other's bars
     rows = {m["symbol"]: m for m in r["members"]}
@@ -308,7 +314,8 @@ def test_no_member_data_from_the_network_or_the_cache_says_what_to_do(source: st
         run_backtest(theme(), BacktestSettings(), Store({}), today=date(2024, 5, 1))
 
 
-def test_shares_end_are_raw_shares_through_ex_dates() -> None:
+@pytest.mark.parametrize("engine", ENGINES)
+def test_shares_end_are_raw_shares_through_ex_dates(engine: str) -> None:
     """Both members are bought at 10.00 on the base close (100,000 CNY each, no costs:
     10,000 shares), with factors of 2.0 already (so adjusted units would read 5,000).
     A: 3 bonus shares per 10 on 2024-01-15 (reference 10.00 / 1.3, factor 2.0 → 2.6):
@@ -320,7 +327,7 @@ def test_shares_end_are_raw_shares_through_ex_dates() -> None:
     a = bars(days, [10.00] * ex + [7.70] * (len(days) - ex), adj=[2.0] * ex + [2.6] * (len(days) - ex))
     b = bars(days, [10.00] * ex + [9.50] * (len(days) - ex), adj=[2.0] * ex + [2.0 * 10.00 / 9.50] * (len(days) - ex))
     t = theme(members=[{"symbol": "600000.SH", "name": "A"}, {"symbol": "600036.SH", "name": "B"}], claims=[])
-    r = run(BacktestSettings(start=date(2024, 1, 2), fill="close", cash=200_000, costs=Costs(enabled=False)),
+    r = run(BacktestSettings(start=date(2024, 1, 2), fill="close", cash=200_000, costs=Costs(enabled=False), engine=engine),
             frames={"600000.SH": a, "600036.SH": b, "000300.SH": FRAMES["000300.SH"]}, t=t)
     rows = {m["symbol"]: m for m in r["members"]}
     assert [(t["symbol"], t["shares"]) for t in r["trades"]] == [("600000.SH", 10_000), ("600036.SH", 10_000)]
@@ -328,14 +335,15 @@ def test_shares_end_are_raw_shares_through_ex_dates() -> None:
     assert rows["600036.SH"]["shares_end"] == pytest.approx(10_000 + 5_000 / 9.50, rel=1e-12)
 
 
-def test_a_blocked_buy_is_retried_with_the_share_count_of_the_original_fill_price() -> None:
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_blocked_buy_is_retried_with_the_share_count_of_the_original_fill_price(engine: str) -> None:
     """The base close 11.00 is the upper limit of 10.00: the formation buy is blocked.
     Retried at 10.00 the next session, it buys the count worked out at 11.00:
     100,000 / 11.00 = 9,090.9 → 9,000 shares (not 100,000 / 10.00 = 10,000)."""
     days = [d.strftime("%Y-%m-%d") for d in xshg("2023-12-01", "2024-01-31")]
     closes = [10.00] * (len(days) - 2) + [11.00, 10.00]
     t = theme(members=[{"symbol": "600000.SH", "name": "A"}], claims=[])
-    r = run(BacktestSettings(start=date(2024, 1, 31), fill="close", cash=100_000, costs=Costs(enabled=False)),
+    r = run(BacktestSettings(start=date(2024, 1, 31), fill="close", cash=100_000, costs=Costs(enabled=False), engine=engine),
             frames={"600000.SH": bars(days, closes), "000300.SH": FRAMES["000300.SH"]}, t=t)
     assert r["base_date"] == "2024-01-30"
     trades = [(t["date"], t["side"], t["shares"], t["price"]) for t in r["trades"]]
