@@ -350,6 +350,33 @@ def test_a_blocked_buy_is_retried_with_the_share_count_of_the_original_fill_pric
     assert trades == [("2024-01-31", "buy", 9_000, 10.00)]
 
 
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_bar_without_volume_is_not_capped_and_said_so_with_a_volume_cap(engine: str) -> None:
+    """Both members close at 10.00; 50,000 CNY each buys 5,000 shares at the base close.
+    A has no volume on the base date (the formation session) and 100 shares on every
+    other session; B trades 1,000,000 shares a session. With a cap of 1% of the volume
+    (B: 10,000 shares) neither buy is cut: A's volume is unknown there, so A's 5,000
+    shares fill uncapped, with a warning naming A and its one session without volume."""
+    days = [d.strftime("%Y-%m-%d") for d in xshg("2023-12-01", "2024-01-31")]
+    base = days.index("2024-01-02")
+    volume_a = [100.0] * len(days)
+    volume_a[base] = float("nan")
+    t = theme(members=[{"symbol": "600000.SH", "name": "A"}, {"symbol": "600036.SH", "name": "B"}], claims=[])
+    frames = {"600000.SH": bars(days, [10.00] * len(days), volume=volume_a),
+              "600036.SH": bars(days, [10.00] * len(days)), "000300.SH": FRAMES["000300.SH"]}
+    settings = BacktestSettings(start=date(2024, 1, 3), fill="close", cash=100_000, costs=Costs(enabled=False),
+                                engine=engine)
+
+    def no_volume(r: dict) -> list[tuple[str, str]]:
+        return [(w["symbol"], w["message"]) for w in r["warnings"] if "no volume" in w["message"]]
+
+    r = run(settings.model_copy(update={"max_participation": 0.01}), frames=frames, t=t)
+    assert r["base_date"] == days[base]
+    assert [(t["date"], t["symbol"], t["shares"]) for t in r["trades"]] == [
+        (days[base], "600000.SH", 5_000), (days[base], "600036.SH", 5_000)]
+    assert no_volume(r) == [("600000.SH", "no volume on 1 session(s): --max-participation does not cap its fills there")]
+    assert no_volume(run(settings, frames=frames, t=t)) == []  # without a cap there is nothing to say
+
 def test_a_rebalance_without_an_eligible_member_is_warned_about() -> None:
     """The engine's events frame holds no symbol for such a rebalance; under pandas' string
     dtype that is NaN, not None, and must still become the 'rebalance' warning."""
