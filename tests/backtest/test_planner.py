@@ -3,6 +3,9 @@ prices worked out on demand."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -44,6 +47,13 @@ def test_t_plus_1_step_caps_a_sale_at_the_shares_held_at_the_start() -> None:
     s = _run_steps(Session(mk, 1, np.array([0]), held=np.array([1300.0]), target=np.array([0.0])))
     assert s.qty.tolist() == [1300.0]
 
+
+def test_the_readme_names_the_order_steps_in_order() -> None:
+    """README "Engine": the open orders' steps as ORDER_STEPS runs them, then the settling."""
+    text = " ".join((Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8").split())
+    chain = re.search(r"then for open orders: (.*?) — and a ledger", text).group(1).split(" → ")
+    names = [re.sub(r" \(.*?\)", "", step).lower().replace("+", "_plus_").replace(" ", "_") for step in chain]
+    assert names == [step.__name__ for step in ORDER_STEPS] + ["sells_settle", "fit_buys_to_the_cash"]
 
 def test_weights_of_any_magnitude_share_the_basket() -> None:
     eligible = np.array([True, True, False])
