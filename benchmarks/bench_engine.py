@@ -19,7 +19,8 @@ the ratio of each min to our default engine's min, and the process's peak RSS (w
 includes the synthetic data). Frictionless cases (no costs, lots of one share, fills at
 the close, a large starting cash so that whole shares round to nothing) must give the
 same total return for every contender within 1e-6 relative: the script prints the largest
-relative difference and exits 1 when it is larger. The ``rules`` case runs our engines
+relative difference and exits 1 when it is larger (or says that nothing was compared: a
+single contender, or no frictionless case). The ``rules`` case runs our engines
 with every A-share rule and cost on, and the peers frictionless on the same basket (they
 model none of those rules), so its totals are not compared.
 
@@ -356,10 +357,10 @@ def measure(cases: list[Case], runners: list[Contender], repeats: int, sessions:
     return runs
 
 
-def report(cases: list[Case], runners: list[Contender], default: str, runs: dict, sessions: int) -> float:
+def report(cases: list[Case], runners: list[Contender], default: str, runs: dict, sessions: int) -> float | None:
     """Print one table per case; returns the largest relative difference of frictionless
-    totals (0 when fewer than two contenders ran a frictionless case)."""
-    worst = 0.0
+    totals (None when no frictionless case had two contenders to compare)."""
+    worst = None
     for case in cases:
         print(f"\n{case.name}: {case.title(sessions)}")
         print(f"  {'contender':26} {'min s':>9} {'median s':>9} {'× ours':>8} {'peak RSS':>10} {'total':>12}")
@@ -384,7 +385,7 @@ def report(cases: list[Case], runners: list[Contender], default: str, runs: dict
                 totals.append(done[0]["total"])
         if len(totals) > 1:
             diff = (max(totals) - min(totals)) / abs(min(totals))
-            worst = max(worst, diff)
+            worst = diff if worst is None else max(worst, diff)
             print(f"  frictionless totals: max relative difference {diff:.2e}")
     return worst
 
@@ -416,8 +417,16 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nload average after: {os.getloadavg()[0]:.2f}")
     if failed:
         print("some runs failed: see the tables")
-    print(f"frictionless totals agree within {TOLERANCE:g} relative: max difference {worst:.2e} -> {'OK' if worst <= TOLERANCE else 'FAILED'}")
-    return 1 if worst > TOLERANCE or failed else 0
+    print(agreement(worst))
+    return 1 if (worst is not None and worst > TOLERANCE) or failed else 0
+
+
+def agreement(worst: float | None) -> str:
+    """The closing line on the frictionless totals: their largest relative difference
+    against :data:`TOLERANCE`, or that nothing was compared."""
+    if worst is None:
+        return "frictionless totals: nothing compared (no frictionless case ran with two or more contenders)"
+    return f"frictionless totals agree within {TOLERANCE:g} relative: max difference {worst:.2e} -> {'OK' if worst <= TOLERANCE else 'FAILED'}"
 
 
 if __name__ == "__main__":
