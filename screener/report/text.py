@@ -278,8 +278,26 @@ def settings_line(view: ReportView) -> str:
         setting_text("lot_size", s.get("lot_size")) if s.get("lot_size") is None else
         _("lots of {n}").format(n=plain(s["lot_size"])),
         (_("costs on") if costs.get("enabled", True) else _("no costs")) if costs else None,
+        *liquidity_parts(s),
+        _("engine: {value}").format(value=plain(s["engine"])) if s.get("engine") not in (None, default_engine()) else None,
     ]
     return " · ".join(p for p in parts if p)
+
+
+def liquidity_parts(s: dict[str, Any]) -> list[str | None]:
+    """The volume cap and the slippage for the settings line, when set."""
+    cap, slippage = s.get("max_participation"), s.get("slippage")
+    return [
+        _("volume cap: {value}").format(value=setting_text("max_participation", cap)) if number(cap) is not None else None,
+        _("slippage: {value}").format(value=setting_text("slippage", slippage)) if number(slippage) else None,
+    ]
+
+
+def default_engine() -> str:
+    """The ledger a backtest runs on unless told otherwise (not named in the settings line)."""
+    from screener.backtest.settings import BacktestSettings  # pydantic: only when rendering
+
+    return str(BacktestSettings.model_fields["engine"].default)
 
 
 def methodology(view: ReportView) -> list[str]:

@@ -223,3 +223,20 @@ def test_relative_figures_come_from_the_relative_block_or_an_older_results_bench
     assert dict(relative_rows(ReportView(older))) == rows
     result["benchmark"]["beta"] = 99.0  # a stale copy in "benchmark" is not what is shown
     assert dict(relative_rows(ReportView(result)))["Beta"] == f"{beta:.2f}"
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("en", "volume cap: 0.001% of a session's volume · slippage: 25 bps · engine: backtrader"),
+    ("zh", "成交量上限：单日成交量的 0.001% · 滑点：25 个基点 · 引擎：backtrader"),
+])
+def test_the_settings_line_shows_the_volume_cap_slippage_and_a_non_default_engine(result, lang, expected):
+    from screener import i18n
+    from screener.report.text import settings_line
+
+    i18n.set_language(lang)
+    plain_line = settings_line(ReportView(result))  # the conftest result: no cap, no slippage, no engine
+    result["settings"].update(max_participation=0.00001, slippage=25, engine="backtrader")
+    line = settings_line(ReportView(result))
+    assert line == f"{plain_line} · {expected}"
+    result["settings"].update(max_participation=None, slippage=0.0, engine="fast")  # the defaults: not shown
+    assert settings_line(ReportView(result)) == plain_line
