@@ -146,7 +146,8 @@ def apart_from_engine(result: dict[str, Any]) -> dict[str, Any]:
 def json_differences(fast: Any, reference: Any, path: str = "") -> list[str]:
     """Where the JSON results of the two ledgers differ: anything but a number must be
     equal; numbers may differ by float rounding in the ledgers' cash arithmetic (1e-9
-    relative)."""
+    relative): backtrader books each order in adjusted units at adjusted prices, the
+    fast ledger a session's sells and buys as two sums of raw values."""
     if isinstance(fast, dict) and isinstance(reference, dict):
         if list(fast) != list(reference):
             return [f"{path}: keys {list(fast)} != {list(reference)}"]
