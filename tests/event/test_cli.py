@@ -163,3 +163,45 @@ def test_a_theme_without_events_or_dated_sources_needs_a_date(tmp_path: Path) ->
     r = run_json(str(theme), "--date", "2026-05-12", "--window", "0:2")
     assert [e["label"] for e in r["events"]] == ["--date"]
 
+
+
+def _ars(member: dict, last: int) -> list[float]:
+    return [np.nan if a["ar"] is None else a["ar"] for a in member["ar"] if a["day"] <= last]
+
+
+@pytest.mark.parametrize("dates", [[], ["--date", "2026-05-12", "--date", "2026-05-08"]])
+def test_a_window_ending_before_day_0_measures_the_run_up_and_still_reads_days_0_and_1(dates: list[str]) -> None:
+    """Issue 13: `--window=-10:-1` ("was it priced in?") ended in a traceback. Its ARs are the
+    days −10..−1 of the full window's, and tradability is still read from day 0."""
+    pre = run_json("green-power", "--window=-10:-1", *dates)
+    full = run_json("green-power", "--window=-10:20", *dates)
+    assert pre["events"] == full["events"] and list(pre["tests"]["windows"]) == ["pre", "window"]
+    for p, f in zip(pre["members"], full["members"], strict=True):
+        assert [a["day"] for a in p["ar"]] == list(range(-10, 0))
+        assert _ars(p, -1) == pytest.approx(_ars(f, -1), nan_ok=True)
+        assert (p["day0_open_at_limit"], p["day1_open_at_limit"]) == (f["day0_open_at_limit"], f["day1_open_at_limit"])
+        assert p["day0_open_at_limit"] is not None and p["first_tradable"] is None
+    assert pre["tests"]["windows"]["window"]["caar"] == pytest.approx(full["tests"]["windows"]["pre"]["caar"])
+    code, out, err = invoke("green-power", "--demo", "--window=-10:-1", *dates)
+    assert code == 0, err
+    assert "CAR -10..-1" in out and "CAR 0..-1" not in out and "CAR 0..+1" not in out
+    assert "The event window ends before day 0, so it holds no first buy." in " ".join(out.split())
+
+
+def test_a_limit_up_scan_with_a_window_ending_on_day_0() -> None:
+    """The scan buys from day +1, after such a window: no first buy, day +1 still read."""
+    scan = ["--on", "limit-up", "--start", "2026-01-01", "--end", "2026-06-30"]
+    short, full = run_json("green-power", *scan, "--window=-10:0"), run_json("green-power", *scan, "--window=-10:5")
+    assert short["events"] == full["events"] and short["events"]
+    for s, f in zip(short["members"], full["members"], strict=True):
+        assert _ars(s, 0) == pytest.approx(_ars(f, 0), nan_ok=True)
+        assert s["day1_open_at_limit"] == f["day1_open_at_limit"] and s["first_tradable"] is None
+    assert any(s["day1_open_at_limit"] is not None for s in short["members"])
+
+
+def test_a_one_day_window_before_a_date_inside_the_data() -> None:
+    """`--window=-1:-1` was refused with "no member trades around its events … the data runs
+    to 2026-05-07": day 0 (2026-05-08) was not loaded."""
+    r = run_json("green-power", "--date", "2026-05-08", "--window=-1:-1")
+    assert [e["session"] for e in r["events"]] == ["2026-05-08"]
+    assert all([a["day"] for a in m["ar"]] == [-1] and m["day0_open_at_limit"] is not None for m in r["members"])

@@ -118,3 +118,17 @@ def test_the_scan_with_no_limit_up_close_is_an_error() -> None:
 
     with pytest.raises(DataError, match="no member of 'limits' closed at its upper limit from 2024-01-02 to 2024-03-01"):
         run(on="limit-up", start=date(2024, 1, 2), end=date(2024, 3, 1))
+
+
+def test_a_window_ending_before_day_0_still_assesses_days_0_and_1() -> None:
+    """A pre-event window (was it priced in?) used to end in an argmax of an empty
+    sequence, and its bars stopped at day −1: days 0 and +1 are loaded and read, and no
+    first buy falls inside the window."""
+    settings = EventSettings(dates=[DAY0], window=(-3, -1), estimation=(-60, -4), model="market-adjusted",
+                             min_estimation=20)
+    m = by_symbol(run_event_study(THEME, settings, FakeStore(FRAMES), today=TODAY))
+    flags = {s: (x["day0_open_at_limit"], x["day1_open_at_limit"]) for s, x in m.items()}
+    assert flags == {"600000.SH": (True, True), "300001.SZ": (False, True), "688001.SH": (False, False),
+                     "600036.SH": (None, None)}
+    assert all(x["first_tradable"] is None and x["car_from_first_tradable"] is None for x in m.values())
+    assert [a["day"] for a in m["600000.SH"]["ar"]] == [-3, -2, -1]
