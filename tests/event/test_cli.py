@@ -205,3 +205,30 @@ def test_a_one_day_window_before_a_date_inside_the_data() -> None:
     r = run_json("green-power", "--date", "2026-05-08", "--window=-1:-1")
     assert [e["session"] for e in r["events"]] == ["2026-05-08"]
     assert all([a["day"] for a in m["ar"]] == [-1] and m["day0_open_at_limit"] is not None for m in r["members"])
+
+
+@pytest.mark.parametrize(
+    ("options", "example"),
+    [
+        (["--min-estimation", "300"], "-329:-30"),  # was -279:-30: 250 sessions, short of 300
+        (["--window=-300:10"], "-521:-301"),  # was -250:-301, backwards; same 221 sessions, before day -300
+        (["--estimation=-100:-5"], "-106:-11"),  # 96 sessions, ending before day -10
+        (["--estimation=-40:-30"], "-89:-30"),  # widened to 60
+        (["--estimation=-1000:-990", "--window=-900:5"], "-1000:-941"),  # 60 sessions from the farthest day
+    ],
+)
+def test_the_suggested_estimation_window_satisfies_the_rules(options: list[str], example: str) -> None:
+    code, _, err = invoke("fiber", "--demo", *options)
+    assert code == 2 and f"(e.g. {example})" in err, err
+    window = next((o.split("=")[1] for o in options if o.startswith("--window")), "-10:20")
+    minimum = int(options[1]) if options[0] == "--min-estimation" else 60
+    lo, hi = (int(x) for x in window.split(":"))  # the rules, written out: before the window, long enough, in range
+    elo, ehi = (int(x) for x in example.split(":"))
+    assert -1000 <= elo <= ehi < lo <= hi and ehi - elo + 1 >= minimum
+
+
+@pytest.mark.parametrize("options", [["--window=-990:10"], ["--min-estimation", "2000"]])
+def test_no_estimation_window_fits(options: list[str]) -> None:
+    code, _, err = invoke("fiber", "--demo", *options)
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert "no estimation window of" in err and "fits before the event window" in err and "e.g." not in err
