@@ -5,7 +5,9 @@ Untimed set-up: synthetic board-correct bars (the demo generator: limit moves,
 suspensions, dividends, late listings on STAR) for 50 stocks across the main boards,
 ChiNext and STAR plus CSI 300 over 2,500 sessions, and a theme listing the 50 members
 and 20 dated events spread over the last 2,200 sessions (each with its 250-session
-estimation window inside the data). Timed, best of ``--repeats`` runs in one process:
+estimation window inside the data). Members listed late in the span (the STAR codes,
+from 2019) have no case at the events before their listing, so the study has fewer
+than members × events cases (912 of 50 × 20): the output says how many. Timed, best of ``--repeats`` runs in one process:
 
 - the study (the target): the backtest pipeline's load and align stages on a DataStore
   that serves the bars from memory, returns, the market-model fits, abnormal returns,
@@ -135,8 +137,9 @@ def main(argv: list[str] | None = None) -> int:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
     window = result["tests"]["windows"]["window"]
     best = min(totals)
-    print(f"event study: {args.members} members × {len(result['events'])} events = {len(result['members'])} cases "
-          f"over {args.sessions:,} sessions, market model")
+    print(f"event study: {len(result['members']):,} member-events of {args.members} members × "
+          f"{len(result['events'])} events (late listings miss the earlier events) over {args.sessions:,} sessions, "
+          f"market model")
     print(f"  CAAR {window['caar']:+.2%} (cross-sectional t {window['cs_t']:.2f}, BMP t {window['bmp_t']:.2f}), "
           f"{len(result['warnings'])} warnings")
     print(f"  study, bars in memory, best of {args.repeats}: {best:.3f} s (runs: {', '.join(f'{t:.3f}' for t in totals)})")

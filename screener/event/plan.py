@@ -4,7 +4,8 @@ limit-up scan) and the backtest pipeline's request for the bars they need.
 The bars are loaded and aligned by the backtest pipeline's own stages
 (:mod:`screener.backtest.run`); this module only works out the window to load: from
 ``estimation[0]`` sessions before the first event to ``window[1]`` sessions after the
-last one, counted on the XSHG calendar (weekdays past its end).
+last one, or ``TRADABILITY_LAST_DAY`` if the window ends sooner (a pre-event window),
+counted on the XSHG calendar (weekdays past its end).
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from screener.errors import UserError
 from screener.event.settings import EventSettings
 from screener.i18n import _
 from screener.theme.model import Theme
+
+TRADABILITY_LAST_DAY = 1  # tradability reads days 0 and +1 (a limit-up's first buy), whatever the window
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,7 @@ def resolve(theme: Theme, settings: EventSettings, today: date) -> Plan:
         events = dated_events(theme, settings)
         first, last = events[0].date, events[-1].date
     start = shift_sessions(first, settings.estimation[0])
-    end = shift_sessions(last, settings.window[1]) if last is not None else None
+    end = shift_sessions(last, max(settings.window[1], TRADABILITY_LAST_DAY)) if last is not None else None
     known = calendar.first_known_session().date()
     if start is None or start <= known:
         raise UserError(

@@ -77,24 +77,31 @@ class EventSettings(BaseModel):
     @model_validator(mode="after")
     def _consistent(self) -> EventSettings:
         (lo, hi), (elo, ehi) = self.window, self.estimation
+        example = estimation_example(self.window, self.estimation, self.min_estimation)
+        if example is None:
+            raise ValueError(_(
+                "no estimation window of {min_estimation} sessions fits before the event window {lo}:{hi} within "
+                "{MAX_DAYS} sessions of day 0: start the event window later or lower the minimum"
+            ).format(min_estimation=self.min_estimation, lo=lo, hi=hi, MAX_DAYS=MAX_DAYS))
+        suggestion = "{}:{}".format(*example)
         if ehi >= lo:
             raise ValueError(
                 _(
                     "the estimation window {elo}:{ehi} overlaps the event window {lo}:{hi}: end it "
-                    "before day {lo} (e.g. {elo}:{value})"
-                ).format(elo=elo, ehi=ehi, lo=lo, hi=hi, value=lo - 1)
+                    "before day {lo} (e.g. {value})"
+                ).format(elo=elo, ehi=ehi, lo=lo, hi=hi, value=suggestion)
             )
         if ehi - elo + 1 < self.min_estimation:
             raise ValueError(
                 _(
                     "the estimation window {elo}:{ehi} has {value} sessions, fewer than the "
-                    "{min_estimation} a fit needs; widen it (e.g. {value2}:{ehi}) or lower the minimum"
+                    "{min_estimation} a fit needs; widen it (e.g. {value2}) or lower the minimum"
                 ).format(
                     elo=elo,
                     ehi=ehi,
                     value=ehi - elo + 1,
                     min_estimation=self.min_estimation,
-                    value2=ehi - 249,
+                    value2=suggestion,
                 )
             )
         if self.on is not None and self.dates:
@@ -111,3 +118,14 @@ class EventSettings(BaseModel):
     def needs_benchmark(self) -> bool:
         """The market and market-adjusted models measure returns against the benchmark."""
         return self.model != "mean"
+
+
+def estimation_example(window: tuple[int, int], estimation: tuple[int, int], minimum: int) -> tuple[int, int] | None:
+    """An estimation window that satisfies the rules, near the one given: as long as it
+    (at least ``minimum`` sessions), ending where it ends or just before the event window,
+    and moved later if it would reach past ``MAX_DAYS``; None when no window fits."""
+    (lo, _hi), (elo, ehi) = window, estimation
+    end = min(ehi, lo - 1)
+    start = max(end - max(ehi - elo + 1, minimum) + 1, -MAX_DAYS)
+    end = max(end, start + minimum - 1)
+    return (start, end) if end < lo else None

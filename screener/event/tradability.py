@@ -44,14 +44,8 @@ def assess(market: Market, cases: Cases, fit: Fit, ab: Abnormal, first_day: int)
     n_rows = len(market.dates)
     cols = cases.member
     run = limit_up_runs(market.limit_up_close)
-    after = ab.days >= first_day
-    rows, inside = ab.rows[:, after], ab.inside[:, after]
-    at = np.clip(rows, 0, n_rows - 1)
-    has = inside & market.has_bar[at, cols[:, None]]
-    tradable = has & ~market.open_at_limit[at, cols[:, None]]
-    found = tradable.any(axis=1)
-    pick = np.argmax(tradable, axis=1)
-    first_row = np.where(found, rows[np.arange(len(cases)), pick], -1)
+    first_row = _first_tradable_rows(market, cases, ab, first_day)
+    found = first_row >= 0
     f = np.maximum(first_row, 0)
     price = np.where(found, market.open[f, cols], np.nan)
     return Tradability(
@@ -64,6 +58,19 @@ def assess(market: Market, cases: Cases, fit: Fit, ab: Abnormal, first_day: int)
         car_from_first=_car_from(market, cases, fit, ab, first_row, found),
         return_from_first=_return_from(market, cases, ab, first_row, price, found),
     )
+
+
+def _first_tradable_rows(market: Market, cases: Cases, ab: Abnormal, first_day: int) -> np.ndarray:
+    """Per case: the panel row of the first session from relative day ``first_day``
+    through the window's end with a bar that opened below its upper limit; -1 for none
+    (also when the window ends before ``first_day``: a pre-event window)."""
+    after = ab.days >= first_day
+    rows, inside = ab.rows[:, after], ab.inside[:, after]
+    at, cols = np.clip(rows, 0, len(market.dates) - 1), cases.member[:, None]
+    tradable = inside & market.has_bar[at, cols] & ~market.open_at_limit[at, cols]
+    none = len(market.dates)
+    first = np.where(tradable, rows, none).min(axis=1, initial=none)
+    return np.where(first < none, first, -1)
 
 
 def limit_up_runs(limit_up: np.ndarray) -> np.ndarray:

@@ -163,3 +163,72 @@ def test_a_theme_without_events_or_dated_sources_needs_a_date(tmp_path: Path) ->
     r = run_json(str(theme), "--date", "2026-05-12", "--window", "0:2")
     assert [e["label"] for e in r["events"]] == ["--date"]
 
+
+
+def _ars(member: dict, last: int) -> list[float]:
+    return [np.nan if a["ar"] is None else a["ar"] for a in member["ar"] if a["day"] <= last]
+
+
+@pytest.mark.parametrize("dates", [[], ["--date", "2026-05-12", "--date", "2026-05-08"]])
+def test_a_window_ending_before_day_0_measures_the_run_up_and_still_reads_days_0_and_1(dates: list[str]) -> None:
+    """Issue 13: `--window=-10:-1` ("was it priced in?") ended in a traceback. Its ARs are the
+    days −10..−1 of the full window's, and tradability is still read from day 0."""
+    pre = run_json("green-power", "--window=-10:-1", *dates)
+    full = run_json("green-power", "--window=-10:20", *dates)
+    assert pre["events"] == full["events"] and list(pre["tests"]["windows"]) == ["pre", "window"]
+    for p, f in zip(pre["members"], full["members"], strict=True):
+        assert [a["day"] for a in p["ar"]] == list(range(-10, 0))
+        assert _ars(p, -1) == pytest.approx(_ars(f, -1), nan_ok=True)
+        assert (p["day0_open_at_limit"], p["day1_open_at_limit"]) == (f["day0_open_at_limit"], f["day1_open_at_limit"])
+        assert p["day0_open_at_limit"] is not None and p["first_tradable"] is None
+    assert pre["tests"]["windows"]["window"]["caar"] == pytest.approx(full["tests"]["windows"]["pre"]["caar"])
+    code, out, err = invoke("green-power", "--demo", "--window=-10:-1", *dates)
+    assert code == 0, err
+    assert "CAR -10..-1" in out and "CAR 0..-1" not in out and "CAR 0..+1" not in out
+    assert "The event window ends before day 0, so it holds no first buy." in " ".join(out.split())
+
+
+def test_a_limit_up_scan_with_a_window_ending_on_day_0() -> None:
+    """The scan buys from day +1, after such a window: no first buy, day +1 still read."""
+    scan = ["--on", "limit-up", "--start", "2026-01-01", "--end", "2026-06-30"]
+    short, full = run_json("green-power", *scan, "--window=-10:0"), run_json("green-power", *scan, "--window=-10:5")
+    assert short["events"] == full["events"] and short["events"]
+    for s, f in zip(short["members"], full["members"], strict=True):
+        assert _ars(s, 0) == pytest.approx(_ars(f, 0), nan_ok=True)
+        assert s["day1_open_at_limit"] == f["day1_open_at_limit"] and s["first_tradable"] is None
+    assert any(s["day1_open_at_limit"] is not None for s in short["members"])
+
+
+def test_a_one_day_window_before_a_date_inside_the_data() -> None:
+    """`--window=-1:-1` was refused with "no member trades around its events … the data runs
+    to 2026-05-07": day 0 (2026-05-08) was not loaded."""
+    r = run_json("green-power", "--date", "2026-05-08", "--window=-1:-1")
+    assert [e["session"] for e in r["events"]] == ["2026-05-08"]
+    assert all([a["day"] for a in m["ar"]] == [-1] and m["day0_open_at_limit"] is not None for m in r["members"])
+
+
+@pytest.mark.parametrize(
+    ("options", "example"),
+    [
+        (["--min-estimation", "300"], "-329:-30"),  # was -279:-30: 250 sessions, short of 300
+        (["--window=-300:10"], "-521:-301"),  # was -250:-301, backwards; same 221 sessions, before day -300
+        (["--estimation=-100:-5"], "-106:-11"),  # 96 sessions, ending before day -10
+        (["--estimation=-40:-30"], "-89:-30"),  # widened to 60
+        (["--estimation=-1000:-990", "--window=-900:5"], "-1000:-941"),  # 60 sessions from the farthest day
+    ],
+)
+def test_the_suggested_estimation_window_satisfies_the_rules(options: list[str], example: str) -> None:
+    code, _, err = invoke("fiber", "--demo", *options)
+    assert code == 2 and f"(e.g. {example})" in err, err
+    window = next((o.split("=")[1] for o in options if o.startswith("--window")), "-10:20")
+    minimum = int(options[1]) if options[0] == "--min-estimation" else 60
+    lo, hi = (int(x) for x in window.split(":"))  # the rules, written out: before the window, long enough, in range
+    elo, ehi = (int(x) for x in example.split(":"))
+    assert -1000 <= elo <= ehi < lo <= hi and ehi - elo + 1 >= minimum
+
+
+@pytest.mark.parametrize("options", [["--window=-990:10"], ["--min-estimation", "2000"]])
+def test_no_estimation_window_fits(options: list[str]) -> None:
+    code, _, err = invoke("fiber", "--demo", *options)
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert "no estimation window of" in err and "fits before the event window" in err and "e.g." not in err

@@ -8,11 +8,12 @@ from datetime import date
 
 import numpy as np
 import pytest
+import scipy.stats
 
 from screener.event.run import run_event_study
 from screener.event.settings import EventSettings
 from screener.theme.model import Theme
-from tests.backtest.helpers import FakeStore
+from tests.backtest.helpers import FakeStore, bars
 from tests.event.market import SESSIONS, THEME, frames, reference
 
 FRAMES = frames()
@@ -92,7 +93,7 @@ def test_a_member_short_of_estimation_data_falls_back_with_a_warning() -> None:
     assert tests["n"] == 4 and tests["n_std"] == 3
 
 
-@pytest.mark.parametrize("model", ["market", "mean"])
+@pytest.mark.parametrize("model", ["market", "market-adjusted", "mean"])
 def test_cross_sectional_patell_and_bmp(model: str) -> None:
     r = study(model)
     refs = [reference(FRAMES, s, DAY, WINDOW, ESTIMATION, model, MIN_EST)
@@ -114,6 +115,11 @@ def test_cross_sectional_patell_and_bmp(model: str) -> None:
         from math import erfc, sqrt
 
         assert got["patell_p"] == pytest.approx(erfc(abs(patell) / sqrt(2)), rel=1e-9)
+        # two-sided Student t: N − 1 degrees of freedom across the cases, N_σ − 1 for BMP
+        cs_t, n = got["cs_t"], len(cars)
+        assert got["cs_p"] == pytest.approx(2 * scipy.stats.t.sf(abs(cs_t), n - 1), rel=1e-9)
+        assert got["bmp_p"] == pytest.approx(2 * scipy.stats.t.sf(abs(bmp), len(csar) - 1), rel=1e-9)
+        assert got["bmp_kp_p"] == pytest.approx(2 * scipy.stats.t.sf(abs(got["bmp_kp_t"]), len(csar) - 1), rel=1e-9)
 
 
 def test_bmp_adjusted_for_the_mean_residual_correlation() -> None:
@@ -160,8 +166,6 @@ def test_aar_and_caar_by_day() -> None:
 def test_a_hand_worked_mean_model() -> None:
     """Four estimation returns 1%, 3%, −1%, 1%: μ = 1%, σ² = (0 + 4 + 4 + 0)e-4 / 3; a
     +5% day 0 is an AR of 4% with t = 0.04 / σ."""
-    from tests.backtest.helpers import bars
-
     days = SESSIONS[:8]
     closes = [10.0, 10.1, 10.403, 10.29897, 10.4019597, 10.92205769, 11.0, 11.0]
     frames_ = {"600000.SH": bars(days, closes), "000300.SH": bars(days, [1000.0] * 8)}
@@ -187,3 +191,48 @@ def test_events_past_the_data_are_left_out_or_refused() -> None:
     assert all([a["day"] for a in m["ar"]] == [-3, -2, -1, 0, 1, 2] for m in r["members"])
     with pytest.raises(DataError, match=r"trades around its events \(2024-07-15\) in the data, which runs from .* to 2024-06-28"):
         study("market", dates=("2024-07-15",))
+
+
+def _study_of(theme: dict, frames_: dict, **options) -> dict:
+    settings = EventSettings(**{"window": WINDOW, "estimation": ESTIMATION, "min_estimation": MIN_EST, **options})
+    return run_event_study(Theme.model_validate(theme), settings, FakeStore(frames_), today=TODAY)
+
+
+def test_without_events_or_dates_the_sources_publication_dates_are_the_events() -> None:
+    """One event per distinct date, in date order, labelled and linked to the first source
+    of that date; day 0 of a Saturday is the Monday after."""
+    sources = [{"title": "Plan", "publisher": "NDRC", "date": "2024-03-15"},
+               {"title": "Preview", "publisher": "Wire", "date": "2024-03-09"},
+               {"title": "Follow-up", "publisher": "Daily", "date": "2024-03-15"}]
+    r = _study_of({**THEME, "sources": sources}, FRAMES, model="market")
+    assert [(e["date"], e["session"], e["label"], e["source"]) for e in r["events"]] == [
+        ("2024-03-09", "2024-03-11", "published: Preview (Wire)", 1),
+        ("2024-03-15", "2024-03-15", "published: Plan (NDRC)", 0),
+    ]
+
+
+def test_the_benchmark_defaults_to_the_themes_own() -> None:
+    """The theme measures against 000905.SH (not the 000300.SH fallback): the
+    market-adjusted AR is the member's return less that index's."""
+    rng = np.random.default_rng(11)
+    other = bars(SESSIONS, np.round(6000 * np.cumprod(1 + rng.normal(0, 0.012, len(SESSIONS))), 2))
+    r = _study_of({**THEME, "benchmark": "000905.SH"}, {**FRAMES, "000905.SH": other}, dates=[DAY],
+                  model="market-adjusted")
+    assert r["benchmark"]["symbol"] == "000905.SH"
+    a = next(m for m in r["members"] if m["symbol"] == "600000.SH")
+    t0 = SESSIONS.get_loc(DAY)
+    own, index = FRAMES["600000.SH"]["close"], other["close"]
+    day0 = next(x for x in a["ar"] if x["day"] == 0)
+    expected = (own.iloc[t0] / own.iloc[t0 - 1] - 1) - (index.iloc[t0] / index.iloc[t0 - 1] - 1)
+    assert day0["ar"] == pytest.approx(expected, rel=1e-12)
+
+
+def test_members_named_studies_only_the_members_named_in_the_source() -> None:
+    from screener.errors import UserError
+
+    members = [{**m, "named_in_source": m["symbol"] in ("600000.SH", "000001.SZ")} for m in THEME["members"]]
+    r = _study_of({**THEME, "members": members}, FRAMES, dates=[DAY], model="market", members="named")
+    assert [m["symbol"] for m in r["members"]] == ["600000.SH", "000001.SZ"]
+    assert r["events"][0]["symbols"] == ["600000.SH", "000001.SZ"]
+    with pytest.raises(UserError, match="--members named: no member of theme 'event-test' has named_in_source"):
+        _study_of(THEME, FRAMES, dates=[DAY], model="market", members="named")

@@ -118,3 +118,36 @@ def test_the_scan_with_no_limit_up_close_is_an_error() -> None:
 
     with pytest.raises(DataError, match="no member of 'limits' closed at its upper limit from 2024-01-02 to 2024-03-01"):
         run(on="limit-up", start=date(2024, 1, 2), end=date(2024, 3, 1))
+
+
+def test_a_window_ending_before_day_0_still_assesses_days_0_and_1() -> None:
+    """A pre-event window (was it priced in?) used to end in an argmax of an empty
+    sequence, and its bars stopped at day −1: days 0 and +1 are loaded and read, and no
+    first buy falls inside the window."""
+    settings = EventSettings(dates=[DAY0], window=(-3, -1), estimation=(-60, -4), model="market-adjusted",
+                             min_estimation=20)
+    m = by_symbol(run_event_study(THEME, settings, FakeStore(FRAMES), today=TODAY))
+    flags = {s: (x["day0_open_at_limit"], x["day1_open_at_limit"]) for s, x in m.items()}
+    assert flags == {"600000.SH": (True, True), "300001.SZ": (False, True), "688001.SH": (False, False),
+                     "600036.SH": (None, None)}
+    assert all(x["first_tradable"] is None and x["car_from_first_tradable"] is None for x in m.values())
+    assert [a["day"] for a in m["600000.SH"]["ar"]] == [-3, -2, -1]
+
+
+def test_no_first_buy_when_every_session_opens_at_the_limit_or_has_no_bar() -> None:
+    """first_tradable is null (and so are the figures from it) when no session of days
+    0..+5 could fill a buy: limit-up opens every day, or suspended from day 0 on."""
+    every_day = [11.00, 12.10, 13.31, 14.64, 16.10, 17.71]  # each 10% above the last, at the limit (half-up cents)
+    frames = {**FRAMES, "600519.SH": member(every_day, every_day),
+              "601318.SH": member([10.00] * 6, [10.00] * 6, gaps=tuple(range(6)))}
+    theme = Theme.model_validate({**THEME.model_dump(mode="json"), "members": [
+        {"symbol": "600519.SH", "name": "every day"}, {"symbol": "601318.SH", "name": "suspended"}]})
+    settings = EventSettings(dates=[DAY0], window=(-2, 5), estimation=(-60, -3), model="market-adjusted",
+                             min_estimation=20)
+    m = by_symbol(run_event_study(theme, settings, FakeStore(frames), today=TODAY))
+    limit, suspended = m["600519.SH"], m["601318.SH"]
+    assert (limit["day0_open_at_limit"], limit["day1_open_at_limit"], limit["limit_up_run"]) == (True, True, 6)
+    assert (suspended["day0_open_at_limit"], suspended["day1_open_at_limit"]) == (None, None)
+    for x in (limit, suspended):
+        assert x["first_tradable"] is None
+        assert x["car_from_first_tradable"] is None and x["return_from_first_tradable"] is None

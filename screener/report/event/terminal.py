@@ -30,7 +30,8 @@ def render(view: EventView) -> None:
     if text.residual_note(view):
         echo_wrapped(text.residual_note(view), indent="  ")
         click.echo()
-    _table(text.car_table(view), _("Members: cumulative abnormal returns (CAR)"), [LEFT, LEFT, LEFT] + [RIGHT] * 3)
+    cars = text.car_table(view)
+    _table(cars, _("Members: cumulative abnormal returns (CAR)"), [LEFT, LEFT, LEFT] + [RIGHT] * (len(cars[0]) - 3))
     headers, rows = text.tradability_table(view)
     print_table(headers, rows, title=_("Could you have traded it?"), justify=[LEFT, LEFT, RIGHT, RIGHT, LEFT, RIGHT, RIGHT])
     echo_wrapped(text.tradability_note(view), indent="  ")

@@ -16,6 +16,7 @@ MODELS = {"market": N_("market model (OLS α, β)"), "market-adjusted": N_("mark
           "mean": N_("mean-adjusted (R − μ)")}
 WINDOWS = {"pre": N_("before day 0"), "day0": N_("day 0"), "day0_1": N_("days 0 and +1"), "post": N_("after day +1"),
            "from_day0": N_("from day 0"), "window": N_("whole window")}
+CAR_COLUMNS = {"day0_1": "car_0_1", "from_day0": "car_from_day0"}  # sub-window -> MemberRow field, in the CAR table
 WARNING_KINDS = {
     **report_text.WARNING_KINDS, "estimation": N_("short estimation"), "window": N_("window cut"),
     "suspended": N_("suspended"), "overlap": N_("overlapping events"), "event": N_("event left out"),
@@ -110,11 +111,13 @@ def first_buy(m: MemberRow) -> str:
 
 
 def car_table(view: EventView) -> tuple[list[str], list[list[str]]]:
-    """Each member's CAR over the window (with marks), days 0..+1 and from day 0."""
-    rows = [[m.symbol, m.name, m.session, toned(pct(m.car) + stars(m.car_p), tone(m.car)), pct(m.car_0_1),
-             pct(m.car_from_day0)] for m in view.members]
-    return [_("symbol"), _("name"), _("day 0"), "CAR " + days(*view.window), "CAR 0..+1",
-            "CAR " + days(0, view.window[1])], rows
+    """Each member's CAR over the window (with marks), and over days 0..+1 and from day 0
+    when the window holds them (a pre-event window holds neither)."""
+    shown = [name for name in CAR_COLUMNS if name in view.windows]
+    rows = [[m.symbol, m.name, m.session, toned(pct(m.car) + stars(m.car_p), tone(m.car))]
+            + [pct(getattr(m, CAR_COLUMNS[name])) for name in shown] for m in view.members]
+    return [_("symbol"), _("name"), _("day 0"), "CAR " + days(*view.window)] + [
+        "CAR " + days(view.windows[name]["from"], view.windows[name]["to"]) for name in shown], rows
 
 
 def tradability_table(view: EventView) -> tuple[list[str], list[list[str]]]:
@@ -128,10 +131,14 @@ def tradability_table(view: EventView) -> tuple[list[str], list[list[str]]]:
 
 def tradability_note(view: EventView) -> str:
     start = _("day +1 (a limit-up is known at day 0's close)") if view.limit_up else _("day 0")
-    return _("at limit 0/+1: day 0 and day +1 opened at the upper limit price (no buy at the open); run: consecutive "
+    note = _("at limit 0/+1: day 0 and day +1 opened at the upper limit price (no buy at the open); run: consecutive "
              "limit-up closes from day 0; first buy: the first session from {start} that opened below the limit; "
              "CAR from it: the abnormal return captured from that open to the window's end; return: the raw return "
              "over the same span.").format(start=start)
+    first = 1 if view.limit_up else 0
+    if view.window[1] < first:
+        note += " " + _("The event window ends before day {day}, so it holds no first buy.").format(day=day(first))
+    return note
 
 
 def heat_label(m: MemberRow) -> str:
