@@ -24,6 +24,16 @@ def test_chinese_numerals(text, value):
     assert cn_number(text) == pytest.approx(value)
 
 
+@pytest.mark.parametrize(
+    "text, value",
+    # a last digit right after a unit is in the unit below it; after 零 it is units
+    [("一千二", 1200), ("二百五", 250), ("三万五", 35000), ("一万二千三", 12300), ("一亿二", 120_000_000),
+     ("一千零二", 1002), ("一万零五", 10005), ("二百零五", 205)],
+)
+def test_abbreviated_numerals(text, value):
+    assert cn_number(text) == value
+
+
 @pytest.mark.parametrize("text", ["一二十", "点五", "一点", "百分", ""])
 def test_not_numerals(text):
     assert cn_number(text) is None
