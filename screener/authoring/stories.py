@@ -15,22 +15,21 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from screener.authoring.text import first_heading
+from screener.authoring.text import MARKS, first_heading, is_page_furniture
 
 MAX_HEADLINE_LINES = 3
 MAX_HEADLINE_CHARS = 40
-_MARKS = "■●▲◆□★▼"
 _NAME = r"[\u4e00-\u9fff·]{2,4}"
 _REPORTER = r"(?:(?:本报|本刊|[\u4e00-\u9fff]{2,8}?(?:报|社|网|台|刊))?(?:见习|特约|首席)?记者|通讯员)"
 # A byline line: "■本报记者 肖伟", "本报记者 张三 见习记者 李四", "记者 王五 北京报道".
 _BYLINE_LINE = re.compile(
-    rf"[{_MARKS}]?\s*{_REPORTER}\s*[:：]?\s*{_NAME}(?:[\s、,，]+(?:{_REPORTER})?\s*[\u4e00-\u9fff·]{{2,6}})*\s*"
+    rf"[{MARKS}]?\s*{_REPORTER}\s*[:：]?\s*{_NAME}(?:[\s、,，]+(?:{_REPORTER})?\s*[\u4e00-\u9fff·]{{2,6}})*\s*"
 )
 # A first paragraph opening with a byline: "本报讯（记者 王五）…", "新华社北京5月11日电（记者 X）…",
 # "记者 赵六 上海报道 …".
 _BYLINE_OPENING = re.compile(
-    rf"[{_MARKS}]?\s*(?:[^，。（(]{{0,16}}(?:讯|电))?\s*[（(]\s*{_REPORTER}[^（）()]{{1,30}}[）)]"
-    rf"|[{_MARKS}]?\s*{_REPORTER}\s*{_NAME}(?:\s+{_NAME})*\s*[\u4e00-\u9fff]{{0,6}}报道"
+    rf"[{MARKS}]?\s*(?:[^，。（(]{{0,16}}(?:讯|电))?\s*[（(]\s*{_REPORTER}[^（）()]{{1,30}}[）)]"
+    rf"|[{MARKS}]?\s*{_REPORTER}\s*{_NAME}(?:\s+{_NAME})*\s*[\u4e00-\u9fff]{{0,6}}报道"
 )
 _REPORTER_NAMES = re.compile(rf"(?:记者|通讯员)\s*[:：]?\s*({_NAME}(?:[、，,\s]+{_NAME})*)")
 _NOT_A_TITLE = re.compile(r"[。！？；;，,]|^(?:图|图片|来源|责任编辑|责编|编辑|校对)|[：:、]$")
@@ -66,12 +65,13 @@ def _lines(page: str) -> list[_Line]:
 
 def is_title(line: str) -> bool:
     """A line that can be (part of) a headline: short, with text, no sentence punctuation,
-    not a caption or an editor's credit."""
+    not a caption, an editor's credit, the masthead or the publication date."""
     return (
         0 < len(line) <= MAX_HEADLINE_CHARS
         and not _NOT_A_TITLE.search(line)
         and not _BYLINE_LINE.fullmatch(line)
         and sum(c.isalnum() for c in line) >= 2
+        and not is_page_furniture(line)
     )
 
 

@@ -51,6 +51,15 @@ def test_an_article_is_one_story():
     assert (story.headline, story.start, story.end) == ("光纤行业头部企业抢滩高端市场", 0, len(page))
 
 
+def test_the_masthead_and_the_date_line_are_no_headline():
+    page = "2026年5月12日 星期二\n\n光纤板块持续走强\n本报记者 张三\n中天科技昨日涨停。\n"
+    assert [(s.headline, s.author) for s in split_stories(page)] == [("光纤板块持续走强", "张三")]
+    page = "证券日报\n\n光纤板块持续走强\n本报记者 张三\n中天科技昨日涨停。\n\n绿电产业提速\n本报记者 李四\n桂冠电力涨停。\n"
+    assert [s.headline for s in split_stories(page)] == ["光纤板块持续走强", "绿电产业提速"]
+    page = "■证券日报\n2026-05-12\n\n光纤板块持续走强\n\n中天科技昨日涨停。\n"  # no byline: the first heading
+    assert [s.headline for s in split_stories(page)] == ["光纤板块持续走强"]
+
+
 def test_story_ids_come_from_headline_keywords_then_the_body_then_a_hash():
     assert story_id("氢能技术再迎突破 推动低空经济商业化提速", "") == "hydrogen-low-altitude"
     assert story_id("算电协同助力绿电产业转型升级", "") == "green-power"  # 绿电, not 电 inside it
