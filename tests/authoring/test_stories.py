@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from screener.authoring.stories import split_stories
 from screener.authoring.theme_ids import story_id, unique
 
@@ -58,6 +60,25 @@ def test_the_masthead_and_the_date_line_are_no_headline():
     assert [s.headline for s in split_stories(page)] == ["光纤板块持续走强", "绿电产业提速"]
     page = "■证券日报\n2026-05-12\n\n光纤板块持续走强\n\n中天科技昨日涨停。\n"  # no byline: the first heading
     assert [s.headline for s in split_stories(page)] == ["光纤板块持续走强"]
+
+
+@pytest.mark.parametrize(
+    "byline, author",
+    [
+        ("记者王五上海报道", "王五"),  # a known place right after the name is where the story was filed
+        ("本报记者王小五北京报道", "王小五"),
+        ("本报讯（记者欧阳明华上海报道）中天科技昨日涨停。", "欧阳明华"),
+        ("记者 张三、李四 北京报道", "张三、李四"),
+        ("记者 张三 李四深圳报道", "张三、李四"),
+        ("记者王五报道", "王五"),
+        ("记者李海南报道", "李海南"),  # 海南 is a place, but 李 alone is no name
+        ("本报记者 张三 见习记者 李四", "张三、李四"),
+        ("记者王五雄县报道", "王五雄县"),  # an unknown place cannot be told from a name: left as written
+    ],
+)
+def test_the_author_without_the_place_the_story_was_filed_from(byline, author):
+    (story,) = split_stories(f"光纤板块持续走强\n{byline}\n中天科技昨日涨停。\n")
+    assert story.author == author
 
 
 def test_story_ids_come_from_headline_keywords_then_the_body_then_a_hash():
