@@ -44,7 +44,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from screener.errors import DataError, UserError
+from screener.errors import DataError, UserError, keyword
 from screener.i18n import _
 
 if TYPE_CHECKING:
@@ -676,7 +676,7 @@ def backtest(
              "weights": weights, "members": members, "benchmark": benchmark, "fill": fill, "cash": cash,
              "costs": costs, "engine": engine, **options}
     chosen, spec_values = _target(theme, themes_dirs, specs_dirs)
-    settings = request.settings(spec_values, given, spell=request.keyword)
+    settings = request.settings(spec_values, given, spell=keyword)
     store = _store(demo, data_dir, offline, cache_dir, proxy, provider)
     return BacktestResult(run_backtest(chosen, settings, store))
 
@@ -719,6 +719,7 @@ def screen(
         top=top, benchmark=benchmark, themes_dirs=_folders(themes_dirs, "themes_dirs"),
         data=_data_options(demo, data_dir, offline, cache_dir, proxy, provider),
         note=lambda text: _warnings.warn(text, stacklevel=4),  # at the caller of screen()
+        spell=keyword,
     )
     return ScreenResult(screened)
 
@@ -757,7 +758,6 @@ def event(
     ``min_estimation`` the fewest estimation sessions a fit needs (default 60).
     Data options as for :func:`backtest`.
     """
-    from screener.backtest.request import keyword
     from screener.event import request
     from screener.event.run import run_event_study
 
