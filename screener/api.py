@@ -131,6 +131,12 @@ def _store(
     return open_store(_data_options(demo, data_dir, offline, cache_dir, proxy, provider))
 
 
+def _export_keyword(name: str) -> str:
+    """How export errors name :meth:`Result.export`'s keywords: ``force=True`` (the
+    switch to pass), ``out``."""
+    return f"{name}=True" if name == "force" else keyword(name)
+
+
 # -- results ------------------------------------------------------------------------------
 
 
@@ -234,7 +240,7 @@ class _Reported(Result):
         from screener.report import export
 
         fmts = formats.split(",") if isinstance(formats, str) else list(formats)
-        return export(self._doc, fmts, Path(out), force=force)
+        return export(self._doc, fmts, Path(out), force=force, spell=_export_keyword)
 
 
 class BacktestResult(_Reported):
@@ -573,7 +579,7 @@ class ComparisonResult(Result):
         from screener.report.comparison import export
 
         fmts = formats.split(",") if isinstance(formats, str) else list(formats)
-        return export(self._doc, fmts, Path(out), force=force)
+        return export(self._doc, fmts, Path(out), force=force, spell=_export_keyword)
 
     def plot(self, ax: Axes | None = None) -> Axes:
         """The first ranked cells' cumulative returns, overlaid, on ``ax`` (a new figure when None)."""
