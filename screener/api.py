@@ -44,7 +44,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from screener.errors import DataError, UserError
+from screener.errors import DataError, UserError, keyword
 from screener.i18n import _
 
 if TYPE_CHECKING:
@@ -129,6 +129,12 @@ def _store(
     from screener.data import open_store
 
     return open_store(_data_options(demo, data_dir, offline, cache_dir, proxy, provider))
+
+
+def _export_keyword(name: str) -> str:
+    """How export errors name :meth:`Result.export`'s keywords: ``force=True`` (the
+    switch to pass), ``out``."""
+    return f"{name}=True" if name == "force" else keyword(name)
 
 
 # -- results ------------------------------------------------------------------------------
@@ -234,7 +240,7 @@ class _Reported(Result):
         from screener.report import export
 
         fmts = formats.split(",") if isinstance(formats, str) else list(formats)
-        return export(self._doc, fmts, Path(out), force=force)
+        return export(self._doc, fmts, Path(out), force=force, spell=_export_keyword)
 
 
 class BacktestResult(_Reported):
@@ -573,7 +579,7 @@ class ComparisonResult(Result):
         from screener.report.comparison import export
 
         fmts = formats.split(",") if isinstance(formats, str) else list(formats)
-        return export(self._doc, fmts, Path(out), force=force)
+        return export(self._doc, fmts, Path(out), force=force, spell=_export_keyword)
 
     def plot(self, ax: Axes | None = None) -> Axes:
         """The first ranked cells' cumulative returns, overlaid, on ``ax`` (a new figure when None)."""
@@ -676,7 +682,7 @@ def backtest(
              "weights": weights, "members": members, "benchmark": benchmark, "fill": fill, "cash": cash,
              "costs": costs, "engine": engine, **options}
     chosen, spec_values = _target(theme, themes_dirs, specs_dirs)
-    settings = request.settings(spec_values, given, spell=request.keyword)
+    settings = request.settings(spec_values, given, spell=keyword)
     store = _store(demo, data_dir, offline, cache_dir, proxy, provider)
     return BacktestResult(run_backtest(chosen, settings, store))
 
@@ -719,6 +725,7 @@ def screen(
         top=top, benchmark=benchmark, themes_dirs=_folders(themes_dirs, "themes_dirs"),
         data=_data_options(demo, data_dir, offline, cache_dir, proxy, provider),
         note=lambda text: _warnings.warn(text, stacklevel=4),  # at the caller of screen()
+        spell=keyword,
     )
     return ScreenResult(screened)
 
@@ -757,7 +764,6 @@ def event(
     ``min_estimation`` the fewest estimation sessions a fit needs (default 60).
     Data options as for :func:`backtest`.
     """
-    from screener.backtest.request import keyword
     from screener.event import request
     from screener.event.run import run_event_study
 

@@ -2,6 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+Spell = Callable[[str], str]  # how a message names an option: "--lot-size" or "lot_size"
+
+
+def cli_flag(name: str) -> str:
+    """``lot_size`` as the command line spells it: ``--lot-size``."""
+    return "--" + name.replace("_", "-")
+
+
+def keyword(name: str) -> str:
+    """``lot_size`` as the Python API spells it: ``lot_size``."""
+    return name
+
 
 class UserError(Exception):
     """A mistake in the user's input or environment (bad file, unknown theme, no data).

@@ -54,6 +54,10 @@ _PERIOD = re.compile(
     r"|(?P<this>本月|本周)(?:以来|至今)"
     r"|(?P<one_day>当日|当天|全天|日内)"
 )
+# Words around what moved that are not part of it: a lead-in (而, 其中), and at the end a
+# point of reference (较高点) or adverbs (已, 均) — "而旺能环境股价", "龙佰集团股价较高点已".
+_LEAD_IN = re.compile(r"^(?:而且|而|但是|但|不过|同时|此外|另外|其中|且)")
+_TRAILING = re.compile(r"(?:(?:较|相较于?|相比于?)[^\s，。]{1,6}|已经|已|均|亦|也|则|分别|一度|再度|更是)+$")
 _AT_LEAST = {"已超过", "已超", "超过", "超", "逾", "高于", "以上", "多", "有余", "余"}
 _AT_MOST = {"不足", "不到", "低于"}
 ABOUT_TOLERANCE = 0.005  # a figure in per cent: ±0.5 percentage points
@@ -218,7 +222,7 @@ def _period_claim(
     problems: list[str] = []
     end = _claim_end(period, days, published, notes, problems)
     start = _claim_start(period, end, days, notes, problems) if isinstance(end, date) else "YYYY-MM-DD"
-    subject = _PERIOD.sub("", subject).strip() or None
+    subject = _subject(subject)
     fields: dict[str, Any] = {"kind": "period_return"}
     if subject:
         fields["subject"] = subject
@@ -238,6 +242,13 @@ def _period_claim(
         notes["comparison"] = {"at_least": "or more", "at_most": "or less"}[amount.comparison]
     fields["quote"] = quote
     return DraftClaim(fields, notes, problems)
+
+
+def _subject(before_move: str) -> str | None:
+    """What moved, from the words before the move, without the period (年内), a lead-in
+    or trailing references and adverbs."""
+    subject = _PERIOD.sub("", before_move).strip()
+    return _TRAILING.sub("", _LEAD_IN.sub("", subject)).strip() or None
 
 
 def _claim_end(

@@ -33,22 +33,27 @@ def cn_number(s: str) -> float | None:
 
 
 def _integer(s: str) -> int | None:
-    """``一百二十一`` → 121; a run of bare digits (``二〇二六``) reads place by place."""
+    """``一百二十一`` → 121; a run of bare digits (``二〇二六``) reads place by place; a
+    last digit right after a unit counts in the unit below it (``一千二`` → 1200,
+    ``三万五`` → 35000), but after a 零 it is units (``一千零二`` → 1002)."""
     if all(c in DIGITS for c in s):
         return int("".join(str(DIGITS[c]) for c in s))
     total = section = 0
     digit: int | None = None
+    last_unit = 10  # the unit written right before the current digit; 10 reads it as units
     for c in s:
         if c in DIGITS:
             if digit is not None and DIGITS[c] != 0:
                 return None  # two digits in a row (一二十) is no number
             digit = DIGITS[c] or None  # a 零 only marks a gap (一百零五)
+            if not DIGITS[c]:
+                last_unit = 10
         elif c in _SMALL_UNITS:
             section += (1 if digit is None else digit) * _SMALL_UNITS[c]
-            digit = None
+            digit, last_unit = None, _SMALL_UNITS[c]
         elif c in _BIG_UNITS:
             total += (section + (digit or 0)) * _BIG_UNITS[c]
-            section, digit = 0, None
+            section, digit, last_unit = 0, None, _BIG_UNITS[c]
         else:
             return None
-    return total + section + (digit or 0)
+    return total + section + (digit or 0) * (last_unit // 10)

@@ -15,24 +15,34 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from screener.authoring.text import first_heading
+from screener.authoring.text import MARKS, first_heading, is_page_furniture
 
 MAX_HEADLINE_LINES = 3
 MAX_HEADLINE_CHARS = 40
-_MARKS = "■●▲◆□★▼"
 _NAME = r"[\u4e00-\u9fff·]{2,4}"
 _REPORTER = r"(?:(?:本报|本刊|[\u4e00-\u9fff]{2,8}?(?:报|社|网|台|刊))?(?:见习|特约|首席)?记者|通讯员)"
 # A byline line: "■本报记者 肖伟", "本报记者 张三 见习记者 李四", "记者 王五 北京报道".
 _BYLINE_LINE = re.compile(
-    rf"[{_MARKS}]?\s*{_REPORTER}\s*[:：]?\s*{_NAME}(?:[\s、,，]+(?:{_REPORTER})?\s*[\u4e00-\u9fff·]{{2,6}})*\s*"
+    rf"[{MARKS}]?\s*{_REPORTER}\s*[:：]?\s*{_NAME}(?:[\s、,，]+(?:{_REPORTER})?\s*[\u4e00-\u9fff·]{{2,6}})*\s*"
 )
 # A first paragraph opening with a byline: "本报讯（记者 王五）…", "新华社北京5月11日电（记者 X）…",
 # "记者 赵六 上海报道 …".
 _BYLINE_OPENING = re.compile(
-    rf"[{_MARKS}]?\s*(?:[^，。（(]{{0,16}}(?:讯|电))?\s*[（(]\s*{_REPORTER}[^（）()]{{1,30}}[）)]"
-    rf"|[{_MARKS}]?\s*{_REPORTER}\s*{_NAME}(?:\s+{_NAME})*\s*[\u4e00-\u9fff]{{0,6}}报道"
+    rf"[{MARKS}]?\s*(?:[^，。（(]{{0,16}}(?:讯|电))?\s*[（(]\s*{_REPORTER}[^（）()]{{1,30}}[）)]"
+    rf"|[{MARKS}]?\s*{_REPORTER}\s*{_NAME}(?:\s+{_NAME})*\s*[\u4e00-\u9fff]{{0,6}}报道"
 )
-_REPORTER_NAMES = re.compile(rf"(?:记者|通讯员)\s*[:：]?\s*({_NAME}(?:[、，,\s]+{_NAME})*)")
+# The words after 记者: names, up to one that ends in 报道 ("记者 张三、李四 北京报道",
+# "记者王五上海报道", "本报记者 张三 见习记者 李四").
+_BYLINE_WORD = rf"(?:[\u4e00-\u9fff·]{{2,10}}?报道|{_NAME})"
+_REPORTER_NAMES = re.compile(rf"(?:记者|通讯员)\s*[:：]?\s*({_BYLINE_WORD}(?:[、，,\s]+{_BYLINE_WORD})*)")
+# Where a byline says the story was filed ("上海报道"): provinces, big cities, a few abroad.
+_PLACES = frozenset(
+    "北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 广东 海南 四川 贵州"
+    " 云南 陕西 甘肃 青海 台湾 内蒙古 广西 西藏 宁夏 新疆 香港 澳门 深圳 广州 杭州 南京 武汉 成都 西安 苏州 厦门"
+    " 青岛 大连 宁波 合肥 长沙 郑州 济南 福州 沈阳 长春 哈尔滨 石家庄 太原 南昌 南宁 昆明 贵阳 兰州 西宁 银川"
+    " 乌鲁木齐 拉萨 呼和浩特 海口 三亚 无锡 常州 佛山 东莞 珠海 温州 绍兴 嘉兴 烟台 潍坊 洛阳 宜昌 襄阳 芜湖 泉州"
+    " 雄安 纽约 伦敦 东京 首尔 新加坡 华盛顿 巴黎 柏林 法兰克福".split()
+)
 _NOT_A_TITLE = re.compile(r"[。！？；;，,]|^(?:图|图片|来源|责任编辑|责编|编辑|校对)|[：:、]$")
 
 
@@ -66,12 +76,13 @@ def _lines(page: str) -> list[_Line]:
 
 def is_title(line: str) -> bool:
     """A line that can be (part of) a headline: short, with text, no sentence punctuation,
-    not a caption or an editor's credit."""
+    not a caption, an editor's credit, the masthead or the publication date."""
     return (
         0 < len(line) <= MAX_HEADLINE_CHARS
         and not _NOT_A_TITLE.search(line)
         and not _BYLINE_LINE.fullmatch(line)
         and sum(c.isalnum() for c in line) >= 2
+        and not is_page_furniture(line)
     )
 
 
@@ -148,9 +159,29 @@ def split_stories(page: str) -> list[Story]:
 
 
 def _author(line: str) -> str | None:
-    """The reporter names in a byline ("■本报记者 肖伟" → 肖伟), joined with 、."""
+    """The reporter names in a byline ("■本报记者 肖伟" → 肖伟), joined with 、, without
+    the place the story was filed from ("记者王五上海报道" → 王五)."""
     m = _REPORTER_NAMES.search(line)
     if not m:
         return None
-    names = [n for n in re.split(r"[、，,\s]+", m.group(1)) if n and not n.endswith("报道")]
+    names: list[str] = []
+    for n, word in enumerate(re.split(r"[、，,\s]+", m.group(1))):
+        if not word.endswith("报道"):
+            if not re.fullmatch(_REPORTER, word):  # a second reporter's title (见习记者)
+                names.append(word)
+            continue
+        said = word.removesuffix("报道")
+        name = _without_place(said)
+        if name != said or n == 0:  # "王五上海", or "王五" right after 记者; else a place ("北京")
+            names.append(name)
+        break
     return "、".join(names) or None
+
+
+def _without_place(said: str) -> str:
+    """``said`` without a known place at its end, when at least two characters (a
+    name) stay ("王五上海" → 王五); an unknown place stays ("王五雄县")."""
+    for size in (4, 3, 2):
+        if len(said) - size >= 2 and said[-size:] in _PLACES:
+            return said[:-size]
+    return said

@@ -12,6 +12,8 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 
+from screener.authoring.dates import date_line
+
 _TERMINAL = "。！？!?…"
 _CLOSERS = "”’」』）)\"'"
 _INNER_PUNCT = re.compile(r"[，、：；,;:]")
@@ -20,7 +22,13 @@ _INNER_PUNCT = re.compile(r"[，、：；,;:]")
 _SENTENCE_END = re.compile(rf"[{_TERMINAL}]+[{_CLOSERS}]*|\.(?<=[A-Za-z0-9)%\]]\.)[{_CLOSERS}]*(?=\s|$)")
 _FRAGMENT_MIN = 40  # a line this long without a full stop continues on the next line
 _ATTRIBUTION = re.compile(r"(表示|称|说|指出|介绍|透露)[。！]?$")
-
+MARKS = "■●▲◆□★▼"  # the bullets a page prints before a byline or a masthead
+_TOP_LINES = 5  # a masthead or a date line counts as the page's within its first lines
+_PAPERS_WITHOUT_SUFFIX = ("经济参考报", "经济观察报", "中国经营报", "21世纪经济报道", "每日经济新闻")
+_MASTHEAD = re.compile(
+    rf"\s*[{MARKS}]?\s*(?:《(?P<quoted>[^《》\s]{{2,12}}?(?:报|刊|杂志|报道|新闻))》"
+    rf"|(?P<bare>[\u4e00-\u9fff\d]{{0,10}}(?:日报|时报|晚报|晨报|商报|证券报|周刊)|{'|'.join(_PAPERS_WITHOUT_SUFFIX)}))\s*"
+)
 
 
 @dataclass(frozen=True)
@@ -128,16 +136,34 @@ class SentenceIndex:
         return s.text
 
 
+def masthead(line: str) -> str | None:
+    """The newspaper's name when ``line`` is a masthead: the name alone on its line
+    ("证券日报", "■中国证券报", "《经济参考报》"). A bare name must end like a paper's
+    (日报, 时报, 证券报, 周刊, …) or be one of a few that do not, so "多家公司发布年报" is none."""
+    m = _MASTHEAD.fullmatch(line)
+    return (m.group("quoted") or m.group("bare")) if m else None
+
+
+def is_page_furniture(line: str) -> bool:
+    """A line printed on the page but in no story: a masthead or a publication date."""
+    return bool(masthead(line) or date_line(line, 1))
+
+
 def publisher_of(text: str) -> str | None:
-    """The newspaper a text cites most (《证券日报》 → 证券日报), a guess for its source."""
+    """The newspaper a page is from: its masthead near the top, else the one it cites
+    most (《证券日报》 → 证券日报), a guess for its source."""
+    top = [ln for ln in text.splitlines() if ln.strip()][:_TOP_LINES]
+    if name := next(filter(None, map(masthead, top)), None):
+        return name
     counts = Counter(re.findall(r"《([^《》]{2,12}?(?:报|刊|周刊|杂志))》", text))
     return counts.most_common(1)[0][0] if counts else None
 
 
 def first_heading(text: str) -> str | None:
-    """The first non-empty line, when it looks like a title (short, no full stop)."""
+    """The first non-empty line that is not page furniture (masthead, date), when it
+    looks like a title (short, no full stop)."""
     for line in text.splitlines():
         line = line.strip()
-        if line:
+        if line and not is_page_furniture(line):
             return line if len(line) <= 60 and line[-1] not in _TERMINAL else None
     return None

@@ -10,7 +10,7 @@ be given flat, and ``costs`` is ``True``/``False`` (on/off) or a mapping of cost
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -19,23 +19,12 @@ from pydantic import ValidationError
 from screener.backtest.settings import BacktestSettings, Costs, load_spec, option_names, yaml_kind
 from screener.backtest.specs import SpecRegistry
 from screener.catalog import YAML_SUFFIXES, looks_like_path
-from screener.errors import UserError
+from screener.errors import Spell, UserError, cli_flag
 from screener.i18n import _
 from screener.theme.model import Theme
 from screener.theme.registry import ThemeRegistry
 
-Spell = Callable[[str], str]  # how messages name an option: "--lot-size" or "lot_size"
 SWEEP = "sweep"  # a spec's grid for `screener sweep`, among the options target() returns
-
-
-def cli_flag(name: str) -> str:
-    """``lot_size`` as the command line spells it: ``--lot-size``."""
-    return "--" + name.replace("_", "-")
-
-
-def keyword(name: str) -> str:
-    """``lot_size`` as the Python API spells it: ``lot_size``."""
-    return name
 
 
 def setting_names() -> list[str]:

@@ -14,8 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from screener.backtest.request import Spell, cli_flag
-from screener.errors import UserError
+from screener.errors import Spell, UserError, cli_flag
 from screener.event.settings import EventSettings
 from screener.i18n import _
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from screener.errors import Spell, cli_flag
 from screener.i18n import _
 from screener.report.view import ReportError, ReportView
 
@@ -85,7 +86,8 @@ def check_export(result: dict[str, Any], formats: list[str], out_dir: Path, *, f
 
 
 def export(
-    result: dict[str, Any], formats: list[str], out_dir: Path, *, force: bool = False, template_dir: Path | None = None
+    result: dict[str, Any], formats: list[str], out_dir: Path, *, force: bool = False, template_dir: Path | None = None,
+    spell: Spell = cli_flag,
 ) -> list[Path]:
     """Render ``result`` in each of ``formats`` into ``out_dir`` and return the paths.
 
@@ -93,18 +95,19 @@ def export(
     stops the export unless ``force`` (nothing is written then), and names come only
     from the theme id (a slug) and the window dates, so nothing lands outside
     ``out_dir``. Each file is written to a temporary name and renamed into place.
-    ``template_dir`` is a folder of templates that replace or extend the built-in ones."""
+    ``template_dir`` is a folder of templates that replace or extend the built-in ones;
+    errors name ``out``/``force`` as ``spell`` does (``--out``, or the API's keywords)."""
     from screener.report.files import check_targets, write_all
 
     if is_comparison(result):
         from screener.report import comparison
 
-        return comparison.export(result, formats, out_dir, force=force, template_dir=template_dir)
+        return comparison.export(result, formats, out_dir, force=force, template_dir=template_dir, spell=spell)
     fmts = parse_formats(formats)
     view, package = _view(result)
     stem = view.stem
     out_dir = Path(out_dir)
-    check_targets(out_dir, planned_files(stem, fmts, package), force=force)
+    check_targets(out_dir, planned_files(stem, fmts, package), force=force, spell=spell)
     rendered: dict[str, bytes] = {}
     for fmt in fmts:
         module = _module(fmt, package)
@@ -112,4 +115,4 @@ def export(
         produced = module.render(view, stem, **extra)
         assert list(produced) == module.files(stem), f"{fmt} renderer produced unexpected files"
         rendered.update(produced)
-    return write_all(out_dir, rendered, force=force)
+    return write_all(out_dir, rendered, force=force, spell=spell)

@@ -29,6 +29,7 @@ from screener.batch.output import (
     spread_table,
     spread_title,
 )
+from screener.errors import Spell, cli_flag
 from screener.i18n import _
 from screener.report.view import ReportError
 from screener.theme.model import SLUG_RE
@@ -336,7 +337,7 @@ def check_export(doc: dict[str, Any], formats: list[str], out_dir: Any, *, force
 
 
 def export(doc: dict[str, Any], formats: list[str], out_dir: Any, *, force: bool = False,
-           template_dir: Path | None = None) -> list[Any]:
+           template_dir: Path | None = None, spell: Spell = cli_flag) -> list[Any]:
     """Render the comparison in each of ``formats`` into ``out_dir`` (checked first,
     written atomically, as backtest reports are) and return the paths. ``template_dir``
     may hold a ``comparison.html.j2`` / ``comparison.md.j2`` of your own."""
@@ -345,13 +346,13 @@ def export(doc: dict[str, Any], formats: list[str], out_dir: Any, *, force: bool
 
     fmts = parse_formats(formats)
     view = ComparisonView(doc)
-    check_targets(Path(out_dir), planned_files(doc, fmts), force=force)
+    check_targets(Path(out_dir), planned_files(doc, fmts), force=force, spell=spell)
     rendered: dict[str, bytes] = {}
     for fmt in fmts:
         produced = _RENDER[fmt](view, template_dir)
         assert list(produced) == _files(view, fmt), f"{fmt} renderer produced unexpected files"
         rendered.update(produced)
-    return write_all(Path(out_dir), rendered, force=force)
+    return write_all(Path(out_dir), rendered, force=force, spell=spell)
 
 
 __all__ = ["ComparisonView", "check_export", "export", "planned_files"]

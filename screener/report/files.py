@@ -1,7 +1,8 @@
 """Writing report files safely: only inside the output folder, never over an existing
 file unless forced (every target is checked before any is written), every file staged
 under a temporary name first and then renamed into place, so nothing is ever
-half-written; file-system failures are one-line errors."""
+half-written; file-system failures are one-line errors. Messages name the options as
+``spell`` does: the commands' ``--out``/``--force``, or the Python API's keywords."""
 
 from __future__ import annotations
 
@@ -10,14 +11,15 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from screener._atomic import os_reason, stage
+from screener.errors import Spell, cli_flag
 from screener.i18n import _
 from screener.report.view import ReportError
 
 
-def check_targets(out_dir: Path, names: list[str], *, force: bool) -> list[Path]:
+def check_targets(out_dir: Path, names: list[str], *, force: bool, spell: Spell = cli_flag) -> list[Path]:
     """The target paths for ``names`` in ``out_dir``; raise when one would land outside
     the folder, or exists and ``force`` is off."""
-    _check_folder(out_dir)
+    _check_folder(out_dir, spell)
     targets = []
     for name in names:
         if Path(name).name != name or name in ("", ".", ".."):
@@ -26,30 +28,30 @@ def check_targets(out_dir: Path, names: list[str], *, force: bool) -> list[Path]
     folders = [p for p in targets if p.is_dir() and not p.is_symlink()]
     if folders:
         raise ReportError(_(
-            "{folders} is a folder, not a report file: move it away or choose another --out"
-        ).format(folders=folders[0]))
+            "{folders} is a folder, not a report file: move it away or choose another {out}"
+        ).format(folders=folders[0], out=spell("out")))
     if not force:
         existing = [p for p in targets if p.exists() or p.is_symlink()]
         if existing:
             shown = ", ".join(p.name for p in existing[:3]) + (" ..." if len(existing) > 3 else "")
             raise ReportError(
                 _(
-                    "{n} report file(s) already exist in {out_dir} ({shown}): pass --force to overwrite "
-                    "them or choose another --out"
-                ).format(n=len(existing), out_dir=out_dir, shown=shown)
+                    "{n} report file(s) already exist in {out_dir} ({shown}): pass {force} to overwrite "
+                    "them or choose another {out}"
+                ).format(n=len(existing), out_dir=out_dir, shown=shown, force=spell("force"), out=spell("out"))
             )
     return targets
 
 
-def write_all(out_dir: Path, files: Mapping[str, bytes], *, force: bool) -> list[Path]:
+def write_all(out_dir: Path, files: Mapping[str, bytes], *, force: bool, spell: Spell = cli_flag) -> list[Path]:
     """Write every file of ``files`` (name -> content) into ``out_dir`` atomically."""
-    targets = check_targets(out_dir, list(files), force=force)
+    targets = check_targets(out_dir, list(files), force=force, spell=spell)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ReportError(_(
-            "cannot create --out {out_dir}: {value}; pass a folder you can write to"
-        ).format(out_dir=out_dir, value=exc.strerror or exc.__class__.__name__)) from None
+            "cannot create {out} {out_dir}: {value}; pass a folder you can write to"
+        ).format(out=spell("out"), out_dir=out_dir, value=exc.strerror or exc.__class__.__name__)) from None
     staged: list[str] = []
     try:
         for path, data in zip(targets, files.values()):
@@ -70,15 +72,15 @@ def write_all(out_dir: Path, files: Mapping[str, bytes], *, force: bool) -> list
     return targets
 
 
-def _check_folder(out_dir: Path) -> None:
+def _check_folder(out_dir: Path, spell: Spell) -> None:
     """Refuse an ``out_dir`` that is a file, or sits below a file."""
     for folder in (out_dir, *out_dir.parents):
         if folder.exists():
             if not folder.is_dir():
                 if folder == out_dir:
-                    message = _("--out {out_dir} is a file, not a folder: pass a folder for the reports")
+                    message = _("{out} {out_dir} is a file, not a folder: pass a folder for the reports")
                 else:
-                    message = _("--out {out_dir}: {folder} is a file, not a folder: pass a folder for the reports")
-                raise ReportError(message.format(out_dir=out_dir, folder=folder))
+                    message = _("{out} {out_dir}: {folder} is a file, not a folder: pass a folder for the reports")
+                raise ReportError(message.format(out=spell("out"), out_dir=out_dir, folder=folder))
             return
 

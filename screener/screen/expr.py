@@ -77,8 +77,9 @@ _HINTS = {
 }
 
 
-def tokenize(text: str, fields: Collection[str]) -> list[Token]:
-    """Split ``text`` into tokens; raises :class:`WhereError` at the first bad character."""
+def tokenize(text: str, fields: Collection[str], option: str = "--where") -> list[Token]:
+    """Split ``text`` into tokens; raises :class:`WhereError` at the first bad character
+    (naming the expression as ``option``)."""
     tokens: list[Token] = []
     pos = 0
     while pos < len(text):
@@ -86,7 +87,7 @@ def tokenize(text: str, fields: Collection[str]) -> list[Token]:
         if m is None:
             ch = text[pos]
             hint = _(_HINTS.get(ch, N_("expected a field, a number, a comparison, and/or/not or parentheses")))
-            raise _error(text, pos, 1, _("unexpected {ch!r}: {hint}").format(ch=ch, hint=hint), fields)
+            raise _error(text, pos, 1, _("unexpected {ch!r}: {hint}").format(ch=ch, hint=hint), fields, option)
         kind = m.lastgroup
         word = m.group()
         if kind == "number":
@@ -179,18 +180,19 @@ class Where:
 
 
 class _Parser:
-    def __init__(self, text: str, fields: Collection[str], flags: Collection[str]):
+    def __init__(self, text: str, fields: Collection[str], flags: Collection[str], option: str):
         if len(text) > MAX_CHARS:
             raise WhereError(
                 _(
-                    "--where is {n:,} characters long (the limit is {MAX_CHARS:,}): {text}; write a "
+                    "{option} is {n:,} characters long (the limit is {MAX_CHARS:,}): {text}; write a "
                     "shorter expression"
-                ).format(n=len(text), MAX_CHARS=MAX_CHARS, text=excerpt(text))
+                ).format(option=option, n=len(text), MAX_CHARS=MAX_CHARS, text=excerpt(text))
             )
         self.text = text
         self.fields = fields
         self.flags = flags
-        self.tokens = tokenize(text, fields)
+        self.option = option
+        self.tokens = tokenize(text, fields, option)
         self.i = 0
         self.used: list[str] = []
         self.nesting = 0
@@ -218,7 +220,7 @@ class _Parser:
         return tok
 
     def fail(self, tok: Token, message: str) -> WhereError:
-        return _error(self.text, tok.pos, max(len(tok.text), 1), message, self.fields)
+        return _error(self.text, tok.pos, max(len(tok.text), 1), message, self.fields, self.option)
 
     def parse(self) -> Condition:
         if self.tok.kind == "end":
@@ -316,10 +318,11 @@ class _Parser:
         return node
 
 
-def parse_where(text: str, fields: Collection[str], flags: Collection[str] = ()) -> Where:
+def parse_where(text: str, fields: Collection[str], flags: Collection[str] = (), option: str = "--where") -> Where:
     """Parse ``text`` against the valid ``fields`` (``flags`` may stand alone as conditions).
-    Raises :class:`WhereError` with the position, a caret line and the valid fields."""
-    parser = _Parser(text, fields, flags)
+    Raises :class:`WhereError` with the position, a caret line and the valid fields,
+    naming the expression as ``option`` (``--where``, or the API's ``where``)."""
+    parser = _Parser(text, fields, flags, option)
     tree = parser.parse()
     return Where(text, tree, parser.used)
 
@@ -332,10 +335,10 @@ def unknown_field(name: str, fields: Collection[str]) -> str:
     return _("unknown field {name!r}").format(name=name)
 
 
-def _error(text: str, pos: int, width: int, message: str, fields: Collection[str]) -> WhereError:
+def _error(text: str, pos: int, width: int, message: str, fields: Collection[str], option: str) -> WhereError:
     caret = " " * pos + "^" * max(1, min(width, len(text) - pos if pos < len(text) else 1))
     return WhereError(
-        _("--where, position {pos}: {message}").format(pos=pos + 1, message=message)
+        _("{option}, position {pos}: {message}").format(option=option, pos=pos + 1, message=message)
         + f"\n  {text}\n  {caret}\n"
         + _("valid fields: {fields}").format(fields=", ".join(fields))
     )

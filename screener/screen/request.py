@@ -10,11 +10,16 @@ from datetime import date
 from pathlib import Path
 
 from screener.data.model import DataOptions
-from screener.errors import UserError
+from screener.errors import Spell, UserError, cli_flag
 from screener.i18n import _
 from screener.screen.run import ScreenResult
 
 Note = Callable[[str], None]
+
+
+def flag(name: str) -> str:
+    """How ``screener screen`` names an option: ``THEME`` for the target, else ``--board``..."""
+    return "THEME" if name == "target" else cli_flag(name)
 
 
 def fields(value: str | Sequence[str] | None) -> list[str]:
@@ -49,9 +54,11 @@ def run(
     themes_dirs: Sequence[Path] = (),
     data: DataOptions = DataOptions(),
     note: Note = lambda _text: None,
+    spell: Spell = flag,
 ) -> ScreenResult:
     """Screen a theme (id or path), a ``board`` or ``universe="all"``; see README "Screens".
-    ``note`` hears what was changed on the user's behalf (broad screens read the cache)."""
+    ``note`` hears what was changed on the user's behalf (broad screens read the cache);
+    errors name options as ``spell`` does (the command's ``--sort``, the API's ``sort``)."""
     from screener.data import open_store
     from screener.screen.expr import parse_where
     from screener.screen.factors import FACTOR_BY_NAME, FACTOR_NAMES
@@ -59,17 +66,11 @@ def run(
     from screener.screen.universe import EXCHANGE_BOARDS, BenchmarkSpec, all_universe, board_universe, theme_universe
     from screener.symbols import normalize
 
-    chosen = [name for name, on in (("THEME", target), ("--board", board), ("--universe", universe)) if on]
-    if len(chosen) != 1:
-        if chosen:
-            raise UserError(_("give only one of THEME (an id or a YAML path), --board NAME or --universe all"))
-        raise UserError(_("say what to screen: THEME (an id or a YAML path), --board NAME or --universe all"))
-    if universe is not None and universe != "all":
-        raise UserError(_("--universe {universe}: the only universe is 'all'").format(universe=universe))
+    _check_one_target(target, board, universe, spell)
     flags = [f.name for f in FACTOR_BY_NAME.values() if f.kind == "flag"]
-    parsed = parse_where(where, FACTOR_NAMES, flags) if where is not None else None
+    parsed = parse_where(where, FACTOR_NAMES, flags, spell("where")) if where is not None else None
     sort_fields = fields(sort)
-    check_fields(sort_fields, "--sort")
+    check_fields(sort_fields, spell("sort"))
     bench = BenchmarkSpec(normalize(benchmark)) if benchmark else None
 
     broad = bool(universe) or (board or "").strip().lower() in EXCHANGE_BOARDS
@@ -86,4 +87,19 @@ def run(
     else:
         chosen_universe = all_universe(store)
     return screen(store, chosen_universe, as_of=as_of, where=parsed, sort=sort_fields,
-                  descending=descending, top=top, benchmark=bench)
+                  descending=descending, top=top, benchmark=bench, spell=spell)
+
+
+def _check_one_target(target: str | None, board: str | None, universe: str | None, spell: Spell) -> None:
+    """Exactly one of a theme, a board or the universe 'all'."""
+    options = {"target": spell("target"), "board": spell("board"), "universe": spell("universe")}
+    given = sum(1 for on in (target, board, universe) if on)
+    if given > 1:
+        raise UserError(_("give only one of {target} (an id or a YAML path), {board} NAME or {universe} all").format(
+            **options))
+    if not given:
+        raise UserError(_("say what to screen: {target} (an id or a YAML path), {board} NAME or {universe} all").format(
+            **options))
+    if universe is not None and universe != "all":
+        raise UserError(_("{option} {universe}: the only universe is 'all'").format(
+            option=options["universe"], universe=universe))

@@ -12,7 +12,7 @@ import pandas as pd
 
 from screener import calendar, clock
 from screener.data.model import QualityIssue
-from screener.errors import DataError, UserError
+from screener.errors import DataError, Spell, UserError, cli_flag
 from screener.i18n import _
 from screener.screen.expr import Where
 from screener.screen.factors import (
@@ -136,14 +136,16 @@ def screen(
     descending: bool = True,
     top: int | None = None,
     benchmark: BenchmarkSpec | None = None,
+    spell: Spell = cli_flag,
 ) -> ScreenResult:
     """Compute every factor for ``universe`` as of the close of ``as_of`` (default: the
-    latest session in the data), keep the rows ``where`` passes, sort and cut to ``top``."""
+    latest session in the data), keep the rows ``where`` passes, sort and cut to ``top``;
+    errors name options as ``spell`` does."""
     for name in sort:
         if name not in FACTOR_NAMES:
             raise UserError(_(
-                "--sort: unknown field {name!r}; valid fields: {FACTOR_NAMES}"
-            ).format(name=name, FACTOR_NAMES=', '.join(FACTOR_NAMES)))
+                "{option}: unknown field {name!r}; valid fields: {FACTOR_NAMES}"
+            ).format(option=spell("sort"), name=name, FACTOR_NAMES=', '.join(FACTOR_NAMES)))
     spec = benchmark or universe.benchmark
     notes: list[str] = []
     start, end = _load_range(as_of)
@@ -158,7 +160,7 @@ def screen(
     latest = _latest(frames)
     if latest is None:
         hint = (
-            _("choose a later --as-of") if md.source.value in ("demo", "dir") and as_of is not None
+            _("choose a later {option}").format(option=spell("as_of")) if md.source.value in ("demo", "dir") and as_of is not None
             else _("fetch them first (`screener data fetch THEME|SYMBOL...`), or use --demo or --data-dir")
         )
         failed = [e for e in md.errors.values() if "offline" not in e]
@@ -184,8 +186,8 @@ def screen(
     if session > latest:
         raise UserError(
             _(
-                "--as-of {as_of}: the data ends on {latest}; choose an earlier date or refresh the data"
-            ).format(as_of=as_of, latest=latest.date())
+                "{option} {as_of}: the data ends on {latest}; choose an earlier date or refresh the data"
+            ).format(option=spell("as_of"), as_of=as_of, latest=latest.date())
         )
     if as_of is not None and session != pd.Timestamp(as_of):
         notes.append(_(

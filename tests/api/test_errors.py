@@ -25,11 +25,8 @@ def cli_error(*args: str) -> str:
         (screener.backtest, {"theme": "green-power", "weights": "theme"}, ["backtest", "green-power", "--weights", "theme"]),
         (screener.backtest, {"theme": "backtests-gone/fiber-ytd-2026.yaml"},
          ["backtest", "backtests-gone/fiber-ytd-2026.yaml"]),
-        (screener.screen, {}, ["screen"]),
-        (screener.screen, {"target": "fiber", "sort": "ret_7d"}, ["screen", "fiber", "--sort", "ret_7d"]),
-        (screener.screen, {"target": "fiber", "where": "ret_20d >"}, ["screen", "fiber", "--where", "ret_20d >"]),
     ],
-    ids=["window", "unknown-theme", "no-weights", "missing-spec-file", "nothing-to-screen", "bad-sort", "bad-where"],
+    ids=["window", "unknown-theme", "no-weights", "missing-spec-file"],
 )
 def test_same_message_as_the_command(call, kwargs: dict, args: list[str]) -> None:
     with pytest.raises(screener.UserError) as caught:
@@ -42,6 +39,33 @@ def test_option_names_are_spelled_as_keywords() -> None:
         screener.backtest("fiber", benchmark="12345X", demo=True)
     assert str(caught.value).startswith("benchmark: ")
     assert cli_error("backtest", "fiber", "--benchmark", "12345X", "--demo") == "--" + str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "args", "message", "command_says"),
+    [
+        ({}, [], "say what to screen: target (an id or a YAML path), board NAME or universe all",
+         "say what to screen: THEME (an id or a YAML path), --board NAME or --universe all"),
+        ({"board": "star", "target": "fiber"}, ["fiber", "--board", "star"],
+         "give only one of target (an id or a YAML path), board NAME or universe all",
+         "give only one of THEME (an id or a YAML path), --board NAME or --universe all"),
+        ({"target": "fiber", "sort": "ret_7d"}, ["fiber", "--sort", "ret_7d"],
+         "sort: unknown field 'ret_7d' (did you mean ret_5d?); valid fields: ret_5d, ",
+         "--sort: unknown field 'ret_7d' (did you mean ret_5d?); valid fields: ret_5d, "),
+        ({"target": "fiber", "where": "ret_20d >"}, ["fiber", "--where", "ret_20d >"],
+         "where, position 10: unexpected end of expression: expected a field or a number\n  ret_20d >\n           ^\n",
+         "--where, position 10: unexpected end of expression: expected a field or a number\n  ret_20d >\n           ^\n"),
+        ({"target": "fiber", "where": "x" * 2001}, ["fiber", "--where", "x" * 2001],
+         "where is 2,001 characters long (the limit is 2,000): ", "--where is 2,001 characters long (the limit is 2,000): "),
+    ],
+    ids=["nothing-to-screen", "two-targets", "bad-sort", "bad-where", "long-where"],
+)
+def test_screen_errors_spell_options_as_keywords(kwargs: dict, args: list[str], message: str, command_says: str) -> None:
+    with pytest.raises(screener.UserError) as caught:
+        screener.screen(**kwargs, demo=True)
+    assert str(caught.value).startswith(message)
+    command = cli_error("screen", *args, "--demo").replace("\nerror: ", "\n")
+    assert command.startswith(command_says)  # the command keeps its flags
 
 
 @pytest.mark.parametrize(

@@ -96,9 +96,20 @@ def test_export_writes_the_commands_reports(monthly: screener.BacktestResult, tm
     assert {p.suffix for p in paths} == {".json", ".csv"}
     saved = next(p for p in paths if p.suffix == ".json")
     assert json.loads(saved.read_text(encoding="utf-8")) == monthly.to_dict()
-    with pytest.raises(ReportError, match="already exist"):
+    with pytest.raises(ReportError) as caught:
         monthly.export(["json"], tmp_path)
+    assert str(caught.value) == (  # the API's keywords, not the command's --force / --out
+        f"1 report file(s) already exist in {tmp_path} ({saved.name}): pass force=True to overwrite them or "
+        "choose another out"
+    )
     assert monthly.export(["json"], tmp_path, force=True) == [saved]
+
+
+def test_export_errors_name_the_keywords(monthly: screener.BacktestResult, tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("", encoding="utf-8")
+    with pytest.raises(ReportError) as caught:
+        monthly.export("json", tmp_path / "file")
+    assert str(caught.value) == f"out {tmp_path / 'file'} is a file, not a folder: pass a folder for the reports"
 
 
 def test_screen_views() -> None:

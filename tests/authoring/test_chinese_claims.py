@@ -24,6 +24,16 @@ def test_chinese_numerals(text, value):
     assert cn_number(text) == pytest.approx(value)
 
 
+@pytest.mark.parametrize(
+    "text, value",
+    # a last digit right after a unit is in the unit below it; after 零 it is units
+    [("一千二", 1200), ("二百五", 250), ("三万五", 35000), ("一万二千三", 12300), ("一亿二", 120_000_000),
+     ("一千零二", 1002), ("一万零五", 10005), ("二百零五", 205)],
+)
+def test_abbreviated_numerals(text, value):
+    assert cn_number(text) == value
+
+
 @pytest.mark.parametrize("text", ["一二十", "点五", "一点", "百分", ""])
 def test_not_numerals(text):
     assert cn_number(text) is None
@@ -154,3 +164,13 @@ def test_a_dated_line_at_the_top_is_the_publication_date():
     assert date_line("证券日报\n2026年5月12日 星期二\n\n标题\n正文。") == PUBLISHED
     assert date_line("标题\n正文写于2026年5月12日。") is None
     assert undated_day("2026年4月4日首飞；5月10日鉴定；5月11日收盘。") == "5月10日"
+
+
+def test_the_subject_is_what_moved_without_lead_ins_references_or_adverbs():
+    text = "有分析指出，龙佰集团股价较高点已腰斩，而旺能环境股价翻番。"
+    claims = _claims(text, _named(text, ("龙佰集团", "002601.SZ"), ("旺能环境", "002034.SZ")))
+    assert [(c.fields["subject"], c.fields["proxy"]) for c in claims] == [
+        ("龙佰集团股价", "002601.SZ"), ("旺能环境股价", "002034.SZ"),
+    ]
+    (claim,) = _claims("5月11日，其中光纤指数年内均已上涨二成。")
+    assert claim.fields["subject"] == "光纤指数"

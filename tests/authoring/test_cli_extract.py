@@ -272,3 +272,19 @@ def test_published_resolves_relative_days_in_the_draft(tmp_path, universe_csv):
     assert re.search(r"#     end: 2026-05-12 +# the sentence gives no date: the publication date 2026-05-12", out)
     assert "# Published 2026-05-12: relative days (昨日, 上周五) are read against it" in out
     assert "#     date: 2026-05-12\n" in out  # the source's date
+
+
+@pytest.mark.parametrize(
+    "top, publisher, published",
+    [("2026年5月12日 星期二", "'...'", "2026-05-12"), ("证券日报", "证券日报", "YYYY-MM-DD")],
+)
+def test_the_masthead_and_the_date_line_stay_out_of_the_name(tmp_path, universe_csv, top, publisher, published):
+    article = tmp_path / "a.txt"
+    article.write_text(f"{top}\n\n光纤板块持续走强\n本报记者 张三\n中天科技昨日涨停。\n", encoding="utf-8")
+    result = run("themes", "extract", str(article), "--universe", str(universe_csv))
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "\nname: 光纤板块持续走强\n" in out
+    assert "#   - title: 光纤板块持续走强\n" in out
+    assert f"#     publisher: {publisher}\n" in out
+    assert f"#     date: {published}\n" in out

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from screener.authoring.stories import split_stories
 from screener.authoring.theme_ids import story_id, unique
 
@@ -49,6 +51,34 @@ def test_an_article_is_one_story():
     page = "光纤行业头部企业抢滩高端市场\n\n中天科技扩产。\n\n头部企业话语权提升\n\n亨通光电中标。\n"
     (story,) = split_stories(page)
     assert (story.headline, story.start, story.end) == ("光纤行业头部企业抢滩高端市场", 0, len(page))
+
+
+def test_the_masthead_and_the_date_line_are_no_headline():
+    page = "2026年5月12日 星期二\n\n光纤板块持续走强\n本报记者 张三\n中天科技昨日涨停。\n"
+    assert [(s.headline, s.author) for s in split_stories(page)] == [("光纤板块持续走强", "张三")]
+    page = "证券日报\n\n光纤板块持续走强\n本报记者 张三\n中天科技昨日涨停。\n\n绿电产业提速\n本报记者 李四\n桂冠电力涨停。\n"
+    assert [s.headline for s in split_stories(page)] == ["光纤板块持续走强", "绿电产业提速"]
+    page = "■证券日报\n2026-05-12\n\n光纤板块持续走强\n\n中天科技昨日涨停。\n"  # no byline: the first heading
+    assert [s.headline for s in split_stories(page)] == ["光纤板块持续走强"]
+
+
+@pytest.mark.parametrize(
+    "byline, author",
+    [
+        ("记者王五上海报道", "王五"),  # a known place right after the name is where the story was filed
+        ("本报记者王小五北京报道", "王小五"),
+        ("本报讯（记者欧阳明华上海报道）中天科技昨日涨停。", "欧阳明华"),
+        ("记者 张三、李四 北京报道", "张三、李四"),
+        ("记者 张三 李四深圳报道", "张三、李四"),
+        ("记者王五报道", "王五"),
+        ("记者李海南报道", "李海南"),  # 海南 is a place, but 李 alone is no name
+        ("本报记者 张三 见习记者 李四", "张三、李四"),
+        ("记者王五雄县报道", "王五雄县"),  # an unknown place cannot be told from a name: left as written
+    ],
+)
+def test_the_author_without_the_place_the_story_was_filed_from(byline, author):
+    (story,) = split_stories(f"光纤板块持续走强\n{byline}\n中天科技昨日涨停。\n")
+    assert story.author == author
 
 
 def test_story_ids_come_from_headline_keywords_then_the_body_then_a_hash():

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from screener.authoring.claims import NamedSpan, find_claims
 from screener.authoring.dates import days_in, infer_year
-from screener.authoring.text import SentenceIndex, first_heading, publisher_of, sentences
+from screener.authoring.text import SentenceIndex, first_heading, masthead, publisher_of, sentences
 
 
 def test_page_breaks_inside_a_sentence_are_joined_but_headings_stay_apart():
@@ -62,6 +64,21 @@ def test_publisher_and_heading():
     assert publisher_of("no paper here") is None
     assert first_heading("\n\n光纤行业头部企业抢滩高端市场\n正文。") == "光纤行业头部企业抢滩高端市场"
     assert first_heading("这是一个完整的句子。\n") is None
+
+
+@pytest.mark.parametrize(
+    "line, name",
+    [("证券日报", "证券日报"), ("■中国证券报", "中国证券报"), (" 《经济参考报》 ", "经济参考报"), ("经济观察报", "经济观察报"),
+     ("多家公司发布年报", None), ("光纤板块持续走强", None), ("据证券日报报道", None)],
+)
+def test_masthead(line, name):
+    assert masthead(line) == name
+
+
+def test_the_masthead_is_the_publisher_and_no_heading():
+    page = "证券日报\n2026年5月12日 星期二\n\n光纤板块持续走强\n据《人民日报》报道，《人民日报》记者……"
+    assert publisher_of(page) == "证券日报"  # the masthead, though the text cites another paper more
+    assert first_heading(page) == "光纤板块持续走强"
 
 
 def _claims(text, named=(), year=2026):
