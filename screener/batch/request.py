@@ -35,7 +35,7 @@ class Run:
     themes_dirs: Sequence[Path] = ()
     specs_dirs: Sequence[Path] = ()
     progress: Progress = field(default=lambda _d, _n: None)
-    note: Note = field(default=lambda _t: None)
+    note: Note = field(default=lambda _t: None)  # told the notes once the cells have run
     today: date | None = None
 
 
@@ -47,9 +47,9 @@ def compare(targets: Sequence[Target], options: Mapping[str, Any], run: Run) -> 
     sort = document.check_sort(run.sort)
     if not targets:
         raise UserError(_("compare: name at least one theme or spec"))
-    notes, note = _notes(run)
+    notes: list[str] = []
     resolved = [_target(t, options, run) for t in targets]
-    resolved = _one_window(resolved, options, today, note)
+    resolved = _one_window(resolved, options, today, notes.append)
     varying = _differing([s for _, s in resolved])
     cells = []
     for i, (theme, s) in enumerate(resolved):
@@ -87,8 +87,8 @@ def scan_boards(options: Mapping[str, Any], run: Run, source: str = "em") -> dic
     sort = document.check_sort(run.sort)
     s = _settings({}, options)
     store = open_store(run.data)
-    notes, note = _notes(run)
-    found = boards.themes(store, source, note)
+    notes: list[str] = []
+    found = boards.themes(store, source, notes.append)
     if not found:
         raise UserError(_("scan boards: no board with stocks to scan"))
     if s.start is None:  # boards have no claims: one default window for all
@@ -105,27 +105,24 @@ def _run(kind: str, cells: list[plan.Cell], grid: dict[str, list[Any]], settings
     from screener.batch import execute
     from screener.data import open_store
 
-    notes, note = _notes(run, notes)
+    notes = [] if notes is None else notes
     panels = plan.resolve(cells, _today(run))
     with execute.starting(run.execution) as early:  # workers start while the data load
-        md = plan.align(panels, store or open_store(run.data), skip_failed=skip_failed, note=note)
+        md = plan.align(panels, store or open_store(run.data), skip_failed=skip_failed, note=notes.append)
         if not any(p.aligned is not None for p in panels):
-            raise UserError(_("{kind}: no cell has data to backtest ({label})").format(kind=kind, label=md.label))
+            raise UserError(_("{kind}: no cell has data to backtest ({why})").format(kind=kind, why=_why(panels, md)))
         outcomes, executed = execute.run(panels, run.execution, run.progress, early)
+    for text in notes:  # told once the batch has run: on a user error, its one line is all
+        run.note(text)
     return document.build(kind, panels, outcomes, md, grid=grid, settings=settings, sort=sort,
                           ascending=run.ascending, top=run.top, notes=notes, executed=executed)
 
 
-def _notes(run: Run, notes: list[str] | None = None) -> tuple[list[str], Note]:
-    """The document's notes so far (a new list without ``notes``), and a ``note`` that
-    adds to them and tells ``run.note``."""
-    kept = notes if notes is not None else []
-
-    def note(text: str) -> None:
-        kept.append(text)
-        run.note(text)
-
-    return kept, note
+def _why(panels: Sequence[plan.Panel], md: Any) -> str:
+    """Why no cell has data: the first failed cell and its error (its notes are not told
+    on an error), else the data's label."""
+    failed = [p for p in panels if p.error is not None]
+    return f"{plan.describe(failed[0].cells[0])}: {failed[0].error}" if failed else md.label
 
 
 def _today(run: Run) -> date:

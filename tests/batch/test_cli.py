@@ -143,6 +143,9 @@ def test_scan_boards_lists_the_boards_in_the_cache(tmp_path: Path) -> None:
     (["compare", "fiber", "--demo", "--sort", "luck"], "--sort luck: unknown figure"),
     (["compare", "nope", "--demo"], "unknown theme or spec 'nope'"),
     (["scan", "boards", "--data-dir", "."], "cannot list boards"),
+    # every board left out: the error says why, without the 34 "left out" notes first
+    (["scan", "boards", "--demo", "--start", "2026-11-30"], "no cell has data to backtest (bk9001 (board=BK9001): no "
+     "data for the members of 'bk9001' after the base date 2026-11-27: the data ends on 2026-11-20"),
 ])
 def test_user_errors_are_one_line_and_exit_2(args: list[str], message: str) -> None:
     assert message in fails(*args)
