@@ -50,13 +50,17 @@ def compare(targets: Sequence[Target], options: Mapping[str, Any], run: Run) -> 
     notes: list[str] = []
     resolved = [_target(t, options, run) for t in targets]
     resolved = _one_window(resolved, options, today, notes.append)
-    varying = _differing([s for _, s in resolved])
+    varying = _differing(resolved)
+    if "benchmark" in varying:
+        notes.append(_("the targets have different benchmarks: each cell's excess return is over its own "
+                       "(the benchmark column)"))
     cells = []
     for i, (theme, s) in enumerate(resolved):
-        params = {"theme": theme.id, **{k: _shown(s, k) for k in varying}}
+        params = {"theme": theme.id, **{k: _shown(theme, s, k) for k in varying}}
         cells.append(plan.Cell(i, theme, s, params))
-    grid = {"theme": [t.id for t, _ in resolved], **{k: list(dict.fromkeys(_shown(s, k) for _, s in resolved)) for k in varying}}
-    return _run("compare", cells, grid, _shared(resolved[0][1], varying), sort, run, notes=notes)
+    grid = {"theme": [t.id for t, _ in resolved],
+            **{k: list(dict.fromkeys(_shown(t, s, k) for t, s in resolved)) for k in varying}}
+    return _run("compare", cells, grid, _shared(*resolved[0], varying), sort, run, notes=notes)
 
 
 def sweep(target: Target, vary: Mapping[str, Sequence[Any] | str] | None, options: Mapping[str, Any],
@@ -75,7 +79,7 @@ def sweep(target: Target, vary: Mapping[str, Sequence[Any] | str] | None, option
     grid, points = grid_mod.expand(axes, spec_values, options)
     cells = [plan.Cell(i, theme, p.settings, p.params) for i, p in enumerate(points)]
     base = _settings(spec_values, options)
-    return _run("sweep", cells, grid.axes, _shared(base, list(grid.axes)), sort, run)
+    return _run("sweep", cells, grid.axes, _shared(theme, base, list(grid.axes)), sort, run)
 
 
 def scan_boards(options: Mapping[str, Any], run: Run, source: str = "em") -> dict[str, Any]:
@@ -95,7 +99,7 @@ def scan_boards(options: Mapping[str, Any], run: Run, source: str = "em") -> dic
         s = BacktestSettings.model_validate({**s.model_dump(), "start": date(_today(run).year, 1, 1)})
     cells = [plan.Cell(i, theme, s, {"board": code}) for i, (code, theme) in enumerate(found)]
     grid = {"board": [code for code, _ in found]}
-    return _run("scan", cells, grid, _shared(s, []), sort, run, store=store, skip_failed=True, notes=notes)
+    return _run("scan", cells, grid, _shared(found[0][1], s, []), sort, run, store=store, skip_failed=True, notes=notes)
 
 
 # -- steps --------------------------------------------------------------------------------
@@ -177,24 +181,30 @@ def _one_window(resolved: list[tuple[Theme, BacktestSettings]], options: Mapping
     return out
 
 
-def _differing(settings: list[BacktestSettings]) -> list[str]:
-    """Options whose values differ between the targets (their specs disagree)."""
+def _differing(resolved: list[tuple[Theme, BacktestSettings]]) -> list[str]:
+    """Options whose values differ between the targets (their specs disagree, or their
+    themes have benchmarks of their own)."""
     from screener.backtest.request import setting_names
-    from screener.batch.grid import display
 
     names = [n for n in setting_names() if n not in ("start", "end")]
-    return [n for n in names if len({repr(display(s, n)) for s in settings}) > 1]
+    return [n for n in names if len({repr(_shown(t, s, n)) for t, s in resolved}) > 1]
 
 
-def _shown(settings: BacktestSettings, key: str) -> Any:
+def _shown(theme: Theme, settings: BacktestSettings, key: str) -> Any:
+    """Option ``key`` of a target, JSON-ready; the benchmark as resolved (the theme's own
+    when the option is left out)."""
+    from screener.backtest.run import resolve_benchmark
     from screener.batch.grid import display
 
+    if key == "benchmark":
+        return resolve_benchmark(theme, settings).code
     return display(settings, key)
 
 
-def _shared(settings: BacktestSettings, varying: Sequence[str]) -> dict[str, Any]:
-    """The settings every cell shares: ``settings`` without the keys that vary."""
-    out = settings.model_dump(mode="json")
+def _shared(theme: Theme, settings: BacktestSettings, varying: Sequence[str]) -> dict[str, Any]:
+    """The settings every cell shares: ``settings`` of ``theme`` (its benchmark resolved)
+    without the keys that vary."""
+    out = {**settings.model_dump(mode="json"), "benchmark": _shown(theme, settings, "benchmark")}
     for key in varying:
         if key == "costs":
             out["costs"].pop("enabled", None)
