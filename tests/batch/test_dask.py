@@ -79,8 +79,15 @@ def in_process() -> dict:
     return doc
 
 
-def test_a_sweep_through_a_remote_scheduler_equals_the_in_process_run(scheduler: str, in_process: dict) -> None:
-    result = CliRunner().invoke(cli, SWEEP, env={"SCREENER_DASK_SCHEDULER": scheduler})
+@pytest.mark.parametrize("by", ["flag", "env"])
+def test_a_sweep_through_a_remote_scheduler_equals_the_in_process_run(scheduler: str, in_process: dict, by: str) -> None:
+    """The cluster named by --scheduler (which wins over the environment) or by
+    $SCREENER_DASK_SCHEDULER; both runs share the module's scheduler and workers."""
+    if by == "flag":
+        result = CliRunner().invoke(cli, [*SWEEP, "--scheduler", scheduler],
+                                    env={"SCREENER_DASK_SCHEDULER": "tcp://127.0.0.1:1"})
+    else:
+        result = CliRunner().invoke(cli, SWEEP, env={"SCREENER_DASK_SCHEDULER": scheduler})
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
     assert doc["executed"] == {"mode": "scheduler", "workers": None, "scheduler": scheduler}
