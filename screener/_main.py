@@ -1,6 +1,7 @@
 """The ``screener`` console script. It imports nothing at module level, so that Ctrl-C
 at any moment — even while the command line is still importing — exits with status 130
-and no traceback."""
+and no traceback. SIGTERM is taken like Ctrl-C (the same clean-up: a sweep's workers
+stopped, nothing half-written) and exits 143 without a word."""
 
 from __future__ import annotations
 
@@ -9,10 +10,23 @@ import signal
 import sys
 
 INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
+TERMINATED = 143  # 128 + SIGTERM
 
 
-def interrupted() -> None:
-    """Exit 130 after Ctrl-C, with one word on stderr and no traceback."""
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where Ctrl-C raises KeyboardInterrupt, so that every clean-up
+    written for Ctrl-C runs for it too."""
+
+
+def _terminate(_signum: int, _frame: object) -> None:
+    raise Terminated
+
+
+def interrupted(kind: type[BaseException] = KeyboardInterrupt) -> None:
+    """Exit 130 after Ctrl-C, with one word on stderr and no traceback; 143 and nothing
+    on stderr after SIGTERM (``kind``: :class:`Terminated`)."""
+    if issubclass(kind, Terminated):
+        os._exit(TERMINATED)
     try:
         sys.stderr.write("interrupted\n")
         sys.stderr.flush()
@@ -27,7 +41,7 @@ def _unraisable(hook):  # noqa: ANN001, ANN202 (sys.unraisablehook's own signatu
 
     def handle(unraisable):  # noqa: ANN001, ANN202
         if unraisable.exc_type is not None and issubclass(unraisable.exc_type, KeyboardInterrupt):
-            interrupted()
+            interrupted(unraisable.exc_type)
         hook(unraisable)
 
     return handle
@@ -35,13 +49,15 @@ def _unraisable(hook):  # noqa: ANN001, ANN202 (sys.unraisablehook's own signatu
 
 def main() -> None:
     sys.unraisablehook = _unraisable(sys.unraisablehook)
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         from screener.cli import main as cli_main
 
         cli_main()  # always ends in SystemExit
-    except KeyboardInterrupt:
-        interrupted()
+    except KeyboardInterrupt as exc:
+        interrupted(type(exc))
     except SystemExit:
-        # the command is done: a Ctrl-C now must not turn the exit into a traceback
+        # the command is done: a Ctrl-C or SIGTERM now must not turn the exit into a traceback
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
         raise

@@ -16,8 +16,9 @@ of up to :data:`CHUNK` cells, about eight tasks per worker thread), and results 
 taken as they complete (``as_completed``), so the progress bar moves with the work.
 What travels: the pickled panels (bars of the members and the benchmark over the
 window, the theme) once per worker, then per cell its settings out and its figures and
-equity curve back. Ctrl-C (KeyboardInterrupt) cancels every task and closes the
-cluster before it propagates; nothing is written until every cell is back.
+equity curve back. Ctrl-C (KeyboardInterrupt; SIGTERM too, which the console script
+raises as one) cancels every task and closes the cluster before it propagates; nothing
+is written until every cell is back.
 """
 
 from __future__ import annotations
@@ -248,8 +249,9 @@ def starting(execution: Execution) -> Iterator[EarlyCluster | None]:
 
 @contextmanager
 def _interrupt_deferred() -> Iterator[None]:
-    """Hold Ctrl-C (SIGINT) until the block is done, then raise KeyboardInterrupt.
-    Outside the main thread signals cannot be caught: the block runs as it is."""
+    """Hold Ctrl-C (SIGINT) and SIGTERM until the block is done, then deliver the first
+    to the handler in place before (Ctrl-C: KeyboardInterrupt). Outside the main thread
+    signals cannot be caught: the block runs as it is."""
     import signal
     import threading
 
@@ -257,10 +259,12 @@ def _interrupt_deferred() -> Iterator[None]:
         yield
         return
     caught: list[int] = []
-    previous = signal.signal(signal.SIGINT, lambda signum, _frame: caught.append(signum))
+    held = (signal.SIGINT, signal.SIGTERM)
+    previous = {s: signal.signal(s, lambda signum, _frame: caught.append(signum)) for s in held}
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for s, handler in previous.items():
+            signal.signal(s, handler)
     if caught:
-        raise KeyboardInterrupt
+        signal.raise_signal(caught[0])

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from screener.batch.document import figure, shown_cells
-from screener.fmt import money, pct, ratio
+from screener.fmt import money, pct, plain, ratio
 from screener.i18n import N_, _, ngettext
 
 # figure -> column title: the ranked table's figure columns, in order
@@ -61,6 +61,17 @@ def shown(value: Any, how: str) -> str:
     return ratio(value)
 
 
+def value_text(key: str, value: Any) -> str:
+    """A grid value as the user writes it: ``default`` for an option left out (None),
+    numbers as the settings table shows them (``100,000``, ``0.05``), a stamp duty
+    schedule in words."""
+    from screener.report.text import stamp_duty_text
+
+    if value is None:
+        return _("default")
+    return stamp_duty_text(value) if key == "stamp_duty" and isinstance(value, list) else plain(value)
+
+
 def label(name: str) -> str:
     """A figure's name in the language in use."""
     return _(LABELS[name]) if name in LABELS else name
@@ -76,7 +87,7 @@ def ranked_table(doc: dict[str, Any]) -> tuple[list[str], list[list[str]], list[
     columns = ["#", *keys, *([_("name")] if named else []), *titles, _("claims")]
     rows = []
     for c in shown_cells(doc):
-        params = [str(c["params"].get(k, "-")) for k in keys]
+        params = [value_text(k, c["params"][k]) if k in c["params"] else "-" for k in keys]
         name = [c["theme_name"]] if named else []
         claims = f"{c['claims_hold']}/{c['claims_total']}" if c["claims_total"] else "-"
         rows.append([str(c["rank"]), *params, *name, *(shown(figure(c, f), figure_format(f)) for f in figures), claims])
@@ -130,7 +141,7 @@ def headline(doc: dict[str, Any]) -> list[str]:
     lines.append(_("{title}, {where}").format(title=title(doc), where=executed_text(doc["executed"])))
     if doc["kind"] == "sweep":
         lines.append(_("varying: {axes}").format(
-            axes="; ".join(f"{k} = {', '.join(map(str, v))}" for k, v in doc["grid"].items())))
+            axes="; ".join(f"{k} = {', '.join(value_text(k, x) for x in v)}" for k, v in doc["grid"].items())))
     n, shown_n = doc["n_cells"], len(shown_cells(doc))
     order = _("lowest first") if doc["sort"]["order"] == "ascending" else _("highest first")
     ranked = _("ranked by {figure} ({order})").format(figure=doc["sort"]["figure"], order=order)
@@ -146,7 +157,7 @@ def cell_label(cell: dict[str, Any]) -> str:
     params = cell["params"]
     if set(params) <= {"theme", "board"}:
         return str(cell["theme_name"])
-    return ", ".join(f"{k}={v}" for k, v in params.items())
+    return ", ".join(f"{k}={value_text(k, v)}" for k, v in params.items())
 
 
 def _param_keys(doc: dict[str, Any]) -> list[str]:

@@ -75,7 +75,9 @@ def resolve(cells: Sequence[Cell], today: date) -> list[Panel]:
 
 def describe(cell: Cell) -> str:
     """How messages name a cell: its theme and the values that vary."""
-    values = ", ".join(f"{k}={v}" for k, v in cell.params.items() if k != "theme")
+    from screener.batch.output import value_text
+
+    values = ", ".join(f"{k}={value_text(k, v)}" for k, v in cell.params.items() if k != "theme")
     return f"{cell.theme.id}" + (f" ({values})" if values else "")
 
 

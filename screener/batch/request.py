@@ -35,7 +35,7 @@ class Run:
     themes_dirs: Sequence[Path] = ()
     specs_dirs: Sequence[Path] = ()
     progress: Progress = field(default=lambda _d, _n: None)
-    note: Note = field(default=lambda _t: None)
+    note: Note = field(default=lambda _t: None)  # told the notes once the cells have run
     today: date | None = None
 
 
@@ -47,16 +47,20 @@ def compare(targets: Sequence[Target], options: Mapping[str, Any], run: Run) -> 
     sort = document.check_sort(run.sort)
     if not targets:
         raise UserError(_("compare: name at least one theme or spec"))
-    notes, note = _notes(run)
+    notes: list[str] = []
     resolved = [_target(t, options, run) for t in targets]
-    resolved = _one_window(resolved, options, today, note)
-    varying = _differing([s for _, s in resolved])
+    resolved = _one_window(resolved, options, today, notes.append)
+    varying = _differing(resolved)
+    if "benchmark" in varying:
+        notes.append(_("the targets have different benchmarks: each cell's excess return is over its own "
+                       "(the benchmark column)"))
     cells = []
     for i, (theme, s) in enumerate(resolved):
-        params = {"theme": theme.id, **{k: _shown(s, k) for k in varying}}
+        params = {"theme": theme.id, **{k: _shown(theme, s, k) for k in varying}}
         cells.append(plan.Cell(i, theme, s, params))
-    grid = {"theme": [t.id for t, _ in resolved], **{k: list(dict.fromkeys(_shown(s, k) for _, s in resolved)) for k in varying}}
-    return _run("compare", cells, grid, _shared(resolved[0][1], varying), sort, run, notes=notes)
+    grid = {"theme": [t.id for t, _ in resolved],
+            **{k: list(dict.fromkeys(_shown(t, s, k) for t, s in resolved)) for k in varying}}
+    return _run("compare", cells, grid, _shared(*resolved[0], varying), sort, run, notes=notes)
 
 
 def sweep(target: Target, vary: Mapping[str, Sequence[Any] | str] | None, options: Mapping[str, Any],
@@ -75,7 +79,7 @@ def sweep(target: Target, vary: Mapping[str, Sequence[Any] | str] | None, option
     grid, points = grid_mod.expand(axes, spec_values, options)
     cells = [plan.Cell(i, theme, p.settings, p.params) for i, p in enumerate(points)]
     base = _settings(spec_values, options)
-    return _run("sweep", cells, grid.axes, _shared(base, list(grid.axes)), sort, run)
+    return _run("sweep", cells, grid.axes, _shared(theme, base, list(grid.axes)), sort, run)
 
 
 def scan_boards(options: Mapping[str, Any], run: Run, source: str = "em") -> dict[str, Any]:
@@ -87,15 +91,15 @@ def scan_boards(options: Mapping[str, Any], run: Run, source: str = "em") -> dic
     sort = document.check_sort(run.sort)
     s = _settings({}, options)
     store = open_store(run.data)
-    notes, note = _notes(run)
-    found = boards.themes(store, source, note)
+    notes: list[str] = []
+    found = boards.themes(store, source, notes.append)
     if not found:
         raise UserError(_("scan boards: no board with stocks to scan"))
     if s.start is None:  # boards have no claims: one default window for all
         s = BacktestSettings.model_validate({**s.model_dump(), "start": date(_today(run).year, 1, 1)})
     cells = [plan.Cell(i, theme, s, {"board": code}) for i, (code, theme) in enumerate(found)]
     grid = {"board": [code for code, _ in found]}
-    return _run("scan", cells, grid, _shared(s, []), sort, run, store=store, skip_failed=True, notes=notes)
+    return _run("scan", cells, grid, _shared(found[0][1], s, []), sort, run, store=store, skip_failed=True, notes=notes)
 
 
 # -- steps --------------------------------------------------------------------------------
@@ -105,27 +109,24 @@ def _run(kind: str, cells: list[plan.Cell], grid: dict[str, list[Any]], settings
     from screener.batch import execute
     from screener.data import open_store
 
-    notes, note = _notes(run, notes)
+    notes = [] if notes is None else notes
     panels = plan.resolve(cells, _today(run))
     with execute.starting(run.execution) as early:  # workers start while the data load
-        md = plan.align(panels, store or open_store(run.data), skip_failed=skip_failed, note=note)
+        md = plan.align(panels, store or open_store(run.data), skip_failed=skip_failed, note=notes.append)
         if not any(p.aligned is not None for p in panels):
-            raise UserError(_("{kind}: no cell has data to backtest ({label})").format(kind=kind, label=md.label))
+            raise UserError(_("{kind}: no cell has data to backtest ({why})").format(kind=kind, why=_why(panels, md)))
         outcomes, executed = execute.run(panels, run.execution, run.progress, early)
+    for text in notes:  # told once the batch has run: on a user error, its one line is all
+        run.note(text)
     return document.build(kind, panels, outcomes, md, grid=grid, settings=settings, sort=sort,
                           ascending=run.ascending, top=run.top, notes=notes, executed=executed)
 
 
-def _notes(run: Run, notes: list[str] | None = None) -> tuple[list[str], Note]:
-    """The document's notes so far (a new list without ``notes``), and a ``note`` that
-    adds to them and tells ``run.note``."""
-    kept = notes if notes is not None else []
-
-    def note(text: str) -> None:
-        kept.append(text)
-        run.note(text)
-
-    return kept, note
+def _why(panels: Sequence[plan.Panel], md: Any) -> str:
+    """Why no cell has data: the first failed cell and its error (its notes are not told
+    on an error), else the data's label."""
+    failed = [p for p in panels if p.error is not None]
+    return f"{plan.describe(failed[0].cells[0])}: {failed[0].error}" if failed else md.label
 
 
 def _today(run: Run) -> date:
@@ -180,24 +181,30 @@ def _one_window(resolved: list[tuple[Theme, BacktestSettings]], options: Mapping
     return out
 
 
-def _differing(settings: list[BacktestSettings]) -> list[str]:
-    """Options whose values differ between the targets (their specs disagree)."""
+def _differing(resolved: list[tuple[Theme, BacktestSettings]]) -> list[str]:
+    """Options whose values differ between the targets (their specs disagree, or their
+    themes have benchmarks of their own)."""
     from screener.backtest.request import setting_names
-    from screener.batch.grid import display
 
     names = [n for n in setting_names() if n not in ("start", "end")]
-    return [n for n in names if len({repr(display(s, n)) for s in settings}) > 1]
+    return [n for n in names if len({repr(_shown(t, s, n)) for t, s in resolved}) > 1]
 
 
-def _shown(settings: BacktestSettings, key: str) -> Any:
+def _shown(theme: Theme, settings: BacktestSettings, key: str) -> Any:
+    """Option ``key`` of a target, JSON-ready; the benchmark as resolved (the theme's own
+    when the option is left out)."""
+    from screener.backtest.run import resolve_benchmark
     from screener.batch.grid import display
 
+    if key == "benchmark":
+        return resolve_benchmark(theme, settings).code
     return display(settings, key)
 
 
-def _shared(settings: BacktestSettings, varying: Sequence[str]) -> dict[str, Any]:
-    """The settings every cell shares: ``settings`` without the keys that vary."""
-    out = settings.model_dump(mode="json")
+def _shared(theme: Theme, settings: BacktestSettings, varying: Sequence[str]) -> dict[str, Any]:
+    """The settings every cell shares: ``settings`` of ``theme`` (its benchmark resolved)
+    without the keys that vary."""
+    out = {**settings.model_dump(mode="json"), "benchmark": _shown(theme, settings, "benchmark")}
     for key in varying:
         if key == "costs":
             out["costs"].pop("enabled", None)

@@ -15,7 +15,7 @@ from typing import Any, NoReturn
 
 import click
 
-from screener._main import INTERRUPTED, interrupted
+from screener._main import INTERRUPTED, TERMINATED, Terminated, interrupted
 from screener.errors import UserError
 from screener.i18n import N_, _, ngettext
 
@@ -151,8 +151,8 @@ class ScreenerGroup(LazyGroup):
             click.echo(_("error: {message}").format(message=" ".join(exc.format_message().split())), err=True)
             sys.exit(exc.exit_code)
         except click.Abort as exc:
-            if isinstance(exc.__cause__, KeyboardInterrupt):  # click turns Ctrl-C into Abort
-                raise KeyboardInterrupt from None
+            if isinstance(exc.__cause__, KeyboardInterrupt):  # click turns Ctrl-C (and SIGTERM) into Abort
+                raise exc.__cause__ from None
             click.echo(_("aborted"), err=True)
             sys.exit(1)
         # an explicit ctx.exit(code) comes back as its code; commands return nothing
@@ -172,6 +172,8 @@ class ScreenerGroup(LazyGroup):
             for line in str(exc).splitlines() or [type(exc).__name__]:
                 click.echo(_("error: {line}").format(line=line), err=True)
             ctx.exit(exc.exit_code)
+        except Terminated:
+            ctx.exit(TERMINATED)
         except KeyboardInterrupt:
             click.echo(_("interrupted"), err=True)
             ctx.exit(INTERRUPTED)
@@ -210,8 +212,8 @@ def run(group: click.Group, **kwargs: Any) -> NoReturn:
             group.main(**kwargs)
         finally:
             sys.stdout.flush()
-    except KeyboardInterrupt:
-        interrupted()
+    except KeyboardInterrupt as exc:
+        interrupted(type(exc))
     except OSError as exc:
         if exc.errno not in OUTPUT_ERRNOS:
             raise

@@ -141,6 +141,7 @@ def test_event_is_the_commands_json(args: list[str], kwargs: dict) -> None:
     ],
     ids=["compare", "sweep", "scan-boards"],
 )
+@pytest.mark.filterwarnings("ignore:the targets have different benchmarks")  # compare's note (fiber's vs green power's)
 def test_compare_sweep_and_scan_are_the_commands_json(command: list[str], args: list[str], call) -> None:
     out = invoke(*command, *args, "--demo", "--workers", "0", "--format", "json")
     result = call()

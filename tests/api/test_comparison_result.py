@@ -40,6 +40,8 @@ def test_plot_overlays_the_curves_with_their_grid_values(result: screener.Compar
 
 def test_compare_takes_loaded_themes_beside_ids() -> None:
     theme = screener.load_theme("fiber")
-    mixed = screener.compare([theme, "green-power"], end="2026-05-11", workers=0, demo=True)
-    by_id = screener.compare(["fiber", "green-power"], end="2026-05-11", workers=0, demo=True)
+    with pytest.warns(UserWarning, match="different benchmarks: each cell's excess return is over its own"):
+        mixed = screener.compare([theme, "green-power"], end="2026-05-11", workers=0, demo=True)
+    with pytest.warns(UserWarning, match="different benchmarks"):  # the command's note, as a warning
+        by_id = screener.compare(["fiber", "green-power"], end="2026-05-11", workers=0, demo=True)
     assert mixed.to_dict()["cells"] == by_id.to_dict()["cells"]

@@ -143,6 +143,38 @@ def test_scan_boards_lists_the_boards_in_the_cache(tmp_path: Path) -> None:
     (["compare", "fiber", "--demo", "--sort", "luck"], "--sort luck: unknown figure"),
     (["compare", "nope", "--demo"], "unknown theme or spec 'nope'"),
     (["scan", "boards", "--data-dir", "."], "cannot list boards"),
+    # every board left out: the error says why, without the 34 "left out" notes first
+    (["scan", "boards", "--demo", "--start", "2026-11-30"], "no cell has data to backtest (bk9001 (board=BK9001): no "
+     "data for the members of 'bk9001' after the base date 2026-11-27: the data ends on 2026-11-20"),
 ])
 def test_user_errors_are_one_line_and_exit_2(args: list[str], message: str) -> None:
     assert message in fails(*args)
+
+
+def test_grid_values_are_shown_as_the_user_writes_them_not_as_python_values(tmp_path: Path) -> None:
+    args = ["sweep", "fiber", "--demo", "--end", "2026-05-11", "--vary", "max_participation=default,0.05",
+            "--vary", "cash=1e5,2e5"]
+    result = CliRunner().invoke(cli, [*args, "--export", "xlsx", "--out", str(tmp_path)], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.stderr
+    assert "varying: max_participation = default, 0.05; cash = 100,000, 200,000" in result.stdout
+    rows = [line.split()[1:3] for line in result.stdout.splitlines() if line[:1].isdigit()][:4]
+    assert sorted(rows) == [["0.05", "100,000"], ["0.05", "200,000"], ["default", "100,000"], ["default", "200,000"]]
+    assert "None" not in result.stdout and "100000.0" not in result.stdout
+    from openpyxl import load_workbook
+
+    about = {row[0]: row[1] for row in load_workbook(tmp_path / "sweep-fiber_2026-01-01_2026-05-11.xlsx")[
+        "about"].iter_rows(min_row=2, values_only=True)}
+    assert about["grid: max_participation"] == "default, 0.05" and about["grid: cash"] == "100,000, 200,000"
+    zh = CliRunner().invoke(cli, [*args, "--lang", "zh"], env={"COLUMNS": "200"})
+    assert "变化的参数：max_participation = 默认, 0.05; cash = 100,000, 200,000" in zh.stdout
+    doc = run(*args)  # the JSON keeps the values themselves
+    assert doc["grid"] == {"max_participation": [None, 0.05], "cash": [100000.0, 200000.0]}
+
+
+def test_messages_name_a_cell_by_the_values_as_written() -> None:
+    from screener.api import load_theme
+    from screener.backtest.settings import BacktestSettings
+    from screener.batch.plan import Cell, describe
+
+    cell = Cell(0, load_theme("fiber"), BacktestSettings(), {"max_participation": None, "cash": 100000.0})
+    assert describe(cell) == "fiber (max_participation=default, cash=100,000)"

@@ -3,13 +3,17 @@ that name the key and value at fault."""
 
 from __future__ import annotations
 
+import re
 import warnings
 from datetime import date
 
 import exchange_calendars as xcals
 import pytest
 
+from click.testing import CliRunner
+
 from screener.batch.grid import expand, parse_vary, rolling_starts
+from screener.cli import cli
 from screener.errors import UserError
 
 
@@ -72,6 +76,18 @@ def test_options_given_apply_to_every_cell_and_cannot_also_vary() -> None:
 def test_bad_grids_name_the_cell_or_key(sweep: dict, message: str) -> None:
     with pytest.raises(UserError, match=message):
         expand(sweep, {}, {})
+
+
+@pytest.mark.parametrize("key, value, problem", [  # today is 2026-11-30 (tests/conftest.py)
+    ("end", "2027-12-02", "2027-12-02 is more than a year after today (2026-11-30); check the year"),
+    ("start", "1990-12-18", "1990-12-18 is before 1990-12-19, the Shanghai exchange's first session"),
+])
+def test_grid_dates_are_checked_as_the_backtest_command_checks_them(key: str, value: str, problem: str) -> None:
+    backtest = CliRunner().invoke(cli, ["backtest", "fiber", "--demo", f"--{key}", value])
+    assert backtest.exit_code == 2 and problem in backtest.stderr
+    with pytest.raises(UserError, match=re.escape(f"grid cell {key}={value}: {key}: {problem}")):
+        expand({key: [value]}, {}, {})
+    expand({"end": ["2027-12-01"]}, {}, {})  # a year after today: the backtest's last allowed end
 
 
 def test_rolling_starts_every_n_sessions_of_the_exchange_calendar() -> None:

@@ -101,3 +101,44 @@ def test_a_broken_document_is_refused_in_one_line(exported: tuple[Path, dict], t
     result = CliRunner().invoke(cli, ["report", str(path), "--export", "csv", "--out", str(tmp_path / "out")])
     assert result.exit_code == 2 and len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_a_compare_of_themes_with_their_own_benchmarks_names_each_cells(tmp_path: Path) -> None:
+    """fiber's theme file names 000300.SH, green-power's 399438.SZ: a benchmark column and
+    a note, in the table, the document and every report; not "benchmark: default"."""
+    stem = "compare_2026-01-01_2026-05-11"
+    args = ["compare", "fiber", "green-power", "--demo", "--end", "2026-05-11"]
+    result = CliRunner().invoke(cli, [*args, "--format", "json", "--export", "md,csv,xlsx,html", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    own = {"fiber": "000300.SH", "green-power": "399438.SZ"}
+    assert doc["grid"]["benchmark"] == ["000300.SH", "399438.SZ"] and "benchmark" not in doc["settings"]
+    assert {c["theme"]: (c["params"]["benchmark"], c["benchmark"]["symbol"]) for c in doc["cells"]} == {
+        t: (b, b) for t, b in own.items()}
+    note = "the targets have different benchmarks: each cell's excess return is over its own (the benchmark column)"
+    assert note in doc["notes"] and note in result.stderr
+    md = (tmp_path / f"{stem}.md").read_text(encoding="utf-8")
+    assert "| # | theme | benchmark | name |" in md and "| fiber | 000300.SH |" in md and "| green-power | 399438.SZ |" in md
+    assert "| benchmark |" not in md.split("Settings every cell shares")[1] and f"- {note}" in md
+    page = (tmp_path / f"{stem}.html").read_text(encoding="utf-8")
+    assert ">benchmark</th>" in page and ">399438.SZ</td>" in page and note.replace("'", "&#39;") in page
+    rows = list(csv.DictReader(io.StringIO((tmp_path / f"{stem}_cells.csv").read_text(encoding="utf-8-sig"))))
+    assert {r["theme_name"][:2]: r["benchmark"] for r in rows} == {"光纤": "000300.SH", "绿色": "399438.SZ"}
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(tmp_path / f"{stem}.xlsx")["cells"]
+    header = [c.value for c in sheet[1]]
+    assert {sheet.cell(i, header.index("theme_name") + 1).value[:2]: sheet.cell(i, header.index("benchmark") + 1).value
+            for i in (2, 3)} == {"光纤": "000300.SH", "绿色": "399438.SZ"}
+    table = CliRunner().invoke(cli, [*args, "--lang", "zh"], env={"COLUMNS": "200"})
+    assert table.exit_code == 0, table.stderr
+    assert "#  theme        benchmark" in table.stdout and "各目标的基准不同：每组的超额收益相对其自身基准计算" in table.stderr
+
+
+def test_a_benchmark_every_cell_shares_is_named_in_the_settings(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["compare", "fiber", "ai-content", "--demo", "--end", "2026-05-11", "--format",
+                                      "json", "--export", "md", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert doc["settings"]["benchmark"] == "000300.SH" and "benchmark" not in doc["grid"] and not doc["notes"]
+    assert "| benchmark | 000300.SH |" in (tmp_path / "compare_2026-01-01_2026-05-11.md").read_text(encoding="utf-8")
