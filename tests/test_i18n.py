@@ -65,6 +65,41 @@ def test_the_language_comes_from_screener_lang_then_the_locale(monkeypatch, env,
     assert i18n.language() != expected
 
 
+def _locale(monkeypatch, lang_env: str, screener_lang: str) -> None:
+    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("LANG", lang_env)
+    monkeypatch.setenv("SCREENER_LANG", screener_lang)
+
+
+@pytest.mark.parametrize(("lang_env", "expected"), [("en_US.UTF-8", "en"), ("zh_CN.UTF-8", "zh")])
+def test_a_bad_screener_lang_warns_and_falls_back_to_the_locale(monkeypatch, lang_env, expected):
+    _locale(monkeypatch, lang_env, "fr")
+    with pytest.warns(UserWarning, match=r"\$SCREENER_LANG='fr'"):
+        assert i18n.language() == expected
+
+
+@pytest.mark.parametrize(("lang_env", "warning", "shown"), [
+    ("en_US.UTF-8", "warning: ignoring $SCREENER_LANG='fr': set it to zh or en", "defined in"),
+    ("zh_CN.UTF-8", "警告：已忽略 $SCREENER_LANG='fr'：请设为 zh 或 en", "编号"),
+])
+def test_a_bad_screener_lang_is_one_warning_line_not_a_crash(monkeypatch, lang_env, warning, shown):
+    """It used to recurse (normalize -> _ -> language -> normalize) into a RecursionError."""
+    _locale(monkeypatch, lang_env, "fr")
+    res = CliRunner().invoke(cli, ["themes", "list"])
+    assert res.exit_code == 0, res.output
+    assert res.stderr.splitlines() == [warning]
+    assert shown in res.stdout
+
+
+@pytest.mark.parametrize("args", [["--lang", "zh", "themes", "list"], ["themes", "list", "--lang", "zh"]])
+def test_an_explicit_lang_wins_over_a_bad_screener_lang(monkeypatch, args):
+    _locale(monkeypatch, "en_US.UTF-8", "fr")
+    res = CliRunner().invoke(cli, args)
+    assert res.exit_code == 0, res.output
+    assert res.stderr == "" and "编号" in res.stdout
+
+
 def test_translations_follow_the_language():
     i18n.set_language("zh")
     assert i18n._("Max drawdown") == "最大回撤"
