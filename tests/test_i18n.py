@@ -235,3 +235,35 @@ def test_user_errors_and_warnings_follow_lang(case, lang, tmp_path):
     said, other = (zh, en) if lang == "zh" else (en, zh)
     assert any(said in line and value in line for line in lines), res.stderr
     assert other not in res.stderr
+
+
+# English that used to be left in Chinese output: the demo label, the default benchmark's
+# name, the board and where a theme is defined
+LEFT_IN_ENGLISH = ("DEMO", "synthetic", "CSI 300", "built-in", "main board")
+
+
+@pytest.mark.parametrize("args", [
+    ["compare", "fiber", "green-power", "--demo"],
+    ["sweep", "fiber", "--demo", "--vary", "rebalance=none,monthly"],
+    ["scan", "boards", "--demo", "--start", "2026-04-01"],
+    ["data", "status", "--demo"],
+    ["data", "fetch", "fiber", "--demo"],
+    ["themes", "show", "fiber"],
+    ["themes", "list"],
+    ["backtest", "fiber", "--demo", "--end", "2026-05-11"],
+], ids=" ".join)
+def test_chinese_output_has_no_english_left(args):
+    res = CliRunner().invoke(cli, ["--lang", "zh", *args])
+    assert res.exit_code == 0, res.output
+    left = [w for w in LEFT_IN_ENGLISH if w in res.output]
+    assert left == [], res.output
+
+
+def test_the_chinese_comparison_report_names_its_data_source_in_chinese(tmp_path):
+    res = CliRunner().invoke(cli, ["--lang", "zh", "compare", "fiber", "green-power", "--demo", "--export", "md",
+                                   "--out", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    (md,) = tmp_path.glob("*.md")
+    page = md.read_text("utf-8")
+    assert "数据来源：演示数据——合成价格" in page
+    assert [w for w in LEFT_IN_ENGLISH if w in page] == []

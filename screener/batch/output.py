@@ -9,6 +9,7 @@ from typing import Any
 from screener.batch.document import figure, shown_cells
 from screener.fmt import money, pct, ratio
 from screener.i18n import N_, _, ngettext
+from screener.report.text import source_label
 
 # figure -> column title: the ranked table's figure columns, in order
 COLUMNS: dict[str, str] = {
@@ -126,7 +127,8 @@ def executed_text(executed: dict[str, Any]) -> str:
 def headline(doc: dict[str, Any]) -> list[str]:
     """The lines above the tables: the data's label, what ran (and where), what varies,
     how the cells are ranked."""
-    lines = [doc["label"]] if doc["demo"] else [_("data: {label}").format(label=doc["label"])]
+    source = source_label(doc["data_source"], doc["label"])
+    lines = [source] if doc["demo"] else [_("data: {label}").format(label=source)]
     lines.append(_("{title}, {where}").format(title=title(doc), where=executed_text(doc["executed"])))
     if doc["kind"] == "sweep":
         lines.append(_("varying: {axes}").format(

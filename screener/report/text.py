@@ -325,14 +325,20 @@ def methodology(view: ReportView) -> list[str]:
 
 
 def source_text(view: ReportView) -> str:
-    """The data source and its label: "demo — DEMO — synthetic prices" reads
-    "DEMO — synthetic prices"; "cache — cache (last refresh 2026-05-12)" the label alone."""
-    source = label(DATA_SOURCES, view.data_source)
-    if view.label == DEMO_TEXT:
+    """The data source of ``view`` and its label (see :func:`source_label`)."""
+    return source_label(view.data_source, view.label)
+
+
+def source_label(data_source: str, data_label: str | None) -> str:
+    """A data source and its label in words: "demo — DEMO — synthetic prices" reads
+    "DEMO — synthetic prices" (translated); "cache — cache (last refresh 2026-05-12)" the
+    label alone."""
+    source = label(DATA_SOURCES, data_source)
+    if data_label == DEMO_TEXT:
         return _(DEMO_TEXT)
-    if not view.label or view.label == view.data_source:
+    if not data_label or data_label == data_source:
         return source
-    return view.label if view.label.startswith(view.data_source) else f"{source} — {view.label}"
+    return data_label if data_label.startswith(data_source) else f"{source} — {data_label}"
 
 
 def data_line(view: ReportView) -> str:
