@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from screener.batch.document import figure, shown_cells
+from screener.backtest.metrics import MIN_ANNUALISE_SESSIONS
+from screener.batch.document import figure, shown_cells, summary
 from screener.fmt import money, pct, ratio
 from screener.i18n import N_, _, ngettext
-from screener.report.text import source_label
+from screener.report.text import SHORT_WINDOW_FIGURES, source_label
 
 # figure -> column title: the ranked table's figure columns, in order
 COLUMNS: dict[str, str] = {
@@ -62,6 +63,12 @@ def shown(value: Any, how: str) -> str:
     return ratio(value)
 
 
+def cell_figure(cell: dict[str, Any], name: str) -> Any:
+    """A figure of a cell as tables show it: None where the cell's window is too short for
+    it to mean anything (the single backtest's rule; the document keeps the raw value)."""
+    return None if cell.get("short_window") and name in SHORT_WINDOW_FIGURES else figure(cell, name)
+
+
 def label(name: str) -> str:
     """A figure's name in the language in use."""
     return _(LABELS[name]) if name in LABELS else name
@@ -80,7 +87,7 @@ def ranked_table(doc: dict[str, Any]) -> tuple[list[str], list[list[str]], list[
         params = [str(c["params"].get(k, "-")) for k in keys]
         name = [c["theme_name"]] if named else []
         claims = f"{c['claims_hold']}/{c['claims_total']}" if c["claims_total"] else "-"
-        rows.append([str(c["rank"]), *params, *name, *(shown(figure(c, f), figure_format(f)) for f in figures), claims])
+        rows.append([str(c["rank"]), *params, *name, *(shown(cell_figure(c, f), figure_format(f)) for f in figures), claims])
     justify = ["right", *(["left"] * (len(keys) + named)), *(["right"] * (len(figures) + 1))]
     return columns, rows, justify
 
@@ -91,9 +98,9 @@ def spread_title(doc: dict[str, Any]) -> str:
 
 def spread_table(doc: dict[str, Any]) -> tuple[list[str], list[list[str]], list[str]]:
     """(columns, rows, justify) of each figure's min, median and max over every cell."""
-    rows = []
+    rows, spread = [], summary(doc["cells"], cell_figure)
     for name in SPREAD:
-        s = doc["summary"][name]
+        s = spread[name]
         how = figure_format(name)
         rows.append([label(name), shown(s["min"], how), shown(s["median"], how), shown(s["max"], how)])
     return [_("figure"), _("min"), _("median"), _("max")], rows, ["left", "right", "right", "right"]
@@ -139,6 +146,11 @@ def headline(doc: dict[str, Any]) -> list[str]:
     if shown_n < n:
         ranked += _(", top {shown} of {n}").format(shown=shown_n, n=n)
     lines.append(ranked)
+    if any(c.get("short_window") for c in doc["cells"]):
+        lines.append(_("note: {text}").format(text=_(
+            "some windows are too short to annualise (fewer than {minimum} sessions): their annualised "
+            "return, Sharpe, Sortino, Calmar, alpha and information ratio are not shown").format(
+                minimum=MIN_ANNUALISE_SESSIONS)))
     return lines
 
 
