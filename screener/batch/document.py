@@ -11,7 +11,8 @@ at most :data:`CURVES` and ``top``, for the overlaid chart), ``notes``, ``execut
 ``generated_by``.
 
 A cell: ``rank``, ``params`` (its values of the grid keys), ``theme``, ``theme_name``,
-``window`` (``start, base_date, end, sessions``), ``basket`` and ``benchmark`` (the
+``window`` (``start, base_date, end, sessions``), ``short_window`` (too few sessions to
+annualise: tables show the annualised figures as "—"), ``basket`` and ``benchmark`` (the
 figures of the backtest JSON), ``claims_hold``, ``claims_total``, ``warnings_n``.
 """
 
