@@ -20,7 +20,7 @@ from typing import Generic, TypeVar
 import platformdirs
 
 from screener.errors import UserError
-from screener.i18n import _
+from screener.i18n import N_, _
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
@@ -40,6 +40,17 @@ class Kind:
 
     def user_dir(self) -> Path:
         return Path(platformdirs.user_config_dir("screener")) / self.plural
+
+
+ORIGINS = {"built-in": N_("built-in"), "user config": N_("user config")}  # the others: flags, $VARIABLES
+
+
+def origin_text(origin: str) -> str:
+    """Where a file was found, in words: ``built-in`` and ``plugin acme`` translated; a
+    flag or an environment variable as typed."""
+    if origin.startswith("plugin "):
+        return _("plugin {name}").format(name=origin.removeprefix("plugin "))
+    return _(ORIGINS[origin]) if origin in ORIGINS else origin
 
 
 @dataclass(frozen=True)
@@ -63,7 +74,10 @@ class Entry:
 
     def defined_in(self) -> str:
         """Where it is defined and what it overrides: ``--themes-dir (overrides built-in)``."""
-        return self.origin + "".join(f" (overrides {s.origin})" for s in self.shadowed)
+        text = origin_text(self.origin)
+        for s in self.shadowed:
+            text = _("{origin} (overrides {other})").format(origin=text, other=origin_text(s.origin))
+        return text
 
 
 def package_data_dir(packaged: str, repo: str) -> Path:

@@ -6,7 +6,9 @@ beside it and committed with it (README "Translations" says how to update both).
 the standard library's :mod:`gettext` runs here, so importing this module costs nothing.
 
 The language is, in order: :func:`set_language` (the CLI's ``--lang``), then
-``$SCREENER_LANG``, then ``zh`` when the locale is Chinese, else ``en``.
+``$SCREENER_LANG``, then ``zh`` when the locale is Chinese, else ``en``. A
+``$SCREENER_LANG`` that is neither is ignored with a warning (the CLI shows it as one
+``warning:`` line), so a stray value in a shell profile cannot stop every command.
 
 Write user-facing text as whole sentences with named fields, so a translation can
 reorder them::
@@ -24,6 +26,7 @@ import functools
 import gettext
 import locale
 import os
+import warnings
 from pathlib import Path
 
 LANGUAGES = ("zh", "en")
@@ -38,10 +41,17 @@ class LanguageError(ValueError):
     """A language name that is neither Chinese nor English."""
 
 
-def normalize(name: str) -> str:
-    """``zh``, ``zh_CN.UTF-8``, ``zh-Hans``, ``ZH`` → ``zh``; ``en``, ``en_US`` → ``en``."""
+def _code(name: str) -> str | None:
+    """``zh``, ``zh_CN.UTF-8``, ``zh-Hans``, ``ZH`` → ``zh``; ``en``, ``en_US`` → ``en``;
+    anything else → None. (It translates nothing, so :func:`language` can use it.)"""
     code = name.strip().lower().replace("-", "_").split(".")[0].split("_")[0]
-    if code not in LANGUAGES:
+    return code if code in LANGUAGES else None
+
+
+def normalize(name: str) -> str:
+    """``name`` as ``zh`` or ``en`` (see :func:`_code`); :class:`LanguageError` otherwise."""
+    code = _code(name)
+    if code is None:
         raise LanguageError(_("unknown language {name!r}: use zh or en").format(name=name))
     return code
 
@@ -65,12 +75,20 @@ def language() -> str:
     if _chosen is not None:
         return _chosen
     env = os.environ.get(ENV)
+    code = _code(env) if env else None
+    if code is not None:
+        return code
+    fallback = _locale_language()
     if env:
-        try:
-            return normalize(env)
-        except LanguageError:
-            pass  # the CLI reports a bad $SCREENER_LANG; library callers get the locale's
-    return _locale_language()
+        _warn_bad_env(env, fallback)
+    return fallback
+
+
+def _warn_bad_env(value: str, fallback: str) -> None:
+    """Warn that ``$SCREENER_LANG=value`` is ignored, in the ``fallback`` language (not
+    through :func:`_`, which would ask :func:`language` again)."""
+    message = translations(fallback).gettext(N_("ignoring ${var}={value!r}: set it to zh or en"))
+    warnings.warn(message.format(var=ENV, value=value), UserWarning, stacklevel=3)
 
 
 def set_language(name: str | None) -> None:

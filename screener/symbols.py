@@ -15,7 +15,7 @@ from enum import Enum
 from functools import lru_cache
 
 from screener.errors import SymbolError
-from screener.i18n import _
+from screener.i18n import _, language
 
 CHINEXT_20PCT_FROM = date(2020, 8, 24)
 
@@ -42,6 +42,25 @@ BOARD_LABELS = {
     Board.BSE: "Beijing SE",
     Board.INDEX: "index",
 }
+
+# the major indices: code -> (Chinese name, as the exchanges and data sources give it; English name)
+INDICES: dict[str, tuple[str, str]] = {
+    "000300.SH": ("沪深300", "CSI 300"),
+    "000001.SH": ("上证指数", "SSE Composite"),
+    "000016.SH": ("上证50", "SSE 50"),
+    "000905.SH": ("中证500", "CSI 500"),
+    "000852.SH": ("中证1000", "CSI 1000"),
+    "000688.SH": ("科创50", "STAR 50"),
+    "399001.SZ": ("深证成指", "SZSE Component"),
+    "399006.SZ": ("创业板指", "ChiNext Index"),
+}
+
+
+def index_name(code: str) -> str | None:
+    """The name of a major index in the language in use (None for any other code)."""
+    names = INDICES.get(code)
+    return None if names is None else names[0 if language() == "zh" else 1]
+
 
 _SUFFIX_ALIASES = {
     "SH": Exchange.SH, "SS": Exchange.SH, "XSHG": Exchange.SH, "SSE": Exchange.SH,

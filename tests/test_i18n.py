@@ -65,6 +65,41 @@ def test_the_language_comes_from_screener_lang_then_the_locale(monkeypatch, env,
     assert i18n.language() != expected
 
 
+def _locale(monkeypatch, lang_env: str, screener_lang: str) -> None:
+    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("LANG", lang_env)
+    monkeypatch.setenv("SCREENER_LANG", screener_lang)
+
+
+@pytest.mark.parametrize(("lang_env", "expected"), [("en_US.UTF-8", "en"), ("zh_CN.UTF-8", "zh")])
+def test_a_bad_screener_lang_warns_and_falls_back_to_the_locale(monkeypatch, lang_env, expected):
+    _locale(monkeypatch, lang_env, "fr")
+    with pytest.warns(UserWarning, match=r"\$SCREENER_LANG='fr'"):
+        assert i18n.language() == expected
+
+
+@pytest.mark.parametrize(("lang_env", "warning", "shown"), [
+    ("en_US.UTF-8", "warning: ignoring $SCREENER_LANG='fr': set it to zh or en", "defined in"),
+    ("zh_CN.UTF-8", "警告：已忽略 $SCREENER_LANG='fr'：请设为 zh 或 en", "编号"),
+])
+def test_a_bad_screener_lang_is_one_warning_line_not_a_crash(monkeypatch, lang_env, warning, shown):
+    """It used to recurse (normalize -> _ -> language -> normalize) into a RecursionError."""
+    _locale(monkeypatch, lang_env, "fr")
+    res = CliRunner().invoke(cli, ["themes", "list"])
+    assert res.exit_code == 0, res.output
+    assert res.stderr.splitlines() == [warning]
+    assert shown in res.stdout
+
+
+@pytest.mark.parametrize("args", [["--lang", "zh", "themes", "list"], ["themes", "list", "--lang", "zh"]])
+def test_an_explicit_lang_wins_over_a_bad_screener_lang(monkeypatch, args):
+    _locale(monkeypatch, "en_US.UTF-8", "fr")
+    res = CliRunner().invoke(cli, args)
+    assert res.exit_code == 0, res.output
+    assert res.stderr == "" and "编号" in res.stdout
+
+
 def test_translations_follow_the_language():
     i18n.set_language("zh")
     assert i18n._("Max drawdown") == "最大回撤"
@@ -200,3 +235,35 @@ def test_user_errors_and_warnings_follow_lang(case, lang, tmp_path):
     said, other = (zh, en) if lang == "zh" else (en, zh)
     assert any(said in line and value in line for line in lines), res.stderr
     assert other not in res.stderr
+
+
+# English that used to be left in Chinese output: the demo label, the default benchmark's
+# name, the board and where a theme is defined
+LEFT_IN_ENGLISH = ("DEMO", "synthetic", "CSI 300", "built-in", "main board")
+
+
+@pytest.mark.parametrize("args", [
+    ["compare", "fiber", "green-power", "--demo"],
+    ["sweep", "fiber", "--demo", "--vary", "rebalance=none,monthly"],
+    ["scan", "boards", "--demo", "--start", "2026-04-01"],
+    ["data", "status", "--demo"],
+    ["data", "fetch", "fiber", "--demo"],
+    ["themes", "show", "fiber"],
+    ["themes", "list"],
+    ["backtest", "fiber", "--demo", "--end", "2026-05-11"],
+], ids=" ".join)
+def test_chinese_output_has_no_english_left(args):
+    res = CliRunner().invoke(cli, ["--lang", "zh", *args])
+    assert res.exit_code == 0, res.output
+    left = [w for w in LEFT_IN_ENGLISH if w in res.output]
+    assert left == [], res.output
+
+
+def test_the_chinese_comparison_report_names_its_data_source_in_chinese(tmp_path):
+    res = CliRunner().invoke(cli, ["--lang", "zh", "compare", "fiber", "green-power", "--demo", "--export", "md",
+                                   "--out", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    (md,) = tmp_path.glob("*.md")
+    page = md.read_text("utf-8")
+    assert "数据来源：演示数据——合成价格" in page
+    assert [w for w in LEFT_IN_ENGLISH if w in page] == []

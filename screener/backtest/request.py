@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from screener.backtest.settings import BacktestSettings, Costs, load_spec, option_names, yaml_kind
 from screener.backtest.specs import SpecRegistry
-from screener.catalog import YAML_SUFFIXES, looks_like_path
+from screener.catalog import YAML_SUFFIXES, looks_like_path, origin_text
 from screener.errors import Spell, UserError, cli_flag
 from screener.i18n import _
 from screener.theme.model import Theme
@@ -141,7 +141,7 @@ def _file_target(path: Path, themes_dirs: Iterable[Path], specs_dirs: Iterable[P
             raise UserError(_(
                 "file {path} does not exist; {stem} is a {origin} backtest spec: name it by id ({stem}) "
                 "instead of by path"
-            ).format(path=path, stem=path.stem, origin=known.origin))
+            ).format(path=path, stem=path.stem, origin=origin_text(known.origin)))
         raise UserError(_(
             "file {path} does not exist: pass a theme or spec file, or a theme or spec id"
         ).format(path=path))

@@ -31,7 +31,7 @@ from screener.backtest.settings import BacktestSettings
 from screener.data.model import BoardInfo, DataStore, MarketData
 from screener.errors import DataError, UserError
 from screener.i18n import _, ngettext
-from screener.symbols import EM_BOARD_CODE
+from screener.symbols import EM_BOARD_CODE, index_name
 from screener.theme.model import Member, Theme
 
 if TYPE_CHECKING:
@@ -153,12 +153,12 @@ def resolve_benchmark(theme: Theme, settings: BacktestSettings) -> Benchmark:
     if settings.benchmark:
         if EM_BOARD_CODE.fullmatch(settings.benchmark):
             return Benchmark(settings.benchmark, "em", None)
-        return Benchmark(settings.benchmark, None, None)
+        return Benchmark(settings.benchmark, None, index_name(settings.benchmark))
     bench = theme.benchmark
     if bench is None:
-        return Benchmark(DEFAULT_BENCHMARK, None, "CSI 300")
+        return Benchmark(DEFAULT_BENCHMARK, None, index_name(DEFAULT_BENCHMARK))
     if bench.symbol:
-        return Benchmark(bench.symbol, None, bench.name)
+        return Benchmark(bench.symbol, None, bench.name or index_name(bench.symbol))
     return Benchmark(str(bench.board), bench.source or "em", bench.name)
 
 

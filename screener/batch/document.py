@@ -11,17 +11,19 @@ at most :data:`CURVES` and ``top``, for the overlaid chart), ``notes``, ``execut
 ``generated_by``.
 
 A cell: ``rank``, ``params`` (its values of the grid keys), ``theme``, ``theme_name``,
-``window`` (``start, base_date, end, sessions``), ``basket`` and ``benchmark`` (the
+``window`` (``start, base_date, end, sessions``), ``short_window`` (too few sessions to
+annualise: tables show the annualised figures as "—"), ``basket`` and ``benchmark`` (the
 figures of the backtest JSON), ``claims_hold``, ``claims_total``, ``warnings_n``.
 """
 
 from __future__ import annotations
 
 import statistics
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from screener import __version__
+from screener.backtest.metrics import MIN_ANNUALISE_SESSIONS
 from screener.batch.cell import Outcome
 from screener.batch.plan import Cell, Panel
 from screener.data.model import MarketData
@@ -123,6 +125,7 @@ def _cell(cell: Cell, panel: Panel, out: Outcome) -> dict[str, Any]:
         "theme": cell.theme.id,
         "theme_name": cell.theme.name,
         "window": {"start": out.start, "base_date": out.base_date, "end": out.end, "sessions": len(out.equity) - 1},
+        "short_window": len(out.equity) - 1 < MIN_ANNUALISE_SESSIONS,
         "basket": out.basket,
         "benchmark": out.benchmark,
         "claims_hold": sum(c.get("verdict") == "holds" for c in claims),
@@ -145,11 +148,13 @@ def _rank(cells: list[dict[str, Any]], sort: str, ascending: bool) -> list[dict[
     return ranked
 
 
-def summary(cells: Sequence[dict[str, Any]]) -> dict[str, dict[str, float | None]]:
-    """Each figure's min, median and max over the cells (None where no cell has it)."""
+def summary(cells: Sequence[dict[str, Any]], get: Callable[[dict[str, Any], str], Any] = figure,
+            ) -> dict[str, dict[str, float | None]]:
+    """Each figure's min, median and max over the cells (None where no cell has it), as
+    ``get`` reads them."""
     out = {}
     for name in FIGURES:
-        values = [float(v) for c in cells if (v := figure(c, name)) is not None]
+        values = [float(v) for c in cells if (v := get(c, name)) is not None]
         out[name] = {
             "min": min(values) if values else None,
             "median": statistics.median(values) if values else None,

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from screener.batch.document import figure, shown_cells
+from screener.backtest.metrics import MIN_ANNUALISE_SESSIONS
+from screener.batch.document import figure, shown_cells, summary
 from screener.fmt import money, pct, plain, ratio
 from screener.i18n import N_, _, ngettext
+from screener.report.text import SHORT_WINDOW_FIGURES, source_label, stamp_duty_text
 
 # figure -> column title: the ranked table's figure columns, in order
 COLUMNS: dict[str, str] = {
@@ -65,11 +67,15 @@ def value_text(key: str, value: Any) -> str:
     """A grid value as the user writes it: ``default`` for an option left out (None),
     numbers as the settings table shows them (``100,000``, ``0.05``), a stamp duty
     schedule in words."""
-    from screener.report.text import stamp_duty_text
-
     if value is None:
         return _("default")
     return stamp_duty_text(value) if key == "stamp_duty" and isinstance(value, list) else plain(value)
+
+
+def cell_figure(cell: dict[str, Any], name: str) -> Any:
+    """A figure of a cell as tables show it: None where the cell's window is too short for
+    it to mean anything (the single backtest's rule; the document keeps the raw value)."""
+    return None if cell.get("short_window") and name in SHORT_WINDOW_FIGURES else figure(cell, name)
 
 
 def label(name: str) -> str:
@@ -90,7 +96,7 @@ def ranked_table(doc: dict[str, Any]) -> tuple[list[str], list[list[str]], list[
         params = [value_text(k, c["params"][k]) if k in c["params"] else "-" for k in keys]
         name = [c["theme_name"]] if named else []
         claims = f"{c['claims_hold']}/{c['claims_total']}" if c["claims_total"] else "-"
-        rows.append([str(c["rank"]), *params, *name, *(shown(figure(c, f), figure_format(f)) for f in figures), claims])
+        rows.append([str(c["rank"]), *params, *name, *(shown(cell_figure(c, f), figure_format(f)) for f in figures), claims])
     justify = ["right", *(["left"] * (len(keys) + named)), *(["right"] * (len(figures) + 1))]
     return columns, rows, justify
 
@@ -101,9 +107,9 @@ def spread_title(doc: dict[str, Any]) -> str:
 
 def spread_table(doc: dict[str, Any]) -> tuple[list[str], list[list[str]], list[str]]:
     """(columns, rows, justify) of each figure's min, median and max over every cell."""
-    rows = []
+    rows, spread = [], summary(doc["cells"], cell_figure)
     for name in SPREAD:
-        s = doc["summary"][name]
+        s = spread[name]
         how = figure_format(name)
         rows.append([label(name), shown(s["min"], how), shown(s["median"], how), shown(s["max"], how)])
     return [_("figure"), _("min"), _("median"), _("max")], rows, ["left", "right", "right", "right"]
@@ -137,7 +143,8 @@ def executed_text(executed: dict[str, Any]) -> str:
 def headline(doc: dict[str, Any]) -> list[str]:
     """The lines above the tables: the data's label, what ran (and where), what varies,
     how the cells are ranked."""
-    lines = [doc["label"]] if doc["demo"] else [_("data: {label}").format(label=doc["label"])]
+    source = source_label(doc["data_source"], doc["label"])
+    lines = [source] if doc["demo"] else [_("data: {label}").format(label=source)]
     lines.append(_("{title}, {where}").format(title=title(doc), where=executed_text(doc["executed"])))
     if doc["kind"] == "sweep":
         lines.append(_("varying: {axes}").format(
@@ -148,6 +155,11 @@ def headline(doc: dict[str, Any]) -> list[str]:
     if shown_n < n:
         ranked += _(", top {shown} of {n}").format(shown=shown_n, n=n)
     lines.append(ranked)
+    if any(c.get("short_window") for c in doc["cells"]):
+        lines.append(_("note: {text}").format(text=_(
+            "some windows are too short to annualise (fewer than {minimum} sessions): their annualised "
+            "return, Sharpe, Sortino, Calmar, alpha and information ratio are not shown").format(
+                minimum=MIN_ANNUALISE_SESSIONS)))
     return lines
 
 

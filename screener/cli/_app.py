@@ -134,7 +134,13 @@ class ScreenerGroup(LazyGroup):
 
     def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
         """As click's, but a usage error (a bad option value, a missing argument) is one
-        ``error: ...`` line naming the help to read, like every other user error."""
+        ``error: ...`` line naming the help to read, like every other user error, and a
+        warning (from parsing too, e.g. a bad $SCREENER_LANG) one ``warning: ...`` line."""
+        with warnings.catch_warnings():
+            warnings.showwarning = _WarningPrinter()
+            return self._main(*args, standalone_mode=standalone_mode, **kwargs)
+
+    def _main(self, *args: Any, standalone_mode: bool, **kwargs: Any) -> Any:
         if not standalone_mode:
             return super().main(*args, standalone_mode=False, **kwargs)
         try:
@@ -159,11 +165,6 @@ class ScreenerGroup(LazyGroup):
         sys.exit(rv if isinstance(rv, int) and not isinstance(rv, bool) else 0)
 
     def invoke(self, ctx: click.Context) -> Any:
-        with warnings.catch_warnings():
-            warnings.showwarning = _WarningPrinter()
-            return self._invoke(ctx)
-
-    def _invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except UserError as exc:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import math
-import os
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -142,20 +141,14 @@ class _Language(click.ParamType):
 
 def _set_language(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
     """Use an explicit ``--lang`` (``screener --lang en backtest`` or ``backtest --lang en``).
-    Without one, screener.i18n reads $SCREENER_LANG itself; a bad value there is a usage
-    error here. (The option has no envvar: a sub-command's would re-apply the variable
-    over a root ``--lang``, and click versions differ on when they record its source.)"""
-    from screener.i18n import ENV, LanguageError, normalize, set_language
+    Without one, screener.i18n reads $SCREENER_LANG itself (a bad value there is a warning,
+    and an explicit ``--lang`` wins over it). (The option has no envvar: a sub-command's
+    would re-apply the variable over a root ``--lang``, and click versions differ on when
+    they record its source.)"""
+    from screener.i18n import set_language
 
     if value is not None:
         set_language(value)
-        return
-    env = os.environ.get(ENV)
-    if env:
-        try:
-            normalize(env)
-        except LanguageError as exc:
-            raise click.BadParameter(f"${ENV}: {exc}", ctx, param) from None
 
 
 def lang_option() -> click.Option:

@@ -18,6 +18,7 @@ from screener.cli._output import print_json
 from screener.errors import DataError, SymbolError, UserError
 from screener.i18n import N_, _, ngettext
 from screener.report.console import console, print_table
+from screener.report.text import source_label
 from screener.symbols import EM_BOARD_CODE
 
 
@@ -151,7 +152,8 @@ def fetch(targets: tuple[str, ...], with_universe: bool, start: date | None, end
         print_table(
             [_("symbol"), _("name"), _("from"), _("rows"), _("first"), _("last"), _("status")],
             [[r["symbol"], r["name"], r["from"], r["rows"], r["first"], r["last"], _status_text(r)] for r in rows],
-            title=_("data: {labels}").format(labels="; ".join(sorted(labels)) or store.source.value),
+            title=_("data: {labels}").format(
+                labels=_("; ").join(sorted(source_label(store.source.value, x) for x in labels)) or store.source.value),
             justify=["left", "left", "left", "right", "left", "left", "left"],
         )
         counts = Counter(r["from"] for r in rows if r["status"] != "failed")
@@ -320,7 +322,7 @@ def status(fmt: str, data: Any) -> None:
             return
         print_table([_("symbol"), _("name"), _("rows"), _("first"), _("last"), _("origin")],
                     [[r["key"], r["name"], r["rows"], r["first"], r["last"], r["origin"]] for r in rows],
-                    title=_("data: {labels}").format(labels=md.label), justify=["left", "left", "right", "left", "left", "left"])
+                    title=_("data: {labels}").format(labels=source_label(store.source.value, md.label)), justify=["left", "left", "right", "left", "left", "left"])
         click.echo(ngettext("{n} symbol", "{n} symbols", len(rows)).format(n=len(rows)))
         return
     cache = Cache(data.cache_dir)

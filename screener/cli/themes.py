@@ -7,13 +7,15 @@ from typing import Any
 
 import click
 
+from screener.catalog import origin_text
 from screener.cli import _complete as complete
 from screener.cli._options import format_option, registry, themes_dir_option
 from screener.cli._output import print_json
 from screener.errors import ThemeError, UserError
 from screener.i18n import _, ngettext
+from screener.report import text
 from screener.report.console import print_table
-from screener.symbols import BOARD_LABELS, parse_symbol
+from screener.symbols import BOARD_LABELS, index_name, parse_symbol
 from screener.theme.loader import load_theme
 from screener.theme.model import DayMoveClaim, PeriodReturnClaim, Theme
 from screener.theme.registry import builtin_themes_dir, theme_files
@@ -103,16 +105,17 @@ def show_theme(theme: str, themes_dirs: tuple[Path, ...], fmt: str) -> None:
         payload["defined_in"] = {"origin": entry.origin, "path": str(entry.path)}
         print_json(payload)
         return
-    click.echo(f"{t.name} [{t.id}]  ({entry.origin}: {entry.path})")
+    click.echo(f"{t.name} [{t.id}]  ({origin_text(entry.origin)}: {entry.path})")
     if t.description:
         click.echo(t.description.strip())
     for s in t.sources:
         source = _("source: {publisher}, {date}: {title}").format(publisher=s.publisher, date=s.date, title=s.title)
         click.echo(f"{source} <{s.url}>" if s.url else source)
-    bench = f"{t.benchmark.label} {t.benchmark.name or ''}".rstrip() if t.benchmark else _("000300.SH (default)")
+    bench = (f"{t.benchmark.label} {t.benchmark.name or index_name(t.benchmark.label) or ''}".rstrip()
+             if t.benchmark else _("000300.SH (default)"))
     click.echo(_("benchmark: {benchmark}").format(benchmark=bench))
     rows = [
-        [r["symbol"], r["name"], r["board"], f"±{r['limit']:.0%}" if r["limit"] else "-",
+        [r["symbol"], r["name"], text.board(r["board"]), f"±{r['limit']:.0%}" if r["limit"] else "-",
          _("yes") if r["named_in_source"] else _("added"), r["weight"], r["role"]]
         for r in _member_rows(t)
     ]

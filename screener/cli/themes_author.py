@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 
+from screener.catalog import origin_text
 from screener.cli._options import DATE, data_options, registry, themes_dir_option
 from screener.errors import UserError
 from screener.i18n import _, ngettext
@@ -271,7 +272,7 @@ def _explain_theme_only_firms(drafted: list[Any], report: Any) -> None:
         return
 
     def themes(f: Any) -> str:
-        return ", ".join(_("{origin} theme {id}").format(origin=report.theme_origins.get(t, "known"), id=t) for t in f.themes)
+        return ", ".join(_("{origin} theme {id}").format(origin=origin_text(report.theme_origins[t]) if t in report.theme_origins else _("known"), id=t) for t in f.themes)
 
     click.echo(_("note: without an A-share list, these firms were found only because a known theme lists them:"), err=True)
     for f in seen.values():

@@ -195,7 +195,7 @@ def _context(view: ComparisonView) -> dict[str, Any]:
         "version": __version__,
         "title": lines[1],
         "lines": lines[2:],
-        "data_line": _("Data source: {source} — {label}").format(source=source, label=doc["label"]),
+        "data_line": _("Data source: {source}").format(source=text.source_label(str(doc["data_source"]), doc["label"])),
         "demo": dict(zip(("title", "text"), text.demo_banner())) if view.demo else None,
         "ranked_title": _("Ranked by {figure}").format(figure=label(view.sort)),
         "ranked": {"columns": columns, "rows": rows, "justify": justify},

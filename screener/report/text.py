@@ -45,7 +45,7 @@ SETTING_VALUES = {
 DATA_SOURCES = {"live": N_("live"), "cache": N_("cache"), "dir": N_("local files"), "demo": N_("demo"),
                 "unknown": N_("unknown")}
 DEMO_TEXT = N_("DEMO — synthetic prices")  # screener.data.model.DEMO_LABEL, translated where shown
-SHORT_WINDOW_FIGURES = ("annualized_return", "sharpe", "sortino", "calmar")
+SHORT_WINDOW_FIGURES = ("annualized_return", "sharpe", "sortino", "calmar", "alpha", "information_ratio")
 _COMPARISONS = {"at_least": "≥ ", "at_most": "≤ ", "about": "≈ "}
 # claim kinds whose claimed/measured numbers are returns or daily changes (fractions)
 _FRACTION_KINDS = {"period_return", "limit_up", "close_up"}
@@ -96,7 +96,7 @@ def sessions_text(n: int) -> str:
 
 # -- figures ----------------------------------------------------------------------------
 def figure(view: ReportView, side: dict[str, Any], key: str) -> Any:
-    """A figure of the basket/benchmark block, or None where a short window makes it
+    """A figure of the basket, benchmark or relative block, or None where a short window makes it
     meaningless (annualised figures below :data:`MIN_SESSIONS` sessions)."""
     if view.short_window and key in SHORT_WINDOW_FIGURES:
         return None
@@ -106,7 +106,7 @@ def figure(view: ReportView, side: dict[str, Any], key: str) -> Any:
 def short_window_note(view: ReportView) -> str:
     return _(
         "Window too short to annualise: {sessions}, fewer than {minimum}; annualised return, "
-        "Sharpe, Sortino and Calmar are not shown."
+        "Sharpe, Sortino, Calmar, alpha and information ratio are not shown."
     ).format(sessions=sessions_text(view.sessions), minimum=view.min_sessions)
 
 
@@ -137,9 +137,9 @@ def relative_rows(view: ReportView) -> list[tuple[str, str]]:
     return [
         (_("Excess return"), pct(r.get("excess_return"))),
         (_("Beta"), ratio(r.get("beta"))),
-        (_("Alpha (annualised)"), pct(r.get("alpha"))),
+        (_("Alpha (annualised)"), pct(figure(view, r, "alpha"))),
         (_("Tracking error"), pct(r.get("tracking_error"), signed=False)),
-        (_("Information ratio"), ratio(r.get("information_ratio"))),
+        (_("Information ratio"), ratio(figure(view, r, "information_ratio"))),
         (_("Final value (CNY)"), money(b.get("final_value"))),
         (_("Costs paid (CNY)"), money(b.get("costs_paid"))),
         (_("Turnover"), pct(b.get("turnover"), signed=False)),
@@ -343,14 +343,20 @@ def methodology(view: ReportView) -> list[str]:
 
 
 def source_text(view: ReportView) -> str:
-    """The data source and its label: "demo — DEMO — synthetic prices" reads
-    "DEMO — synthetic prices"; "cache — cache (last refresh 2026-05-12)" the label alone."""
-    source = label(DATA_SOURCES, view.data_source)
-    if view.label == DEMO_TEXT:
+    """The data source of ``view`` and its label (see :func:`source_label`)."""
+    return source_label(view.data_source, view.label)
+
+
+def source_label(data_source: str, data_label: str | None) -> str:
+    """A data source and its label in words: "demo — DEMO — synthetic prices" reads
+    "DEMO — synthetic prices" (translated); "cache — cache (last refresh 2026-05-12)" the
+    label alone."""
+    source = label(DATA_SOURCES, data_source)
+    if data_label == DEMO_TEXT:
         return _(DEMO_TEXT)
-    if not view.label or view.label == view.data_source:
+    if not data_label or data_label == data_source:
         return source
-    return view.label if view.label.startswith(view.data_source) else f"{source} — {view.label}"
+    return data_label if data_label.startswith(data_source) else f"{source} — {data_label}"
 
 
 def data_line(view: ReportView) -> str:

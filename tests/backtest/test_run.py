@@ -208,7 +208,7 @@ def test_end_after_the_data_is_cut_with_a_warning() -> None:
 def test_missing_benchmark_leaves_relative_figures_out() -> None:
     frames = {k: v for k, v in FRAMES.items() if k != "000300.SH"}
     r = run(frames=frames)
-    assert r["benchmark"] == {"symbol": "000300.SH", "name": None}
+    assert r["benchmark"] == {"symbol": "000300.SH", "name": "CSI 300"}  # a major index is named without data
     assert r["relative"] == dict.fromkeys(("excess_return", "beta", "alpha", "tracking_error", "information_ratio"))
     assert all(row["benchmark"] is None for row in r["equity"])
     assert any(w["kind"] == "benchmark" for w in r["warnings"])

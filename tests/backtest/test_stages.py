@@ -31,7 +31,7 @@ def test_resolve_names_the_window_and_what_to_load_without_data() -> None:
     # 2024-01-01 - 40 days = 2023-11-22, and history goes 120 days before that: 2023-07-25
     assert r.window == stages.Window(date(2024, 1, 2), date(2023, 12, 29), date(2024, 3, 29))
     assert r.load_start == date(2023, 7, 25)
-    assert r.benchmark == stages.Benchmark("000300.SH", None, None)
+    assert r.benchmark == stages.Benchmark("000300.SH", None, "CSI 300")
     assert r.symbols == ["600000.SH", "600036.SH", "688001.SH", "000001.SZ", "000300.SH"]
     named = stages.resolve(theme(), variant(members="named"), TODAY)
     assert [m.symbol for m in named.members] == ["600000.SH", "600036.SH"]

@@ -16,7 +16,7 @@ from screener.cli import cli
 
 CONTRACT = ["kind", "data_source", "label", "demo", "window", "settings", "grid", "sort", "top", "n_cells", "cells",
             "summary", "curves", "notes", "executed", "generated_by"]
-CELL = ["rank", "params", "theme", "theme_name", "window", "basket", "benchmark", "claims_hold", "claims_total",
+CELL = ["rank", "params", "theme", "theme_name", "window", "short_window", "basket", "benchmark", "claims_hold", "claims_total",
         "warnings_n"]
 
 

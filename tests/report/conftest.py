@@ -177,6 +177,36 @@ def demo_reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@pytest.fixture(scope="session")
+def demo_pages(tmp_path_factory: pytest.TempPathFactory, demo_reports: Path) -> Callable[[str, str], tuple[Path, dict]]:
+    """``demo_pages("event", "zh")``: the HTML page and JSON result of `screener --lang zh
+    backtest fiber --demo` ("backtest") or `... event green-power --demo` ("event"),
+    rendered once for the session (the English backtest is :func:`demo_reports`')."""
+    import json
+
+    from click.testing import CliRunner
+
+    from screener import i18n
+    from screener.cli import cli
+
+    commands = {"backtest": ["backtest", "fiber", "--demo"], "event": ["event", "green-power", "--demo"]}
+    made: dict[tuple[str, str], Path] = {("backtest", "en"): next(demo_reports.glob("*.html"))}
+
+    def page(kind: str, lang: str) -> tuple[Path, dict]:
+        if (kind, lang) not in made:
+            out = tmp_path_factory.mktemp(f"demo-{kind}-{lang}")
+            try:
+                res = CliRunner().invoke(cli, ["--lang", lang, *commands[kind], "--export", "html,json", "--out", str(out)])
+            finally:
+                i18n.set_language(None)
+            assert res.exit_code == 0, res.output
+            made[kind, lang] = next(out.glob("*.html"))
+        html = made[kind, lang]
+        return html, json.loads(html.with_suffix(".json").read_text("utf-8"))
+
+    return page
+
+
 SHORT_SPEC = Path(__file__).resolve().parents[2] / "backtests" / "green-power-2026-05-11.yaml"  # 2 sessions
 
 

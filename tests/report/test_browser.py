@@ -85,13 +85,10 @@ def report_html(synthetic_reports) -> Path:
 
 
 @pytest.fixture
-def demo_backtest(demo_reports) -> tuple[Path, dict]:
+def demo_backtest(demo_pages) -> tuple[Path, dict]:
     """The HTML report and result of the real demo backtest of the fiber theme, as
     `screener backtest fiber --demo --export ...` wrote them (once for the session)."""
-    import json
-
-    (path,) = demo_reports.glob("*.html")
-    return path, json.loads(path.with_suffix(".json").read_text("utf-8"))
+    return demo_pages("backtest", "en")
 
 
 @pytest.mark.parametrize("source", ["synthetic", "demo backtest"])
@@ -182,16 +179,24 @@ def test_chinese_renders_from_the_embedded_font_without_system_cjk_fonts(
     assert ImageChops.difference(rows[0], rows[2]).getbbox() is not None
 
 
+# the cells whose text must keep to one line: names, codes, boards, labels and dates in the
+# members tables, the events table's dates and the figures' headings
+ONE_LINE = "table.members th, table.members td:not(.n), table.events td:nth-child(-n+2), table.figures th"
 PROBE = """<script>
+const ONE_LINE = '""" + ONE_LINE + """';
 const box = e => e.getBoundingClientRect();
 const shown = [...document.querySelectorAll('svg.chart')].filter(s => box(s).width > 0);
 const px = (style, ...keys) => keys.reduce((sum, k) => sum + parseFloat(style[k]), 0);
 const tall = td => { const cs = getComputedStyle(td);  // lines of text in a cell
   return (box(td).height - px(cs, 'paddingTop', 'paddingBottom', 'borderTopWidth', 'borderBottomWidth')) / parseFloat(cs.lineHeight); };
+const lines = c => { const range = document.createRange(); range.selectNodeContents(c);  // of its text alone
+  const rects = [...range.getClientRects()]; if (!rects.length) return 0;
+  return (Math.max(...rects.map(r => r.bottom)) - Math.min(...rects.map(r => r.top))) / parseFloat(getComputedStyle(c).lineHeight); };
 document.body.dataset.probe = JSON.stringify({
   scroll: document.documentElement.scrollWidth, inner: window.innerWidth,
   charts: shown.map(s => [s.dataset.chart, s.dataset.variant, box(s).width / s.viewBox.baseVal.width, box(s).right]),
   names: [...document.querySelectorAll('table.members td.name')].map(tall),
+  oneLine: [...document.querySelectorAll(ONE_LINE)].map(c => [c.textContent, lines(c)]),
   claims: [...document.querySelectorAll('table.claims')].map(t => box(t).right),
 });
 </script></body>"""
@@ -215,17 +220,23 @@ def framed(tmp: Path, page: Path, width: int, height: int, *args: str, probe: bo
     return chromium(tmp, frame.as_uri(), "--allow-file-access-from-files", window, *args)
 
 
+CHARTS = {"backtest": {"equity", "drawdown", "relative", "monthly", "members"}, "event": {"caar", "heat"}}
+
+
 @pytest.mark.parametrize("width", [390, 1400])
-def test_phone_and_desktop_layouts(tmp_path, demo_backtest, width):
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("kind", ["backtest", "event"])
+def test_phone_and_desktop_layouts(tmp_path, demo_pages, kind, lang, width):
     """At 390 px (a phone) nothing overflows the page sideways, the narrow charts are the
-    ones shown and their text stays legible, and names keep to one line; at 1,400 px the
-    wide charts are shown. Both widths are screenshotted (not blank, full width)."""
+    ones shown and their text stays legible, and names, codes, short labels and dates keep
+    to one line (they used to wrap one Chinese character per line); at 1,400 px the wide
+    charts are shown. Both widths are screenshotted (not blank, full width)."""
     import json
     from html import unescape
 
     from PIL import Image, ImageStat
 
-    html, result = demo_backtest
+    html, result = demo_pages(kind, lang)
     shot = tmp_path / f"shot-{width}.png"
     _, console = framed(tmp_path, html, width, 2400, f"--screenshot={shot}")
     assert console == []
@@ -240,11 +251,15 @@ def test_phone_and_desktop_layouts(tmp_path, demo_backtest, width):
     assert got["inner"] == width and got["scroll"] <= width, got  # no horizontal overflow
     variants = {variant for _, variant, _, _ in got["charts"]}
     assert variants == ({"narrow"} if width == 390 else {"wide"}), got["charts"]
-    assert {name for name, *_ in got["charts"]} == {"equity", "drawdown", "relative", "monthly", "members"}
+    assert {name for name, *_ in got["charts"]} == CHARTS[kind]
     for name, _, scale, right in got["charts"]:
         assert right <= width, name
         assert 10 * scale >= 9, (name, scale)  # 10-point chart text drawn at 9 px or more
-    assert len(got["names"]) == len(result["members"]) and max(got["names"]) < 1.5, got["names"]
+    if kind == "backtest":
+        assert len(got["names"]) == len(result["members"])
+    assert len(got["oneLine"]) > len(result["members"])
+    wrapped = [(text, round(lines, 1)) for text, lines in got["oneLine"] if lines >= 1.5]
+    assert wrapped == [], wrapped
     assert all(right <= width for right in got["claims"])
 
 

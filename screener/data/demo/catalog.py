@@ -8,19 +8,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from screener.errors import ThemeError
+from screener.symbols import INDICES
 
 DEMO_BOARD_BASE = 9001
 
-DEMO_INDICES: dict[str, str] = {
-    "000300.SH": "沪深300",
-    "000001.SH": "上证指数",
-    "000016.SH": "上证50",
-    "000905.SH": "中证500",
-    "000852.SH": "中证1000",
-    "000688.SH": "科创50",
-    "399001.SZ": "深证成指",
-    "399006.SZ": "创业板指",
-}
+DEMO_INDICES: dict[str, str] = {code: names[0] for code, names in INDICES.items()}  # as a data source names them
 
 
 @dataclass(frozen=True)
