@@ -243,6 +243,11 @@ class _Reported(Result):
         return export(self._doc, fmts, Path(out), force=force, spell=_export_keyword)
 
 
+def _prefixed(prefix: str, figures: Mapping[str, Any]) -> dict[str, Any]:
+    """The numeric (or missing) ``figures`` with their names prefixed."""
+    return {prefix + k: v for k, v in figures.items() if isinstance(v, (int, float)) or v is None}
+
+
 class BacktestResult(_Reported):
     """A backtest: the document of ``screener backtest --format json`` (README
     "Backtests") with pandas views, ``plot()`` and ``export()``."""
@@ -287,15 +292,19 @@ class BacktestResult(_Reported):
 
     @property
     def summary(self) -> pd.Series:
-        """The headline figures: the basket's (``total_return``, ``sharpe``, ...), then the
-        benchmark's and the relative ones prefixed ``benchmark_`` (``benchmark_total_return``,
-        ``benchmark_beta``...)."""
+        """The headline figures: the basket's (``total_return``, ``sharpe``, ...), the
+        benchmark's own prefixed ``benchmark_`` (``benchmark_total_return``...), and the
+        basket's against the benchmark (the JSON's ``relative``) prefixed ``relative_``
+        (``relative_excess_return``, ``relative_beta``, ``relative_alpha``,
+        ``relative_tracking_error``, ``relative_information_ratio``). Those five also keep
+        their old names ``benchmark_beta``... for one more release, deprecated, as the
+        JSON keeps them in ``benchmark``."""
         import pandas as pd
 
-        figures = dict(self._doc["basket"])
-        for key, value in {**self._doc["benchmark"], **(self._doc.get("relative") or {})}.items():
-            if isinstance(value, (int, float)) or value is None:
-                figures[f"benchmark_{key}"] = value
+        relative = self._doc.get("relative") or {}
+        own = {k: v for k, v in self._doc["benchmark"].items() if k not in relative}
+        figures = {**self._doc["basket"], **_prefixed("benchmark_", own), **_prefixed("relative_", relative),
+                   **_prefixed("benchmark_", relative)}  # the last: the deprecated names
         return pd.Series(figures, name=self.theme, dtype=float)
 
     def plot(self, ax: Axes | None = None) -> Axes:

@@ -82,6 +82,19 @@ def money(value: Any) -> str:
     return f"{f:,.2f}"
 
 
+SHARE_DECIMALS = 4  # a fractional share count (cash dividends reinvested) is shown and exported to this
+
+
+def shares(value: Any) -> str:
+    """A share count: whole as ``3,300``; fractional (cash dividends reinvested as shares)
+    to :data:`SHARE_DECIMALS` decimals, ``3,328.2124``."""
+    f = number(value)
+    if f is None:
+        return DASH
+    f = round(f, SHARE_DECIMALS)
+    return f"{f:,.0f}" if f.is_integer() else f"{f:,.{SHARE_DECIMALS}f}"
+
+
 def count(value: Any) -> str:
     """A whole number (trades, blocked orders)."""
     f = number(value)

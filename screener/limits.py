@@ -126,6 +126,16 @@ def listing_free(board: Board, dates: np.ndarray, nth: np.ndarray) -> np.ndarray
     return np.zeros(np.broadcast(nth, dates).shape, dtype=bool)
 
 
+def listing_sessions(has_bar: np.ndarray, listed_inside: np.ndarray) -> np.ndarray:
+    """The listing's session count (1 = listing day) per (row, column) of ``has_bar``
+    (sessions × symbols: a bar or not) for the columns whose listing falls inside these
+    rows (``listed_inside``: a session passed before their first bar); 0 (unknown) for the
+    others. This is the ``nth`` of :func:`listing_free`."""
+    nth = np.zeros(has_bar.shape, dtype=np.int64)
+    nth[:, listed_inside] = np.cumsum(has_bar[:, listed_inside], axis=0)
+    return nth
+
+
 def band_on(symbol: Symbol, day: date, nth_session: int | None = None, *, st: bool = False) -> float | None:
     """The limit band (a fraction) for ``symbol`` on ``day``; None without a limit: indices,
     and the first sessions of a new listing (:func:`listing_free`). ``nth_session`` is the

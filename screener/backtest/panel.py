@@ -16,6 +16,8 @@ from typing import Any, TypeVar
 import numpy as np
 import pandas as pd
 
+from screener.limits import listing_sessions
+
 T = TypeVar("T")
 
 
@@ -98,7 +100,7 @@ def build_panel(
         last_close=last_close[cut],
         prev_close=_shift(last_close)[cut],
         prev_adj=_shift(adj_ff)[cut],
-        nth=_nth(has, grid.first_row > 0)[cut],
+        nth=listing_sessions(has, grid.first_row > 0)[cut],
         volume=np.where(has, grid.volume, np.nan)[cut],
         off_calendar={symbols[j]: int(k) for j, k in enumerate(grid.off) if k},
     )
@@ -211,11 +213,3 @@ def _shift(a: np.ndarray) -> np.ndarray:
     out[0] = np.nan
     out[1:] = a[:-1]
     return out
-
-
-def _nth(has: np.ndarray, listed_inside: np.ndarray) -> np.ndarray:
-    """Session count since listing for members whose first bar comes after the first
-    session (their listing is in the loaded history); 0 for the others."""
-    nth = np.zeros(has.shape, dtype=np.int64)
-    nth[:, listed_inside] = np.cumsum(has[:, listed_inside], axis=0)
-    return nth

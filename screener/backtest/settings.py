@@ -20,7 +20,7 @@ from pydantic import (
 )
 
 from screener.calendar import SESSIONS_PER_YEAR
-from screener.errors import ThemeError
+from screener.errors import SymbolError, ThemeError
 from screener.i18n import N_, _
 from screener.symbols import Symbol
 
@@ -29,8 +29,8 @@ STAMP_DUTY_CUT = date(2023, 8, 28)
 
 def benchmark_code(v: Any) -> Any:
     """A ``--benchmark`` value: an eastmoney board code (``BK0715``) or a normalised
-    symbol; None stays None. A bad symbol raises :class:`~screener.errors.SymbolError`
-    (a ValueError: pydantic reports it)."""
+    symbol; None stays None. A bad value raises :class:`~screener.errors.SymbolError`
+    (a ValueError: pydantic reports it) that says board codes are valid too."""
     if v is None:
         return v
     if isinstance(v, int) and not isinstance(v, bool):
@@ -40,7 +40,11 @@ def benchmark_code(v: Any) -> Any:
     text = str(v).strip()
     if EM_BOARD_CODE.fullmatch(text.upper()):
         return text.upper()  # an eastmoney board, e.g. BK0715
-    return normalize(text)
+    try:
+        return normalize(text)
+    except SymbolError as e:
+        raise SymbolError(_("{error}; a benchmark may also be an eastmoney board code BKnnnn, e.g. BK0715").format(
+            error=e)) from None
 
 
 class _Strict(BaseModel):

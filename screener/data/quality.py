@@ -7,8 +7,9 @@ usually suspensions), ``non_session_date`` (a row on a day the exchange was clos
 ``missing_price`` (an empty open, high, low or close), ``non_positive_price``,
 ``high_below_low``, ``close_outside_range`` (close outside [low, high]), ``limit_breach``
 (close beyond the board's limit band around the previous close, ex-dividend adjusted via
-``adj_factor``; the first five rows of a series that starts inside the window are
-skipped, as new listings trade without limits) and ``zero_volume``.
+``adj_factor``; a series that starts after the window's first session, or in a load
+without a start, is counted as a new listing from its first row, whose sessions without a
+limit are skipped: :func:`screener.limits.listing_free`) and ``zero_volume``.
 
 Two kinds of row are left out rather than kept, by :func:`exclude_unusable`, each with a
 finding: ``future_date`` (a row dated after today) and ``impossible_value`` (an infinite
@@ -29,10 +30,9 @@ from screener import calendar
 from screener.data import frames
 from screener.data.model import BAR_COLUMNS, QualityIssue
 from screener.i18n import _
-from screener.limits import band_percent, cents, limit_cents, reference_cents
-from screener.symbols import parse_symbol
+from screener.limits import NEW_LISTING_FREE_SESSIONS, band_percent, cents, limit_cents, listing_free, reference_cents
+from screener.symbols import Board, parse_symbol
 
-NEW_LISTING_UNLIMITED_ROWS = 5
 MAX_CHECKED_PRICE = 1e12  # limit checks count in int64 cents; a larger price is absurd anyway
 
 
@@ -48,22 +48,35 @@ def limit_breaches(symbol: str, frame: pd.DataFrame) -> np.ndarray:
     """Boolean per row: the close is beyond the limit prices around the previous close
     (:mod:`screener.limits`: ex-dividend reference, half-up to 0.01)."""
     values = frame.to_numpy(dtype="float64")
-    return _breaches(symbol, frame.index.to_numpy(), values[:, _COL["close"]], values[:, _COL["adj_factor"]])
+    close, adj = values[:, _COL["close"]], values[:, _COL["adj_factor"]]
+    return _breaches(symbol, frame.index.to_numpy(), close, adj, listing=False)
 
 
-def _breaches(symbol: str, dates: np.ndarray, close: np.ndarray, adj: np.ndarray) -> np.ndarray:
+def _limited(board: Board, dates: np.ndarray, listing: bool) -> np.ndarray:
+    """Per row after the first: whether a limit applies; with ``listing`` the first row is
+    the listing day and its first sessions may trade without one (:func:`listing_free`)."""
+    limited = np.ones(len(dates) - 1, dtype=bool)
+    if listing:
+        k = min(len(dates), NEW_LISTING_FREE_SESSIONS)
+        limited[: k - 1] = ~listing_free(board, dates[1:k], np.arange(2, k + 1))
+    return limited
+
+
+def _breaches(symbol: str, dates: np.ndarray, close: np.ndarray, adj: np.ndarray, *, listing: bool) -> np.ndarray:
     out = np.zeros(len(close), dtype=bool)
     if len(close) < 2:
         return out
-    band = band_percent(parse_symbol(symbol), dates)
+    sym = parse_symbol(symbol)
+    band = band_percent(sym, dates)
     if band is None:
         return out
+    limited = _limited(sym.board, dates, listing)
     with np.errstate(invalid="ignore", divide="ignore"):
         ref = close[:-1] * adj[:-1] / adj[1:]
         move = np.abs(close[1:] - ref)
         # only closes near or past the band need the exact check in cents: the slack
         # covers the rounding of the reference and of the limit prices (a cent each)
-        cand = np.flatnonzero(move > ref * (band[1:] / 100) - 0.02)
+        cand = np.flatnonzero(limited & (move > ref * (band[1:] / 100) - 0.02))
     if len(cand) == 0:
         return out
     ref_c = reference_cents(close[:-1][cand], adj[:-1][cand], adj[1:][cand])
@@ -116,9 +129,8 @@ def check_frame(
                 issues.append(_issue(symbol, "close_outside_range", dates[outside], _("rows with close outside [low, high]")))
         if v.min(initial=np.inf) == 0:
             issues.append(_issue(symbol, "zero_volume", dates[v == 0], _("rows with zero volume")))
-    breach = _breaches(symbol, dates, c, values[:, _COL["adj_factor"]])
-    if window_start is None or dates[0] > window_start:
-        breach[:NEW_LISTING_UNLIMITED_ROWS] = False
+    listing = window_start is None or dates[0] > window_start  # the series may start at its listing
+    breach = _breaches(symbol, dates, c, values[:, _COL["adj_factor"]], listing=listing)
     if breach.any():
         issues.append(_issue(symbol, "limit_breach", dates[breach], _("closes beyond the board's daily limit")))
     return issues

@@ -1,6 +1,7 @@
 """CSV files: daily equity, members, claims — one file each, UTF-8 with a byte-order
 mark so that Excel and WPS show Chinese names; numbers exactly as in the result
-(returns as fractions); text that a spreadsheet would run as a formula (``=...``,
+(returns as fractions), except a member's ``shares_end`` (raw shares, fractional after
+cash dividends reinvested), rounded to 4 decimals; text that a spreadsheet would run as a formula (``=...``,
 ``+...``, ``-...``, ``@...``) starts with ``'``. The last column, ``data_source``, says on every row where the
 prices came from (``demo`` marks synthetic prices even in a file opened on its own)."""
 
@@ -12,6 +13,7 @@ import json
 from typing import Any
 
 from screener.csvcell import safe_cell
+from screener.fmt import SHARE_DECIMALS, number
 from screener.report.view import ReportView
 
 EQUITY_COLUMNS = ["date", "basket", "benchmark"]
@@ -46,9 +48,17 @@ def _csv(columns: list[str], rows: list[dict[str, Any]]) -> bytes:
     return buf.getvalue().encode("utf-8-sig")
 
 
+def _shares(member: dict[str, Any]) -> dict[str, Any]:
+    """``shares_end`` rounded to :data:`~screener.fmt.SHARE_DECIMALS` decimals (raw shares,
+    fractional after cash dividends reinvested: 3328.2124352331602 → 3328.2124); the
+    JSON keeps every digit."""
+    value = number(member.get("shares_end"))
+    return {} if value is None else {"shares_end": round(value, SHARE_DECIMALS)}
+
+
 def render(view: ReportView, stem: str) -> dict[str, bytes]:
     equity = [dict(r) for r in view.result["equity"]]
-    members = [{**m.raw, "board": m.raw.get("board") or m.board} for m in view.members]
+    members = [{**m.raw, "board": m.raw.get("board") or m.board, **_shares(m.raw)} for m in view.members]
     claims = [c.raw for c in view.claims]
     source = {"data_source": view.data_source}
     return {

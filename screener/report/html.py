@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from screener import __version__
-from screener.fmt import DASH, pct, ratio
+from screener.fmt import DASH, pct, ratio, shares
 from screener.i18n import _, language
 from screener.report import charts, templating, text
 from screener.report.fonts import subset_font_css
@@ -58,6 +58,7 @@ def context(view: ReportView) -> dict[str, Any]:
         "relative": text.relative_rows(view),
         "charts": _charts(view),
         "members": [_member(m) for m in view.members],
+        "shares_note": text.shares_note(),
         "claims": [_claim(c) for c in view.claims],
         "warnings": [{"kind": text.label(text.WARNING_KINDS, w.kind) if w.kind else "", "message": w.message}
                      for w in view.warnings],
@@ -109,6 +110,7 @@ def _member(m: Any) -> dict[str, Any]:
         "in_article": text.in_article(m), "weight": pct(m.weight, signed=False),
         "ret": pct(m.total_return), "contribution": pct(m.contribution),
         "trades": DASH if m.trades is None else m.trades, "blocked": DASH if m.blocked_orders is None else m.blocked_orders,
+        "shares": shares(m.shares_end),
     }
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from screener import __version__
-from screener.fmt import DASH, count, pct, ratio
+from screener.fmt import DASH, count, pct, ratio, shares
 from screener.i18n import _
 from screener.report import charts, templating, text
 from screener.report.view import ReportView
@@ -57,9 +57,10 @@ def context(view: ReportView, stem: str) -> dict[str, Any]:
         "monthly": _monthly(view),
         "members": [
             [text.member_name(x), x.symbol, text.board(x.board), text.in_article(x), pct(x.weight, signed=False),
-             pct(x.total_return), pct(x.contribution), count(x.trades), count(x.blocked_orders)]
+             pct(x.total_return), pct(x.contribution), count(x.trades), count(x.blocked_orders), shares(x.shares_end)]
             for x in view.members
         ],
+        "shares_note": text.shares_note(),
         "claims": [
             [c.id or DASH, text.claim_kind(c.kind), c.subject or DASH, c.window, text.claimed_text(c),
              text.claim_value(c, c.measured), text.verdict(c.verdict), c.detail or DASH]

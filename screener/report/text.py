@@ -84,6 +84,14 @@ def member_name(member: Member) -> str:
     return member.name if member.in_basket else _("{name} (dropped: no data)").format(name=member.name)
 
 
+def shares_note() -> str:
+    """What the members table's "shares at end" column (the result's ``shares_end``) is."""
+    return _(
+        "Shares at end: the raw shares held at the last session (not adjusted units); cash dividends "
+        "are reinvested as shares at the ex-date reference price, so a count can have decimals."
+    )
+
+
 def benchmark_label(view: ReportView) -> str:
     b = view.benchmark
     sym = b.get("symbol") or view.settings.get("benchmark") or _("benchmark")

@@ -31,6 +31,7 @@ class Member:
     contribution: float | None
     trades: int | None
     blocked_orders: int | None
+    shares_end: float | None  # raw shares held at the last session (see text.shares_note)
     named_in_source: bool | None
     in_basket: bool
     raw: dict[str, Any]
@@ -276,6 +277,7 @@ def _member(m: dict[str, Any]) -> Member:
         contribution=_num(m.get("contribution")),
         trades=_int(trades),
         blocked_orders=_int(blocked),
+        shares_end=_num(m.get("shares_end")),
         named_in_source=m.get("named_in_source") if isinstance(m.get("named_in_source"), bool) else None,
         in_basket=m.get("in_basket") is not False,
         raw=dict(m),

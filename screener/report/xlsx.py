@@ -19,6 +19,7 @@ RETURN = "[Red]+0.00%;[Green]-0.00%;0.00%"  # A-share colours: red up, green dow
 RATIO = "0.00"
 MONEY = "#,##0.00"
 VALUE = "0.000000"
+SHARES = "#,##0.0000"  # raw shares: fractional after cash dividends reinvested (fmt.SHARE_DECIMALS)
 SHEETS = {"summary": N_("summary"), "equity": N_("equity"), "members": N_("members"), "claims": N_("claims"),
           "cells": N_("cells"), "about": N_("about")}  # the last two: comparison workbooks (report.comparison)
 
@@ -84,18 +85,26 @@ def render(view: ReportView, stem: str) -> dict[str, bytes]:
     wb.properties.title = f"{view.theme_name} {view.start} → {view.end}"
     _summary(wb, view)
     _equity(wb, view)
-    _sheet(
-        wb, "members",
-        [_("symbol"), _("name"), _("board"), _("in article"), _("in basket"), _("weight at start"), _("total return"),
-         _("contribution"), _("trades"), _("blocked orders")],
-        [[x.symbol, x.name, text.board(x.board), text.in_article(x), _("yes") if x.in_basket else _("dropped: no data"),
-          x.weight, x.total_return, x.contribution, x.trades, x.blocked_orders] for x in view.members],
-        {5: PCT, 6: RETURN, 7: RETURN},
-    )
+    _members(wb, view)
     _claims(wb, view)
     buf = io.BytesIO()
     wb.save(buf)
     return {f"{stem}.xlsx": buf.getvalue()}
+
+
+def _members(wb: Any, view: ReportView) -> None:
+    """The members sheet; the "shares at end" header carries the note saying what they are."""
+    from openpyxl.comments import Comment
+
+    ws = _sheet(
+        wb, "members",
+        [_("symbol"), _("name"), _("board"), _("in article"), _("in basket"), _("weight at start"), _("total return"),
+         _("contribution"), _("trades"), _("blocked orders"), _("shares at end")],
+        [[x.symbol, x.name, text.board(x.board), text.in_article(x), _("yes") if x.in_basket else _("dropped: no data"),
+          x.weight, x.total_return, x.contribution, x.trades, x.blocked_orders, x.shares_end] for x in view.members],
+        {5: PCT, 6: RETURN, 7: RETURN, 10: SHARES},
+    )
+    ws["K1"].comment = Comment(text.shares_note(), "screener", width=320, height=110)
 
 
 def _summary(wb: Any, view: ReportView) -> None:

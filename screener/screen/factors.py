@@ -22,7 +22,7 @@ import pandas as pd
 
 from screener.calendar import SESSIONS_PER_YEAR
 from screener.errors import SymbolError
-from screener.limits import band_percent, cents, limit_cents, reference_cents
+from screener.limits import band_percent, cents, limit_cents, listing_free, listing_sessions, reference_cents
 from screener.screen.panel import Panel
 from screener.symbols import parse_symbol
 
@@ -103,7 +103,10 @@ def _factors() -> tuple[Factor, ...]:
         "prev close × prev adj_factor / adj_factor, rounded half-up to 0.01); band = the board's "
         "daily limit on that session (main ±10%, ±5% when the name marks a risk warning (ST); "
         "STAR ±20%; ChiNext ±20% from 2020-08-24, ±10% before; BSE ±30%). A symbol's first bar "
-        "in the data has no previous close and is not counted."
+        "in the data has no previous close and is not counted; nor are a new listing's sessions "
+        "without a limit (its first five on STAR, on ChiNext from 2020-08-24 and on the main "
+        "boards from 2023-04-10; its first on BSE), for a symbol whose first bar comes after "
+        "the grid's first session."
     )
     out.append(Factor("limit_up_20d", "count", "limits",
                       f"Sessions among the last 20 (t−19..t) with a bar whose close is at the upper limit: {limit_rule}"))
@@ -176,10 +179,15 @@ def _is_st(name: str | None) -> bool:
     return bool(name) and "ST" in str(name).upper()
 
 
+def _row_dates(panel: Panel, rows: slice) -> np.ndarray:
+    """The sessions of panel ``rows`` (row r is session r − 1: row 0 is the seed)."""
+    return panel.sessions[rows.start - 1: rows.stop - 1].to_numpy()
+
+
 def _band_percents(panel: Panel, rows: slice, names: Sequence[str | None] | None) -> np.ndarray:
     """The daily limit band in whole percent per (row, symbol) in ``rows``; NaN for
     indices/unknown codes."""
-    dates = panel.sessions[rows.start - 1: rows.stop - 1].to_numpy()
+    dates = _row_dates(panel, rows)
     out = np.full((len(dates), len(panel.symbols)), np.nan)
     for j, sym in enumerate(panel.symbols):
         try:
@@ -192,11 +200,29 @@ def _band_percents(panel: Panel, rows: slice, names: Sequence[str | None] | None
     return out
 
 
+def _listing_free(panel: Panel, rows: slice) -> np.ndarray:
+    """True per (row, symbol) in ``rows`` on a new listing's sessions without a limit
+    (:func:`~screener.limits.listing_free`), counting the sessions of a symbol whose first
+    bar comes after the grid's first session (row 1) from that bar, as the engine does."""
+    listed_inside = (panel.first > 1) & (panel.first < len(panel.traded))
+    nth = listing_sessions(panel.traded[: rows.stop], listed_inside)[rows]
+    dates = _row_dates(panel, rows)
+    free = np.zeros(nth.shape, dtype=bool)
+    for j in np.flatnonzero(listed_inside):
+        try:
+            board = parse_symbol(panel.symbols[j]).board
+        except SymbolError:
+            continue
+        free[:, j] = listing_free(board, dates, nth[:, j])
+    return free
+
+
 def limit_hits(
     panel: Panel, rows: slice, names: Sequence[str | None] | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(closed at the upper limit, closed at the lower limit, band) per (row, symbol) in
-    ``rows``; the band is NaN for indices.
+    ``rows``; the band is NaN for indices. A new listing's sessions without a limit are
+    neither.
 
     Reference and limit prices are :mod:`screener.limits`' (whole cents, half-up)."""
     close_c = panel.carried(panel.close)
@@ -207,7 +233,7 @@ def limit_hits(
     adj = panel.adj_factor[rows]
     ref_cents = reference_cents(prev_close, prev_adj, adj)
     pct = _band_percents(panel, rows, names)
-    has_limit = ~np.isnan(pct) & ~np.isnan(ref_cents) & panel.traded[rows]
+    has_limit = ~np.isnan(pct) & ~np.isnan(ref_cents) & panel.traded[rows] & ~_listing_free(panel, rows)
     lower, upper = limit_cents(np.nan_to_num(ref_cents).astype(np.int64), np.nan_to_num(pct).astype(np.int64))
     close_cents = cents(np.nan_to_num(close)).astype(np.int64)
     return has_limit & (close_cents == upper), has_limit & (close_cents == lower), pct / 100

@@ -33,6 +33,24 @@ def test_equity_view(monthly: screener.BacktestResult) -> None:
     assert eq.iloc[0].tolist() == [1.0, 1.0]
     assert monthly.summary["total_return"] == pytest.approx(eq["basket"].iloc[-1] - 1, rel=1e-12)
     assert monthly.summary["benchmark_total_return"] == pytest.approx(eq["benchmark"].iloc[-1] - 1, rel=1e-12)
+    assert monthly.summary["relative_excess_return"] == pytest.approx(
+        eq["basket"].iloc[-1] - eq["benchmark"].iloc[-1], rel=1e-12)
+
+
+def test_summary_names_the_relative_figures_relative_and_keeps_the_old_names_for_a_release() -> None:
+    relative = {"excess_return": 0.17, "beta": 1.1, "alpha": 0.18, "tracking_error": 0.2, "information_ratio": 0.9}
+    doc = {"theme": "t", "basket": {"total_return": 0.25, "sharpe": 1.5},
+           "benchmark": {"symbol": "000300.SH", "name": "CSI 300", "total_return": 0.08, **relative},  # as the JSON
+           "relative": relative}
+    summary = screener.BacktestResult(doc).summary
+    assert summary.to_dict() == {
+        "total_return": 0.25, "sharpe": 1.5, "benchmark_total_return": 0.08,
+        "relative_excess_return": 0.17, "relative_beta": 1.1, "relative_alpha": 0.18,
+        "relative_tracking_error": 0.2, "relative_information_ratio": 0.9,
+        # deprecated: the same five under their old names, for one more release
+        "benchmark_excess_return": 0.17, "benchmark_beta": 1.1, "benchmark_alpha": 0.18,
+        "benchmark_tracking_error": 0.2, "benchmark_information_ratio": 0.9,
+    }
 
 
 def test_trades_are_every_fill_with_its_costs(monthly: screener.BacktestResult) -> None:

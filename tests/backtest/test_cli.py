@@ -234,6 +234,17 @@ def test_user_errors_exit_2_with_one_line(args: list[str], message: str, freeze_
     assert "Traceback" not in err
 
 
+@pytest.mark.parametrize(("lang", "line"), [
+    ("en", "error: --benchmark: invalid symbol 'bk-oops': expected a six-digit A-share code such as 600487, "
+           "sh600487 or 600487.SH; a benchmark may also be an eastmoney board code BKnnnn, e.g. BK0715"),
+    ("zh", "错误：--benchmark: 无效代码 'bk-oops'：应为六位 A 股代码，如 600487、sh600487 或 600487.SH；"
+           "基准也可以是东方财富板块代码 BKnnnn，例如 BK0715"),
+])
+def test_a_bad_benchmark_says_board_codes_are_valid_too(lang: str, line: str) -> None:
+    code, _, err = invoke(*FIBER, "--benchmark", "bk-oops", "--lang", lang)
+    assert (code, err) == (2, line + "\n")
+
+
 def test_an_end_before_the_start_says_what_to_do() -> None:
     code, _, err = invoke(*FIBER, "--start", "2026-06-01")
     assert code == 2

@@ -3,6 +3,7 @@ prices worked out on demand."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
@@ -84,18 +85,8 @@ def test_cash_scaling_uses_one_common_factor() -> None:
 
 
 def _brute_force(wanted, prices, min_qty, step, budget, commission, minimum):
-    """The largest common factor by trying every ratio q / wanted in increasing order."""
-    from fractions import Fraction
-
-    def lots(k: Fraction) -> list[int]:
-        out = []
-        for w, m, s in zip(wanted, min_qty, step):
-            q = 0
-            n = m
-            while n <= w and Fraction(n, w) <= k:
-                q, n = n, n + s
-            out.append(q)
-        return out
+    """The largest common factor by trying every ratio k = q / wanted in increasing order:
+    at each, every order takes its largest valid quantity with q / wanted ≤ k."""
 
     def cost(qs: list[int]) -> float:
         total = 0.0
@@ -104,24 +95,33 @@ def _brute_force(wanted, prices, min_qty, step, budget, commission, minimum):
                 total += q * p + max(q * p * commission, minimum)
         return total
 
-    ratios = sorted({Fraction(q, w) for w, m, s in zip(wanted, min_qty, step) for q in range(m, w + 1, s)})
-    best = [0] * len(wanted)
-    for k in ratios:
-        qs = lots(k)
+    # every valid quantity of every order by its ratio; the float ratios order exactly
+    # (equal fractions give equal floats; with numerator and denominator below 2**24,
+    # different ones differ by far more than a float's precision)
+    levels = sorted((q / w, i, q) for i, (w, m, s) in enumerate(zip(wanted, min_qty, step))
+                    for q in range(m, w + 1, s))
+    qs = [0] * len(wanted)
+    best = list(qs)
+    for _, tied in itertools.groupby(levels, key=lambda level: level[0]):
+        for _, i, q in tied:  # by quantity within an order: the last is the largest
+            qs[i] = q
         if cost(qs) > budget:
             break
-        best = qs
+        best = list(qs)
     return best
 
 
 @pytest.mark.parametrize("seed", range(6))
 def test_cash_scaling_finds_the_largest_common_factor(seed: int) -> None:
+    """Orders of 1 to 3,000 lots (STAR: 200 shares, then up to 2,999 steps of 1): large orders put
+    the breakpoints of different orders within a hair of each other, where a tolerance in
+    the comparison of ratios would give one order a lot more than the common factor."""
     rng = np.random.default_rng(seed)
     for _ in range(20):
         m = int(rng.integers(1, 5))
         min_qty = rng.choice([100, 200], m)
         step = np.where(min_qty == 200, 1, 100)
-        wanted = min_qty + step * rng.integers(0, 12, m)
+        wanted = min_qty + step * (np.floor(np.exp(rng.uniform(0, np.log(3_001), m))).astype(int) - 1)
         prices = rng.integers(300, 4_000, m) / 100
         budget = float((wanted * prices).sum() * rng.uniform(0.1, 1.0))
         costs = Costs(commission=0.00025, min_commission=5.0, transfer_fee=0.0)

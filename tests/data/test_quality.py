@@ -7,6 +7,7 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from screener import calendar
 from screener.data import frames, quality
@@ -85,6 +86,27 @@ def test_new_listings_are_not_checked_for_limits_in_their_first_days():
     ipo = frame(days, [10, 30, 30])  # +200% on day two
     assert "limit_breach" not in kinds(quality.check({"688981.SH": ipo}, start=date(2023, 12, 1))[0])
     assert "limit_breach" not in kinds(quality.check({"688981.SH": ipo})[0])
+
+
+# A series that starts inside the window is a new listing: its first session has no
+# previous close; which of the next ones trade without a limit depends on board and date
+# (STAR: the first five; main boards: the first five from 2023-04-10, none before; BSE:
+# only the first). Day 2 and day 6 jump by more than any band: 10 → 12 (+20%) then
+# 12 → 14.40 (+20%) on the main board (±10%: 11.00 and 13.20), 10 → 13 then 13 → 16.90
+# (+30%) on STAR (±20%: 12.00 and 15.60), 10 → 14 then 14 → 19.60 (+40%) on BSE (±30%:
+# 13.00 and 18.20).
+@pytest.mark.parametrize(("symbol", "first", "jumps", "breaches"), [
+    ("603001.SH", "2023-03-01", (12, 14.4), "2023-03-02, 2023-03-08"),  # before the registration reform
+    ("603001.SH", "2023-06-01", (12, 14.4), "2023-06-08"),  # after it: sessions 2-5 are free
+    ("688001.SH", "2024-03-01", (13, 16.9), "2024-03-08"),
+    ("920001.BJ", "2024-03-01", (14, 19.6), "2024-03-04, 2024-03-08"),  # only the listing day is free
+])
+def test_a_new_listing_is_checked_from_the_first_session_with_a_limit(symbol, first, jumps, breaches):
+    days = calendar.sessions(first, pd.Timestamp(first) + pd.Timedelta(days=14))[:7]
+    closes = [10, jumps[0], jumps[0], jumps[0], jumps[0], jumps[1], jumps[1]]
+    start = (pd.Timestamp(first) - pd.Timedelta(days=30)).date()  # the series starts inside the window
+    (issue,) = [i for i in quality.check({symbol: frame(days, closes)}, start=start)[0] if i.kind == "limit_breach"]
+    assert issue.message.endswith(f"beyond the board's daily limit: {breaches}")
 
 
 def test_past_the_calendar_end_the_data_dates_are_used_once():

@@ -11,7 +11,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from pandas.tseries.offsets import BDay
 
+from screener import calendar
 from screener.data import DataOptions, QualityIssue, open_store
 from screener.data.cache import Cache, CacheMeta
 from screener.data.live import LiveStore
@@ -153,13 +155,15 @@ def test_json_on_stdout_is_strict_even_for_infinite_factors(tmp_path):
 
 
 def test_the_calendar_note_is_said_once(tmp_path, freeze_today):
-    freeze_today(date(2027, 2, 1))
-    days = pd.bdate_range("2026-10-08", "2027-01-29")
+    last = calendar.last_known_session()  # whatever the installed exchange_calendars knows
+    days = pd.bdate_range(last - BDay(60), last + BDay(20))  # bars on both sides of its end
+    freeze_today((days[-1] + BDay(1)).date())
     for s in ("600487.SH", "600522.SH", "000300.SH"):
         write_bars(tmp_path, s, days)
     theme = tmp_path / "t.yaml"
     theme.write_text(THEME, encoding="utf-8")
-    res = run("backtest", theme, "--data-dir", tmp_path, "--start", "2026-11-02", "--format", "json")
+    res = run("backtest", theme, "--data-dir", tmp_path, "--start", (last - BDay(40)).date(), "--format", "json")
     assert res.exit_code == 0, res.stderr
     notes = [w for w in json.loads(res.stdout)["warnings"] if "the XSHG calendar ends on" in w["message"]]
     assert len(notes) == 1
+    assert f"the XSHG calendar ends on {last.date()}" in notes[0]["message"]

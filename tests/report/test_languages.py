@@ -77,7 +77,7 @@ def test_excel_sheets_and_columns_in_the_language(reports, short_result):
                if k == ("说明" if lang == "zh" else "note"))
     members = wb[names[2]]
     assert members["A1"].value == ("代码" if lang == "zh" else "symbol")
-    assert members.auto_filter.ref == f"A1:J{len(short_result['members']) + 1}"
+    assert members.auto_filter.ref == f"A1:K{len(short_result['members']) + 1}"
     equity = wb[names[1]]
     (chart,) = equity._charts  # a native line chart of the equity columns
     assert type(chart).__name__ == "LineChart" and len(chart.series) == 2

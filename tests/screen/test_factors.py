@@ -153,6 +153,34 @@ def test_limit_hits_follow_a_hand_written_table(at: str) -> None:
     assert got == expected
 
 
+# A symbol whose first bar comes after the grid's first session is a new listing, counted
+# from that bar; its sessions without a limit are no limit hits. Each listing below moves
+# by its board's band on its sessions 2, 3 and 6, from 10.00: STAR (±20%) 12.00, 14.40 and
+# 14.40 × 1.2 = 17.28; main board (±10%) 11.00, 12.10 and 12.10 × 1.1 = 13.31.
+STAR_RUN = (10.00, 12.00, 14.40, 14.40, 14.40, 17.28)
+MAIN_RUN = (10.00, 11.00, 12.10, 12.10, 12.10, 13.31)
+
+
+@pytest.mark.parametrize(("symbol", "grid_end", "run", "expected"), [
+    ("688002.SH", "2024-06-28", STAR_RUN, 1),  # STAR: sessions 2-5 free, session 6 at the limit
+    ("603002.SH", "2023-03-31", MAIN_RUN, 3),  # main board before 2023-04-10: limits from session 2
+    ("603002.SH", "2023-06-30", MAIN_RUN, 1),  # main board from 2023-04-10: sessions 2-5 free
+])
+def test_a_new_listing_has_no_limit_hits_where_no_limit_applies(symbol, grid_end, run, expected) -> None:
+    grid = xshg_sessions("2023-01-01", grid_end)[-30:]
+    closes = list(run) + [run[-1]] * 9  # sessions 1-15 of the listing: the grid's last 15
+    frame = bar_frame({d: (c, 1.0, 1e6, 0.01) for d, c in zip(grid[15:], closes)})
+    f = compute_factors(build_panel({symbol: frame}, grid)).loc[symbol]
+    assert (f["limit_up_20d"], f["limit_down_20d"], f["limit_up_today"]) == (expected, 0, 0)
+
+
+def test_a_listing_in_its_first_sessions_on_the_as_of_session_is_not_at_a_limit() -> None:
+    grid = xshg_sessions("2024-01-02", "2024-06-28")[-30:]
+    frame = bar_frame({d: (c, 1.0, 1e6, 0.01) for d, c in zip(grid[-3:], STAR_RUN)})  # sessions 1-3
+    f = compute_factors(build_panel({"688002.SH": frame}, grid)).loc["688002.SH"]
+    assert (f["limit_up_20d"], f["limit_up_today"]) == (0, 0)
+
+
 def test_index_has_no_limits_and_no_bars_means_missing() -> None:
     grid = xshg_sessions("2024-01-02", "2024-12-31")[:30]
     idx = bar_frame({d: (3000.0 + k, 1.0, 1e9, float("nan")) for k, d in enumerate(grid)})
