@@ -6,12 +6,10 @@ prices came from (``demo`` marks synthetic prices even in a file opened on its o
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from typing import Any
 
-from screener.csvcell import safe_cell
+from screener.csvcell import csv_text
 from screener.report.view import ReportView
 
 EQUITY_COLUMNS = ["date", "basket", "benchmark"]
@@ -24,11 +22,9 @@ def files(stem: str) -> list[str]:
 
 
 def _value(v: Any) -> Any:
-    if v is None:
-        return ""
     if isinstance(v, (dict, list)):
         return json.dumps(v, ensure_ascii=False)
-    return safe_cell(v)  # a name such as "=HYPERLINK(...)" must not run in Excel
+    return v
 
 
 def _columns(base: list[str], rows: list[dict[str, Any]]) -> list[str]:
@@ -38,12 +34,8 @@ def _columns(base: list[str], rows: list[dict[str, Any]]) -> list[str]:
 
 
 def _csv(columns: list[str], rows: list[dict[str, Any]]) -> bytes:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(columns)
-    for r in rows:
-        writer.writerow([_value(r.get(c)) for c in columns])
-    return buf.getvalue().encode("utf-8-sig")
+    # csv_text neutralises a name such as "=HYPERLINK(...)", which must not run in Excel
+    return csv_text(columns, ([_value(r.get(c)) for c in columns] for r in rows)).encode("utf-8-sig")
 
 
 def render(view: ReportView, stem: str) -> dict[str, bytes]:

@@ -101,3 +101,20 @@ def test_a_broken_document_is_refused_in_one_line(exported: tuple[Path, dict], t
     result = CliRunner().invoke(cli, ["report", str(path), "--export", "csv", "--out", str(tmp_path / "out")])
     assert result.exit_code == 2 and len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_comparison_csv_cells_are_neutralised_like_every_other_csv(exported: tuple[Path, dict], tmp_path: Path) -> None:
+    # #10: the comparison CSV had its own check, blind to a tab or CR before a formula
+    out, doc = exported
+    hostile = json.loads(json.dumps(doc))
+    hostile["cells"][0]["theme_name"] = "\t=HYPERLINK(1)"
+    hostile["cells"][1]["theme_name"] = "ab\r=cmd"
+    path = tmp_path / "hostile.json"
+    path.write_text(json.dumps(hostile), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["report", str(path), "--export", "csv", "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.stderr
+    text = (tmp_path / "out" / f"{STEM}_cells.csv").read_bytes().decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert len(rows) == doc["n_cells"]
+    assert [r["theme_name"] for r in rows[:2]] == ["'\t=HYPERLINK(1)", "ab\r=cmd"]
+    assert '"ab\r=cmd"' in text  # quoted: a bare CR read as a row break cannot start a cell with "="
