@@ -20,9 +20,10 @@ from typing import Any
 import numpy as np
 
 from screener import clock
+from screener._cache_folder import SESSIONS_FILE
 
 FIRST_SESSION = "2005-01-04"
-FILE_NAME = "xshg-sessions.json"
+FILE_NAME = SESSIONS_FILE
 
 
 def xshg_sessions() -> np.ndarray:

@@ -64,6 +64,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from screener._atomic import atomic_writer, os_reason, write_atomic
+from screener._cache_folder import small_cache_file
 from screener._input import InputError, read_input
 from screener.data import frames
 from screener.data.model import BAR_COLUMNS
@@ -341,6 +342,10 @@ class Cache:
                 )
             ) from None
 
+    @staticmethod
+    def _lock_file(path: Path) -> Path:
+        return path.with_name(path.name + ".lock")
+
     @contextlib.contextmanager
     def lock(self, path: Path) -> Iterator[None]:
         """An exclusive inter-process lock for read-modify-write of ``path``."""
@@ -348,7 +353,7 @@ class Cache:
 
         self._folder(path)
         try:
-            held = FileLock(str(path.with_name(path.name + ".lock")))
+            held = FileLock(str(self._lock_file(path)))
             held.acquire()
         except OSError as exc:
             raise self._unwritable(path, exc) from None
@@ -764,12 +769,13 @@ class Cache:
         Raises DataError when ``root`` holds files but none of the cache's."""
         if symbols is None:
             own = self.own_files()
-            if not own and self.foreign_files():
+            foreign = self.foreign_files()
+            if not own and (foreign or self._beside_layout()):
                 raise DataError(
                     _(
                         "{root} does not look like a screener cache (none of the files under {base} is "
                         "one screener writes); nothing removed — check --cache-dir / $SCREENER_CACHE_DIR"
-                    ).format(root=self.root, base=self.base)
+                    ).format(root=self.root, base=self.base if foreign else self.root)
                 )
             return own
         out = []
@@ -780,6 +786,12 @@ class Cache:
                 if path.parent.is_dir():
                     out += sorted(path.parent.glob(f".{path.name}.*tmp"))
         return out
+
+    def _beside_layout(self) -> list[Path]:
+        """What the cache folder holds besides ``v1`` and screener's small caches."""
+        if not self.root.is_dir():
+            return []
+        return [p for p in self.root.iterdir() if p.name != LAYOUT and not small_cache_file(p.name)]
 
     def clear(self, symbols: Sequence[str] | None = None) -> list[Path]:
         """Remove the named symbols' files (bars and boards), or every file the cache
@@ -792,6 +804,7 @@ class Cache:
             elif not path.name.endswith(".lock"):
                 with self.lock(path):
                     path.unlink(missing_ok=True)
+                self._lock_file(path).unlink(missing_ok=True)  # nothing left to lock
                 removed.append(path)
         if symbols is None:  # lock files last, once nothing is left to lock
             for path in self.own_files():

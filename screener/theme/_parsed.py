@@ -18,7 +18,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-FILE_NAME = "parsed-yaml.json"
+from screener._cache_folder import PARSED_YAML_FILE
+
+FILE_NAME = PARSED_YAML_FILE
 FORMAT = 1  # bump when what is stored, or how the loader parses, changes
 MAX_ENTRIES = 256  # the oldest go first
 

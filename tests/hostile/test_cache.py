@@ -284,3 +284,28 @@ def test_status_marks_a_file_that_no_longer_matches_its_checksum(tmp_path):
     problems = {e["key"]: e["problem"] for e in json.loads(run("data", "status", "--cache-dir", tmp_path,
                                                                "--format", "json").stdout)["entries"]}
     assert problems["600522.SH"] is None and "checksum" in problems["600487.SH"]
+
+
+def test_clearing_a_symbol_leaves_no_lock_file_behind(tmp_path):
+    # #10: clear took the symbol's lock, which made a new .lock file, and left it there
+    cache = Cache(tmp_path)
+    for s in ("600487.SH", "600522.SH"):
+        cache.write_bars(s, bars(), META)
+    res = run("data", "clear", "600487", "--cache-dir", tmp_path)
+    assert res.exit_code == 0 and "removed 1 file" in res.stdout, res.stderr
+    assert sorted(p.name for p in cache.bars_path("x").parent.iterdir()) == ["600522.SH.parquet"]
+
+
+def test_clear_refuses_a_folder_with_files_but_no_cache_layout(tmp_path):
+    # #10: with no v1/ at all it said "removed 0 files" instead of refusing
+    (tmp_path / "thesis.docx").write_text("years of work")
+    err = one_line_error(run("data", "clear", "--cache-dir", tmp_path, "--yes"))
+    assert err.startswith(f"error: {tmp_path} does not look like a screener cache (none of the files under {tmp_path} ")
+    assert (tmp_path / "thesis.docx").exists()
+
+
+def test_clear_accepts_a_cache_folder_holding_only_the_small_caches(tmp_path):
+    for name in ("xshg-sessions.json", "parsed-yaml.json", ".parsed-yaml.json.abc123.tmp"):
+        (tmp_path / name).write_text("{}")
+    res = run("data", "clear", "--cache-dir", tmp_path, "--yes")
+    assert res.exit_code == 0 and "removed 0 files" in res.stdout, res.stderr
