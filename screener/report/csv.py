@@ -1,8 +1,9 @@
 """CSV files: daily equity, members, claims — one file each, UTF-8 with a byte-order
 mark so that Excel and WPS show Chinese names; numbers exactly as in the result
-(returns as fractions); text that a spreadsheet would run as a formula (``=...``,
-``+...``, ``-...``, ``@...``) starts with ``'``. The last column, ``data_source``, says on every row where the
-prices came from (``demo`` marks synthetic prices even in a file opened on its own)."""
+(returns as fractions); cells written by :func:`screener.csvcell.csv_text` (text that
+a spreadsheet would run as a formula starts with ``'``, a line break is quoted). The
+last column, ``data_source``, says on every row where the prices came from (``demo``
+marks synthetic prices even in a file opened on its own)."""
 
 from __future__ import annotations
 
