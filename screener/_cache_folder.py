@@ -22,4 +22,5 @@ def cache_folder() -> Path:
 def small_cache_file(name: str) -> bool:
     """Whether ``name``, in the cache folder, is one of these small caches or the temp
     file of a write of one."""
-    return any(name == f or (name.startswith(f".{f}.") and name.endswith(".tmp")) for f in (SESSIONS_FILE, PARSED_YAML_FILE))
+    return any(name == f or (name.startswith(f".{f}.") and name.endswith(".tmp"))
+               for f in (SESSIONS_FILE, PARSED_YAML_FILE))

@@ -569,14 +569,17 @@ class Cache:
             return 0
         return self.consolidate()
 
-    def _snapshot_copies(self, index: dict | None, symbols: Sequence[str]) -> tuple[tuple[np.ndarray, np.ndarray] | None, set[str]]:
+    def _snapshot_copies(
+        self, index: dict | None, symbols: Sequence[str]
+    ) -> tuple[tuple[np.ndarray, np.ndarray] | None, set[str]]:
         """The snapshot's arrays and the symbols of ``symbols`` it holds an intact copy of
         their unchanged file for (nothing when there is no snapshot)."""
         arrays = self._open_arrays(index) if index else None
         if arrays is None:
             return None, set()
         fresh = self._fresh(index["symbols"], symbols)
-        return arrays, {s for s, ok in zip(fresh, self._intact_rows(arrays, [index["symbols"][s] for s in fresh])) if ok}
+        intact = self._intact_rows(arrays, [index["symbols"][s] for s in fresh])
+        return arrays, {s for s, ok in zip(fresh, intact) if ok}
 
     def _snapshot_parts(self, symbols: list[str]) -> list[tuple[str, np.ndarray, np.ndarray, list[int], str]]:
         """(symbol, dates, values, file stamp, meta JSON) for every intact bars file: the
