@@ -36,12 +36,17 @@ def check_replaceable(path: Path) -> None:
         raise WriteError(_("cannot write {path}: {exc}").format(path=path, exc=os_reason(exc, Path(path)))) from None
     kind = None if Path(path).is_symlink() else special_kind(mode)
     if kind is not None:
-        raise WriteError(
-            _(
-                "{path} is {kind}, not a regular file: screener only replaces regular files; choose "
-                "another file name"
-            ).format(path=path, kind=kind)
-        )
+        raise not_regular(path, kind)
+
+
+def not_regular(path: Path, kind: str) -> WriteError:
+    """The refusal of every writer for a ``kind`` of file (a FIFO, a device, ...) at ``path``."""
+    return WriteError(
+        _(
+            "{path} is {kind}, not a regular file: screener only replaces regular files; choose "
+            "another file name"
+        ).format(path=path, kind=kind)
+    )
 
 
 def os_reason(exc: OSError, path: Path) -> str:

@@ -20,9 +20,10 @@ from typing import Any
 import numpy as np
 
 from screener import clock
+from screener._cache_folder import SESSIONS_FILE
 
 FIRST_SESSION = "2005-01-04"
-FILE_NAME = "xshg-sessions.json"
+FILE_NAME = SESSIONS_FILE
 
 
 def xshg_sessions() -> np.ndarray:
@@ -70,21 +71,24 @@ def _build() -> tuple[np.ndarray, bool]:
 
 
 def _read(path: Path, key: dict[str, str]) -> np.ndarray | None:
+    from screener._input import InputError, read_input
+
     try:
-        record: Any = json.loads(path.read_text(encoding="utf-8"))
+        record: Any = json.loads(read_input(path))  # a regular file only: a FIFO there would hang
         if record["key"] != key or record["valid_on"] not in (None, clock.today().isoformat()):
             return None
         days = np.array(record["days"], dtype="datetime64[D]")
-    except (OSError, ValueError, KeyError, TypeError):
-        return None  # missing, unreadable or from another layout: build it again
+    except (InputError, ValueError, KeyError, TypeError, RecursionError):
+        return None  # missing, unreadable, not a file or from another layout: build it again
     if len(days) == 0 or np.any(np.diff(days.astype(np.int64)) <= 0):
         return None
     return days.astype("datetime64[ns]")
 
 
 def _write(path: Path, key: dict[str, str], days: np.ndarray, dated: bool) -> None:
-    """Best effort: a cache folder that cannot be written only costs the next run time."""
-    from screener._atomic import write_atomic
+    """Best effort: a cache folder that cannot be written (or a special file in the way)
+    only costs the next run time."""
+    from screener._atomic import WriteError, write_atomic
 
     record = {
         "key": key,
@@ -94,5 +98,5 @@ def _write(path: Path, key: dict[str, str], days: np.ndarray, dated: bool) -> No
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(path, json.dumps(record, separators=(",", ":")))
-    except OSError:
+    except (OSError, WriteError):
         pass

@@ -44,6 +44,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from screener._json import json_text
 from screener.errors import DataError, UserError, keyword
 from screener.i18n import _
 
@@ -153,16 +154,16 @@ class Result:
     """
 
     def __init__(self, document: Mapping[str, Any]) -> None:
-        # through JSON and back: exactly what `--format json` prints
-        self._doc: dict[str, Any] = json.loads(json.dumps(document, ensure_ascii=False, default=str))
+        # through JSON and back: exactly what `--format json` prints (NaN and infinities null)
+        self._doc: dict[str, Any] = json.loads(json_text(document, indent=None))
 
     def to_dict(self) -> dict[str, Any]:
         """The command's JSON document (a copy)."""
         return copy.deepcopy(self._doc)
 
     def to_json(self, indent: int | None = 2) -> str:
-        """The document as JSON text; with ``indent=2`` the command's ``--format json`` output."""
-        return json.dumps(self._doc, ensure_ascii=False, indent=indent)
+        """The document as strict JSON text; with ``indent=2`` the command's ``--format json`` output."""
+        return json_text(self._doc, indent=indent)
 
     @property
     def data_source(self) -> str:

@@ -136,7 +136,8 @@ def screen(
 
 
 def _emit(result: Any, fmt: str, out: Path | None, shown: list[str]) -> None:
-    from screener.cli._output import json_text, print_json
+    from screener._json import json_text
+    from screener.cli._output import print_json
     from screener.report.console import print_table
     from screener.screen import output
 

@@ -207,6 +207,9 @@ def _render_all(
 def _targets(out: Path, drafts: dict[str, str]) -> dict[Path, str]:
     """File -> draft: ``out`` itself for one draft and a .yaml name, else one file per
     draft in the folder ``out`` (created here if missing; its parent must exist)."""
+    from screener._atomic import not_regular
+    from screener._input import special_kind
+
     if _is_file_target(out):
         if len(drafts) > 1:
             raise UserError(_(
@@ -214,6 +217,9 @@ def _targets(out: Path, drafts: dict[str, str]) -> dict[Path, str]:
             ).format(out=out, n=len(drafts)))
         return {out: next(iter(drafts.values()))}
     if out.exists() and not out.is_dir():
+        kind = special_kind(out.stat().st_mode)
+        if kind is not None:  # a FIFO, a device...: refused as by every writer
+            raise not_regular(out, kind)
         raise UserError(_(
             "--out {out} is a file, not a folder: give a folder, or a .yaml file for one draft"
         ).format(out=out))

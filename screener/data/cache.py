@@ -64,11 +64,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from screener._atomic import atomic_writer, os_reason, write_atomic
+from screener._cache_folder import small_cache_file
 from screener._input import InputError, read_input
 from screener.data import frames
 from screener.data.model import BAR_COLUMNS
 from screener.errors import DataError
-from screener.i18n import _
+from screener.i18n import N_, _
 
 LAYOUT = "v1"
 META_KEY = b"screener"
@@ -233,6 +234,39 @@ def _intact(table: pa.Table, content: str) -> bool:
     return stored is None or stored.decode(errors="replace") == content
 
 
+_BARS_TYPES = {"date": pa.types.is_timestamp, **{c: pa.types.is_floating for c in BAR_COLUMNS}}
+_CHANGED = N_("does not match its checksum (it was changed or damaged on disk)")
+
+
+def _bars_of(table: pa.Table) -> tuple[pd.DataFrame, CacheMeta]:
+    """The frame and metadata of a cached bars table. Raises _Damaged when it has no
+    screener metadata, lacks a column (or has one of another type) or no longer matches
+    its checksum."""
+    meta = _meta_of(table.schema.metadata)
+    if meta is None:
+        raise _Damaged(_("has no screener metadata"))
+    for name, expected in _BARS_TYPES.items():
+        i = table.schema.get_field_index(name)  # -1: absent, or twice
+        if i < 0 or not expected(table.schema.field(i).type):
+            raise _Damaged(_("has no column {name!r} of the expected type").format(name=name))
+    if not _intact(table, _table_digest(table)):
+        raise _Damaged(_(_CHANGED))
+    return _frame_from_table(table), meta
+
+
+def _frame_of(table: pa.Table) -> tuple[pd.DataFrame, CacheMeta] | None:
+    """The frame and metadata of a cached small table (members, universe, valuations);
+    None when it has no screener metadata. Raises _Damaged when it no longer matches its
+    checksum."""
+    meta = _meta_of(table.schema.metadata)
+    if meta is None:
+        return None
+    df = table.to_pandas()
+    if not _intact(table, _frame_digest(df)):
+        raise _Damaged(_(_CHANGED))
+    return df, meta
+
+
 def _valid_entry(entry: object) -> bool:
     """A snapshot index entry: [start, count, inode, mtime_ns, size, meta JSON, checksum]."""
     return (isinstance(entry, list) and len(entry) == 7
@@ -308,6 +342,10 @@ class Cache:
                 )
             ) from None
 
+    @staticmethod
+    def _lock_file(path: Path) -> Path:
+        return path.with_name(path.name + ".lock")
+
     @contextlib.contextmanager
     def lock(self, path: Path) -> Iterator[None]:
         """An exclusive inter-process lock for read-modify-write of ``path``."""
@@ -315,7 +353,7 @@ class Cache:
 
         self._folder(path)
         try:
-            held = FileLock(str(path.with_name(path.name + ".lock")))
+            held = FileLock(str(self._lock_file(path)))
             held.acquire()
         except OSError as exc:
             raise self._unwritable(path, exc) from None
@@ -361,17 +399,10 @@ class Cache:
         path = self.bars_path(symbol)
         try:
             table = self._read_table(path)
-            if table is None:
-                return None
-            meta = _meta_of(table.schema.metadata)
-            if meta is None:
-                raise _Damaged(_("has no screener metadata"))
-            if not _intact(table, _table_digest(table)):
-                raise _Damaged(_("does not match its checksum (it was changed or damaged on disk)"))
+            return None if table is None else _bars_of(table)
         except _Damaged as exc:
             self._damaged(path, symbol, str(exc))
             return None
-        return _frame_from_table(table), meta
 
     def read_many(
         self, symbols: Sequence[str], threads: int | None = None, use_snapshot: bool = True
@@ -422,15 +453,19 @@ class Cache:
         if isinstance(index, dict) and "format" not in index and "symbols" in index:
             return None  # written before checksums: the next `data fetch` rewrites it
         if not (isinstance(index, dict) and index.get("format") == SNAPSHOT_FORMAT and _valid_index(index)):
-            warnings.warn(
-                _(
-                    "the cache snapshot {path} is malformed and is ignored (each symbol is read from its "
-                    "own file); the next `screener data fetch` rewrites it"
-                ).format(path=path),
-                stacklevel=3,
-            )
+            self._malformed(path)
             return None
         return index
+
+    @staticmethod
+    def _malformed(path: Path) -> None:
+        warnings.warn(
+            _(
+                "the cache snapshot {path} is malformed and is ignored (each symbol is read from its "
+                "own file); the next `screener data fetch` rewrites it"
+            ).format(path=path),
+            stacklevel=4,
+        )
 
     def _fresh(self, entries: dict[str, list], symbols: Sequence[str]) -> list[str]:
         """Symbols whose bars file is exactly the one the snapshot copied."""
@@ -450,18 +485,24 @@ class Cache:
 
     def _open_arrays(self, index: dict) -> tuple[np.ndarray, np.ndarray] | None:
         """The snapshot's dates and (rows, 8) values, memory-mapped copy-on-write: no
-        decoding, pages are read on first touch, writes stay private to the process."""
-        dates_path, values_path = self._array_paths(index["token"])
-        try:
-            dates = np.load(dates_path, mmap_mode="c")
-            values = np.load(values_path, mmap_mode="c")
-        except (OSError, ValueError):
-            return None  # replaced by a newer snapshot meanwhile: read the files instead
-        if values.shape != (index["rows"], len(BAR_COLUMNS)) or dates.shape != (index["rows"],):
-            return None
-        if dates.dtype != np.int64 or values.dtype != np.float64:
-            return None
-        return np.asarray(dates), np.asarray(values)  # plain views: slicing a memmap costs more
+        decoding, pages are read on first touch, writes stay private to the process.
+        None when they are gone (a newer snapshot replaced them meanwhile) or, with a
+        warning, when either is damaged: the files are read instead."""
+        rows = index["rows"]
+        arrays = []
+        for path, shape, dtype in zip(self._array_paths(index["token"]), ((rows,), (rows, len(BAR_COLUMNS))),
+                                      (np.int64, np.float64)):
+            try:
+                array = np.load(path, mmap_mode="c")
+            except FileNotFoundError:
+                return None
+            except Exception:  # noqa: BLE001 - a damaged header makes numpy raise nearly anything
+                array = None
+            if array is None or array.shape != shape or array.dtype != dtype:
+                self._malformed(path)
+                return None
+            arrays.append(np.asarray(array))  # a plain view: slicing a memmap costs more
+        return arrays[0], arrays[1]
 
     @staticmethod
     def _intact_rows(arrays: tuple[np.ndarray, np.ndarray], entries: list[list]) -> list[bool]:
@@ -528,16 +569,24 @@ class Cache:
             return 0
         return self.consolidate()
 
+    def _snapshot_copies(
+        self, index: dict | None, symbols: Sequence[str]
+    ) -> tuple[tuple[np.ndarray, np.ndarray] | None, set[str]]:
+        """The snapshot's arrays and the symbols of ``symbols`` it holds an intact copy of
+        their unchanged file for (nothing when there is no snapshot)."""
+        arrays = self._open_arrays(index) if index else None
+        if arrays is None:
+            return None, set()
+        fresh = self._fresh(index["symbols"], symbols)
+        intact = self._intact_rows(arrays, [index["symbols"][s] for s in fresh])
+        return arrays, {s for s, ok in zip(fresh, intact) if ok}
+
     def _snapshot_parts(self, symbols: list[str]) -> list[tuple[str, np.ndarray, np.ndarray, list[int], str]]:
         """(symbol, dates, values, file stamp, meta JSON) for every intact bars file: the
         old snapshot's rows where the file is unchanged and they match their checksum,
         else the file itself; files that are damaged or change while read are left out."""
         old = self._snapshot_index()
-        old_arrays = self._open_arrays(old) if old else None
-        reuse = set()
-        if old_arrays is not None:
-            fresh = self._fresh(old["symbols"], symbols)
-            reuse = {s for s, ok in zip(fresh, self._intact_rows(old_arrays, [old["symbols"][s] for s in fresh])) if ok}
+        old_arrays, reuse = self._snapshot_copies(old, symbols)
         parts = []
         for s in symbols:
             if s in reuse:
@@ -548,14 +597,12 @@ class Cache:
             file = self.bars_path(s)
             try:
                 before = os.stat(file)
-                table = pq.ParquetFile(file).read()
+                frame, meta = _bars_of(pq.ParquetFile(file).read())
                 after = os.stat(file)
-            except (OSError, pa.ArrowException):
+            except (OSError, pa.ArrowException, _Damaged):
                 continue
-            meta = _meta_of(table.schema.metadata)
-            if meta is None or _stamp(before) != _stamp(after) or not _intact(table, _table_digest(table)):
+            if _stamp(before) != _stamp(after):
                 continue
-            frame = _frame_from_table(table)
             parts.append((s, frame.index.asi8, frame.to_numpy(), _stamp(after), meta.to_json().decode()))
         return parts
 
@@ -618,14 +665,13 @@ class Cache:
         path = self.board_path(code)
         try:
             table = self._read_table(path)
-            if table is None or _meta_of(table.schema.metadata) is None:
+            if table is None:
                 return None
-            if not _intact(table, _table_digest(table)):
-                raise _Damaged(_("does not match its checksum (it was changed or damaged on disk)"))
+            bars, meta = _bars_of(table)
         except _Damaged as exc:
             self._damaged(path, code, str(exc))
             return None
-        return members[0], _frame_from_table(table), _meta_of(table.schema.metadata)
+        return members[0], bars, meta
 
     def board_codes(self) -> list[str]:
         """The codes of the boards in the cache, sorted."""
@@ -643,50 +689,65 @@ class Cache:
         key = path.name[: -len(".parquet")].removesuffix(".members")
         try:
             table = self._read_table(path)
-            meta = _meta_of(table.schema.metadata) if table is not None else None
-            if meta is None:
-                return None
-            df = table.to_pandas()
-            if not _intact(table, _frame_digest(df)):
-                raise _Damaged(_("does not match its checksum (it was changed or damaged on disk)"))
+            return None if table is None else _frame_of(table)
         except _Damaged as exc:
             self._damaged(path, key if path.parent.name == "boards" else None, str(exc))
             return None
-        return df, meta
 
     # -- status and clear ------------------------------------------------------------------
     def entries(self) -> list[CacheEntry]:
         """Every cached file with its size, row count, date range and metadata; a file
-        that cannot be read says why in ``problem``."""
-        out = []
-        for path in sorted(p for p in self.own_files() if p.name.endswith(".parquet") and not p.name.startswith(".")):
-            rel = path.relative_to(self.base)
-            dataset = rel.parts[0] if len(rel.parts) > 1 else path.stem
-            key = path.name[: -len(".parquet")]
-            problem = None
-            try:
-                md = pq.read_metadata(path)
-                meta = _meta_of(md.schema.to_arrow_schema().metadata)
-                rows: int | None = md.num_rows
-                first = last = None
-                if "date" in md.schema.names and rows:
-                    col = md.schema.names.index("date")
-                    stats = [md.row_group(i).column(col).statistics for i in range(md.num_row_groups)]
-                    if all(s is not None and s.has_min_max for s in stats):
-                        first = min(pd.Timestamp(s.min) for s in stats).date()
-                        last = max(pd.Timestamp(s.max) for s in stats).date()
-            except (OSError, pa.ArrowException, ValueError):
-                meta, rows, first, last = None, None, None, None
-                problem = _("cannot be read (not a valid Parquet file)")
-            if problem is None and meta is None:
-                problem = _("has no screener metadata")
-            out.append(CacheEntry(dataset, key, path, path.stat().st_size, rows, first, last, meta, problem))
+        that cannot be read, or no longer matches its checksum, says why in ``problem``
+        (files checked in parallel, as :meth:`read_many` reads them)."""
+        paths = sorted(p for p in self.own_files() if p.name.endswith(".parquet") and not p.name.startswith("."))
         index = self._snapshot_index()
+        # a file the snapshot holds an intact copy of is what a read uses: that copy is checked instead
+        copied = {self.bars_path(s) for s in self._snapshot_copies(index, self.bar_symbols())[1]}
+        with ThreadPoolExecutor(max_workers=min(8, (os.cpu_count() or 2) * 2)) as pool:
+            out = list(pool.map(lambda p: self._entry(p, check=p not in copied), paths))
         if index is not None:
             size = sum(p.stat().st_size for p in self._array_paths(index["token"]) if p.exists())
             out.append(CacheEntry("snapshot", f"{len(index['symbols'])} symbols", self.snapshot_path(),
                                   size, index["rows"], None, None, None))
         return out
+
+    def _entry(self, path: Path, check: bool) -> CacheEntry:
+        """The file's entry; its content is read and checked too when ``check``."""
+        rel = path.relative_to(self.base)
+        dataset = rel.parts[0] if len(rel.parts) > 1 else path.stem
+        key = path.name[: -len(".parquet")]
+        problem = None
+        try:
+            md = pq.read_metadata(path)
+            meta = _meta_of(md.schema.to_arrow_schema().metadata)
+            rows: int | None = md.num_rows
+            first = last = None
+            if "date" in md.schema.names and rows:
+                col = md.schema.names.index("date")
+                stats = [md.row_group(i).column(col).statistics for i in range(md.num_row_groups)]
+                if all(s is not None and s.has_min_max for s in stats):
+                    first = min(pd.Timestamp(s.min) for s in stats).date()
+                    last = max(pd.Timestamp(s.max) for s in stats).date()
+        except (OSError, pa.ArrowException, ValueError):
+            meta, rows, first, last = None, None, None, None
+            problem = _("cannot be read (not a valid Parquet file)")
+        if problem is None and meta is None:
+            problem = _("has no screener metadata")
+        if problem is None and check:
+            problem = self._content_problem(path)
+        return CacheEntry(dataset, key, path, path.stat().st_size, rows, first, last, meta, problem)
+
+    def _content_problem(self, path: Path) -> str | None:
+        """Why a read of the file would treat it as not cached (a column missing, the
+        content not matching its checksum, ...); None when it would not."""
+        bars = path.parent.name in ("bars", "boards") and not path.name.endswith(".members.parquet")
+        try:
+            table = self._read_table(path)
+            if table is not None:
+                (_bars_of if bars else _frame_of)(table)
+        except _Damaged as exc:
+            return str(exc)
+        return None
 
     def own_files(self) -> list[Path]:
         """Every file under ``v1`` that the cache itself writes (data, snapshot, lock and
@@ -711,12 +772,13 @@ class Cache:
         Raises DataError when ``root`` holds files but none of the cache's."""
         if symbols is None:
             own = self.own_files()
-            if not own and self.foreign_files():
+            foreign = self.foreign_files()
+            if not own and (foreign or self._beside_layout()):
                 raise DataError(
                     _(
                         "{root} does not look like a screener cache (none of the files under {base} is "
                         "one screener writes); nothing removed — check --cache-dir / $SCREENER_CACHE_DIR"
-                    ).format(root=self.root, base=self.base)
+                    ).format(root=self.root, base=self.base if foreign else self.root)
                 )
             return own
         out = []
@@ -727,6 +789,12 @@ class Cache:
                 if path.parent.is_dir():
                     out += sorted(path.parent.glob(f".{path.name}.*tmp"))
         return out
+
+    def _beside_layout(self) -> list[Path]:
+        """What the cache folder holds besides ``v1`` and screener's small caches."""
+        if not self.root.is_dir():
+            return []
+        return [p for p in self.root.iterdir() if p.name != LAYOUT and not small_cache_file(p.name)]
 
     def clear(self, symbols: Sequence[str] | None = None) -> list[Path]:
         """Remove the named symbols' files (bars and boards), or every file the cache
@@ -739,6 +807,7 @@ class Cache:
             elif not path.name.endswith(".lock"):
                 with self.lock(path):
                     path.unlink(missing_ok=True)
+                self._lock_file(path).unlink(missing_ok=True)  # nothing left to lock
                 removed.append(path)
         if symbols is None:  # lock files last, once nothing is left to lock
             for path in self.own_files():

@@ -80,6 +80,9 @@ class QualityIssue:
     what: str = ""  # the finding without symbol and days ("rows with high below low")
 
     SHOWN: ClassVar[int] = 3  # days named in a message
+    # rows left out of the data (quality.exclude_unusable): said whatever the window, since
+    # they are missing from it and, dated after today, never fall inside one
+    LEFT_OUT: ClassVar[frozenset[str]] = frozenset({"future_date", "impossible_value"})
 
     @classmethod
     def about_days(cls, symbol: str, kind: str, days: Iterable[date], what: str) -> QualityIssue:
@@ -102,8 +105,9 @@ class QualityIssue:
 
     def within(self, start: date | None, end: date | None) -> QualityIssue | None:
         """The finding restated for its days in [start, end] (either bound may be None);
-        None when no day falls there. A finding not about days is kept as it is."""
-        if not self.days:
+        None when no day falls there. A finding not about days, or about rows left out,
+        is kept as it is."""
+        if not self.days or self.kind in self.LEFT_OUT:
             return self
         kept = [d for d in self.days if (start is None or d >= start) and (end is None or d <= end)]
         if not kept:

@@ -8,7 +8,8 @@ self-contained page (inline SVG, no script, the backtest report's style and CSP)
 ``md`` tables with the charts as PNG beside it; ``csv`` ``<stem>_cells.csv`` (every
 cell, figures as fractions) and ``<stem>_summary.csv``; ``json`` the document as given;
 ``xlsx`` sheets cells, summary, about. Every number is read from the document; the
-checks and atomic writes are those of :mod:`screener.report`.
+checks and atomic writes are those of :mod:`screener.report`, the CSV cells those of
+:mod:`screener.csvcell`.
 """
 
 from __future__ import annotations
@@ -259,33 +260,12 @@ def cell_rows(view: ComparisonView) -> tuple[list[str], list[list[Any]]]:
 
 
 def _csv(view: ComparisonView, _template_dir: Path | None) -> dict[str, bytes]:
-    import csv
-
-    def text(columns: list[str], rows: list[list[Any]]) -> bytes:
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows([["" if v is None else _safe(v) for v in r] for r in rows])
-        return buf.getvalue().encode("utf-8-sig")
+    from screener.csvcell import csv_text
 
     summary = [[name, s["min"], s["median"], s["max"], view.doc["data_source"]] for name, s in view.doc["summary"].items()]
-    return {f"{view.stem}_cells.csv": text(*cell_rows(view)),
-            f"{view.stem}_summary.csv": text(["figure", "min", "median", "max", "data_source"], summary)}
-
-
-def _safe(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") and not _number(value):
-        return "'" + value
-    return value
-
-
-def _number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
+    return {f"{view.stem}_cells.csv": csv_text(*cell_rows(view)).encode("utf-8-sig"),
+            f"{view.stem}_summary.csv": csv_text(["figure", "min", "median", "max", "data_source"],
+                                                 summary).encode("utf-8-sig")}
 
 
 def _json(view: ComparisonView, _template_dir: Path | None) -> dict[str, bytes]:

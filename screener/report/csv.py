@@ -1,18 +1,18 @@
 """CSV files: daily equity, members, claims — one file each, UTF-8 with a byte-order
 mark so that Excel and WPS show Chinese names; numbers exactly as in the result
 (returns as fractions), except a member's ``shares_end`` (raw shares, fractional after
-cash dividends reinvested), rounded to 4 decimals; text that a spreadsheet would run as a formula (``=...``,
-``+...``, ``-...``, ``@...``) starts with ``'``. The last column, ``data_source``, says on every row where the
-prices came from (``demo`` marks synthetic prices even in a file opened on its own)."""
+cash dividends reinvested), rounded to 4 decimals; cells written by
+:func:`screener.csvcell.csv_text` (text that a spreadsheet would run as a formula starts
+with ``'``, a line break is quoted). The last column, ``data_source``, says on every row
+where the prices came from (``demo`` marks synthetic prices even in a file opened on its
+own)."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from typing import Any
 
-from screener.csvcell import safe_cell
+from screener.csvcell import csv_text
 from screener.fmt import SHARE_DECIMALS, number
 from screener.report.view import ReportView
 
@@ -26,11 +26,9 @@ def files(stem: str) -> list[str]:
 
 
 def _value(v: Any) -> Any:
-    if v is None:
-        return ""
     if isinstance(v, (dict, list)):
         return json.dumps(v, ensure_ascii=False)
-    return safe_cell(v)  # a name such as "=HYPERLINK(...)" must not run in Excel
+    return v
 
 
 def _columns(base: list[str], rows: list[dict[str, Any]]) -> list[str]:
@@ -40,12 +38,8 @@ def _columns(base: list[str], rows: list[dict[str, Any]]) -> list[str]:
 
 
 def _csv(columns: list[str], rows: list[dict[str, Any]]) -> bytes:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(columns)
-    for r in rows:
-        writer.writerow([_value(r.get(c)) for c in columns])
-    return buf.getvalue().encode("utf-8-sig")
+    # csv_text neutralises a name such as "=HYPERLINK(...)", which must not run in Excel
+    return csv_text(columns, ([_value(r.get(c)) for c in columns] for r in rows)).encode("utf-8-sig")
 
 
 def _shares(member: dict[str, Any]) -> dict[str, Any]:

@@ -8,14 +8,13 @@ label: JSON at the top level, CSV as the first three columns of every row.
 from __future__ import annotations
 
 import dataclasses
-import io
 import math
 from collections.abc import Sequence
 from typing import Any
 
 from screener import fmt
 from screener.i18n import N_, _, ngettext
-from screener.csvcell import safe_frame
+from screener.csvcell import csv_text
 from screener.screen.factors import FACTOR_BY_NAME, FACTOR_NAMES
 from screener.screen.run import ScreenResult
 
@@ -109,9 +108,8 @@ def to_csv(result: ScreenResult) -> str:
     frame.insert(0, "label", result.label)  # "DEMO — synthetic prices" on demo data: the file says so
     frame.insert(0, "data_source", result.data_source)
     frame.insert(0, "as_of", result.as_of.isoformat())
-    buf = io.StringIO()
-    safe_frame(frame).to_csv(buf, index=False, lineterminator="\n")  # no formula injection in Excel
-    return buf.getvalue()
+    cells = frame.astype(object).where(frame.notna(), None)
+    return csv_text(list(frame.columns), cells.to_numpy().tolist())  # no formula injection in Excel
 
 
 def table_headers(columns: Sequence[str]) -> list[str]:

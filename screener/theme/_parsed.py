@@ -18,7 +18,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-FILE_NAME = "parsed-yaml.json"
+from screener._cache_folder import PARSED_YAML_FILE
+
+FILE_NAME = PARSED_YAML_FILE
 FORMAT = 1  # bump when what is stored, or how the loader parses, changes
 MAX_ENTRIES = 256  # the oldest go first
 
@@ -48,24 +50,27 @@ def remember(key: str, data: Any) -> None:
     entries[key] = plain
     while len(entries) > MAX_ENTRIES:
         entries.pop(next(iter(entries)))
-    from screener._atomic import write_atomic
+    from screener._atomic import WriteError, write_atomic
 
     path = _path()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(path, json.dumps({"format": _format(), "entries": entries}, ensure_ascii=False))
-    except OSError:
+    except (OSError, WriteError):  # e.g. a FIFO in the way: only the next parse costs more
         pass
 
 
 @lru_cache(maxsize=1)
 def _entries() -> dict[str, Any]:
-    """The stored entries, read once per process (empty when missing or unusable)."""
+    """The stored entries, read once per process (empty when missing, not a regular
+    file — a FIFO there would hang — or unusable)."""
+    from screener._input import InputError, read_input
+
     try:
-        stored = json.loads(_path().read_text(encoding="utf-8"))
+        stored = json.loads(read_input(_path()))
         if stored["format"] == _format() and isinstance(stored["entries"], dict):
             return stored["entries"]
-    except (OSError, ValueError, KeyError, TypeError):
+    except (InputError, ValueError, KeyError, TypeError, RecursionError):
         pass
     return {}
 

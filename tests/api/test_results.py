@@ -146,3 +146,20 @@ def test_screen_views() -> None:
     import matplotlib.pyplot as plt
 
     plt.close("all")
+
+
+def _no_constants(name: str) -> None:
+    raise AssertionError(f"{name} is not JSON")
+
+
+def test_to_json_is_strict_json_like_the_command(monthly: screener.BacktestResult) -> None:
+    # #10: to_json used plain json.dumps, which writes NaN / Infinity
+    doc = monthly.to_dict()
+    doc["basket"]["sharpe"], doc["basket"]["volatility"] = float("inf"), float("nan")
+    doc["equity"][0]["benchmark"] = float("-inf")
+    result = screener.BacktestResult(doc)
+    for indent in (2, None):
+        parsed = json.loads(result.to_json(indent=indent), parse_constant=_no_constants)
+        assert parsed["basket"]["sharpe"] is None and parsed["basket"]["volatility"] is None
+        assert parsed["equity"][0]["benchmark"] is None and parsed["equity"][1] == doc["equity"][1]
+    assert result.to_dict()["basket"]["sharpe"] is None  # the document as `--format json` prints it

@@ -142,3 +142,20 @@ def test_a_benchmark_every_cell_shares_is_named_in_the_settings(tmp_path: Path) 
     doc = json.loads(result.stdout)
     assert doc["settings"]["benchmark"] == "000300.SH" and "benchmark" not in doc["grid"] and not doc["notes"]
     assert "| benchmark | 000300.SH |" in (tmp_path / "compare_2026-01-01_2026-05-11.md").read_text(encoding="utf-8")
+
+
+def test_comparison_csv_cells_are_neutralised_like_every_other_csv(exported: tuple[Path, dict], tmp_path: Path) -> None:
+    # #10: the comparison CSV had its own check, blind to a tab or CR before a formula
+    out, doc = exported
+    hostile = json.loads(json.dumps(doc))
+    hostile["cells"][0]["theme_name"] = "\t=HYPERLINK(1)"
+    hostile["cells"][1]["theme_name"] = "ab\r=cmd"
+    path = tmp_path / "hostile.json"
+    path.write_text(json.dumps(hostile), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["report", str(path), "--export", "csv", "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.stderr
+    text = (tmp_path / "out" / f"{STEM}_cells.csv").read_bytes().decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert len(rows) == doc["n_cells"]
+    assert [r["theme_name"] for r in rows[:2]] == ["'\t=HYPERLINK(1)", "ab\r=cmd"]
+    assert '"ab\r=cmd"' in text  # quoted: a bare CR read as a row break cannot start a cell with "="

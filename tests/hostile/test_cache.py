@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import time
+import warnings
 from datetime import date, datetime
 from pathlib import Path
 
@@ -178,3 +179,133 @@ def test_the_cache_lock_does_not_need_fcntl(tmp_path):
             "    print('locked')\n")
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT)
     assert res.returncode == 0 and res.stdout == "locked\n", res.stderr
+
+
+def rewrite(path: Path, change) -> None:
+    """Write ``path`` again with ``change(table)``, keeping its metadata (and checksum)."""
+    table = pq.read_table(path)
+    pq.write_table(change(table).replace_schema_metadata(table.schema.metadata), path)
+
+
+@pytest.mark.parametrize(("change", "column"), [
+    (lambda t: t.rename_columns(["dave", *t.column_names[1:]]), "date"),  # what a flipped bit in the footer does
+    (lambda t: t.set_column(4, "close", t.column("close").cast("string")), "close"),
+    (lambda t: t.drop_columns(["volume"]), "volume"),
+], ids=["renamed", "mistyped", "dropped"])
+def test_a_cached_file_with_a_column_missing_or_mistyped_is_not_cached(tmp_path, change, column):
+    # #10: KeyError 'Field "date" does not exist in schema' from the checksum, exit 1
+    cache = Cache(tmp_path)
+    for s in ("600487.SH", "600522.SH"):
+        cache.write_bars(s, bars(), META)
+    path = cache.bars_path("600487.SH")
+    rewrite(path, change)
+    said = (f"cached file {path} has no column {column!r} of the expected type: it is treated as not cached; "
+            "remove it with `screener data clear 600487.SH`")
+    with pytest.warns(UserWarning, match="has no column"):
+        assert cache.read_bars("600487.SH") is None
+    screen = run("screen", "--universe", "all", "--cache-dir", tmp_path, "--offline", "--as-of", "2024-01-08",
+                 "--format", "json")
+    assert screen.exit_code == 0, screen.stderr
+    assert said in screen.stderr and [r["symbol"] for r in json.loads(screen.stdout)["rows"]] == ["600522.SH"]
+    fetch = run("data", "fetch", "600487", "600522", "--cache-dir", tmp_path, "--offline")
+    assert said in fetch.stderr and "Traceback" not in fetch.stderr + fetch.stdout
+
+
+def test_consolidating_leaves_out_a_file_with_a_column_missing(tmp_path, monkeypatch):
+    monkeypatch.setattr(cache_mod, "SNAPSHOT_MIN", 2)
+    cache = Cache(tmp_path)
+    for s in ("600000.SH", "600004.SH", "600006.SH"):
+        cache.write_bars(s, bars(), META)
+    rewrite(cache.bars_path("600004.SH"), lambda t: t.rename_columns(["dave", *t.column_names[1:]]))
+    assert cache.consolidate() == 2
+    assert sorted(json.loads(cache.snapshot_path().read_text())["symbols"]) == ["600000.SH", "600006.SH"]
+
+
+def snapshot_of_three(root: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Cache, Path, Path]:
+    """A consolidated cache of three symbols (the snapshot used from two on) and its
+    dates and values arrays."""
+    monkeypatch.setattr(cache_mod, "SNAPSHOT_MIN", 2)
+    cache = Cache(root)
+    for i, s in enumerate(("600000.SH", "600004.SH", "600006.SH")):
+        cache.write_bars(s, bars(close=10 + i), META)
+    cache.consolidate()
+    dates, values = cache._array_paths(json.loads(cache.snapshot_path().read_text())["token"])
+    return cache, dates, values
+
+
+def flip(path: Path, at: int, bit: int = 0x01) -> None:
+    data = bytearray(path.read_bytes())
+    data[at] ^= bit
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("damage", ["header", "truncated"])
+def test_a_damaged_snapshot_array_is_ignored_with_a_warning(tmp_path, monkeypatch, damage):
+    # #10: a flipped bit in the .npy header raised tokenize.TokenError (exit 1); a truncated
+    # array was ignored without a word
+    cache, dates, values = snapshot_of_three(tmp_path, monkeypatch)
+    if damage == "header":
+        flip(dates, 10)
+        damaged = dates
+    else:
+        values.write_bytes(values.read_bytes()[:-8])
+        damaged = values
+    with pytest.warns(UserWarning, match=f"the cache snapshot {damaged} is malformed and is ignored"):
+        got = cache.read_many(["600000.SH", "600004.SH", "600006.SH"])
+    pd.testing.assert_frame_equal(got["600006.SH"][0], bars(close=12), check_freq=False)  # from its file
+    screen = run("screen", "--universe", "all", "--cache-dir", tmp_path, "--offline", "--format", "json")
+    assert screen.exit_code == 0, screen.stderr
+    assert f"warning: the cache snapshot {damaged} is malformed and is ignored" in screen.stderr
+    assert len(json.loads(screen.stdout)["rows"]) == 3
+
+
+def test_a_snapshot_replaced_meanwhile_is_not_warned_about(tmp_path, monkeypatch):
+    cache, dates, _ = snapshot_of_three(tmp_path, monkeypatch)
+    index = json.loads(cache.snapshot_path().read_text())
+    dates.unlink()  # what a concurrent `data fetch` writing a new snapshot does
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert cache._open_arrays(index) is None
+
+
+def test_status_marks_a_file_that_no_longer_matches_its_checksum(tmp_path):
+    # #10: status read the metadata only, so a changed file passed as fine
+    cache = Cache(tmp_path)
+    for s in ("600487.SH", "600522.SH"):
+        cache.write_bars(s, bars(), META)
+    cache.consolidate()  # its copy of 600487.SH is no excuse once the file has changed
+    flipped_but_readable(cache.bars_path("600487.SH"))
+    res = run("data", "status", "--cache-dir", tmp_path)
+    assert res.exit_code == 0, res.stderr
+    marks = {line.split()[1]: line.split()[-1] for line in res.stdout.splitlines() if line.startswith("bars")}
+    assert marks == {"600487.SH": "DAMAGED", "600522.SH": "eastmoney"}
+    assert (f"warning: {cache.bars_path('600487.SH')} does not match its checksum (it was changed or damaged on "
+            "disk): it is not used; remove it with `screener data clear 600487.SH`") in res.stderr
+    problems = {e["key"]: e["problem"] for e in json.loads(run("data", "status", "--cache-dir", tmp_path,
+                                                               "--format", "json").stdout)["entries"]}
+    assert problems["600522.SH"] is None and "checksum" in problems["600487.SH"]
+
+
+def test_clearing_a_symbol_leaves_no_lock_file_behind(tmp_path):
+    # #10: clear took the symbol's lock, which made a new .lock file, and left it there
+    cache = Cache(tmp_path)
+    for s in ("600487.SH", "600522.SH"):
+        cache.write_bars(s, bars(), META)
+    res = run("data", "clear", "600487", "--cache-dir", tmp_path)
+    assert res.exit_code == 0 and "removed 1 file" in res.stdout, res.stderr
+    assert sorted(p.name for p in cache.bars_path("x").parent.iterdir()) == ["600522.SH.parquet"]
+
+
+def test_clear_refuses_a_folder_with_files_but_no_cache_layout(tmp_path):
+    # #10: with no v1/ at all it said "removed 0 files" instead of refusing
+    (tmp_path / "thesis.docx").write_text("years of work")
+    err = one_line_error(run("data", "clear", "--cache-dir", tmp_path, "--yes"))
+    assert err.startswith(f"error: {tmp_path} does not look like a screener cache (none of the files under {tmp_path} ")
+    assert (tmp_path / "thesis.docx").exists()
+
+
+def test_clear_accepts_a_cache_folder_holding_only_the_small_caches(tmp_path):
+    for name in ("xshg-sessions.json", "parsed-yaml.json", ".parsed-yaml.json.abc123.tmp"):
+        (tmp_path / name).write_text("{}")
+    res = run("data", "clear", "--cache-dir", tmp_path, "--yes")
+    assert res.exit_code == 0 and "removed 0 files" in res.stdout, res.stderr

@@ -91,6 +91,30 @@ def test_future_rows_are_left_out_with_a_warning_and_do_not_move_the_default_end
     assert json.loads(res.stdout)["end"] == "2026-05-29"
 
 
+def test_future_rows_are_warned_about_by_screen_and_backtest_whatever_the_window(tmp_path, freeze_today):
+    # #10: the finding was restated for the window's days, and rows after today are never in it
+    freeze_today(date(2026, 6, 1))
+    days = pd.DatetimeIndex(list(pd.bdate_range("2026-04-01", "2026-05-29")) + [pd.Timestamp("2099-01-05")])
+    for s in ("600487.SH", "600522.SH", "000300.SH"):
+        write_bars(tmp_path, s, days)
+    theme = tmp_path / "t.yaml"
+    theme.write_text(THEME, encoding="utf-8")
+    said = "600487.SH: 1 row dated after today (2026-06-01), left out: 2099-01-05"
+    backtest = run("backtest", theme, "--data-dir", tmp_path, "--start", "2026-05-04", "--format", "json")
+    assert backtest.exit_code == 0, backtest.stderr
+    assert said in [w["message"] for w in json.loads(backtest.stdout)["warnings"] if w["kind"] == "future_date"]
+    screen = run("screen", theme, "--data-dir", tmp_path, "--as-of", "2026-05-15", "--format", "json")
+    assert screen.exit_code == 0, screen.stderr
+    assert said in json.loads(screen.stdout)["warnings"]
+
+
+def test_rows_left_out_are_kept_by_any_window():
+    future = QualityIssue.about_days("600487.SH", "future_date", [date(2099, 1, 5)], "rows dated after today")
+    impossible = QualityIssue.about_days("600487.SH", "impossible_value", [date(2020, 1, 2)], "rows with inf")
+    assert future.within(date(2024, 1, 1), date(2024, 2, 1)) is future
+    assert impossible.within(date(2024, 1, 1), None) is impossible
+
+
 def test_provider_rows_with_impossible_values_are_left_out_with_a_warning(tmp_path):
     cache = Cache(tmp_path)
     days = pd.DatetimeIndex(["2024-01-02", "2024-01-03", "2024-01-04"], name="date")

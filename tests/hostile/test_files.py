@@ -167,3 +167,14 @@ def test_report_out_in_a_folder_that_refuses_files_says_so(tmp_path):
     saved.write_text(json.dumps(small_result()), encoding="utf-8")
     err = one_line_error(run("report", saved, "--export", "json", "--out", "/proc"))
     assert err == "error: cannot write the reports in /proc: folder /proc does not accept new files; pass a folder you can write to"
+
+
+def test_themes_extract_out_folder_that_is_a_fifo_is_named_as_one(fifo, tmp_path):
+    # #10: it said "--out ff is a file, not a folder"
+    article = tmp_path / "a.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    pipe = fifo("ff")
+    err = one_line_error(run("themes", "extract", article, "-o", pipe, "--force"))
+    assert err == (f"error: {pipe} is a FIFO (named pipe), not a regular file: screener only replaces regular "
+                   "files; choose another file name")
+    assert stat.S_ISFIFO(pipe.lstat().st_mode)

@@ -126,3 +126,14 @@ def test_demo_says_which_data_options_it_ignores(tmp_path):
     assert res.stderr.startswith("note: --cache-dir, --offline ignored: --demo uses the built-in synthetic data\n")
     quiet = run("data", "fetch", "--demo", env={"SCREENER_CACHE_DIR": str(tmp_path)})
     assert quiet.exit_code == 2 and "ignored" not in quiet.stderr  # an environment default is not a mistake
+
+
+@pytest.mark.parametrize("name", ["xshg-sessions.json", "parsed-yaml.json"])
+def test_a_fifo_in_place_of_a_small_cache_file_is_ignored_not_waited_on(fifo, tmp_path, name):
+    # #10: both files were read with Path.read_text, which blocks on a FIFO: every command
+    # hung. They are best-effort copies: a file that is not a regular one is left alone.
+    (tmp_path / "sc").mkdir()
+    pipe = fifo(f"sc/{name}")
+    res = screener("screen", "fiber", "--demo", "--format", "json", env={"SCREENER_CACHE_DIR": str(tmp_path / "sc")})
+    assert res.returncode == 0, res.stderr.decode()
+    assert b"Traceback" not in res.stderr and stat.S_ISFIFO(pipe.lstat().st_mode)

@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from screener.csvcell import safe_cell
+from screener.csvcell import csv_text, safe_cell
 from tests.hostile.conftest import one_line_error, run, small_result
 
 
@@ -85,3 +85,30 @@ def test_screen_csv_neutralises_names(tmp_path):
     assert res.exit_code == 0, res.stderr
     (row,) = list(csv.DictReader(io.StringIO(res.stdout)))
     assert row["name"] == "'=1+2" and row["close"] == "1.05"
+
+
+@pytest.mark.parametrize("value", ["ab\r=cmd", "ab\n=cmd", "ab\r\n=cmd", "\r=cmd"])
+def test_a_field_with_a_line_break_is_one_quoted_cell(value):
+    # #10: with "\n" rows Python's csv left a bare CR unquoted ('ab\r=cmd' read as two rows)
+    text = csv_text(["a", "b"], [[value, 1], [None, -0.5]])
+    assert list(csv.reader(io.StringIO(text))) == [["a", "b"], [safe_cell(value), "1"], ["", "-0.5"]]
+    assert text.count("\n") == 3 + value.count("\n") and f'"{safe_cell(value)}"' in text
+
+
+def test_claims_and_screen_csv_quote_a_carriage_return(tmp_path):
+    result = small_result()
+    result["claims"][0]["quote"] = "ab\r=cmd"
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps(result), encoding="utf-8")
+    assert run("report", path, "--out", tmp_path / "out", "--export", "csv").exit_code == 0
+    claims = (tmp_path / "out" / "t_2024-01-02_2024-01-04_claims.csv").read_bytes()
+    assert '"ab\r=cmd"'.encode() in claims and rows(claims)[0]["quote"] == "ab\r=cmd"
+    theme = tmp_path / "t.yaml"
+    theme.write_text('id: t\nname: T\nmembers:\n  - {symbol: 600487.SH, name: "ab\\r=HYPERLINK(1)"}\n', encoding="utf-8")
+    (tmp_path / "600487.SH.csv").write_text("date,open,high,low,close,volume\n2024-01-02,1,1,1,1,100\n"
+                                            "2024-01-03,1,1,1,1.05,100\n")
+    res = run("screen", theme, "--data-dir", tmp_path, "--format", "csv")
+    assert res.exit_code == 0, res.stderr
+    assert '"ab\r=HYPERLINK(1)"' in res.stdout
+    (row,) = list(csv.DictReader(io.StringIO(res.stdout)))
+    assert row["name"] == "ab\r=HYPERLINK(1)" and row["close"] == "1.05"
