@@ -76,15 +76,23 @@ def test_report_csv_neutralises_text_fields_only(tmp_path):
     assert claim["quote"] == "'+cmd|' /C calc'!A0" and claim["subject"] == "'@SUM(1+1)"
 
 
-def test_screen_csv_neutralises_names(tmp_path):
+def screen_csv(tmp_path, name_yaml: str):
+    """``screen --format csv`` of a one-member theme whose member is named ``name_yaml``
+    (a YAML scalar): its stdout and its one row."""
     theme = tmp_path / "t.yaml"
-    theme.write_text("id: t\nname: T\nmembers:\n  - {symbol: 600487.SH, name: \"=1+2\"}\n", encoding="utf-8")
+    theme.write_text(f"id: t\nname: T\nmembers:\n  - {{symbol: 600487.SH, name: {name_yaml}}}\n", encoding="utf-8")
     (tmp_path / "600487.SH.csv").write_text("date,open,high,low,close,volume\n2024-01-02,1,1,1,1,100\n"
                                             "2024-01-03,1,1,1,1.05,100\n")
     res = run("screen", theme, "--data-dir", tmp_path, "--format", "csv")
     assert res.exit_code == 0, res.stderr
     (row,) = list(csv.DictReader(io.StringIO(res.stdout)))
-    assert row["name"] == "'=1+2" and row["close"] == "1.05"
+    assert row["close"] == "1.05"
+    return res.stdout, row
+
+
+def test_screen_csv_neutralises_names(tmp_path):
+    _, row = screen_csv(tmp_path, '"=1+2"')
+    assert row["name"] == "'=1+2"
 
 
 @pytest.mark.parametrize("value", ["ab\r=cmd", "ab\n=cmd", "ab\r\n=cmd", "\r=cmd"])
@@ -103,12 +111,5 @@ def test_claims_and_screen_csv_quote_a_carriage_return(tmp_path):
     assert run("report", path, "--out", tmp_path / "out", "--export", "csv").exit_code == 0
     claims = (tmp_path / "out" / "t_2024-01-02_2024-01-04_claims.csv").read_bytes()
     assert '"ab\r=cmd"'.encode() in claims and rows(claims)[0]["quote"] == "ab\r=cmd"
-    theme = tmp_path / "t.yaml"
-    theme.write_text('id: t\nname: T\nmembers:\n  - {symbol: 600487.SH, name: "ab\\r=HYPERLINK(1)"}\n', encoding="utf-8")
-    (tmp_path / "600487.SH.csv").write_text("date,open,high,low,close,volume\n2024-01-02,1,1,1,1,100\n"
-                                            "2024-01-03,1,1,1,1.05,100\n")
-    res = run("screen", theme, "--data-dir", tmp_path, "--format", "csv")
-    assert res.exit_code == 0, res.stderr
-    assert '"ab\r=HYPERLINK(1)"' in res.stdout
-    (row,) = list(csv.DictReader(io.StringIO(res.stdout)))
-    assert row["name"] == "ab\r=HYPERLINK(1)" and row["close"] == "1.05"
+    stdout, row = screen_csv(tmp_path, '"ab\\r=HYPERLINK(1)"')
+    assert '"ab\r=HYPERLINK(1)"' in stdout and row["name"] == "ab\r=HYPERLINK(1)"
