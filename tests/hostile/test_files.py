@@ -101,6 +101,19 @@ def test_screen_out_in_a_folder_that_refuses_files_is_one_line(tmp_path):
                    "choose a file you can write")
 
 
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux /proc, a folder that refuses new files")
+@pytest.mark.parametrize(("args", "message"), [
+    (["-o", "/proc/x.yaml"], "cannot write /proc/x.yaml: folder /proc does not accept new files"),
+    (["--single", "--out", "/proc/x.yaml"], "cannot write /proc/x.yaml: folder /proc does not accept new files"),
+    (["--out", "/proc"], "cannot write /proc/a.yaml: folder /proc does not accept new files"),
+    (["--out", "/proc/drafts"], "cannot create folder /proc/drafts: folder /proc does not accept new files"),
+])
+def test_themes_extract_out_in_a_folder_that_refuses_files_says_so(tmp_path, args, message):
+    article = tmp_path / "a.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    assert one_line_error(run("themes", "extract", article, *args)) == f"error: {message}"
+
+
 # -- the reader -------------------------------------------------------------------------------
 def test_the_reader_refuses_a_fifo_without_blocking(fifo):
     pipe = fifo("theme.yaml")
