@@ -75,8 +75,8 @@ def _read(path: Path, key: dict[str, str]) -> np.ndarray | None:
         if record["key"] != key or record["valid_on"] not in (None, clock.today().isoformat()):
             return None
         days = np.array(record["days"], dtype="datetime64[D]")
-    except (OSError, ValueError, KeyError, TypeError):
-        return None  # missing, unreadable or from another layout: build it again
+    except (OSError, ValueError, KeyError, TypeError, RecursionError):
+        return None  # missing, unreadable (nested too deep for json), or another layout: build it again
     if len(days) == 0 or np.any(np.diff(days.astype(np.int64)) <= 0):
         return None
     return days.astype("datetime64[ns]")

@@ -65,7 +65,7 @@ def _entries() -> dict[str, Any]:
         stored = json.loads(_path().read_text(encoding="utf-8"))
         if stored["format"] == _format() and isinstance(stored["entries"], dict):
             return stored["entries"]
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, RecursionError):  # RecursionError: nested [[[...
         pass
     return {}
 
