@@ -1,6 +1,6 @@
-"""The ``screener`` console script. It imports nothing at module level, so that Ctrl-C
-at any moment — even while the command line is still importing — exits with status 130
-and no traceback."""
+"""The ``screener`` command (entered through :mod:`screener._entry`). It imports nothing
+at module level, so that Ctrl-C at any moment — even while the command line is still
+importing — exits with status 130 and no traceback."""
 
 from __future__ import annotations
 
@@ -38,6 +38,9 @@ def main() -> None:
     try:
         from screener.cli import main as cli_main
 
+        # loaded: from here Ctrl-C raises KeyboardInterrupt (screener._entry made it exit at
+        # once while importing), so that a write in progress removes its temporary file
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         cli_main()  # always ends in SystemExit
     except KeyboardInterrupt:
         interrupted()
