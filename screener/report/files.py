@@ -6,6 +6,7 @@ half-written; file-system failures are one-line errors."""
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from screener.report.view import ReportError
 def check_targets(out_dir: Path, names: list[str], *, force: bool) -> list[Path]:
     """The target paths for ``names`` in ``out_dir``; raise when one would land outside
     the folder, or exists and ``force`` is off."""
-    _check_folder(out_dir)
+    check_folder(out_dir)
     targets = []
     for name in names:
         if Path(name).name != name or name in ("", ".", ".."):
@@ -58,9 +59,7 @@ def write_all(out_dir: Path, files: Mapping[str, bytes], *, force: bool) -> list
             os.replace(tmp, path)  # a symlink at ``path`` is replaced, never followed
             staged.remove(tmp)
     except OSError as exc:
-        raise ReportError(_(
-            "cannot write the reports in {out_dir}: {exc}; pass a folder you can write to"
-        ).format(out_dir=out_dir, exc=os_reason(exc, targets[0]))) from None
+        raise _cannot_write(out_dir, exc, targets[0]) from None
     finally:
         for tmp in staged:
             try:
@@ -70,8 +69,11 @@ def write_all(out_dir: Path, files: Mapping[str, bytes], *, force: bool) -> list
     return targets
 
 
-def _check_folder(out_dir: Path) -> None:
-    """Refuse an ``out_dir`` that is a file, or sits below a file."""
+def check_folder(out_dir: Path) -> None:
+    """Refuse an ``out_dir`` that is a file, sits below a file, or whose nearest existing
+    folder does not take new files (``/proc``, no permission: tried with an empty
+    temporary file, removed at once), so that a command can refuse it before any work."""
+    out_dir = Path(out_dir)
     for folder in (out_dir, *out_dir.parents):
         if folder.exists():
             if not folder.is_dir():
@@ -80,5 +82,21 @@ def _check_folder(out_dir: Path) -> None:
                 else:
                     message = _("--out {out_dir}: {folder} is a file, not a folder: pass a folder for the reports")
                 raise ReportError(message.format(out_dir=out_dir, folder=folder))
+            _try_a_file_in(folder, out_dir)
             return
+
+
+def _try_a_file_in(folder: Path, out_dir: Path) -> None:
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".screener-", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise _cannot_write(out_dir, exc, folder / ".screener.tmp") from None
+    os.close(fd)
+    os.unlink(probe)
+
+
+def _cannot_write(out_dir: Path, exc: OSError, target: Path) -> ReportError:
+    return ReportError(_(
+        "cannot write the reports in {out_dir}: {exc}; pass a folder you can write to"
+    ).format(out_dir=out_dir, exc=os_reason(exc, target)))
 

@@ -81,10 +81,14 @@ def test_a_huge_header_is_quoted_as_an_excerpt(tmp_path):
     assert "characters)" in message  # the excerpt says how long the header really is
 
 
-@pytest.mark.parametrize("content", [b"\r\x00", b"\x00\x00date", b"", b"\xff\xfe,,\n1,2"])
-def test_a_file_that_is_not_csv_is_one_error(tmp_path, content):  # found by the fuzz test
+@pytest.mark.parametrize(("content", "message"), [
+    (b"\r\x00", "no 'date' column"), (b"\x00\x00date", "no 'date' column"), (b"", "no 'date' column"),
+    (b"\xff\xfe,,\n1,2", "no 'date' column"),
+    (b"x" * 5_000_000 + b"\n1\n", r"the first line is not a CSV header \(field larger than field limit"),
+])
+def test_a_file_that_is_not_csv_is_one_error(tmp_path, content, message):  # found by the fuzz test
     (tmp_path / "600487.SH.csv").write_bytes(content)
-    with pytest.raises(DataError, match="600487.SH.csv: no 'date' column"):
+    with pytest.raises(DataError, match=f"600487.SH.csv: {message}"):
         open_store(DataOptions(data_dir=tmp_path)).load(["600487.SH"])
 
 

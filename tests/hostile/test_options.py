@@ -50,6 +50,12 @@ def test_date_options_outside_the_markets_span_are_refused(args, message):
     assert message in one_line_error(run(*args))
 
 
+def test_a_scan_too_early_for_its_estimation_names_the_scan_not_an_event():
+    err = one_line_error(run("event", "fiber", "--demo", "--on", "limit-up", "--start", "1990-12-19"))
+    assert err == ("error: the scan from 1990-12-19 needs 250 sessions of history before its first day, but the "
+                   "XSHG calendar starts on 2005-01-04; pick a later --start or a shorter --estimation")
+
+
 def test_the_edges_of_the_date_span_are_accepted(tmp_path):
     (tmp_path / "600487.SH.csv").write_text("date,open,high,low,close,volume\n2024-01-02,1,1,1,1,100\n")
     res = run("data", "fetch", "600487", "--data-dir", tmp_path, "--start", "1990-12-19", "--end", "2027-06-01")
