@@ -350,10 +350,12 @@ def _error(text: str, pos: int, width: int, message: str, fields: Collection[str
 
 def _around(text: str, pos: int) -> tuple[str, int]:
     """The part of ``text`` an error quotes (``SHOWN`` characters each side of ``pos``,
-    "…" where it is cut) and where ``pos`` falls in it."""
+    "…" where it is cut; a line break or other control character shown as a space, so
+    that the quote stays on its line above the caret) and where ``pos`` falls in it."""
     start, end = max(0, pos - SHOWN), min(len(text), pos + SHOWN)
     head = "…" if start else ""
-    return head + text[start:end] + ("…" if end < len(text) else ""), pos - start + len(head)
+    part = "".join(c if c.isprintable() else " " for c in text[start:end])
+    return head + part + ("…" if end < len(text) else ""), pos - start + len(head)
 
 
 # ------------------------------------------------------------------------ evaluator

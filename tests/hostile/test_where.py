@@ -59,3 +59,10 @@ def test_nesting_at_the_limit_still_parses():
     text = "(" * 31 + "not a > 0" + ")" * 31
     value, _ = parse_where(text, FIELDS).evaluate(frame())
     assert value.tolist() == [False, True, False, False]
+
+
+def test_a_line_break_in_the_expression_stays_on_the_quoted_line():  # found by the CLI fuzz test
+    with pytest.raises(WhereError) as info:
+        parse_where("a >\n 1 1", FIELDS)
+    first, shown, caret, fields = str(info.value).splitlines()
+    assert shown == "  a >  1 1" and caret == "  " + " " * 7 + "^"  # under the second 1
