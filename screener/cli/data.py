@@ -355,7 +355,7 @@ def status(fmt: str, data: Any) -> None:
         return
     cache = Cache(data.cache_dir)
     entries = cache.entries()
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"dataset": e.dataset, "key": e.key, "rows": e.rows, "first": e.first, "last": e.last,
          "size": e.size, "fetched_at": e.meta.fetched_at if e.meta else None,
          "origin": e.meta.origin if e.meta else None,
