@@ -10,15 +10,14 @@ Importing ``screener`` is cheap: the API functions and everything they need load
 first use.
 """
 
-from __future__ import annotations
-
-from typing import TYPE_CHECKING, Any
-
-from screener.errors import DataError, SymbolError, ThemeError, UserError
-
 __version__ = "0.1.0"
 
+# Nothing is imported here at run time (not even typing or __future__): this runs before the console
+# script can catch Ctrl-C (screener._entry), so the less it does, the smaller that window.
+TYPE_CHECKING = False  # type checkers read it as True
 if TYPE_CHECKING:  # what type checkers see; at run time __getattr__ loads them
+    from typing import Any
+
     from screener.api import (
         BacktestResult,
         ComparisonResult,
@@ -34,6 +33,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time __getattr__ loads them
         screen,
         sweep,
     )
+    from screener.errors import DataError, SymbolError, ThemeError, UserError
 
 # name -> module holding it. `backtest`, `screen` and `event` are also subpackages, made
 # callable (screener._callable), so they resolve to the package, whose call is the API function.
@@ -51,6 +51,7 @@ _LAZY = {
     "compare": "screener.api",
     "sweep": "screener.api",
     "scan_boards": "screener.api",
+    **dict.fromkeys(("DataError", "SymbolError", "ThemeError", "UserError"), "screener.errors"),
 }
 
 __all__ = [
@@ -60,7 +61,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> "Any":
     if name not in _LAZY:
         raise AttributeError(f"module 'screener' has no attribute {name!r}")
     import importlib

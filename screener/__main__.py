@@ -1,3 +1,3 @@
-from screener._main import main
+from screener._entry import main
 
 main()

@@ -62,7 +62,7 @@ def _megabytes(n: int) -> str:
 def _too_big(origin: str, size: int | None, limit: int) -> InputError:
     if size is None:
         message = _(
-            "{origin} is larger than that, over the {limit} limit for input files; "
+            "{origin} is over the {limit} limit for input files; "
             "if it is right, raise the limit with {env}=<MB>"
         )
     else:

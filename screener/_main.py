@@ -1,7 +1,8 @@
-"""The ``screener`` console script. It imports nothing at module level, so that Ctrl-C
-at any moment — even while the command line is still importing — exits with status 130
-and no traceback. SIGTERM is taken like Ctrl-C (the same clean-up: a sweep's workers
-stopped, nothing half-written) and exits 143 without a word."""
+"""The ``screener`` command (entered through :mod:`screener._entry`). It imports nothing
+at module level, so that Ctrl-C at any moment — even while the command line is still
+importing — exits with status 130 and no traceback. SIGTERM is taken like Ctrl-C (the
+same clean-up: a sweep's workers stopped, nothing half-written) and exits 143 without a
+word."""
 
 from __future__ import annotations
 
@@ -53,6 +54,9 @@ def main() -> None:
     try:
         from screener.cli import main as cli_main
 
+        # loaded: from here Ctrl-C raises KeyboardInterrupt (screener._entry made it exit at
+        # once while importing), so that a write in progress removes its temporary file
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         cli_main()  # always ends in SystemExit
     except KeyboardInterrupt as exc:
         interrupted(type(exc))

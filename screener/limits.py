@@ -29,6 +29,7 @@ import numpy as np
 
 from screener.symbols import CHINEXT_20PCT_FROM, Board, Symbol
 
+TICK = 0.01  # CNY: the smallest price step, so the lowest price a share can trade at
 MAIN_BOARD_REGISTRATION = date(2023, 4, 10)  # no limit for new main-board listings from here
 NEW_LISTING_FREE_SESSIONS = 5
 _BEFORE_CHINEXT_REFORM = date(2020, 8, 21)

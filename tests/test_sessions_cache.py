@@ -87,7 +87,8 @@ def test_a_list_dated_by_another_day_is_rebuilt_and_an_undated_one_is_not(cache_
     assert len(cache.xshg_sessions()) == 2  # not dated: reused on any day
 
 
-@pytest.mark.parametrize("content", ["", "{not json", '{"key": 1}', '{"key": null, "valid_on": null, "days": [3, 2]}'])
+@pytest.mark.parametrize("content", ["", "{not json", '{"key": 1}', '{"key": null, "valid_on": null, "days": [3, 2]}',
+                                     "[" * 100_000])  # nested past json's recursion limit
 def test_a_broken_file_is_replaced(cache_dir, content):
     (cache_dir / cache.FILE_NAME).write_text(content, encoding="utf-8")
     np.testing.assert_array_equal(cache.xshg_sessions(), xshg_from_exchange_calendars())

@@ -90,9 +90,10 @@ def test_data_the_cache_cannot_give_back_exactly_is_not_stored(extra):
     assert _parsed.lookup("k") is None
 
 
-def test_an_unreadable_cache_file_is_ignored_and_replaced(tmp_path):
+@pytest.mark.parametrize("content", ["{broken", "[" * 100_000])  # the second: nested past json's recursion limit
+def test_an_unreadable_cache_file_is_ignored_and_replaced(tmp_path, content):
     _parsed._path().parent.mkdir(parents=True, exist_ok=True)
-    _parsed._path().write_text("{broken", encoding="utf-8")
+    _parsed._path().write_text(content, encoding="utf-8")
     path = tmp_path / "tiny.yaml"
     path.write_text(THEME, encoding="utf-8")
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
-from screener._atomic import stage
+from screener._atomic import os_reason, stage
 from screener.authoring.claims import DraftClaim
 from screener.authoring.extract import Extraction, FirmHit
 from screener.authoring.yaml_writer import Commented, Flow, comment_text, dump
@@ -185,14 +185,16 @@ def write_drafts(drafts: dict[Path, str], force: bool) -> None:
         if not parent.is_dir():
             raise UserError(_("folder {parent} does not exist; create it first").format(parent=parent))
     staged: dict[Path, str] = {}  # target -> its staged temporary file, until renamed
-    current = None
+    current: Path  # the target being staged or renamed
     try:
         for current, text in drafts.items():
             staged[current] = stage(current, text.encode("utf-8"))
         for current in drafts:
             os.replace(staged.pop(current), current)  # a symlink is replaced, never followed
     except OSError as exc:
-        raise UserError(_("cannot write {current}: {value}").format(current=current, value=exc.strerror or exc)) from None
+        raise UserError(_("cannot write {current}: {value}").format(
+            current=current, value=os_reason(exc, current)
+        )) from None
     finally:
         for tmp in staged.values():
             Path(tmp).unlink(missing_ok=True)

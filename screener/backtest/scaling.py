@@ -77,8 +77,8 @@ def fit_buys(
     limit = max(64, 4 * len(wanted))
     while (n_hi - n_lo).sum() > limit:
         mid = (lo + hi) / 2
-        if mid in (lo, hi):
-            break
+        if mid in (lo, hi):  # floats cannot split k further (absurd share counts): lo's levels fit
+            return buys.quantity(n_lo)
         n = buys.level(mid)
         if buys.cost(n) <= budget:
             lo, n_lo = mid, n

@@ -18,11 +18,14 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from screener.calendar import SESSIONS_PER_YEAR
+from screener.clock import range_problem
 from screener.errors import SymbolError, ThemeError
 from screener.i18n import N_, _
 from screener.symbols import Symbol
+from screener.theme.model import MarketDate
 
 STAMP_DUTY_CUT = date(2023, 8, 28)
 
@@ -54,7 +57,7 @@ class _Strict(BaseModel):
 class DatedRate(_Strict):
     """A rate that applies to trades on or after ``since`` (None: since always)."""
 
-    since: date | None = None
+    since: MarketDate | None = None
     rate: float = Field(ge=0, lt=0.1)
 
 
@@ -98,8 +101,8 @@ class Costs(_Strict):
 class BacktestSettings(_Strict):
     """The options of one backtest run (``settings`` in the JSON result)."""
 
-    start: date | None = None
-    end: date | None = None
+    start: MarketDate | None = None
+    end: MarketDate | None = None
     rebalance: Literal["none", "monthly", "quarterly"] = "none"
     weights: Literal["equal", "theme"] = "equal"
     members: Literal["all", "named"] = "all"
@@ -162,7 +165,25 @@ class BacktestSpec(BacktestSettings):
                 ).format(key=key))
             if isinstance(values, list) and not values:
                 raise ValueError(_("sweep: {key}: give at least one value").format(key=key))
+            if name in DATE_OPTIONS and isinstance(values, list):
+                _sweep_dates_in_range(key, values)
         return v
+
+
+DATE_OPTIONS = ("start", "end")
+
+
+def _sweep_dates_in_range(key: str, values: list[Any]) -> None:
+    """The dates a ``sweep:`` varies lie in the span a date option accepts; the error
+    names the value's line. Values that are not dates are reported when the grid is built."""
+    for i, value in enumerate(values):
+        try:
+            day = value if isinstance(value, date) else date.fromisoformat(str(value).strip())
+        except ValueError:
+            continue
+        problem = range_problem(day)
+        if problem:
+            raise PydanticCustomError("date_range", "{problem}", {"problem": problem, "at": ("sweep", key, i)})
 
 
 def option_names() -> list[str]:

@@ -20,6 +20,7 @@ from datetime import date
 from typing import Any
 
 from screener.backtest.settings import BacktestSettings
+from screener.clock import range_problem
 from screener.errors import UserError
 from screener.i18n import _
 
@@ -97,6 +98,10 @@ def rolling_starts(text: str, key: str) -> list[date]:
         first, last = date.fromisoformat(m["first"]), date.fromisoformat(m["last"])
     except ValueError as exc:
         raise UserError(_("start: {text!r}: {exc}; write dates as YYYY-MM-DD").format(text=text, exc=exc)) from None
+    for day in (first, last):
+        problem = range_problem(day)
+        if problem:
+            raise UserError(_("start: {text!r}: {problem}").format(text=text, problem=problem))
     step = int(m["step"])
     if step < 1:
         raise UserError(_("start: {text!r}: the step must be at least 1 session").format(text=text))

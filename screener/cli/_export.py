@@ -28,13 +28,17 @@ def export_options(f: F) -> F:
                         help="Also write reports: comma-separated html, md, csv, json, xlsx.")(f)
 
 
-def export_formats(formats: str | None) -> list[str] | None:
-    """The ``--export`` formats, checked before any work (an unknown one fails fast)."""
+def export_formats(formats: str | None, out_dir: Path) -> list[str] | None:
+    """The ``--export`` formats, checked with the ``--out`` folder before any work (an
+    unknown format, or a folder that takes no files, fails fast)."""
     if formats is None:
         return None
     from screener.report import parse_formats
+    from screener.report.files import check_folder
 
-    return parse_formats(formats)
+    parsed = parse_formats(formats)
+    check_folder(out_dir)
+    return parsed
 
 
 def deliver(result: dict[str, Any], fmt: str, formats: list[str] | None, out_dir: Path, force: bool,

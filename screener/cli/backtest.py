@@ -64,7 +64,7 @@ def backtest(target: str, data: Any, themes_dirs: tuple[Path, ...], specs_dirs: 
     from screener.backtest.run import run_backtest
     from screener.data import open_store
 
-    fmts = export_formats(formats)
+    fmts = export_formats(formats, out_dir)
     theme, settings = resolve(target, themes_dirs, specs_dirs, options)
     deliver(run_backtest(theme, settings, open_store(data)), fmt, fmts, out_dir, force, template_dir, _table)
 

@@ -136,7 +136,7 @@ def _main(work: Callable[[dict[str, Any], Any], dict[str, Any]], *, data: Any, t
     from screener.batch.request import Run
     from screener.cli._export import deliver, export_formats
 
-    fmts = export_formats(formats)
+    fmts = export_formats(formats, out_dir)
     check_sort(sort)
     options["costs"] = False if options.pop("no_costs", None) else None
     execution = Execution(workers=workers, scheduler=scheduler or None)

@@ -299,6 +299,53 @@ def _size(n: int) -> str:
     return f"{n} B"  # pragma: no cover
 
 
+def _store_status(store: Any, fmt: str) -> None:
+    """Every symbol of the demo set or a --data-dir folder, one row each: a file that cannot
+    be used (two files for one symbol, a bad value) is listed with its reason, as the
+    cache's damaged files are, and the others still shown."""
+    rows: list[dict[str, Any]] = []
+    labels: set[str] = set()
+    notes: dict[str, None] = {}  # distinct notes in order (e.g. ignored file names, said once)
+    for symbol in store.symbols():
+        try:
+            md = store.load([symbol])
+        except UserError as exc:  # e.g. a malformed file: list it, keep going
+            rows.append(_store_row(symbol, None, str(exc)))
+            continue
+        rows.append(_store_row(symbol, md.bars.get(symbol), md.errors.get(symbol, _("no data"))))
+        labels.update([md.label] if md.bars else [])
+        notes.update(dict.fromkeys(_own_notes(symbol, md)))
+    label = "; ".join(sorted(labels)) or store.source.value
+    if fmt == "json":
+        print_json({"data_source": store.source.value, "label": label, "notes": list(notes), "entries": rows})
+        return
+    print_table([_("symbol"), _("name"), _("rows"), _("first"), _("last"), _("origin")],
+                [[r["key"], r["name"], r["rows"], r["first"], r["last"], _("failed") if r["problem"] else r["origin"]]
+                 for r in rows],
+                title=_("data: {labels}").format(labels=_("; ").join(source_label(store.source.value, x) for x in sorted(labels))
+                                                   or store.source.value),
+                justify=["left", "left", "right", "left", "left", "left"])
+    click.echo(ngettext("{n} symbol", "{n} symbols", len(rows)).format(n=len(rows)))
+    for note in notes:
+        click.echo(_("note: {note}").format(note=note), err=True)
+    for r in rows:
+        if r["problem"]:
+            reason = str(r["problem"]).removeprefix(f"{r['key']}: ")
+            click.echo(_("warning: {r}: {reason}").format(r=r["key"], reason=reason), err=True)
+
+
+def _store_row(symbol: str, bars: Any, problem: str) -> dict[str, Any]:
+    """A status row: the symbol's bars, or (``bars`` None) the ``problem`` that kept them out."""
+    if bars is None:
+        return {"dataset": "bars", "key": symbol, "rows": 0, "first": None, "last": None,
+                "origin": None, "name": None, "problem": problem}
+    frame = bars.frame
+    return {"dataset": "bars", "key": symbol, "rows": len(frame),
+            "first": frame.index[0].date() if len(frame) else None,
+            "last": frame.index[-1].date() if len(frame) else None,
+            "origin": bars.origin, "name": bars.name, "problem": None}
+
+
 @data.command("status")
 @format_option("table", "json", help="table, or json: every entry.")
 @data_options
@@ -308,26 +355,11 @@ def status(fmt: str, data: Any) -> None:
     from screener.data.cache import Cache
 
     if data.demo or data.data_dir is not None or data.provider is not None:
-        store = open_store(data)
-        md = store.load(store.symbols())
-        rows = [
-            {"dataset": "bars", "key": s, "rows": len(b.frame),
-             "first": b.frame.index[0].date() if len(b.frame) else None,
-             "last": b.frame.index[-1].date() if len(b.frame) else None,
-             "origin": b.origin, "name": b.name}
-            for s, b in md.bars.items()
-        ]
-        if fmt == "json":
-            print_json({"data_source": store.source.value, "label": md.label, "entries": rows})
-            return
-        print_table([_("symbol"), _("name"), _("rows"), _("first"), _("last"), _("origin")],
-                    [[r["key"], r["name"], r["rows"], r["first"], r["last"], r["origin"]] for r in rows],
-                    title=_("data: {labels}").format(labels=source_label(store.source.value, md.label)), justify=["left", "left", "right", "left", "left", "left"])
-        click.echo(ngettext("{n} symbol", "{n} symbols", len(rows)).format(n=len(rows)))
+        _store_status(open_store(data), fmt)
         return
     cache = Cache(data.cache_dir)
     entries = cache.entries()
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"dataset": e.dataset, "key": e.key, "rows": e.rows, "first": e.first, "last": e.last,
          "size": e.size, "fetched_at": e.meta.fetched_at if e.meta else None,
          "origin": e.meta.origin if e.meta else None,

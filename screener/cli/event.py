@@ -56,7 +56,7 @@ def event(target: str, data: Any, themes_dirs: tuple[Path, ...], specs_dirs: tup
     from screener.event import request
     from screener.event.run import run_event_study
 
-    fmts = export_formats(formats)
+    fmts = export_formats(formats, out_dir)
     theme, spec = study_target(target, themes_dirs, specs_dirs)
     options["dates"] = list(options["dates"])
     settings = request.settings(spec, options)

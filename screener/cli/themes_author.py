@@ -227,10 +227,12 @@ def _targets(out: Path, drafts: dict[str, str]) -> dict[Path, str]:
         parent = out.parent if str(out.parent) else Path(".")
         if not parent.is_dir():
             raise UserError(_("folder {parent} does not exist; create it first").format(parent=parent))
+        from screener._atomic import os_reason
+
         try:
             out.mkdir()
         except OSError as exc:
-            raise UserError(_("cannot create folder {out}: {value}").format(out=out, value=exc.strerror or exc)) from None
+            raise UserError(_("cannot create folder {out}: {value}").format(out=out, value=os_reason(exc, out))) from None
     return {out / f"{tid}.yaml": draft for tid, draft in drafts.items()}
 
 

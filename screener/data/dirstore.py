@@ -29,13 +29,17 @@ SUFFIXES = (".csv", ".parquet")
 _WANTED = frozenset({"date", *BAR_COLUMNS})  # the columns read from a CSV; the rest are skipped
 
 
-def _csv_header(raw: bytes) -> list[str]:
-    """The column names on a CSV's first line, read without parsing the rows."""
+def _csv_header(raw: bytes, origin: str) -> list[str]:
+    """The column names on a CSV's first line, read without parsing the rows; DataError
+    when the line cannot be a header (a field longer than csv reads, e.g. 5 MB of text)."""
     lines = raw[:1_000_000].decode("utf-8-sig", errors="replace").splitlines() or [""]
     try:
         return next(csv.reader([lines[0]]), [])
-    except csv.Error:  # e.g. a NUL byte: not a header at all
-        return []
+    except csv.Error as exc:
+        raise DataError(_(
+            "{origin}: the first line is not a CSV header ({reason}); it must name the columns, "
+            "e.g. date,open,high,low,close,volume"
+        ).format(origin=origin, reason=exc)) from None
 
 
 class DirStore:
@@ -58,7 +62,7 @@ class DirStore:
         if self._files is None:
             found: dict[str, list[Path]] = {}
             for path in sorted(self.folder.iterdir()):
-                if path.suffix.lower() not in SUFFIXES or not path.is_file():
+                if path.suffix.lower() not in SUFFIXES or path.is_dir():  # a FIFO is read (and refused)
                     continue
                 try:
                     symbol = normalize(path.stem)
@@ -84,7 +88,7 @@ class DirStore:
             if path.suffix.lower() == ".parquet":
                 table = pd.read_parquet(io.BytesIO(raw))
             else:
-                frames.require_columns(_csv_header(raw), str(path))
+                frames.require_columns(_csv_header(raw, str(path)), str(path))
                 table = pd.read_csv(io.BytesIO(raw), usecols=lambda c: str(c).strip().lower() in _WANTED)
         except (OSError, ValueError) as exc:
             raise DataError(_("cannot read {path}: {excerpt}").format(path=path, excerpt=excerpt(str(exc), 200))) from None

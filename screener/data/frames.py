@@ -12,6 +12,7 @@ from screener.clock import EARLIEST
 from screener.data.model import BAR_COLUMNS
 from screener.errors import DataError, excerpt
 from screener.i18n import N_, _, ngettext
+from screener.limits import TICK
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("open", "high", "low", "close", "volume")
 OPTIONAL_DEFAULTS: Mapping[str, float] = {"amount": np.nan, "adj_factor": 1.0, "turnover": np.nan}
@@ -20,7 +21,8 @@ FIRST_DATE = pd.Timestamp(EARLIEST)
 LAST_DATE = pd.Timestamp.max.normalize()
 # values no market reports, by column: the rule in words, and the test on a float array
 _IMPOSSIBLE: dict[str, tuple[str, Callable[[np.ndarray], np.ndarray]]] = {
-    **{c: (N_("an infinite price"), np.isinf) for c in ("open", "high", "low", "close")},
+    **{c: (N_("an untradable price (infinite, or above 0 but below the 0.01 CNY tick)"), lambda v: np.isinf(v) | _sub_tick(v))
+       for c in ("open", "high", "low", "close")},
     **{c: (N_("a negative or infinite value"), lambda v: np.isinf(v) | (v < 0)) for c in ("volume", "amount", "turnover")},
     "adj_factor": (N_("a factor that is not a positive finite number"), lambda v: np.isinf(v) | (v <= 0)),
 }
@@ -28,6 +30,12 @@ _IMPOSSIBLE: dict[str, tuple[str, Callable[[np.ndarray], np.ndarray]]] = {
 _COLUMNS = pd.Index(list(BAR_COLUMNS))
 _AFTER_PRICES = _COLUMNS.get_loc("volume")  # volume, amount, adj_factor, turnover: never negative
 _ADJ = _COLUMNS.get_loc("adj_factor")
+
+
+def _sub_tick(prices: np.ndarray) -> np.ndarray:
+    """Prices above zero but below the exchange's tick: no share trades there (zero and
+    negative prices are a quality finding instead, see ``quality``)."""
+    return (prices > 0) & (prices < TICK)
 
 
 def from_arrays(dates: np.ndarray | pd.DatetimeIndex, values: np.ndarray) -> pd.DataFrame:
@@ -119,15 +127,16 @@ def require_columns(columns: Sequence[object], origin: str) -> None:
 
 
 def impossible_rows(frame: pd.DataFrame) -> dict[str, np.ndarray]:
-    """Column → boolean row mask of values no market reports: infinite prices, negative or
-    infinite volume, amount and turnover, an ``adj_factor`` that is not positive and
+    """Column → boolean row mask of values no market reports: infinite prices or prices
+    above 0 but below the 0.01 CNY tick, negative or infinite volume, amount and turnover, an ``adj_factor`` that is not positive and
     finite. Columns without any are left out."""
     values = frame.to_numpy(dtype="float64")  # one block: a view, no copy
-    if _all_finite_positive(values):
+    if _all_finite_positive(values) and _all_prices_tradable(values):
         return {}
-    # the usual case in three array operations: nothing infinite, nothing negative after
-    # the prices, no zero factor (NaN passes each test, as it should)
-    if not (np.isinf(values).any() or (values[:, _AFTER_PRICES:] < 0).any() or (values[:, _ADJ] == 0).any()):
+    # the usual case in four array operations: nothing infinite, nothing negative after
+    # the prices, no zero factor, no price below the tick (NaN passes each test, as it should)
+    if not (np.isinf(values).any() or (values[:, _AFTER_PRICES:] < 0).any() or (values[:, _ADJ] == 0).any()
+            or _sub_tick(values[:, :_AFTER_PRICES]).any()):
         return {}
     out = {}
     for col, (_what, test) in _IMPOSSIBLE.items():
@@ -147,6 +156,12 @@ def _all_finite_positive(values: np.ndarray) -> bool:
         if not np.isfinite(np.add.reduce(values, axis=None)):
             return False
     return bool(lowest > 0 or not (values[:, _ADJ] == 0).any())
+
+
+def _all_prices_tradable(values: np.ndarray) -> bool:
+    """Whether no price is below the tick: one pass, the lowest price (after
+    :func:`_all_finite_positive`, none is NaN)."""
+    return bool(values[:, :_AFTER_PRICES].min(initial=np.inf) >= TICK)
 
 
 def impossible_text(column: str) -> str:

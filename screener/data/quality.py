@@ -13,7 +13,7 @@ limit are skipped: :func:`screener.limits.listing_free`) and ``zero_volume``.
 
 Two kinds of row are left out rather than kept, by :func:`exclude_unusable`, each with a
 finding: ``future_date`` (a row dated after today) and ``impossible_value`` (an infinite
-price, a negative or infinite volume, amount or turnover, an ``adj_factor`` that is not a
+price or one above 0 but below the 0.01 CNY tick, a negative or infinite volume, amount or turnover, an ``adj_factor`` that is not a
 positive finite number, in data a provider returned; in a user's file such a value is
 an error instead).
 """

@@ -79,12 +79,14 @@ def resolve(theme: Theme, settings: EventSettings, today: date) -> Plan:
     end = shift_sessions(last, max(settings.window[1], TRADABILITY_LAST_DAY)) if last is not None else None
     known = calendar.first_known_session().date()
     if start is None or start <= known:
-        raise UserError(
-            _(
-                "the event on {first} needs {value} sessions of history before it, but the XSHG calendar "
-                "starts on {known}; pick a later date or a shorter --estimation"
-            ).format(first=first, value=-settings.estimation[0], known=known)
+        message = _(
+            "the scan from {first} needs {value} sessions of history before its first day, but the XSHG "
+            "calendar starts on {known}; pick a later --start or a shorter --estimation"
+        ) if scan else _(
+            "the event on {first} needs {value} sessions of history before it, but the XSHG calendar "
+            "starts on {known}; pick a later date or a shorter --estimation"
         )
+        raise UserError(message.format(first=first, value=-settings.estimation[0], known=known))
     loading = BacktestSettings(start=start, end=end, members=settings.members, benchmark=settings.benchmark, fill="close")
     return Plan(theme, settings, events, scan, stages.resolve(theme, loading, today))
 

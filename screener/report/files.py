@@ -7,6 +7,7 @@ half-written; file-system failures are one-line errors. Messages name the option
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from screener.report.view import ReportError
 def check_targets(out_dir: Path, names: list[str], *, force: bool, spell: Spell = cli_flag) -> list[Path]:
     """The target paths for ``names`` in ``out_dir``; raise when one would land outside
     the folder, or exists and ``force`` is off."""
-    _check_folder(out_dir, spell)
+    check_folder(out_dir, spell)
     targets = []
     for name in names:
         if Path(name).name != name or name in ("", ".", ".."):
@@ -60,9 +61,7 @@ def write_all(out_dir: Path, files: Mapping[str, bytes], *, force: bool, spell: 
             os.replace(tmp, path)  # a symlink at ``path`` is replaced, never followed
             staged.remove(tmp)
     except OSError as exc:
-        raise ReportError(_(
-            "cannot write the reports in {out_dir}: {exc}; pass a folder you can write to"
-        ).format(out_dir=out_dir, exc=os_reason(exc, targets[0]))) from None
+        raise _cannot_write(out_dir, exc, targets[0]) from None
     finally:
         for tmp in staged:
             try:
@@ -72,8 +71,11 @@ def write_all(out_dir: Path, files: Mapping[str, bytes], *, force: bool, spell: 
     return targets
 
 
-def _check_folder(out_dir: Path, spell: Spell) -> None:
-    """Refuse an ``out_dir`` that is a file, or sits below a file."""
+def check_folder(out_dir: Path, spell: Spell = cli_flag) -> None:
+    """Refuse an ``out_dir`` that is a file, sits below a file, or whose nearest existing
+    folder does not take new files (``/proc``, no permission: tried with an empty
+    temporary file, removed at once), so that a command can refuse it before any work."""
+    out_dir = Path(out_dir)
     for folder in (out_dir, *out_dir.parents):
         if folder.exists():
             if not folder.is_dir():
@@ -82,5 +84,21 @@ def _check_folder(out_dir: Path, spell: Spell) -> None:
                 else:
                     message = _("{out} {out_dir}: {folder} is a file, not a folder: pass a folder for the reports")
                 raise ReportError(message.format(out=spell("out"), out_dir=out_dir, folder=folder))
+            _try_a_file_in(folder, out_dir)
             return
+
+
+def _try_a_file_in(folder: Path, out_dir: Path) -> None:
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".screener-", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise _cannot_write(out_dir, exc, folder / ".screener.tmp") from None
+    os.close(fd)
+    os.unlink(probe)
+
+
+def _cannot_write(out_dir: Path, exc: OSError, target: Path) -> ReportError:
+    return ReportError(_(
+        "cannot write the reports in {out_dir}: {exc}; pass a folder you can write to"
+    ).format(out_dir=out_dir, exc=os_reason(exc, target)))
 

@@ -39,6 +39,7 @@ KEYWORDS = ("and", "or", "not")
 # recursion limit, as MAX_NESTING does for parentheses, 'not' and '-' inside one another.
 MAX_CHARS = 2000
 MAX_NESTING = 32
+SHOWN = 40  # characters of the expression an error shows on each side of the position
 
 
 class WhereError(UserError):
@@ -229,7 +230,7 @@ class _Parser:
         if self.tok.kind != "end":
             raise self.fail(self.tok, _(
                 "unexpected {text!r}: expected 'and', 'or' or the end"
-            ).format(text=self.tok.text))
+            ).format(text=_clip(self.tok.text)))
         return self.as_condition(node)
 
     def parse_or(self) -> Condition | Operand:
@@ -264,7 +265,7 @@ class _Parser:
             if not isinstance(side, (Field, Number, Neg)):
                 raise self.fail(tok, _(
                     "cannot compare a condition with {text!r}: compare a field or a number"
-                ).format(text=op.text))
+                ).format(text=_clip(op.text)))
         if self.tok.kind == "op":
             raise self.fail(self.tok, _("chained comparison: write 'a < b and b < c'"))
         return Compare(op.text, left, right, op.pos)  # type: ignore[arg-type]
@@ -302,7 +303,7 @@ class _Parser:
             return inner
         if tok.kind == "end":
             raise self.fail(tok, _("unexpected end of expression: expected a field or a number"))
-        raise self.fail(tok, _("unexpected {text!r}: expected a field, a number or '('").format(text=tok.text))
+        raise self.fail(tok, _("unexpected {text!r}: expected a field, a number or '('").format(text=_clip(tok.text)))
 
     def as_condition(self, node: Condition | Operand) -> Condition:
         if isinstance(node, Field):
@@ -331,17 +332,33 @@ def unknown_field(name: str, fields: Collection[str]) -> str:
     """"unknown field 'x'", with the closest valid field when one is close."""
     close = difflib.get_close_matches(name.lower(), list(fields), n=1)
     if close:
-        return _("unknown field {name!r} (did you mean {close}?)").format(name=name, close=close[0])
-    return _("unknown field {name!r}").format(name=name)
+        return _("unknown field {name!r} (did you mean {close}?)").format(name=_clip(name), close=close[0])
+    return _("unknown field {name!r}").format(name=_clip(name))
+
+
+def _clip(token: str) -> str:
+    """A token as an error quotes it: at most ``SHOWN`` characters, "…" where cut."""
+    return token if len(token) <= SHOWN else token[:SHOWN] + "…"
 
 
 def _error(text: str, pos: int, width: int, message: str, fields: Collection[str], option: str) -> WhereError:
-    caret = " " * pos + "^" * max(1, min(width, len(text) - pos if pos < len(text) else 1))
+    shown, at = _around(text, pos)
+    caret = " " * at + "^" * max(1, min(width, SHOWN, len(text) - pos if pos < len(text) else 1))
     return WhereError(
         _("{option}, position {pos}: {message}").format(option=option, pos=pos + 1, message=message)
-        + f"\n  {text}\n  {caret}\n"
+        + f"\n  {shown}\n  {caret}\n"
         + _("valid fields: {fields}").format(fields=", ".join(fields))
     )
+
+
+def _around(text: str, pos: int) -> tuple[str, int]:
+    """The part of ``text`` an error quotes (``SHOWN`` characters each side of ``pos``,
+    "…" where it is cut; a line break or other control character shown as a space, so
+    that the quote stays on its line above the caret) and where ``pos`` falls in it."""
+    start, end = max(0, pos - SHOWN), min(len(text), pos + SHOWN)
+    head = "…" if start else ""
+    part = "".join(c if c.isprintable() else " " for c in text[start:end])
+    return head + part + ("…" if end < len(text) else ""), pos - start + len(head)
 
 
 # ------------------------------------------------------------------------ evaluator

@@ -12,6 +12,7 @@ from ruamel.yaml.composer import Composer, ComposerError
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent
+from ruamel.yaml.reader import ReaderError
 
 from screener._input import InputError, read_input
 from screener.errors import ThemeError, excerpt
@@ -102,6 +103,11 @@ def read_yaml(path: Path, raw: bytes | None = None) -> Any:
         line = mark.line + 1 if mark is not None else 1
         what = " ".join(str(p) for p in (exc.context, exc.problem) if p)
         raise ThemeError([_("{path}:{line}: invalid YAML: {what}").format(path=path, line=line, what=what)]) from None
+    except ReaderError as exc:  # a character YAML does not allow (NUL, a control character)
+        line = text.count("\n", 0, exc.position) + 1
+        raise ThemeError([_(
+            "{path}:{line}: invalid YAML: character {char} is not allowed in YAML; remove it"
+        ).format(path=path, line=line, char=f"U+{exc.character:04X}")]) from None
     except (YAMLError, ValueError) as exc:
         raise ThemeError([_("{path}: invalid YAML: {exc}").format(path=path, exc=exc)]) from None
     tagged = list(_tagged_nodes(data, line=1))

@@ -110,7 +110,6 @@ def _known_day(value: date) -> date:
 
 SymbolStr = Annotated[str, BeforeValidator(_symbol)]
 IndexSymbolStr = Annotated[str, BeforeValidator(_index_or_symbol)]
-Date = Annotated[date, BeforeValidator(_not_a_number_date)]
 MarketDate = Annotated[date, BeforeValidator(_not_a_number_date), AfterValidator(_known_day)]
 Fraction = Annotated[float, BeforeValidator(_fraction), Field(allow_inf_nan=False), AfterValidator(_plausible_fraction)]
 Name = Annotated[str, Field(min_length=1)]
@@ -125,7 +124,7 @@ class Source(_Strict):
 
     title: str
     publisher: str
-    date: Date
+    date: MarketDate
     url: str | None = None
     author: str | None = None
 

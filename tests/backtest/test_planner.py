@@ -84,6 +84,19 @@ def test_cash_scaling_uses_one_common_factor() -> None:
     assert got.tolist() == [50_000.0, 25_000.0]  # everything fits
 
 
+@pytest.mark.parametrize(("price", "budget"), [(1e-50, 1e6), (1e-20, 1e6), (3.34, 1e299), (10.0, 1e300)])
+@pytest.mark.parametrize("n", [1, 2])
+def test_cash_scaling_never_overflows_on_absurd_share_counts(price, budget, n) -> None:
+    # wanted share counts (the budget's worth; the fees push them over) far beyond what a
+    # float counts exactly: still scaled to fit the budget (was ValueError in np.repeat)
+    wanted = np.full(n, budget / price / n)
+    prices = np.full(n, price)
+    costs = CostModel(Costs())
+    got = fit_buys(wanted, prices, np.full(n, 100.0), np.full(n, 100.0), budget, costs)
+    assert np.isfinite(got).all() and (got >= 0).all() and (got <= wanted).all()
+    assert costs.buy_cash(got, prices) <= budget
+
+
 def _brute_force(wanted, prices, min_qty, step, budget, commission, minimum):
     """The largest common factor by trying every ratio k = q / wanted in increasing order:
     at each, every order takes its largest valid quantity with q / wanted ≤ k."""

@@ -237,7 +237,7 @@ def test_no_member_data_is_a_data_error() -> None:
     with pytest.raises(UserError, match="the window 2024-02-03 → 2024-02-04 has no trading session; pick a later --end"):
         run(BacktestSettings(start=date(2024, 2, 3), end=date(2024, 2, 4)))  # a weekend
     with pytest.raises(UserError, match="too early"):
-        run(BacktestSettings(start=date(1990, 1, 1)))
+        run(BacktestSettings(start=date(2000, 1, 3)))  # before the calendar, after the exchange opened
 
 
 @pytest.mark.parametrize("engine", ENGINES)

@@ -109,6 +109,25 @@ def test_status_of_the_demo_set():
     assert res.exit_code == 0 and "DEMO — synthetic prices" in res.output and "000300.SH" in res.output
 
 
+def test_status_of_a_data_dir_lists_every_symbol_with_the_reason_a_file_is_unusable(tmp_path):
+    good = "date,open,high,low,close,volume\n2024-01-02,10,10,10,10,100\n"
+    (tmp_path / "000001.SZ.csv").write_text(good)
+    (tmp_path / "600487.SH.csv").write_text(good)
+    (tmp_path / "sh600487.csv").write_text(good)  # a second file for the same symbol
+    (tmp_path / "600522.SH.csv").write_text("foo,bar\n1,2\n")  # no date column
+    (tmp_path / "readme.csv").write_text(good)  # not a symbol
+    res = CliRunner().invoke(cli, ["data", "status", "--data-dir", str(tmp_path)])
+    assert res.exit_code == 0, res.stderr
+    assert res.output.count("failed") == 2 and "3 symbols" in res.output
+    assert f"warning: 600487.SH: two files for 600487.SH in {tmp_path}: 600487.SH.csv and sh600487.csv; keep one" \
+        in res.stderr
+    assert "warning: 600522.SH: " in res.stderr and "no 'date' column" in res.stderr
+    assert "note: ignored files whose name is not a symbol: readme.csv" in res.stderr
+    entries = json.loads(run("data", "status", "--data-dir", str(tmp_path), "--format", "json").output)["entries"]
+    assert [(e["key"], e["rows"], e["problem"] is None) for e in entries] == [
+        ("000001.SZ", 1, True), ("600487.SH", 0, False), ("600522.SH", 0, False)]
+
+
 # -- provider plugins --------------------------------------------------------------------
 
 def demo_factory(options: DataOptions) -> DemoStore:

@@ -22,6 +22,7 @@ from tests.hostile.conftest import run
 
 HEADER = "date,open,high,low,close,volume,adj_factor\n"
 ROW = "2024-01-02,10,10.5,9.9,10.2,1000,1.0\n"
+P = "an untradable price (infinite, or above 0 but below the 0.01 CNY tick)"
 THEME = "id: t\nname: T\nmembers:\n  - {symbol: 600487.SH, name: a}\n  - {symbol: 600522.SH, name: b}\nbenchmark: 000300.SH\n"
 
 
@@ -37,7 +38,9 @@ def write_bars(folder: Path, symbol: str, days: pd.DatetimeIndex, close: np.ndar
     ("2024-01-03,10,10.5,9.9,10.2,1000,-1\n", "adj_factor", "a factor that is not a positive finite number: -1"),
     ("2024-01-03,10,10.5,9.9,10.2,1000,inf\n", "adj_factor", "a factor that is not a positive finite number: inf"),
     ("2024-01-03,10,10.5,9.9,10.2,-5,1\n", "volume", "a negative or infinite value: -5"),
-    ("2024-01-03,10,10.5,9.9,inf,1000,1\n", "close", "an infinite price: inf"),
+    ("2024-01-03,10,10.5,9.9,inf,1000,1\n", "close", f"{P}: inf"),
+    ("2024-01-03,10,10.5,9.9,0.005,1000,1\n", "close", f"{P}: 0.005"),
+    ("2024-01-03,1e-50,10.5,9.9,10,1000,1\n", "open", f"{P}: 1e-50"),
 ])
 def test_impossible_values_in_a_file_are_errors_naming_file_and_column(tmp_path, row, column, what):
     path = tmp_path / "600487.SH.csv"
@@ -45,6 +48,19 @@ def test_impossible_values_in_a_file_are_errors_naming_file_and_column(tmp_path,
     with pytest.raises(DataError) as info:
         open_store(DataOptions(data_dir=tmp_path)).load(["600487.SH"])
     assert str(info.value) == f"{path}: column {column!r} has {what} on 2024-01-03; fix or remove the row"
+
+
+@pytest.mark.parametrize("price", ["1e-50", "1e-300"])
+def test_a_member_priced_below_the_tick_is_one_error_not_an_overflow(tmp_path, price):
+    days = pd.bdate_range("2025-05-01", "2025-09-30")
+    write_bars(tmp_path, "600487.SH", days, close=float(price))
+    write_bars(tmp_path, "600522.SH", days)
+    write_bars(tmp_path, "000300.SH", days, close=3000.0)
+    theme = tmp_path / "t.yaml"
+    theme.write_text(THEME, encoding="utf-8")
+    res = run("backtest", theme, "--data-dir", tmp_path, "--start", "2025-07-01")
+    assert res.exit_code == 2 and "Traceback" not in res.stderr, res.stderr
+    assert f"600487.SH.csv: column 'open' has {P}: {price} on 2025-05-01; fix or remove the row" in res.stderr
 
 
 @pytest.mark.parametrize("day", ["9999-12-31", "1677-01-01", "1900-01-01"])
@@ -67,10 +83,14 @@ def test_a_huge_header_is_quoted_as_an_excerpt(tmp_path):
     assert "characters)" in message  # the excerpt says how long the header really is
 
 
-@pytest.mark.parametrize("content", [b"\r\x00", b"\x00\x00date", b"", b"\xff\xfe,,\n1,2"])
-def test_a_file_that_is_not_csv_is_one_error(tmp_path, content):  # found by the fuzz test
+@pytest.mark.parametrize(("content", "message"), [
+    (b"\r\x00", "no 'date' column"), (b"\x00\x00date", "no 'date' column"), (b"", "no 'date' column"),
+    (b"\xff\xfe,,\n1,2", "no 'date' column"),
+    (b"x" * 5_000_000 + b"\n1\n", r"the first line is not a CSV header \(field larger than field limit"),
+])
+def test_a_file_that_is_not_csv_is_one_error(tmp_path, content, message):  # found by the fuzz test
     (tmp_path / "600487.SH.csv").write_bytes(content)
-    with pytest.raises(DataError, match="600487.SH.csv: no 'date' column"):
+    with pytest.raises(DataError, match=f"600487.SH.csv: {message}"):
         open_store(DataOptions(data_dir=tmp_path)).load(["600487.SH"])
 
 
@@ -118,7 +138,7 @@ def test_rows_left_out_are_kept_by_any_window():
 def test_provider_rows_with_impossible_values_are_left_out_with_a_warning(tmp_path):
     cache = Cache(tmp_path)
     days = pd.DatetimeIndex(["2024-01-02", "2024-01-03", "2024-01-04"], name="date")
-    frame = pd.DataFrame({"open": 10.0, "high": 10.0, "low": 10.0, "close": [10.0, np.inf, 10.0],
+    frame = pd.DataFrame({"open": 10.0, "high": 10.0, "low": [10.0, 10.0, 1e-300], "close": [10.0, np.inf, 10.0],
                           "volume": [100.0, 100.0, -1.0], "amount": np.nan, "adj_factor": 1.0,
                           "turnover": np.nan}, index=days)
     cache.write_bars("600487.SH", frame, CacheMeta("eastmoney", datetime(2024, 1, 5, 16), date(2024, 1, 2), date(2024, 1, 4)))
@@ -126,7 +146,8 @@ def test_provider_rows_with_impossible_values_are_left_out_with_a_warning(tmp_pa
     assert list(md.bars["600487.SH"].frame.index.strftime("%m-%d")) == ["01-02"]
     assert sorted(i.message for i in md.issues if i.kind == "impossible_value") == [
         "600487.SH: 1 row with a negative or infinite value in volume, left out: 2024-01-04",
-        "600487.SH: 1 row with an infinite price in close, left out: 2024-01-03",
+        f"600487.SH: 1 row with {P} in close, left out: 2024-01-03",
+        f"600487.SH: 1 row with {P} in low, left out: 2024-01-04",
     ]
 
 
@@ -160,8 +181,8 @@ def test_a_problem_that_starts_before_the_window_is_still_reported(tmp_path):
 def test_json_on_stdout_is_strict_even_for_infinite_factors(tmp_path):
     days = pd.bdate_range("2025-06-02", "2025-12-31")
     close = np.full(len(days), 10.0)
-    close[-30:] = 1e-300
-    close[-1] = 1e300  # ret_20d overflows to infinity
+    close[-30:] = 0.01  # the tick: the lowest price a file may hold
+    close[-1] = 1e307  # ret_20d overflows to infinity
     for s in ("600487.SH", "600522.SH", "000300.SH"):
         write_bars(tmp_path, s, days, close if s == "600522.SH" else 10.0)
     theme = tmp_path / "t.yaml"

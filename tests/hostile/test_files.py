@@ -101,6 +101,35 @@ def test_screen_out_in_a_folder_that_refuses_files_is_one_line(tmp_path):
                    "choose a file you can write")
 
 
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux /proc, a folder that refuses new files")
+@pytest.mark.parametrize(("args", "message"), [
+    (["-o", "/proc/x.yaml"], "cannot write /proc/x.yaml: folder /proc does not accept new files"),
+    (["--single", "--out", "/proc/x.yaml"], "cannot write /proc/x.yaml: folder /proc does not accept new files"),
+    (["--out", "/proc"], "cannot write /proc/a.yaml: folder /proc does not accept new files"),
+    (["--out", "/proc/drafts"], "cannot create folder /proc/drafts: folder /proc does not accept new files"),
+])
+def test_themes_extract_out_in_a_folder_that_refuses_files_says_so(tmp_path, args, message):
+    article = tmp_path / "a.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    assert one_line_error(run("themes", "extract", article, *args)) == f"error: {message}"
+
+
+def test_a_fifo_in_the_data_dir_is_named_as_not_a_regular_file(fifo, tmp_path):
+    fifo("600487.SH.csv")
+    res = run("data", "fetch", "600487", "--data-dir", tmp_path)
+    assert (f"failed: 600487.SH: {tmp_path / '600487.SH.csv'} is a FIFO (named pipe), not a regular file"
+            in res.stderr), res.stderr
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux /proc, a folder that refuses new files")
+@pytest.mark.parametrize("out", ["/proc", "/proc/reports"])
+def test_an_export_folder_that_refuses_files_fails_before_the_result_is_printed(out):
+    res = run("backtest", "fiber", "--demo", "--export", "json", "--out", out)
+    assert one_line_error(res) == (f"error: cannot write the reports in {out}: folder /proc does not accept new "
+                                   "files; pass a folder you can write to")
+    assert res.stdout == ""
+
+
 # -- the reader -------------------------------------------------------------------------------
 def test_the_reader_refuses_a_fifo_without_blocking(fifo):
     pipe = fifo("theme.yaml")
@@ -132,8 +161,10 @@ def test_the_reader_caps_the_size_and_says_how_to_raise_it(tmp_path, monkeypatch
         read_input(small)
     small.write_bytes(b"x" * 1000)
     assert read_input(small) == b"x" * 1000
-    with pytest.raises(InputError, match="standard input is larger than that"):
+    with pytest.raises(InputError) as info:
         read_stream(io.BytesIO(b"y" * 1001), "standard input")
+    assert str(info.value) == ("standard input is over the 0.0 MB limit for input files; "
+                               "if it is right, raise the limit with SCREENER_MAX_INPUT_MB=<MB>")
 
 
 @pytest.mark.parametrize("command", [["themes", "validate"], ["report"], ["themes", "extract"]])

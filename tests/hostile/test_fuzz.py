@@ -11,10 +11,12 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -47,11 +49,22 @@ def fresh(base: Path) -> Path:
     return folder
 
 
+# the one documented multi-line error: --where's position, the expression, a caret, the fields
+WHERE_BLOCK = re.compile(r"^error: --where, position \d+: .*\nerror:   .*\nerror:   *\^+\nerror: valid fields: .*$",
+                         re.MULTILINE)
+
+
 def assert_clean(res) -> None:
-    """Exit 0 or 2 with no traceback: a user error is one ``error:`` line per problem."""
+    """Exit 0 or 2 with no traceback: a user error is one ``error:`` line per problem (no
+    continuation lines), except the documented four-line ``--where`` error."""
     assert res.exit_code in (0, 2), (res.exit_code, res.stderr[-2000:], res.exception)
     assert res.exception is None or isinstance(res.exception, SystemExit), repr(res.exception)
     assert "Traceback" not in res.stderr
+    if res.exit_code == 2:
+        errors = [line for line in WHERE_BLOCK.sub("error: --where", res.stderr).splitlines() if line.startswith("error:")]
+        assert errors, res.stderr
+        for line in errors:  # a problem's own line: text right after "error: ", never an indented continuation
+            assert line.startswith("error: ") and line[7:8] not in ("", " "), res.stderr[-2000:]
 
 
 def yaml_text(value: object) -> str:
@@ -117,7 +130,7 @@ WHERE_TOKENS = st.sampled_from(["a", "b", "flag", "x", "1", "20%", "1e999", "-",
 
 @settings(FUZZ, max_examples=EXAMPLES * 8)
 @given(text=st.lists(WHERE_TOKENS, max_size=40).map(" ".join) | st.text(max_size=60))
-def test_where(text):
+def test_where_parser(text):
     frame = pd.DataFrame({"a": [1.0, np.nan, -2.0], "b": [0.0, 1.0, np.inf], "flag": [1.0, 0.0, np.nan]})
     try:
         where = parse_where(text, ["a", "b", "flag"], ["flag"])
@@ -125,3 +138,29 @@ def test_where(text):
         return  # exit 2 with a one-line message
     value, known = where.evaluate(frame)
     assert value.dtype == bool and known.dtype == bool and not (value & ~known).any()
+
+
+CLI_WHERE_TOKENS = st.sampled_from(["ret_20d", "close", "limit_up_today", "pe_ttm", "x", "1", "20%", "1e999", "-",
+                                    "(", ")", "<", "==", "and", "or", "not", "=", "&", "nan", " "])
+
+
+@pytest.fixture(scope="module")
+def small_market(tmp_path_factory) -> Path:
+    """A theme of two members and its benchmark as --data-dir files: a screen in ~50 ms."""
+    folder = tmp_path_factory.mktemp("where")
+    days = pd.bdate_range("2025-01-02", "2025-03-31")
+    for symbol, price in (("600487.SH", 10.0), ("600522.SH", 20.0), ("000300.SH", 3000.0)):
+        close = price * (1 + 0.001 * np.arange(len(days)))
+        pd.DataFrame({"date": days.strftime("%Y-%m-%d"), "open": close, "high": close, "low": close, "close": close,
+                      "volume": 1e6}).to_csv(folder / f"{symbol}.csv", index=False)
+    (folder / "t.yaml").write_text("id: t\nname: T\nmembers:\n  - {symbol: 600487.SH, name: a}\n"
+                                   "  - {symbol: 600522.SH, name: b}\nbenchmark: 000300.SH\n", encoding="utf-8")
+    return folder
+
+
+@settings(FUZZ, max_examples=EXAMPLES * 2)
+@given(text=st.lists(CLI_WHERE_TOKENS, max_size=30).map(" ".join) | st.text(max_size=40)
+       | st.sampled_from(["(" * 200 + "close > 0" + ")" * 200, "close > 0 and " + "y" * 1900]))
+def test_where_through_the_cli(small_market, text):
+    res = run("screen", small_market / "t.yaml", "--data-dir", small_market, f"--where={text}")
+    assert_clean(res)

@@ -21,9 +21,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def screener(*args: str, env: dict[str, str] | None = None, **kwargs) -> subprocess.CompletedProcess:
-    """The installed console script's code path (``screener._main:main``) in a fresh
+    """The installed console script's code path (``screener._entry:main``) in a fresh
     interpreter."""
-    code = "import sys; from screener._main import main; sys.argv[0] = 'screener'; main()"
+    code = "import sys; from screener._entry import main; sys.argv[0] = 'screener'; main()"
     streams = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, **kwargs}
     return subprocess.run([sys.executable, "-c", code, *args], env={**os.environ, **(env or {})},
                           timeout=60, cwd=ROOT, **streams)
@@ -110,6 +110,57 @@ def test_a_real_sigint_at_any_moment_never_prints_a_traceback(delay):
     out, err = proc.communicate(timeout=60)
     assert proc.returncode in (0, 130) and b"Traceback" not in err, err
     if proc.returncode == 130:  # click first ends the terminal's "^C" line
+        assert err.strip() == b"interrupted"
+
+
+def test_the_console_script_enters_through_the_module_that_catches_ctrl_c_first():
+    from importlib.metadata import entry_points
+
+    (script,) = [e for e in entry_points(group="console_scripts") if e.name == "screener"]
+    assert script.value == "screener._entry:main"
+
+
+def test_ctrl_c_is_caught_before_anything_but_the_package_and_signal_is_imported():
+    # the console script imports screener._entry; the package it loads first imports
+    # nothing, and the Ctrl-C handler is set before screener._main (or anything else but
+    # the signal module) loads
+    code = ("import re, sys\n"  # as the console script does, before it imports the entry point
+            "before = set(sys.modules)\n"
+            "class Mark:\n"
+            "    def find_spec(self, name, path=None, target=None):\n"
+            "        if name == 'screener._main':\n"
+            "            import signal\n"
+            "            new = sorted(set(sys.modules) - before - {'signal', '_signal'})\n"
+            "            print(new, signal.getsignal(signal.SIGINT) is not signal.default_int_handler)\n"
+            "sys.meta_path.insert(0, Mark())\n"
+            "import screener._entry\n")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60, cwd=ROOT)
+    assert res.stdout == b"['screener', 'screener._entry'] True\n", res.stderr
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+@pytest.mark.parametrize("delay", [0.0, 0.001, 0.01])
+def test_a_real_sigint_while_the_console_script_imports_never_prints_a_traceback(delay):
+    # "up" is written once the entry point has set its handler, as screener._main loads:
+    # Ctrl-C from there on lands in the imports of screener._main or the command line
+    code = ("import sys\n"
+            "class Mark:\n"
+            "    def find_spec(self, name, path=None, target=None):\n"
+            "        if name == 'screener._main':\n"
+            "            sys.meta_path.remove(self)\n"
+            "            sys.stderr.write('up\\n')\n"
+            "            sys.stderr.flush()\n"
+            "sys.meta_path.insert(0, Mark())\n"
+            "from screener._entry import main\n"
+            "main()\n")
+    proc = subprocess.Popen([sys.executable, "-c", code, "themes", "list"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+    assert proc.stderr.readline() == b"up\n"
+    time.sleep(delay)  # a real process is being interrupted: this is the point of the test
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode in (0, 130) and b"Traceback" not in err, err
+    if proc.returncode == 130:
         assert err.strip() == b"interrupted"
 
 

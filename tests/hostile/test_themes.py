@@ -47,6 +47,14 @@ def test_a_bomb_through_the_cli_is_one_line(tmp_path):
     assert one_line_error(run("themes", "validate", bomb)).endswith("bomb.yaml:2: invalid YAML: alias *a is not allowed: write the value out in full")
 
 
+@pytest.mark.parametrize(("text", "line", "char"), [("id: t\x00\n", 1, "U+0000"), (HEAD + "x: a\x07b\n", 3, "U+0007")])
+def test_a_control_character_is_one_line_with_its_line(tmp_path, text, line, char):
+    path = tmp_path / "nul.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert one_line_error(run("themes", "validate", path)) == (
+        f"error: {path}:{line}: invalid YAML: character {char} is not allowed in YAML; remove it")
+
+
 @pytest.mark.parametrize("text", [
     HEAD + "members: " + "[" * 500 + "]" * 500 + "\n",
     HEAD + "members:\n" + "".join("  " * i + "-\n" for i in range(1, 500)),

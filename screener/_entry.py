@@ -1,0 +1,20 @@
+"""The ``screener`` console script's entry point. Its first statements make Ctrl-C exit
+130 without a traceback, before anything else is imported; :func:`screener._main.main`
+hands Ctrl-C back to Python (KeyboardInterrupt, so that writes clean up) once the
+command line is loaded. Only the console script and ``python -m screener`` import this
+module: importing it changes the process's SIGINT handler."""
+
+import signal
+
+
+def _interrupted(signum: int, frame: object) -> None:
+    from screener._main import interrupted
+
+    interrupted()
+
+
+signal.signal(signal.SIGINT, _interrupted)
+
+from screener._main import main  # noqa: E402 (after the handler, on purpose)
+
+__all__ = ["main"]
