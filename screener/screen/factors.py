@@ -206,14 +206,14 @@ def _listing_free(panel: Panel, rows: slice) -> np.ndarray:
     bar comes after the grid's first session (row 1) from that bar, as the engine does."""
     listed_inside = (panel.first > 1) & (panel.first < len(panel.traded))
     nth = listing_sessions(panel.traded[: rows.stop], listed_inside)[rows]
-    dates = _row_dates(panel, rows)
     free = np.zeros(nth.shape, dtype=bool)
     for j in np.flatnonzero(listed_inside):
         try:
             board = parse_symbol(panel.symbols[j]).board
         except SymbolError:
             continue
-        free[:, j] = listing_free(board, dates, nth[:, j])
+        listed_on = panel.sessions[panel.first[j] - 1].to_datetime64()
+        free[:, j] = listing_free(board, listed_on, nth[:, j])
     return free
 
 
