@@ -85,6 +85,18 @@ def test_limit_prices_by_board_date_and_listing(prev, code, day, listing, expect
     assert _panel(prev, code, day, listing) == expected
 
 
+def test_a_listing_day_has_no_limit_without_a_previous_close():
+    # before the reforms a listing day was capped at +44% / −36% of the issue price
+    # (a-share-rules.md); bars carry no issue price, and the listing day no previous close
+    listing = np.array([[np.nan], [10.00]])
+    lower, upper = limits.panel_limits(
+        [parse_symbol(MAIN)], np.array(["2023-04-04", "2023-04-06"], dtype="datetime64[ns]"), listing,
+        np.array([[np.nan], [1.0]]), np.ones((2, 1)), np.array([[1], [2]]), np.array(["2023-04-04"], dtype="datetime64[D]"),
+    )
+    np.testing.assert_array_equal(lower, [[np.nan], [9.00]])
+    np.testing.assert_array_equal(upper, [[np.nan], [11.00]])
+
+
 @pytest.mark.parametrize(("prev", "prev_adj", "adj", "reference", "expected"), EX_DATES)
 def test_ex_date_reference_is_restated_and_rounded_half_up(prev, prev_adj, adj, reference, expected):
     assert limits.reference_price(prev, prev_adj, adj) == reference
