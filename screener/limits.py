@@ -118,7 +118,7 @@ def listing_free(board: Board, listed_on: np.ndarray, nth: np.ndarray) -> np.nda
     """True where a new listing trades without a limit: ``nth`` is the listing's session
     count (1 = listing day; 0 = unknown), ``listed_on`` its listing date (datetime64, NaT
     when unknown), broadcast against each other. The listing date decides whether the
-    stock listed under the registration system: a main-board stock listed on 2023-04-07
+    stock listed under the registration system: a main-board stock listed on 2023-04-06
     has its ±10% limit on 2023-04-10, its third session."""
     nth = np.asarray(nth)
     listed_on = np.asarray(listed_on, dtype="datetime64[D]")

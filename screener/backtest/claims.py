@@ -175,10 +175,10 @@ def _day_move(
         res["detail"] = _("{symbol} closed {close:.2f} vs {base:.2f} the session before ({change})").format(
             symbol=symbol, close=close, base=base, change=_pct(change))
         return res
-    return _limit_up(res, parse_symbol(symbol), day, _listing_session(frame, day, history_start))
+    return _limit_up(res, parse_symbol(symbol), day, _listing(frame, day, history_start))
 
 
-def _listing_session(frame: pd.DataFrame, day: date, history_start: date | None) -> limits.Listing | None:
+def _listing(frame: pd.DataFrame, day: date, history_start: date | None) -> limits.Listing | None:
     """The listing (its date, and its session count on ``day``: 1 = listing day) when the
     frame's first bar is a listing — a session of the loaded history passed before it,
     as the engine's panel reads it; None when the listing is not in the data."""
