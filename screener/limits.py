@@ -8,8 +8,12 @@ Rules (``a-share-rules.md``):
   is restated as prev close × prev factor / today's factor, rounded half-up to the cent;
 * bands by board and date come from :meth:`Symbol.limit_band` (main ±10%, ±5% for
   risk-warning names; STAR ±20%; ChiNext ±20% from 2020-08-24, ±10% before; BSE ±30%);
-* no limit in the first five sessions of a new listing on STAR, on ChiNext from
-  2020-08-24 and on the main boards from 2023-04-10; on BSE only on the listing day.
+* no limit in the first five sessions of a new listing on STAR, of one listed on ChiNext
+  from 2020-08-24 and of one listed on the main boards from 2023-04-10 (the rules a
+  stock listed under decide, not the session's date); on BSE only on the listing day.
+  Before the reforms a listing's first day was capped around its issue price (main
+  boards +44%/−36%), which bars do not carry: that day has no previous close, so no
+  limit is worked out for it.
 
 Prices are worked in whole cents and rounded in decimal: a float price is read in its
 shortest decimal form (``repr``), and an ex-date reference is computed from the decimal
@@ -24,13 +28,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 import numpy as np
 
 from screener.symbols import CHINEXT_20PCT_FROM, Board, Symbol
 
 TICK = 0.01  # CNY: the smallest price step, so the lowest price a share can trade at
-MAIN_BOARD_REGISTRATION = date(2023, 4, 10)  # no limit for new main-board listings from here
+MAIN_BOARD_REGISTRATION = date(2023, 4, 10)  # no limit for main-board listings from this listing date
 NEW_LISTING_FREE_SESSIONS = 5
 _BEFORE_CHINEXT_REFORM = date(2020, 8, 21)
 _TIE = 1e-6  # cents: a float this close to a half cent is rounded through Decimal
@@ -110,21 +115,24 @@ def band_percent(symbol: Symbol, dates: np.ndarray, *, st: bool = False) -> np.n
     return np.full(len(dates), pct(None), dtype=np.int64)
 
 
-def listing_free(board: Board, dates: np.ndarray, nth: np.ndarray) -> np.ndarray:
+def listing_free(board: Board, listed_on: np.ndarray, nth: np.ndarray) -> np.ndarray:
     """True where a new listing trades without a limit: ``nth`` is the listing's session
-    count (1 = listing day; 0 = unknown) on each of ``dates`` (datetime64)."""
+    count (1 = listing day; 0 = unknown), ``listed_on`` its listing date (datetime64, NaT
+    when unknown), broadcast against each other. The listing date decides whether the
+    stock listed under the registration system: a main-board stock listed on 2023-04-06
+    has its ±10% limit on 2023-04-10, its third session."""
     nth = np.asarray(nth)
-    dates = np.asarray(dates, dtype="datetime64[D]")
+    listed_on = np.asarray(listed_on, dtype="datetime64[D]")
     new = (nth >= 1) & (nth <= NEW_LISTING_FREE_SESSIONS)
     if board is Board.STAR:
         return new
     if board is Board.BSE:
         return nth == 1
     if board is Board.CHINEXT:
-        return new & (dates >= np.datetime64(CHINEXT_20PCT_FROM))
+        return new & (listed_on >= np.datetime64(CHINEXT_20PCT_FROM))
     if board is Board.MAIN:
-        return new & (dates >= np.datetime64(MAIN_BOARD_REGISTRATION))
-    return np.zeros(np.broadcast(nth, dates).shape, dtype=bool)
+        return new & (listed_on >= np.datetime64(MAIN_BOARD_REGISTRATION))
+    return np.zeros(np.broadcast(nth, listed_on).shape, dtype=bool)
 
 
 def listing_sessions(has_bar: np.ndarray, listed_inside: np.ndarray) -> np.ndarray:
@@ -137,11 +145,19 @@ def listing_sessions(has_bar: np.ndarray, listed_inside: np.ndarray) -> np.ndarr
     return nth
 
 
-def band_on(symbol: Symbol, day: date, nth_session: int | None = None, *, st: bool = False) -> float | None:
+class Listing(NamedTuple):
+    """A listing found in the data: its listing date and its session count on the day
+    asked about (1 = listing day)."""
+
+    listed_on: date
+    nth: int
+
+
+def band_on(symbol: Symbol, day: date, listing: Listing | None = None, *, st: bool = False) -> float | None:
     """The limit band (a fraction) for ``symbol`` on ``day``; None without a limit: indices,
-    and the first sessions of a new listing (:func:`listing_free`). ``nth_session`` is the
-    listing's session count (1 = listing day), None when the listing date is unknown."""
-    if nth_session is not None and bool(listing_free(symbol.board, np.datetime64(day), nth_session)):
+    and the first sessions of a new listing (:func:`listing_free`). ``listing`` is None
+    when the listing date is unknown."""
+    if listing is not None and bool(listing_free(symbol.board, np.datetime64(listing.listed_on), listing.nth)):
         return None
     return symbol.limit_band(day, st=st)
 
@@ -168,11 +184,13 @@ def panel_limits(
     prev_adj: np.ndarray,
     adj: np.ndarray,
     nth: np.ndarray,
+    listed_on: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(lower, upper) limit prices in CNY per (session, symbol), NaN where no limit
     applies (no previous close, an index, a new listing's free sessions). Arrays are
-    (sessions × symbols); ``nth`` as in :func:`listing_free`. Risk-warning (ST) bands are
-    not applied: bar data carries no ST flag."""
+    (sessions × symbols), ``listed_on`` per symbol; ``nth`` and ``listed_on`` as in
+    :func:`listing_free`. Risk-warning (ST) bands are not applied: bar data carries no
+    ST flag."""
     ref = reference_cents(prev_close, prev_adj, adj)
     pct = np.full(ref.shape, -1, dtype=np.int64)  # -1: no limit
     boards: dict[Board, list[int]] = {}
@@ -181,7 +199,7 @@ def panel_limits(
     for board, cols in boards.items():  # the band depends on the board and date only
         band = band_percent(symbols[cols[0]], dates)
         if band is not None:
-            free = listing_free(board, np.asarray(dates)[:, None], nth[:, cols])
+            free = listing_free(board, np.asarray(listed_on)[cols], nth[:, cols])
             pct[:, cols] = np.where(free, -1, band[:, None])
     limited = (pct >= 0) & (ref > 0)
     lower, upper = limit_cents(np.where(limited, ref, 0).astype(np.int64), np.maximum(pct, 0))

@@ -18,7 +18,8 @@ from screener.symbols import parse_symbol
 MAIN, MAIN_SZ, STAR, CHINEXT, BSE, INDEX = "600000.SH", "000001.SZ", "688001.SH", "300750.SZ", "830799.BJ", "000300.SH"
 DAY = date(2024, 3, 1)
 
-# (previous close, symbol, date, nth session of the listing or None) -> (lower, upper) or None
+# (previous close, symbol, date, the listing or None) -> (lower, upper) or None
+L = limits.Listing
 TABLE = [
     (10.00, MAIN, DAY, None, (9.00, 11.00)),
     (10.05, MAIN, DAY, None, (9.05, 11.06)),  # half: 9.045 -> 9.05 (half-even 9.04), 11.055 -> 11.06
@@ -32,19 +33,24 @@ TABLE = [
     (10.05, CHINEXT, date(2020, 8, 21), None, (9.05, 11.06)),  # ±10% before the reform
     (10.05, CHINEXT, date(2020, 8, 24), None, (8.04, 12.06)),  # ±20% from 2020-08-24
     (10.00, INDEX, DAY, None, None),
-    # new listings: no limit in the first five sessions (BSE: the first only)
-    (10.00, MAIN, date(2023, 4, 10), 3, None),  # main boards from 2023-04-10 on
-    (10.00, MAIN, date(2023, 4, 7), 3, (9.00, 11.00)),  # before the registration reform
-    (10.00, MAIN, DAY, 5, None),
-    (10.00, MAIN, DAY, 6, (9.00, 11.00)),
-    (10.00, MAIN, DAY, 0, (9.00, 11.00)),  # 0: listing date unknown
-    (10.00, STAR, DAY, 5, None),
-    (10.00, STAR, date(2019, 7, 23), 2, None),
-    (10.00, STAR, DAY, 6, (8.00, 12.00)),
-    (10.00, CHINEXT, date(2020, 8, 21), 2, (9.00, 11.00)),  # before the registration system
-    (10.00, CHINEXT, date(2020, 8, 24), 2, None),
-    (10.00, BSE, DAY, 1, None),
-    (10.00, BSE, DAY, 2, (7.00, 13.00)),
+    # new listings: no limit in the first five sessions (BSE: the first only). Whether a
+    # main-board or ChiNext listing has them depends on its LISTING date (a-share-rules.md:
+    # main boards under the registration reform of 2023-04-10, ChiNext from 2020-08-24);
+    # XSHG sessions: 2023-04-03, 04-04, 04-06, 04-07, 04-10, 04-11 ...; 2020-08-20, 08-21, 08-24
+    (10.00, MAIN, date(2023, 4, 12), L(date(2023, 4, 10), 3), None),  # listed under the registration system
+    (10.00, MAIN, date(2023, 4, 10), L(date(2023, 4, 6), 3), (9.00, 11.00)),  # listed before it: ±10% on 04-10
+    (10.00, MAIN, date(2023, 4, 11), L(date(2023, 4, 4), 5), (9.00, 11.00)),  # ditto on its fifth session
+    (10.00, MAIN, date(2023, 4, 7), L(date(2023, 4, 4), 3), (9.00, 11.00)),  # before the registration reform
+    (10.00, MAIN, DAY, L(date(2024, 2, 26), 5), None),
+    (10.00, MAIN, DAY, L(date(2024, 2, 23), 6), (9.00, 11.00)),
+    (10.00, STAR, DAY, L(date(2024, 2, 26), 5), None),
+    (10.00, STAR, date(2019, 7, 23), L(date(2019, 7, 22), 2), None),
+    (10.00, STAR, DAY, L(date(2024, 2, 23), 6), (8.00, 12.00)),
+    (10.00, CHINEXT, date(2020, 8, 21), L(date(2020, 8, 20), 2), (9.00, 11.00)),  # before the registration system
+    (10.00, CHINEXT, date(2020, 8, 25), L(date(2020, 8, 24), 2), None),  # listed under it
+    (10.00, CHINEXT, date(2020, 8, 24), L(date(2020, 8, 20), 3), (8.00, 12.00)),  # listed before: the new ±20% band
+    (10.00, BSE, DAY, L(DAY, 1), None),
+    (10.00, BSE, DAY, L(date(2024, 2, 29), 2), (7.00, 13.00)),
 ]
 
 # (previous close, previous factor, factor) -> reference, and its main-board limits
@@ -59,23 +65,36 @@ EX_DATES = [
 ]
 
 
-def _scalar(prev: float, code: str, day: date, nth: int | None) -> tuple[float, float] | None:
-    band = limits.band_on(parse_symbol(code), day, nth)
+def _scalar(prev: float, code: str, day: date, listing: limits.Listing | None) -> tuple[float, float] | None:
+    band = limits.band_on(parse_symbol(code), day, listing)
     return None if band is None else limits.limit_prices(prev, band)
 
 
-def _panel(prev: float, code: str, day: date, nth: int | None, prev_adj: float = 1.0, adj: float = 1.0):
+def _panel(prev: float, code: str, day: date, listing: limits.Listing | None, prev_adj: float = 1.0, adj: float = 1.0):
+    listed_on, nth = ("NaT", 0) if listing is None else listing
     lower, upper = limits.panel_limits(
         [parse_symbol(code)], np.array([day], dtype="datetime64[ns]"), np.array([[prev]]),
-        np.array([[prev_adj]]), np.array([[adj]]), np.array([[nth or 0]]),
+        np.array([[prev_adj]]), np.array([[adj]]), np.array([[nth]]), np.array([listed_on], dtype="datetime64[D]"),
     )
     return None if np.isnan(lower[0, 0]) else (float(lower[0, 0]), float(upper[0, 0]))
 
 
-@pytest.mark.parametrize(("prev", "code", "day", "nth", "expected"), TABLE)
-def test_limit_prices_by_board_date_and_listing(prev, code, day, nth, expected):
-    assert _scalar(prev, code, day, nth) == expected
-    assert _panel(prev, code, day, nth) == expected
+@pytest.mark.parametrize(("prev", "code", "day", "listing", "expected"), TABLE)
+def test_limit_prices_by_board_date_and_listing(prev, code, day, listing, expected):
+    assert _scalar(prev, code, day, listing) == expected
+    assert _panel(prev, code, day, listing) == expected
+
+
+def test_a_listing_day_has_no_limit_without_a_previous_close():
+    # before the reforms a listing day was capped at +44% / −36% of the issue price
+    # (a-share-rules.md); bars carry no issue price, and the listing day no previous close
+    listing = np.array([[np.nan], [10.00]])
+    lower, upper = limits.panel_limits(
+        [parse_symbol(MAIN)], np.array(["2023-04-04", "2023-04-06"], dtype="datetime64[ns]"), listing,
+        np.array([[np.nan], [1.0]]), np.ones((2, 1)), np.array([[1], [2]]), np.array(["2023-04-04"], dtype="datetime64[D]"),
+    )
+    np.testing.assert_array_equal(lower, [[np.nan], [9.00]])
+    np.testing.assert_array_equal(upper, [[np.nan], [11.00]])
 
 
 @pytest.mark.parametrize(("prev", "prev_adj", "adj", "reference", "expected"), EX_DATES)
@@ -91,8 +110,10 @@ def test_a_whole_panel_at_once_matches_the_table():
     prev, prev_adj, adj = (np.array([[r[k]] * 3 for r in rows]) for k in range(3))
     nth = np.zeros_like(prev, dtype=np.int64)
     nth[0, 1] = 3  # STAR in its third session: no limit
+    listed_on = np.array(["NaT", "2024-02-28", "NaT"], dtype="datetime64[D]")
     days = np.array(["2024-03-01"] * 4, dtype="datetime64[ns]")
-    lower, upper = limits.panel_limits([parse_symbol(s) for s in (MAIN, STAR, BSE)], days, prev, prev_adj, adj, nth)
+    symbols = [parse_symbol(s) for s in (MAIN, STAR, BSE)]
+    lower, upper = limits.panel_limits(symbols, days, prev, prev_adj, adj, nth, listed_on)
     nan = np.nan
     np.testing.assert_array_equal(lower, [[9.05, nan, 7.04], [4.62, 4.10, 3.59], [4.62, 4.10, 3.59], [nan, nan, nan]])
     np.testing.assert_array_equal(upper, [[11.06, nan, 13.07], [5.64, 6.16, 6.67], [5.64, 6.16, 6.67], [nan, nan, nan]])

@@ -175,26 +175,26 @@ def _day_move(
         res["detail"] = _("{symbol} closed {close:.2f} vs {base:.2f} the session before ({change})").format(
             symbol=symbol, close=close, base=base, change=_pct(change))
         return res
-    return _limit_up(res, parse_symbol(symbol), day, _listing_session(frame, day, history_start))
+    return _limit_up(res, parse_symbol(symbol), day, _listing(frame, day, history_start))
 
 
-def _listing_session(frame: pd.DataFrame, day: date, history_start: date | None) -> int | None:
-    """The listing's session count on ``day`` (1 = listing day) when the frame's first bar
-    is a listing — a session of the loaded history passed before it, as the engine's
-    panel reads it; None when the listing is not in the data."""
+def _listing(frame: pd.DataFrame, day: date, history_start: date | None) -> limits.Listing | None:
+    """The listing (its date, and its session count on ``day``: 1 = listing day) when the
+    frame's first bar is a listing — a session of the loaded history passed before it,
+    as the engine's panel reads it; None when the listing is not in the data."""
     if history_start is None:
         return None
     if not len(calendar.sessions(history_start, frame.index[0] - pd.Timedelta(days=1))):
         return None
-    return int((frame.index <= pd.Timestamp(day)).sum())
+    return limits.Listing(frame.index[0].date(), int((frame.index <= pd.Timestamp(day)).sum()))
 
 
-def _limit_up(res: dict[str, Any], sym: Symbol, day: date, nth: int | None) -> dict[str, Any]:
+def _limit_up(res: dict[str, Any], sym: Symbol, day: date, listing: limits.Listing | None) -> dict[str, Any]:
     """``limit_up`` holds when the close equals the upper limit price to the cent. A close
     above it cannot happen under the limit: the bar is suspect (``no_data``); a session
     without a limit (a new listing's first sessions) cannot close at one (``fails``)."""
     symbol, close, base, change = res["symbol"], res["close"], res["prev_close"], res["change"]
-    band = limits.band_on(sym, day, nth)
+    band = limits.band_on(sym, day, listing)
     if band is None:
         if sym.board is Board.INDEX:
             res["detail"] = _("{symbol}: an index has no price limit").format(symbol=symbol)

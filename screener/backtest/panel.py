@@ -29,7 +29,8 @@ class Panel:
     (hfq / raw) carried forward over gaps. ``last_close``: the last raw close on or
     before each session. ``prev_close``, ``prev_adj``: the last raw close and factor
     strictly before each session (the limit reference). ``nth``: the member's session
-    count since listing when its listing falls inside the loaded history, else 0.
+    count since listing when its listing falls inside the loaded history, else 0;
+    ``listed_on``: that listing's date per member (datetime64[D]), NaT for the others.
     ``volume``: shares traded, NaN without a bar (or when the data has none).
     """
 
@@ -42,6 +43,7 @@ class Panel:
     prev_close: np.ndarray
     prev_adj: np.ndarray
     nth: np.ndarray
+    listed_on: np.ndarray
     volume: np.ndarray
     off_calendar: dict[str, int] = field(default_factory=dict)  # bars dropped: not an XSHG session
     _derived: dict[Hashable, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
@@ -101,9 +103,18 @@ def build_panel(
         prev_close=_shift(last_close)[cut],
         prev_adj=_shift(adj_ff)[cut],
         nth=listing_sessions(has, grid.first_row > 0)[cut],
+        listed_on=_listing_dates(sessions, grid.first_row),
         volume=np.where(has, grid.volume, np.nan)[cut],
         off_calendar={symbols[j]: int(k) for j, k in enumerate(grid.off) if k},
     )
+
+
+def _listing_dates(sessions: pd.DatetimeIndex, first_row: np.ndarray) -> np.ndarray:
+    """Per member, the session of its first bar when a session of the loaded history
+    passed before it (a listing inside the data, as :func:`listing_sessions` counts it);
+    NaT otherwise."""
+    days = sessions.values.astype("datetime64[D]")
+    return np.where(first_row > 0, days[np.maximum(first_row, 0)], np.datetime64("NaT"))
 
 
 _LAID_OUT = ("open", "close", "adj_factor", "volume")

@@ -175,7 +175,9 @@ class LimitTable:
 
     def _work_out(self, rows: np.ndarray | slice) -> None:
         p = self.panel
-        lower, upper = panel_limits(self.symbols, self.days[rows], p.prev_close[rows], p.prev_adj[rows], p.adj[rows], p.nth[rows])
+        lower, upper = panel_limits(
+            self.symbols, self.days[rows], p.prev_close[rows], p.prev_adj[rows], p.adj[rows], p.nth[rows], p.listed_on,
+        )
         self.lower[rows], self.upper[rows] = lower, upper
         self.known[rows] = True
         for fill, flags in self.at_limit.items():

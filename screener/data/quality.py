@@ -58,7 +58,7 @@ def _limited(board: Board, dates: np.ndarray, listing: bool) -> np.ndarray:
     limited = np.ones(len(dates) - 1, dtype=bool)
     if listing:
         k = min(len(dates), NEW_LISTING_FREE_SESSIONS)
-        limited[: k - 1] = ~listing_free(board, dates[1:k], np.arange(2, k + 1))
+        limited[: k - 1] = ~listing_free(board, dates[0], np.arange(2, k + 1))
     return limited
 
 

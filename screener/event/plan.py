@@ -4,8 +4,9 @@ limit-up scan) and the backtest pipeline's request for the bars they need.
 The bars are loaded and aligned by the backtest pipeline's own stages
 (:mod:`screener.backtest.run`); this module only works out the window to load: from
 ``estimation[0]`` sessions before the first event to ``window[1]`` sessions after the
-last one, or ``TRADABILITY_LAST_DAY`` if the window ends sooner (a pre-event window),
-counted on the XSHG calendar (weekdays past its end).
+last one, or ``TRADABILITY_LAST_DAY`` if the window ends sooner (tradability counts a
+run of limit-up closes beyond any window), counted on the XSHG calendar (weekdays past
+its end). The sessions loaded past the window change no figure of the window.
 """
 
 from __future__ import annotations
@@ -23,7 +24,9 @@ from screener.event.settings import EventSettings
 from screener.i18n import _
 from screener.theme.model import Theme
 
-TRADABILITY_LAST_DAY = 1  # tradability reads days 0 and +1 (a limit-up's first buy), whatever the window
+LIMIT_UP_RUN_CAP = 30  # a run of limit-up closes from day 0 is counted to this length at most ("30+" beyond)
+# tradability reads days 0 and +1 (a limit-up's first buy) and day 0's run through day +30 (does it go on?)
+TRADABILITY_LAST_DAY = LIMIT_UP_RUN_CAP
 
 
 @dataclass(frozen=True)

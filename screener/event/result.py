@@ -102,6 +102,7 @@ def _tradability(days: list[str], trad: Tradability, i: int) -> dict[str, Any]:
         "day0_open_at_limit": _flag(trad.day0_open_at_limit[i]),
         "day1_open_at_limit": _flag(trad.day1_open_at_limit[i]),
         "limit_up_run": int(trad.limit_up_run[i]),
+        "limit_up_run_more": bool(trad.limit_up_run_more[i]),
         "first_tradable": first,
         "car_from_first_tradable": finite(trad.car_from_first[i]),
         "return_from_first_tradable": finite(trad.return_from_first[i]),

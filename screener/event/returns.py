@@ -57,7 +57,8 @@ def build(panel: Panel, benchmark: pd.DataFrame | None) -> Market:
     bench_close, bench_intraday = _benchmark(benchmark, panel.dates)
     bench_ret = _over_spans(bench_close, prev)
     upper = limits.panel_limits(
-        [parse_symbol(s) for s in panel.symbols], panel.dates.values, panel.prev_close, panel.prev_adj, panel.adj, panel.nth,
+        [parse_symbol(s) for s in panel.symbols], panel.dates.values, panel.prev_close, panel.prev_adj, panel.adj,
+        panel.nth, panel.listed_on,
     )[1]
     with np.errstate(invalid="ignore"):
         limit_up = has & rules.buy_blocked(panel.close, upper)

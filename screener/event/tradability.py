@@ -1,7 +1,9 @@
 """Could you have traded it? Per case, under A-share price limits:
 
 * whether day 0 and day +1 opened at the upper limit price (no buy fills at the open);
-* the run of consecutive limit-up closes from day 0 (连板; 0 when day 0 is not one);
+* the run of consecutive limit-up closes from day 0 (连板; 0 when day 0 is not one),
+  counted past the window's end up to :data:`LIMIT_UP_RUN_CAP` sessions, and whether it
+  goes on past that count (longer, or through the last session of the data);
 * the first tradable session through the window's end: a bar (not suspended) that
   opened below its upper limit (or has no limit), and its open (raw CNY). It is looked
   for from day 0 for dated news (known before day 0's open) and from day +1 for a
@@ -20,6 +22,7 @@ import numpy as np
 
 from screener.event.events import Cases
 from screener.event.models import Fit
+from screener.event.plan import LIMIT_UP_RUN_CAP
 from screener.event.returns import Market
 from screener.event.stats import Abnormal
 
@@ -30,7 +33,8 @@ class Tradability:
 
     day0_open_at_limit: np.ndarray  # 1.0 / 0.0, NaN without a bar
     day1_open_at_limit: np.ndarray
-    limit_up_run: np.ndarray  # int
+    limit_up_run: np.ndarray  # int, at most LIMIT_UP_RUN_CAP
+    limit_up_run_more: np.ndarray  # bool: the run goes on past that count
     first_row: np.ndarray  # panel row of the first tradable session, -1: none in the window
     first_day: np.ndarray  # its relative day
     first_price: np.ndarray  # its open (raw CNY), NaN: none
@@ -41,9 +45,8 @@ class Tradability:
 def assess(market: Market, cases: Cases, fit: Fit, ab: Abnormal, first_day: int) -> Tradability:
     """Each case's tradability; the first tradable session is looked for from relative
     day ``first_day`` on."""
-    n_rows = len(market.dates)
     cols = cases.member
-    run = limit_up_runs(market.limit_up_close)
+    run, more = _limit_up_run(market, cases)
     first_row = _first_tradable_rows(market, cases, ab, first_day)
     found = first_row >= 0
     f = np.maximum(first_row, 0)
@@ -51,7 +54,8 @@ def assess(market: Market, cases: Cases, fit: Fit, ab: Abnormal, first_day: int)
     return Tradability(
         day0_open_at_limit=_open_at_limit(market, cases.day0, cols),
         day1_open_at_limit=_open_at_limit(market, cases.day0 + 1, cols),
-        limit_up_run=run[np.minimum(cases.day0, n_rows - 1), cols] * (cases.day0 < n_rows),
+        limit_up_run=run,
+        limit_up_run_more=more,
         first_row=first_row,
         first_day=np.where(found, first_row - cases.day0, -1),
         first_price=price,
@@ -71,6 +75,17 @@ def _first_tradable_rows(market: Market, cases: Cases, ab: Abnormal, first_day: 
     none = len(market.dates)
     first = np.where(tradable, rows, none).min(axis=1, initial=none)
     return np.where(first < none, first, -1)
+
+
+def _limit_up_run(market: Market, cases: Cases) -> tuple[np.ndarray, np.ndarray]:
+    """Per case: the run of limit-up closes from day 0, at most :data:`LIMIT_UP_RUN_CAP`,
+    and whether it goes on past that count: it is longer, or it lasts through the last
+    session loaded, after which nothing is known."""
+    n_rows = len(market.dates)
+    inside = cases.day0 < n_rows
+    run = limit_up_runs(market.limit_up_close)[np.minimum(cases.day0, n_rows - 1), cases.member] * inside
+    more = (run > LIMIT_UP_RUN_CAP) | ((run > 0) & (cases.day0 + run >= n_rows))
+    return np.minimum(run, LIMIT_UP_RUN_CAP), more
 
 
 def limit_up_runs(limit_up: np.ndarray) -> np.ndarray:

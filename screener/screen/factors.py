@@ -104,9 +104,9 @@ def _factors() -> tuple[Factor, ...]:
         "daily limit on that session (main ±10%, ±5% when the name marks a risk warning (ST); "
         "STAR ±20%; ChiNext ±20% from 2020-08-24, ±10% before; BSE ±30%). A symbol's first bar "
         "in the data has no previous close and is not counted; nor are a new listing's sessions "
-        "without a limit (its first five on STAR, on ChiNext from 2020-08-24 and on the main "
-        "boards from 2023-04-10; its first on BSE), for a symbol whose first bar comes after "
-        "the grid's first session."
+        "without a limit (its first five on STAR, and for a listing dated from 2020-08-24 on "
+        "ChiNext or from 2023-04-10 on the main boards; its first on BSE), for a symbol whose "
+        "first bar (its listing date) comes after the grid's first session."
     )
     out.append(Factor("limit_up_20d", "count", "limits",
                       f"Sessions among the last 20 (t−19..t) with a bar whose close is at the upper limit: {limit_rule}"))
@@ -206,14 +206,14 @@ def _listing_free(panel: Panel, rows: slice) -> np.ndarray:
     bar comes after the grid's first session (row 1) from that bar, as the engine does."""
     listed_inside = (panel.first > 1) & (panel.first < len(panel.traded))
     nth = listing_sessions(panel.traded[: rows.stop], listed_inside)[rows]
-    dates = _row_dates(panel, rows)
     free = np.zeros(nth.shape, dtype=bool)
     for j in np.flatnonzero(listed_inside):
         try:
             board = parse_symbol(panel.symbols[j]).board
         except SymbolError:
             continue
-        free[:, j] = listing_free(board, dates, nth[:, j])
+        listed_on = panel.sessions[panel.first[j] - 1].to_datetime64()
+        free[:, j] = listing_free(board, listed_on, nth[:, j])
     return free
 
 

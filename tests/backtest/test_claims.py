@@ -128,6 +128,16 @@ def test_a_new_listing_has_no_limit_in_its_first_five_sessions() -> None:
     assert (res["limit"], res["verdict"]) == (48.00, "holds")
 
 
+def test_a_main_board_listing_before_the_registration_reform_keeps_its_limit() -> None:
+    # listed Thursday 2023-04-06 under the approval system (a-share-rules.md: the main-board
+    # exemption is for listings from 2023-04-10), so on 2023-04-10, its third session, its
+    # ±10% limit applies: 12.10 × 1.1 = 13.31
+    frame = bars(["2023-04-06", "2023-04-07", "2023-04-10"], [11.00, 12.10, 13.31])
+    claim = DayMoveClaim(kind="limit_up", date="2023-04-10", symbols=["603001.SH"])
+    (res,) = check_day_move(claim, {"603001.SH": frame}, pd.Timestamp("2023-03-01").date())["results"]
+    assert (res["limit"], res["verdict"]) == (13.31, "holds")
+
+
 def test_a_series_starting_at_the_history_start_is_not_a_listing() -> None:
     # the data starts where the load started: an old stock, so the ±20% limit applies (36.00)
     assert listing_day("2024-03-12", "2024-03-11")["verdict"] == "no_data"

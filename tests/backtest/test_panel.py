@@ -52,7 +52,7 @@ def slow_panel(frames: dict[str, pd.DataFrame], sessions: pd.DatetimeIndex, base
     close is a gap, factors default to 1 and are carried over gaps, last closes carried
     forward, previous values shifted by one session, session counts for listings inside."""
     cols: dict[str, list] = {k: [] for k in ("open", "close", "adj", "last_close", "prev_close", "prev_adj", "nth", "volume")}
-    off = {}
+    off, listed_on = {}, []
     for sym, f in frames.items():
         f = f.set_axis(f.index.as_unit("ns"))
         span = f[(f.index >= sessions[0]) & (f.index <= sessions[-1])]
@@ -66,6 +66,7 @@ def slow_panel(frames: dict[str, pd.DataFrame], sessions: pd.DatetimeIndex, base
         adj = factor.fillna(1.0).where(traded).ffill()
         last_close = close.ffill()
         listed_inside = span.index.isin(sessions).any() and span.index[span.index.isin(sessions)][0] > sessions[0]
+        listed_on.append(span.index[span.index.isin(sessions)][0] if listed_inside else pd.NaT)
         cols["open"].append(on["open"].where(traded))
         cols["volume"].append(on["volume"].where(traded))
         cols["close"].append(close)
@@ -77,6 +78,7 @@ def slow_panel(frames: dict[str, pd.DataFrame], sessions: pd.DatetimeIndex, base
     keep = sessions >= base
     out = {k: pd.concat(v, axis=1).to_numpy()[keep] for k, v in cols.items()}
     out["off_calendar"] = off
+    out["listed_on"] = pd.DatetimeIndex(listed_on).to_numpy().astype("datetime64[D]")
     return out
 
 
@@ -97,6 +99,7 @@ def test_build_panel_matches_a_member_by_member_reindex(seed):
         np.testing.assert_array_equal(getattr(got, name), want[name], err_msg=name)
     np.testing.assert_array_equal(got.nth, want["nth"].astype(np.int64))
     assert got.nth.dtype == np.int64
+    np.testing.assert_array_equal(got.listed_on, want["listed_on"])  # the listing date decides the limit rules
     assert got.off_calendar == want["off_calendar"]
     assert got.off_calendar  # the frames do have bars on non-session days
     assert (got.nth > 0).any() and (got.nth == 0).all(axis=0).any()  # listings inside and before

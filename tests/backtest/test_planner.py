@@ -159,7 +159,9 @@ def test_limit_prices_worked_out_on_demand_match_the_whole_panel(block_cells: in
     }
     panel = build_panel(frames, days, days[0])
     symbols = [parse_symbol(s) for s in panel.symbols]
-    lower, upper = panel_limits(symbols, panel.dates.to_numpy(), panel.prev_close, panel.prev_adj, panel.adj, panel.nth)
+    lower, upper = panel_limits(
+        symbols, panel.dates.to_numpy(), panel.prev_close, panel.prev_adj, panel.adj, panel.nth, panel.listed_on,
+    )
     monkeypatch.setattr(LimitTable, "BLOCK_CELLS", block_cells)
     table = LimitTable(panel, symbols, [0, 12])
     for row in rng.permutation(len(days)):

@@ -109,6 +109,16 @@ def test_a_new_listing_is_checked_from_the_first_session_with_a_limit(symbol, fi
     assert issue.message.endswith(f"beyond the board's daily limit: {breaches}")
 
 
+def test_a_main_board_listing_before_the_registration_reform_is_checked_after_it():
+    # listed 2023-04-06 under the approval system: on 2023-04-10, its third session, the
+    # ±10% limit applies (the exemption is for listings from 2023-04-10), and 10 → 12 breaches it
+    days = calendar.sessions("2023-04-06", "2023-04-11")
+    start = date(2023, 3, 1)
+    (issue,) = [i for i in quality.check({"603001.SH": frame(days, [10, 10, 12, 12])}, start=start)[0]
+                if i.kind == "limit_breach"]
+    assert issue.message.endswith("beyond the board's daily limit: 2023-04-10")
+
+
 def test_past_the_calendar_end_the_data_dates_are_used_once():
     last = calendar.last_known_session()  # whatever the installed exchange_calendars knows
     before = calendar.sessions(last - pd.Timedelta(days=10), last)[-2]

@@ -5,6 +5,7 @@ buy could fill, the CAR from its open; and the limit-up scan's events."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 import pandas as pd
@@ -151,3 +152,62 @@ def test_no_first_buy_when_every_session_opens_at_the_limit_or_has_no_bar() -> N
     for x in (limit, suspended):
         assert x["first_tradable"] is None
         assert x["car_from_first_tradable"] is None and x["return_from_first_tradable"] is None
+
+
+def limit_up_closes(n: int, start: float = 10.00) -> list[float]:
+    """``n`` closes each at the ±10% upper limit of the one before: prev × 1.1 rounded
+    half-up to the cent (worked in decimal, as the exchanges do)."""
+    closes, prev = [], Decimal(repr(start))
+    for _ in range(n):
+        prev = (prev * Decimal("1.1")).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        closes.append(float(prev))
+    return closes
+
+
+def test_limit_up_closes_by_hand() -> None:
+    assert limit_up_closes(5) == [11.00, 12.10, 13.31, 14.64, 16.10]  # 14.641 -> 14.64, 16.104 -> 16.10
+
+
+def study_run(closes: list[float], window: tuple[int, int], day0: int = Z) -> dict:
+    """The limit-up run of one main-board member with ``closes`` from ``day0`` (quiet
+    before, then flat at its last close), in a study of ``window`` on that day."""
+    tail = len(DAYS) - day0 - len(closes)
+    all_closes = quiet(day0, 10.0) + closes + [closes[-1]] * tail
+    frames = {"600519.SH": bars(DAYS, all_closes), "000300.SH": FRAMES["000300.SH"]}
+    theme = Theme.model_validate({**THEME.model_dump(mode="json"), "members": [{"symbol": "600519.SH", "name": "run"}]})
+    settings = EventSettings(dates=[DAYS[day0].date()], window=window, estimation=(-60, -4), model="market-adjusted",
+                             min_estimation=20)
+    (m,) = run_event_study(theme, settings, FakeStore(frames), today=TODAY)["members"]
+    return m
+
+
+@pytest.mark.parametrize("window", [(-3, -1), (-2, 1), (0, 2)])
+def test_the_limit_up_run_is_counted_past_the_window(window) -> None:
+    # five limit-up closes from day 0, then flat: 5 whatever the window (a pre-event
+    # window loaded bars to day +1 only and showed 2)
+    m = study_run(limit_up_closes(5), window)
+    assert (m["limit_up_run"], m["limit_up_run_more"]) == (5, False)
+    assert [a["day"] for a in m["ar"]] == list(range(window[0], window[1] + 1))  # the window itself is unchanged
+
+
+@pytest.mark.parametrize(("n", "expected"), [(29, (29, False)), (30, (30, False)), (31, (30, True)), (34, (30, True))])
+def test_a_limit_up_run_is_counted_to_30_and_marked_when_it_goes_on(n, expected) -> None:
+    m = study_run(limit_up_closes(n), (-2, 5))
+    assert (m["limit_up_run"], m["limit_up_run_more"]) == expected
+
+
+def test_a_limit_up_run_through_the_data_s_last_session_is_marked() -> None:
+    # limit-up on the last three sessions of the data: at least 3, what follows is unknown
+    m = study_run(limit_up_closes(3), (-2, 5), day0=len(DAYS) - 3)
+    assert (m["limit_up_run"], m["limit_up_run_more"]) == (3, True)
+
+
+def test_the_tradability_table_shows_30_plus() -> None:
+    from screener.report.event import text
+    from screener.report.event.view import EventView
+
+    result = run(dates=[DAY0])
+    result["members"][0].update(limit_up_run=30, limit_up_run_more=True)
+    result["members"][1].update(limit_up_run=30, limit_up_run_more=False)
+    rows = text.tradability_table(EventView(result))[1]
+    assert [r[3] for r in rows[:2]] == ["30+", "30"]

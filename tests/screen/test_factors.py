@@ -165,6 +165,9 @@ MAIN_RUN = (10.00, 11.00, 12.10, 12.10, 12.10, 13.31)
     ("688002.SH", "2024-06-28", STAR_RUN, 1),  # STAR: sessions 2-5 free, session 6 at the limit
     ("603002.SH", "2023-03-31", MAIN_RUN, 3),  # main board before 2023-04-10: limits from session 2
     ("603002.SH", "2023-06-30", MAIN_RUN, 1),  # main board from 2023-04-10: sessions 2-5 free
+    # listed 2023-04-06 (the grid's last 15 sessions end 04-26), before the reform: session 3
+    # on 04-10 has its ±10% limit, as sessions 2 and 6 do
+    ("603002.SH", "2023-04-26", MAIN_RUN, 3),
 ])
 def test_a_new_listing_has_no_limit_hits_where_no_limit_applies(symbol, grid_end, run, expected) -> None:
     grid = xshg_sessions("2023-01-01", grid_end)[-30:]

@@ -58,6 +58,7 @@ class CaseRow(_Open):
     day0_open_at_limit: bool | None = None
     day1_open_at_limit: bool | None = None
     limit_up_run: int | None = None
+    limit_up_run_more: bool | None = None
     first_tradable: FirstTradable | None = None
     car_from_first_tradable: Number = None
     return_from_first_tradable: Number = None

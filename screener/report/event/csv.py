@@ -14,8 +14,8 @@ TEST_COLUMNS = ["window", "from", "to", "n", "caar", "cs_t", "cs_p", "n_std", "p
                 "bmp_kp_t", "bmp_kp_p"]
 MEMBER_COLUMNS = ["symbol", "name", "board", "event_date", "session", "model", "estimation_n", "alpha", "beta", "mu",
                   "sigma", "car", "car_t", "car_p", "day0_open_at_limit", "day1_open_at_limit", "limit_up_run",
-                  "first_tradable_date", "first_tradable_day", "first_tradable_price", "car_from_first_tradable",
-                  "return_from_first_tradable"]
+                  "limit_up_run_more", "first_tradable_date", "first_tradable_day", "first_tradable_price",
+                  "car_from_first_tradable", "return_from_first_tradable"]
 AR_COLUMNS = ["symbol", "event_date", "day", "date", "ret", "benchmark_ret", "ar", "t", "span"]
 
 

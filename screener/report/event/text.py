@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from screener.event.events import LIMIT_UP_LABEL
+from screener.event.plan import LIMIT_UP_RUN_CAP
 from screener.fmt import DASH, pct, ratio, tone, toned, yes_no
 from screener.i18n import N_, _, ngettext
 from screener.report import text as report_text
@@ -123,18 +124,24 @@ def car_table(view: EventView) -> tuple[list[str], list[list[str]]]:
 def tradability_table(view: EventView) -> tuple[list[str], list[list[str]]]:
     """Each member's opens at the limit, limit-up run, first buy and what it captured
     (the columns are explained by :func:`tradability_note`)."""
-    rows = [[m.symbol, m.session, f"{flag(m.day0_open_at_limit)}/{flag(m.day1_open_at_limit)}", str(m.limit_up_run),
+    rows = [[m.symbol, m.session, f"{flag(m.day0_open_at_limit)}/{flag(m.day1_open_at_limit)}", run_label(m),
              first_buy(m), pct(m.car_from_first), pct(m.return_from_first)]
             for m in view.members]
     return [_("symbol"), _("day 0"), _("at limit 0/+1"), _("run"), _("first buy"), _("CAR from it"), _("return")], rows
 
 
+def run_label(m: MemberRow) -> str:
+    """The limit-up run, "+" when it goes on past the count (30+, or through the data's end)."""
+    return f"{m.limit_up_run}+" if m.limit_up_run_more else str(m.limit_up_run)
+
+
 def tradability_note(view: EventView) -> str:
     start = _("day +1 (a limit-up is known at day 0's close)") if view.limit_up else _("day 0")
     note = _("at limit 0/+1: day 0 and day +1 opened at the upper limit price (no buy at the open); run: consecutive "
-             "limit-up closes from day 0; first buy: the first session from {start} that opened below the limit; "
+             "limit-up closes from day 0, counted to {cap} at most (a + when it goes on past that count or past the "
+             "end of the data); first buy: the first session from {start} that opened below the limit; "
              "CAR from it: the abnormal return captured from that open to the window's end; return: the raw return "
-             "over the same span.").format(start=start)
+             "over the same span.").format(start=start, cap=LIMIT_UP_RUN_CAP)
     first = 1 if view.limit_up else 0
     if view.window[1] < first:
         note += " " + _("The event window ends before day {day}, so it holds no first buy.").format(day=day(first))

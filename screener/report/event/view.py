@@ -38,6 +38,7 @@ class MemberRow:
     day0_open_at_limit: bool | None
     day1_open_at_limit: bool | None
     limit_up_run: int
+    limit_up_run_more: bool
     first_date: str | None
     first_day: int | None
     first_price: float | None
@@ -115,7 +116,8 @@ def _member(m: dict[str, Any]) -> MemberRow:
         estimation_n=int(m.get("estimation_n") or 0), car=m.get("car"), car_t=m.get("car_t"), car_p=m.get("car_p"),
         car_0_1=(subs.get("day0_1") or {}).get("car"), car_from_day0=(subs.get("from_day0") or {}).get("car"),
         day0_open_at_limit=m.get("day0_open_at_limit"), day1_open_at_limit=m.get("day1_open_at_limit"),
-        limit_up_run=int(m.get("limit_up_run") or 0), first_date=first.get("date"), first_day=first.get("day"),
+        limit_up_run=int(m.get("limit_up_run") or 0), limit_up_run_more=bool(m.get("limit_up_run_more")),
+        first_date=first.get("date"), first_day=first.get("day"),
         first_price=first.get("price"), car_from_first=m.get("car_from_first_tradable"),
         return_from_first=m.get("return_from_first_tradable"), raw=dict(m),
     )

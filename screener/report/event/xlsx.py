@@ -21,7 +21,7 @@ COLUMNS = {  # the CSV columns' titles; those not listed (AAR, t, p, N, BMP…) 
     "name": N_("name"), "board": N_("board"), "event_date": N_("event date"), "session": N_("day 0"),
     "model": N_("model"), "estimation_n": N_("estimation sessions"), "day0_open_at_limit": N_("day 0 opened at limit"),
     "day1_open_at_limit": N_("day +1 opened at limit"), "limit_up_run": N_("limit-up run"),
-    "first_tradable_date": N_("first buy"), "first_tradable_day": N_("first buy: day"),
+    "limit_up_run_more": N_("limit-up run goes on"), "first_tradable_date": N_("first buy"), "first_tradable_day": N_("first buy: day"),
     "first_tradable_price": N_("first buy: open (CNY)"), "car_from_first_tradable": N_("CAR from first buy"),
     "return_from_first_tradable": N_("return from first buy"),
 }
