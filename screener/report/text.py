@@ -177,7 +177,7 @@ def claimed_text(claim: Claim) -> str:
         return text
     op = _COMPARISONS.get(str(claim.raw.get("comparison") or ""), "")
     tol = number(claim.raw.get("tolerance"))
-    return op + text + (f" ±{tol:.2%}" if tol is not None else "")
+    return op + text + (f" ±{pct(tol, signed=False)}" if tol is not None else "")
 
 
 def claimed_short(claim: Claim) -> str:
