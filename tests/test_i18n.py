@@ -4,6 +4,7 @@ numbers are formatted for it (expected values written out by hand)."""
 from __future__ import annotations
 
 import importlib.util
+import re
 import shutil
 from pathlib import Path
 
@@ -267,3 +268,25 @@ def test_the_chinese_comparison_report_names_its_data_source_in_chinese(tmp_path
     page = md.read_text("utf-8")
     assert "数据来源：演示数据——合成价格" in page
     assert [w for w in LEFT_IN_ENGLISH if w in page] == []
+
+
+# Chinese text followed by an ASCII colon, semicolon, comma or full stop ("区间:", "行情.",
+# "）; "): Chinese punctuation is full width ("区间：", "行情。", "）；")
+ASCII_AFTER_CHINESE = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef][:;,.]")
+
+
+@pytest.mark.parametrize("args", [
+    ["backtest", "backtests/green-power-2026-05-11.yaml", "--demo"],  # day-move details, short window
+    ["backtest", "fiber", "--demo", "--end", "2026-05-11"],  # warnings
+    ["compare", "fiber", "green-power", "--demo", "--start", "2026-05-08", "--end", "2026-05-11"],
+    ["event", "fiber", "--demo"],
+], ids=lambda a: " ".join(a[:2]))
+def test_chinese_output_has_chinese_punctuation(args, tmp_path, monkeypatch):
+    monkeypatch.chdir(REPO)
+    monkeypatch.setenv("COLUMNS", "60")  # narrow: tables as "label: value" records too
+    res = CliRunner().invoke(cli, ["--lang", "zh", *args, "--export", "md", "--out", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    (md,) = tmp_path.glob("*.md")
+    for where, shown in (("terminal", res.stdout), (md.name, md.read_text("utf-8"))):
+        slips = [line for line in shown.splitlines() if ASCII_AFTER_CHINESE.search(line)]
+        assert slips == [], (where, slips)

@@ -141,7 +141,7 @@ def check_day_move(
     out["measured"] = {r["symbol"]: r["change"] for r in results}
     verdicts = {r["verdict"] for r in results}
     out["verdict"] = FAILS if FAILS in verdicts else NO_DATA if NO_DATA in verdicts else HOLDS
-    out["detail"] = "; ".join(r["detail"] for r in results)
+    out["detail"] = _("; ").join(r["detail"] for r in results)
     return out
 
 

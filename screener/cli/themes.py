@@ -106,7 +106,8 @@ def show_theme(theme: str, themes_dirs: tuple[Path, ...], fmt: str) -> None:
         payload["defined_in"] = {"origin": entry.origin, "path": str(entry.path)}
         print_json(payload)
         return
-    click.echo(f"{t.name} [{t.id}]  ({origin_text(entry.origin)}: {entry.path})")
+    defined_in = _("{label}: {value}").format(label=origin_text(entry.origin), value=entry.path)
+    click.echo(f"{t.name} [{t.id}]  ({defined_in})")
     if t.description:
         click.echo(t.description.strip())
     for s in t.sources:
