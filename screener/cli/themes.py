@@ -106,8 +106,7 @@ def show_theme(theme: str, themes_dirs: tuple[Path, ...], fmt: str) -> None:
         payload["defined_in"] = {"origin": entry.origin, "path": str(entry.path)}
         print_json(payload)
         return
-    defined_in = _("{label}: {value}").format(label=origin_text(entry.origin), value=entry.path)
-    click.echo(f"{t.name} [{t.id}]  ({defined_in})")
+    click.echo(f"{t.name} [{t.id}]  ({entry.origin_and_path()})")
     if t.description:
         click.echo(t.description.strip())
     for s in t.sources:

@@ -27,13 +27,14 @@ WARNING_KINDS = {
     "member_listing": N_("listing"),
 }
 SETTINGS = {  # setting key -> label; keys not listed are shown as they are
-    "start": N_("start"), "end": N_("end"), "rebalance": N_("rebalance"), "weights": N_("weights"),
+    "theme": N_("theme"), "start": N_("start"), "end": N_("end"), "rebalance": N_("rebalance"), "weights": N_("weights"),
     "members": N_("members"), "benchmark": N_("benchmark"), "fill": N_("fill"), "cash": N_("starting cash (CNY)"),
     "lot_size": N_("lot size"), "lot_rule": N_("lot rule"), "risk_free": N_("risk-free rate"),
     "sessions_per_year": N_("sessions a year"), "costs.enabled": N_("costs"),
     "costs.commission": N_("commission"), "costs.min_commission": N_("minimum commission (CNY)"),
     "costs.stamp_duty": N_("stamp duty (sells)"), "costs.transfer_fee": N_("transfer fee"),
     "engine": N_("engine"), "max_participation": N_("maximum participation"), "slippage": N_("slippage"),
+    "sweep": N_("sweep"),
 }
 SETTING_VALUES = {
     ("rebalance", "none"): N_("none (buy and hold)"), ("rebalance", "monthly"): N_("monthly"),
