@@ -7,7 +7,6 @@ from typing import Any
 
 import click
 
-from screener.catalog import origin_text
 from screener.cli import _complete as complete
 from screener.cli._options import format_option, registry, themes_dir_option
 from screener.cli._output import print_json
