@@ -165,11 +165,16 @@ def headline(doc: dict[str, Any]) -> list[str]:
         ranked += _(", top {shown} of {n}").format(shown=shown_n, n=n)
     lines.append(ranked)
     if any(c.get("short_window") for c in doc["cells"]):
-        lines.append(_("note: {text}").format(text=_(
-            "some windows are too short to annualise (fewer than {minimum} sessions): their annualised "
-            "return, Sharpe, Sortino, Calmar, alpha and information ratio are not shown").format(
-                minimum=MIN_ANNUALISE_SESSIONS)))
+        lines.append(_("note: {text}").format(text=short_window_note()))
     return lines
+
+
+def short_window_note() -> str:
+    """Why some cells show no annualised figures (see :func:`cell_figure`)."""
+    return _(
+        "some windows are too short to annualise (fewer than {minimum} sessions): their annualised "
+        "return, Sharpe, Sortino, Calmar, alpha and information ratio are not shown").format(
+            minimum=MIN_ANNUALISE_SESSIONS)
 
 
 def cell_label(cell: dict[str, Any]) -> str:
