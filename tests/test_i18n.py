@@ -292,6 +292,13 @@ def test_chinese_output_has_chinese_punctuation(args, tmp_path, monkeypatch):
         assert slips == [], (where, slips)
 
 
+def test_chinese_screen_warnings_have_chinese_punctuation():
+    res = CliRunner().invoke(cli, ["--lang", "zh", "screen", "fiber", "--demo", "--as-of", "2026-05-11"])
+    assert res.exit_code == 0, res.output
+    assert "（首次 2025-06-26）、" in res.output
+    assert [line for line in res.output.splitlines() if ASCII_AFTER_CHINESE.search(line)] == []
+
+
 @pytest.mark.parametrize(("args", "chinese", "english"), [
     (["specs", "list"], ["编号", "主题", "区间", "定义于", "内置"], ["defined in", "window", "built-in"]),
     (["specs", "show", "fiber-named-monthly-2025"],
