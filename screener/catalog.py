@@ -79,6 +79,10 @@ class Entry:
             text = _("{origin} (overrides {other})").format(origin=text, other=origin_text(s.origin))
         return text
 
+    def origin_and_path(self) -> str:
+        """Where it is defined and its file: ``built-in: /…/fiber.yaml``."""
+        return _("{label}: {value}").format(label=origin_text(self.origin), value=self.path)
+
 
 def package_data_dir(packaged: str, repo: str) -> Path:
     """A folder shipped as package data: ``screener/<packaged>`` in a wheel, the repo's

@@ -4,6 +4,7 @@ numbers are formatted for it (expected values written out by hand)."""
 from __future__ import annotations
 
 import importlib.util
+import re
 import shutil
 from pathlib import Path
 
@@ -267,3 +268,54 @@ def test_the_chinese_comparison_report_names_its_data_source_in_chinese(tmp_path
     page = md.read_text("utf-8")
     assert "数据来源：演示数据——合成价格" in page
     assert [w for w in LEFT_IN_ENGLISH if w in page] == []
+
+
+# Chinese text followed by an ASCII colon, semicolon, comma or full stop ("区间:", "行情.",
+# "）; "): Chinese punctuation is full width ("区间：", "行情。", "）；")
+ASCII_AFTER_CHINESE = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef][:;,.]")
+
+
+@pytest.mark.parametrize("args", [
+    ["backtest", "backtests/green-power-2026-05-11.yaml", "--demo"],  # day-move details, short window
+    ["backtest", "fiber", "--demo", "--end", "2026-05-11"],  # warnings
+    ["compare", "fiber", "green-power", "--demo", "--start", "2026-05-08", "--end", "2026-05-11"],
+    ["event", "fiber", "--demo"],
+], ids=lambda a: " ".join(a[:2]))
+def test_chinese_output_has_chinese_punctuation(args, tmp_path, monkeypatch):
+    monkeypatch.chdir(REPO)
+    monkeypatch.setenv("COLUMNS", "60")  # narrow: tables as "label: value" records too
+    res = CliRunner().invoke(cli, ["--lang", "zh", *args, "--export", "md", "--out", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    (md,) = tmp_path.glob("*.md")
+    for where, shown in (("terminal", res.stdout), (md.name, md.read_text("utf-8"))):
+        slips = [line for line in shown.splitlines() if ASCII_AFTER_CHINESE.search(line)]
+        assert slips == [], (where, slips)
+
+
+def test_chinese_screen_warnings_have_chinese_punctuation():
+    res = CliRunner().invoke(cli, ["--lang", "zh", "screen", "fiber", "--demo", "--as-of", "2026-05-11"])
+    assert res.exit_code == 0, res.output
+    assert "（首次 2025-06-26）、" in res.output
+    assert [line for line in res.output.splitlines() if ASCII_AFTER_CHINESE.search(line)] == []
+
+
+@pytest.mark.parametrize(("args", "chinese", "english"), [
+    (["specs", "list"], ["编号", "主题", "区间", "定义于", "内置"], ["defined in", "window", "built-in"]),
+    (["specs", "show", "fiber-named-monthly-2025"],
+     ["选项", "数值", "主题", "调仓  ", "每月", "初始资金（元）", "1,000,000", "佣金", "0.025%", "印花税（卖出）", "2023-08-28 起 0.05%"],
+     ["option", "rebalance", "cash", "commission", "since", "built-in", "1000000.0"]),
+    (["data", "status", "--demo"], ["代码", "名称", "行数", "首日", "末日", "来源", "演示"],
+     ["symbol", "rows", "first", "last", "origin", "demo"]),
+    (["scan", "boards", "--demo", "--start", "2026-04-01"],
+     ["板块", "名称", "总收益", "年化", "波动率", "夏普比率", "最大回撤", "超额", "论断", "按区间收益排序"],
+     ["board", "name", "total", "annualised", "volatility", "Sharpe", "max DD", "excess", "claims", "ranked"]),
+    (["sweep", "fiber", "--demo", "--vary", "rebalance=none,monthly", "--vary", "cash=100000,200000"],
+     ["调仓", "初始资金（元）", "总收益", "按区间收益排序", "全部 4 组的分布", "指标", "最小", "中位数", "最大", "区间收益"],
+     ["starting cash", "total", "annualised", "volatility", "Sharpe", "figure", "median", "Spread", "ranked"]),
+], ids=["specs list", "specs show", "data status", "scan boards", "sweep"])
+def test_tables_in_chinese(args, chinese, english, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")  # tables, not records
+    res = CliRunner().invoke(cli, ["--lang", "zh", *args])
+    assert res.exit_code == 0, res.output
+    assert [w for w in chinese if w not in res.stdout] == [], res.stdout
+    assert [w for w in english if w in res.stdout] == [], res.stdout

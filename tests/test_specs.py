@@ -70,8 +70,8 @@ def test_show_prints_every_option() -> None:
     lines = result.stdout.splitlines()
     assert lines[0].startswith("fiber-named-monthly-2025  (built-in: ")
     assert any(line.split() == ["rebalance", "monthly"] for line in lines)
-    assert any(line.split() == ["members", "named"] for line in lines)
-    assert any(line.split() == ["costs.min_commission", "5.0"] for line in lines)
+    assert any(line.split() == ["members", "named", "in", "the", "source"] for line in lines)
+    assert any(line.split() == ["minimum", "commission", "(CNY)", "5"] for line in lines)
     assert lines[-1] == "run it: screener backtest fiber-named-monthly-2025"
     shown = json.loads(run("specs", "show", "fiber-ytd-2026", "--format", "json").stdout)
     assert shown["costs"]["stamp_duty"] == [{"since": None, "rate": 0.0005}]

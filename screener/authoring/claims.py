@@ -30,6 +30,7 @@ from typing import Any
 from screener.authoring.dates import DayMention, days_in
 from screener.authoring.numerals import CN_NUMERAL_CHARS, DIGITS, cn_number
 from screener.authoring.text import LINE_BREAKS, Sentence
+from screener.fmt import pct
 
 _CLAUSE_SPLIT = re.compile(r"[，；,;]")
 _LIMIT_UP = re.compile(r"(?<![未没不])涨停(?!板?打开)")
@@ -237,7 +238,7 @@ def _period_claim(
     fields["proxy"] = symbols[0] if len(symbols) == 1 else "basket"
     if fields["proxy"] == "basket":
         notes["proxy"] = "the theme's members stand in for the quoted subject"
-    notes["value"] = f"{amount.said} = {amount.value:+.2%}"
+    notes["value"] = f"{amount.said} = {pct(amount.value)}"
     if amount.comparison != "about":
         notes["comparison"] = {"at_least": "or more", "at_most": "or less"}[amount.comparison]
     fields["quote"] = quote

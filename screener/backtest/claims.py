@@ -24,6 +24,7 @@ from typing import Any
 import pandas as pd
 
 from screener import calendar, limits
+from screener.fmt import pct
 from screener.i18n import N_, _, ngettext
 from screener.symbols import BOARD_LABELS, Board, Symbol, parse_symbol
 from screener.theme.model import DayMoveClaim, PeriodReturnClaim, Theme
@@ -58,10 +59,6 @@ def _price_on_or_before(frame: pd.DataFrame, day: date) -> tuple[date, float] | 
         return None
     row = upto.iloc[-1]
     return upto.index[-1].date(), float(row["close"] * row["adj_factor"])
-
-
-def _pct(x: float) -> str:
-    return f"{x:+.2%}"
 
 
 def check_period_return(
@@ -106,7 +103,7 @@ def check_period_return(
         if claim.proxy == "basket" else claim.proxy
     )
     detail = _("{what}: {measured} from the {base} close to the {end} close; claimed {claimed}").format(
-        what=what, measured=_pct(measured), base=base, end=end, claimed=_comparison_text(claim))
+        what=what, measured=pct(measured), base=base, end=end, claimed=_comparison_text(claim))
     if left_out:
         detail = _("{detail}; left out (no price on {base}): {symbols}").format(
             detail=detail, base=base, symbols=", ".join(left_out))
@@ -127,8 +124,8 @@ _COMPARISONS = {"at_least": N_("at least {value}"), "at_most": N_("at most {valu
 
 
 def _comparison_text(claim: PeriodReturnClaim) -> str:
-    tol = f" ± {claim.tolerance:.2%}" if claim.tolerance else ""
-    return _(_COMPARISONS[claim.comparison]).format(value=_pct(claim.value)) + tol
+    tol = f" ± {pct(claim.tolerance, signed=False)}" if claim.tolerance else ""
+    return _(_COMPARISONS[claim.comparison]).format(value=pct(claim.value)) + tol
 
 
 def check_day_move(
@@ -144,7 +141,7 @@ def check_day_move(
     out["measured"] = {r["symbol"]: r["change"] for r in results}
     verdicts = {r["verdict"] for r in results}
     out["verdict"] = FAILS if FAILS in verdicts else NO_DATA if NO_DATA in verdicts else HOLDS
-    out["detail"] = "; ".join(r["detail"] for r in results)
+    out["detail"] = _("; ").join(r["detail"] for r in results)
     return out
 
 
@@ -173,7 +170,7 @@ def _day_move(
         up = close > base + 1e-9
         res["verdict"] = HOLDS if up else FAILS
         res["detail"] = _("{symbol} closed {close:.2f} vs {base:.2f} the session before ({change})").format(
-            symbol=symbol, close=close, base=base, change=_pct(change))
+            symbol=symbol, close=close, base=base, change=pct(change))
         return res
     return _limit_up(res, parse_symbol(symbol), day, _listing(frame, day, history_start))
 
@@ -201,12 +198,12 @@ def _limit_up(res: dict[str, Any], sym: Symbol, day: date, listing: limits.Listi
             return res
         res["verdict"] = FAILS
         res["detail"] = _("{symbol} closed {close:.2f} ({change}): no price limit applied on that day "
-                          "(first five sessions of a listing)").format(symbol=symbol, close=close, change=_pct(change))
+                          "(first five sessions of a listing)").format(symbol=symbol, close=close, change=pct(change))
         return res
     upper = limits.limit_prices(base, band)[1]
     res["limit"] = upper
-    values = {"symbol": symbol, "close": close, "upper": upper, "change": _pct(change),
-              "board": f"{_(BOARD_LABELS[sym.board])} ±{band:.0%}"}
+    values = {"symbol": symbol, "close": close, "upper": upper, "change": pct(change),
+              "board": f"{_(BOARD_LABELS[sym.board])} ±{pct(band, 0, signed=False)}"}
     close_cents, upper_cents = int(limits.cents(close)), round(upper * 100)
     if close_cents > upper_cents:
         res["detail"] = _("{symbol} closed {close:.2f}, above its upper limit {upper:.2f} ({change}, {board}): "

@@ -10,7 +10,7 @@ from screener.backtest.metrics import MIN_ANNUALISE_SESSIONS
 from screener.batch.document import figure, shown_cells, summary
 from screener.fmt import money, pct, plain, ratio
 from screener.i18n import N_, _, ngettext
-from screener.report.text import SHORT_WINDOW_FIGURES, source_label, stamp_duty_text
+from screener.report.text import SETTINGS, SHORT_WINDOW_FIGURES, source_label, stamp_duty_text
 
 # figure -> column title: the ranked table's figure columns, in order
 COLUMNS: dict[str, str] = {
@@ -83,6 +83,15 @@ def label(name: str) -> str:
     return _(LABELS[name]) if name in LABELS else name
 
 
+def param_label(key: str) -> str:
+    """A grid key as a column title: the settings table's label (``rebalance``, a cost
+    rate such as ``commission``), ``board`` for a scan's boards, else the key."""
+    for k in (key, f"costs.{key}"):
+        if k in SETTINGS:
+            return _(SETTINGS[k])
+    return _(N_("board")) if key == "board" else key
+
+
 def ranked_table(doc: dict[str, Any]) -> tuple[list[str], list[list[str]], list[str]]:
     """(columns, rows, justify) of the cells the tables show (``top``)."""
     keys = _param_keys(doc)
@@ -90,7 +99,7 @@ def ranked_table(doc: dict[str, Any]) -> tuple[list[str], list[list[str]], list[
     figures = list(COLUMNS) + ([sort] if sort not in COLUMNS else [])
     named = doc["kind"] != "sweep"  # a sweep has one theme, named in the headline
     titles = [_(COLUMNS[f]) if f in COLUMNS else label(f) for f in figures]
-    columns = ["#", *keys, *([_("name")] if named else []), *titles, _("claims")]
+    columns = ["#", *map(param_label, keys), *([_("name")] if named else []), *titles, _("claims")]
     rows = []
     for c in shown_cells(doc):
         params = [value_text(k, c["params"][k]) if k in c["params"] else "-" for k in keys]
@@ -148,19 +157,24 @@ def headline(doc: dict[str, Any]) -> list[str]:
     lines.append(_("{title}, {where}").format(title=title(doc), where=executed_text(doc["executed"])))
     if doc["kind"] == "sweep":
         lines.append(_("varying: {axes}").format(
-            axes="; ".join(f"{k} = {', '.join(value_text(k, x) for x in v)}" for k, v in doc["grid"].items())))
+            axes=_("; ").join(f"{k} = {', '.join(value_text(k, x) for x in v)}" for k, v in doc["grid"].items())))
     n, shown_n = doc["n_cells"], len(shown_cells(doc))
     order = _("lowest first") if doc["sort"]["order"] == "ascending" else _("highest first")
-    ranked = _("ranked by {figure} ({order})").format(figure=doc["sort"]["figure"], order=order)
+    ranked = _("ranked by {figure} ({order})").format(figure=label(doc["sort"]["figure"]), order=order)
     if shown_n < n:
         ranked += _(", top {shown} of {n}").format(shown=shown_n, n=n)
     lines.append(ranked)
     if any(c.get("short_window") for c in doc["cells"]):
-        lines.append(_("note: {text}").format(text=_(
-            "some windows are too short to annualise (fewer than {minimum} sessions): their annualised "
-            "return, Sharpe, Sortino, Calmar, alpha and information ratio are not shown").format(
-                minimum=MIN_ANNUALISE_SESSIONS)))
+        lines.append(_("note: {text}").format(text=short_window_note()))
     return lines
+
+
+def short_window_note() -> str:
+    """Why some cells show no annualised figures (see :func:`cell_figure`)."""
+    return _(
+        "some windows are too short to annualise (fewer than {minimum} sessions): their annualised "
+        "return, Sharpe, Sortino, Calmar, alpha and information ratio are not shown").format(
+            minimum=MIN_ANNUALISE_SESSIONS)
 
 
 def cell_label(cell: dict[str, Any]) -> str:

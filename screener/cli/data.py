@@ -18,7 +18,7 @@ from screener.cli._output import print_json
 from screener.errors import DataError, SymbolError, UserError
 from screener.i18n import N_, _, ngettext
 from screener.report.console import console, print_table
-from screener.report.text import source_label
+from screener.report.text import CACHED_ORIGIN, cached_origin_label, origin_label, source_label
 from screener.symbols import EM_BOARD_CODE
 
 
@@ -151,13 +151,14 @@ def fetch(targets: tuple[str, ...], with_universe: bool, start: date | None, end
     else:
         print_table(
             [_("symbol"), _("name"), _("from"), _("rows"), _("first"), _("last"), _("status")],
-            [[r["symbol"], r["name"], r["from"], r["rows"], r["first"], r["last"], _status_text(r)] for r in rows],
+            [[r["symbol"], r["name"], cached_origin_label(r["from"]), r["rows"], r["first"], r["last"], _status_text(r)]
+             for r in rows],
             title=_("data: {labels}").format(
                 labels=_("; ").join(sorted(source_label(store.source.value, x) for x in labels)) or store.source.value),
             justify=["left", "left", "left", "right", "left", "left", "left"],
         )
         counts = Counter(r["from"] for r in rows if r["status"] != "failed")
-        summary = ", ".join(f"{k} {v}" for k, v in counts.most_common())
+        summary = ", ".join(f"{cached_origin_label(k)} {v}" for k, v in counts.most_common())
         n_warn = sum(len(r.get("warnings", [])) for r in rows)
         click.echo(_fetch_summary(len(rows) - len(failed), len(rows), summary, n_warn))
         by_gap: dict[str, list[str]] = {}
@@ -254,7 +255,7 @@ def _symbol_row(symbol: str, md: Any) -> dict[str, Any]:
     warnings = [i.message for i in md.issues if i.symbol == symbol]  # listed under the table
     origin = bars.origin if bars.source.value in ("live", "demo") else bars.source.value
     if bars.source.value == "cache":
-        origin = f"cache ({bars.origin})"
+        origin = CACHED_ORIGIN.format(origin=bars.origin)
     return {
         "symbol": symbol, "name": bars.name or "", "from": origin, "rows": len(frame),
         "first": frame.index[0].date() if len(frame) else None,
@@ -320,7 +321,7 @@ def _store_status(store: Any, fmt: str) -> None:
         print_json({"data_source": store.source.value, "label": label, "notes": list(notes), "entries": rows})
         return
     print_table([_("symbol"), _("name"), _("rows"), _("first"), _("last"), _("origin")],
-                [[r["key"], r["name"], r["rows"], r["first"], r["last"], _("failed") if r["problem"] else r["origin"]]
+                [[r["key"], r["name"], r["rows"], r["first"], r["last"], _("failed") if r["problem"] else origin_label(r["origin"])]
                  for r in rows],
                 title=_("data: {labels}").format(labels=_("; ").join(source_label(store.source.value, x) for x in sorted(labels))
                                                    or store.source.value),
@@ -380,7 +381,7 @@ def status(fmt: str, data: Any) -> None:
         [_("dataset"), _("key"), _("rows"), _("first"), _("last"), _("fetched"), _("from")],
         [[r["dataset"], r["key"], r["rows"], r["first"], r["last"],
           r["fetched_at"].strftime("%Y-%m-%d") if r["fetched_at"] else None,
-          _("DAMAGED") if r["problem"] else r["origin"]] for r in rows],
+          _("DAMAGED") if r["problem"] else origin_label(r["origin"])] for r in rows],
         title=_("cache: {root}").format(root=cache.root),
         justify=["left", "left", "right", "left", "left", "left", "left"],
     )

@@ -15,6 +15,7 @@ from screener.cli._options import format_option, specs_dir_option
 from screener.cli._output import print_json
 from screener.errors import ThemeError
 from screener.i18n import _
+from screener.report import text
 from screener.report.console import print_table
 
 
@@ -58,7 +59,8 @@ def list_specs(specs_dirs: tuple[Path, ...], fmt: str) -> None:
         print_json(rows)
         return
     table = [
-        [r["id"], r["theme"] or f"INVALID: {r['error']}", "" if r["error"] else f"{r['start'] or '…'} → {r['end'] or 'latest'}",
+        [r["id"], r["theme"] or _("INVALID: {error}").format(error=r["error"]),
+         "" if r["error"] else f"{r['start'] or '…'} → {r['end'] or _('latest')}",
          entry.defined_in()]
         for r, entry in zip(rows, entries)
     ]
@@ -77,21 +79,12 @@ def show_spec(spec: str, specs_dirs: tuple[Path, ...], fmt: str) -> None:
         payload["defined_in"] = {"origin": entry.origin, "path": str(entry.path)}
         print_json(payload)
         return
-    click.echo(f"{entry.id}  ({entry.origin}: {entry.path})")
-    if payload.get("description"):
-        click.echo(str(payload["description"]).strip())
-    costs = payload.pop("costs")
-    rows = [["theme", payload.pop("theme")]]
-    rows += [[k, _text(v)] for k, v in payload.items() if k != "description"]
-    rows += [[f"costs.{k}", _text(v)] for k, v in costs.items()]
-    print_table([_("option"), _("value")], rows)
+    click.echo(f"{entry.id}  ({entry.origin_and_path()})")
+    description = payload.pop("description", None)
+    if description:
+        click.echo(str(description).strip())
+    print_table([_("option"), _("value")], text.settings_rows({"theme": payload.pop("theme"), **payload}))
     click.echo(_("run it: screener backtest {value}").format(value=entry.id if entry.origin != 'path' else entry.path))
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, list):  # dated stamp duty rates
-        return ", ".join(f"{r['rate']} since {r['since']}" if r.get("since") else str(r["rate"]) for r in value)
-    return "-" if value is None else str(value)
 
 
 @specs.command("schema")

@@ -7,11 +7,11 @@ from typing import Any
 
 import click
 
-from screener.catalog import origin_text
 from screener.cli import _complete as complete
 from screener.cli._options import format_option, registry, themes_dir_option
 from screener.cli._output import print_json
 from screener.errors import ThemeError, UserError
+from screener.fmt import pct
 from screener.i18n import _, ngettext
 from screener.report import text
 from screener.report.console import print_table
@@ -82,10 +82,10 @@ def _member_rows(theme: Theme) -> list[dict[str, Any]]:
 def _claim_text(claim: PeriodReturnClaim | DayMoveClaim) -> str:
     if isinstance(claim, PeriodReturnClaim):
         op = {"at_least": "≥", "at_most": "≤", "about": "≈"}[claim.comparison]
-        tol = f" ±{claim.tolerance:.2%}" if claim.tolerance is not None else ""
+        tol = f" ±{pct(claim.tolerance, signed=False)}" if claim.tolerance is not None else ""
         return _("{subject} {start}→{end} {op} {value}{tol} (proxy: {proxy})").format(
             subject=claim.subject or _("return"), start=claim.start, end=claim.end, op=op,
-            value=f"{claim.value:+.2%}", tol=tol, proxy=claim.proxy)
+            value=pct(claim.value), tol=tol, proxy=claim.proxy)
     return _("{kind} on {date}: {symbols}").format(kind=claim.kind, date=claim.date, symbols=", ".join(claim.symbols))
 
 
@@ -105,7 +105,7 @@ def show_theme(theme: str, themes_dirs: tuple[Path, ...], fmt: str) -> None:
         payload["defined_in"] = {"origin": entry.origin, "path": str(entry.path)}
         print_json(payload)
         return
-    click.echo(f"{t.name} [{t.id}]  ({origin_text(entry.origin)}: {entry.path})")
+    click.echo(f"{t.name} [{t.id}]  ({entry.origin_and_path()})")
     if t.description:
         click.echo(t.description.strip())
     for s in t.sources:
@@ -115,7 +115,7 @@ def show_theme(theme: str, themes_dirs: tuple[Path, ...], fmt: str) -> None:
              if t.benchmark else _("000300.SH (default)"))
     click.echo(_("benchmark: {benchmark}").format(benchmark=bench))
     rows = [
-        [r["symbol"], r["name"], text.board(r["board"]), f"±{r['limit']:.0%}" if r["limit"] else "-",
+        [r["symbol"], r["name"], text.board(r["board"]), f"±{pct(r['limit'], 0, signed=False)}" if r["limit"] else "-",
          _("yes") if r["named_in_source"] else _("added"), r["weight"], r["role"]]
         for r in _member_rows(t)
     ]

@@ -297,7 +297,7 @@ def _monthly(view: ReportView, fig: Any, cjk: bool, narrow: bool) -> None:
         s.set_visible(False)
     for (r, c), v in np.ndenumerate(values):
         if v == v:
-            ax.text(c, r, f"{v:+.1%}", ha="center", va="center", fontsize="small" if narrow else 8,
+            ax.text(c, r, pct(v, 1), ha="center", va="center", fontsize="small" if narrow else 8,
                     color="white" if abs(v) > 0.6 * vmax else "#111")
 
 

@@ -26,13 +26,16 @@ from screener.batch.output import (
     headline,
     label,
     ranked_table,
+    short_window_note,
     shown,
     spread_table,
     spread_title,
     value_text,
 )
 from screener.errors import Spell, cli_flag
+from screener.fmt import DASH
 from screener.i18n import _
+from screener.report.text import SHORT_WINDOW_FIGURES
 from screener.report.view import ReportError
 from screener.theme.model import SLUG_RE
 
@@ -274,17 +277,33 @@ def _json(view: ComparisonView, _template_dir: Path | None) -> dict[str, bytes]:
     return {f"{view.stem}.json": (dumps(view.doc) + "\n").encode("utf-8")}
 
 
+def _xlsx_cell_rows(view: ComparisonView) -> tuple[list[str], list[list[Any]], list[int]]:
+    """The CSV's rows with the short-window rule of every shown table: a cell's figures
+    that its window is too short to annualise read "—" (the CSV keeps the raw values);
+    and the indexes of those columns, if any cell is short."""
+    columns, rows = cell_rows(view)
+    short = [i for i, c in enumerate(columns) if c in SHORT_WINDOW_FIGURES]
+    cells = view.doc["cells"]
+    for row, cell in zip(rows, cells):
+        if cell.get("short_window"):
+            row[:] = [DASH if i in short else v for i, v in enumerate(row)]
+    return columns, rows, short if any(c.get("short_window") for c in cells) else []
+
+
 def _xlsx(view: ComparisonView, _template_dir: Path | None) -> dict[str, bytes]:
     from openpyxl import Workbook
+    from openpyxl.comments import Comment
 
     from screener.report.text import settings_rows
     from screener.report.xlsx import MONEY, PCT, RATIO, _sheet
 
     wb = Workbook()
     wb.remove(wb.active)
-    columns, rows = cell_rows(view)
+    columns, rows, short = _xlsx_cell_rows(view)
     formats = {columns.index(f): {"money": MONEY, "ratio": RATIO}.get(figure_format(f), PCT) for f in FIGURES}
-    _sheet(wb, "cells", columns, rows, formats)
+    ws = _sheet(wb, "cells", columns, rows, formats)
+    for i in short:  # the headers of the figures shown as "—" say why
+        ws.cell(row=1, column=i + 1).comment = Comment(short_window_note(), "screener", width=320, height=110)
     summary = [[name, s["min"], s["median"], s["max"]] for name, s in view.doc["summary"].items()]
     ws = _sheet(wb, "summary", ["figure", "min", "median", "max"], summary, {})
     for row in ws.iter_rows(min_row=2):

@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.text import Text
 
 from screener.fmt import DASH
+from screener.i18n import _
 
 STYLES = {"up": "red", "down": "green"}
 
@@ -117,9 +118,9 @@ def print_records(columns: Sequence[str], rows: Sequence[Sequence[Any]], *, titl
         if i:
             _emit(out, "")
         head, *rest = list(zip(columns, row))
-        echo_wrapped(f"{head[0]}: {_text(head[1])}" if head[0].strip() else _text(head[1]), out=out)
+        echo_wrapped(_("{label}: {value}").format(label=head[0], value=_text(head[1])) if head[0].strip() else _text(head[1]), out=out)
         for name, value in rest:
-            echo_wrapped(f"{name}: {_text(value)}" if name.strip() else _text(value), indent="  ", out=out,
+            echo_wrapped(_("{label}: {value}").format(label=name, value=_text(value)) if name.strip() else _text(value), indent="  ", out=out,
                          tone=getattr(value, "tone", None))
 
 

@@ -119,6 +119,6 @@ def _claim(c: Any) -> dict[str, Any]:
         "id": c.id or DASH, "kind": text.claim_kind(c.kind), "subject": c.subject or c.id or c.kind,
         "quote": c.quote, "window": c.window.split(" → "),
         # one symbol (and its move) a line for day-move claims
-        "claimed": text.claimed_text(c).split(", "), "measured": text.claim_value(c, c.measured).split("; "),
+        "claimed": text.claimed_text(c).split(", "), "measured": text.claim_value(c, c.measured).split(_("; ")),
         "verdict": c.verdict, "verdict_label": text.verdict(c.verdict), "detail": c.detail,
     }

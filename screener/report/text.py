@@ -27,13 +27,14 @@ WARNING_KINDS = {
     "member_listing": N_("listing"),
 }
 SETTINGS = {  # setting key -> label; keys not listed are shown as they are
-    "start": N_("start"), "end": N_("end"), "rebalance": N_("rebalance"), "weights": N_("weights"),
+    "theme": N_("theme"), "start": N_("start"), "end": N_("end"), "rebalance": N_("rebalance"), "weights": N_("weights"),
     "members": N_("members"), "benchmark": N_("benchmark"), "fill": N_("fill"), "cash": N_("starting cash (CNY)"),
     "lot_size": N_("lot size"), "lot_rule": N_("lot rule"), "risk_free": N_("risk-free rate"),
     "sessions_per_year": N_("sessions a year"), "costs.enabled": N_("costs"),
     "costs.commission": N_("commission"), "costs.min_commission": N_("minimum commission (CNY)"),
     "costs.stamp_duty": N_("stamp duty (sells)"), "costs.transfer_fee": N_("transfer fee"),
     "engine": N_("engine"), "max_participation": N_("maximum participation"), "slippage": N_("slippage"),
+    "sweep": N_("sweep"),
 }
 SETTING_VALUES = {
     ("rebalance", "none"): N_("none (buy and hold)"), ("rebalance", "monthly"): N_("monthly"),
@@ -44,6 +45,11 @@ SETTING_VALUES = {
 }
 DATA_SOURCES = {"live": N_("live"), "cache": N_("cache"), "dir": N_("local files"), "demo": N_("demo"),
                 "unknown": N_("unknown")}
+# where a symbol's bars came from (``screener.data.model.Bars.origin``, a board's source),
+# besides the data sources above
+ORIGINS = {"eastmoney": N_("eastmoney"), "em": N_("eastmoney"), "sina": N_("sina"), "tencent": N_("tencent"),
+           "ths": N_("THS")}
+CACHED_ORIGIN = N_("cache ({origin})")  # bars read from the cache, fetched from origin
 DEMO_TEXT = N_("DEMO — synthetic prices")  # screener.data.model.DEMO_LABEL, translated where shown
 SHORT_WINDOW_FIGURES = ("annualized_return", "sharpe", "sortino", "calmar", "alpha", "information_ratio")
 _COMPARISONS = {"at_least": "≥ ", "at_most": "≤ ", "about": "≈ "}
@@ -166,7 +172,7 @@ def claim_value(claim: Claim, value: Any) -> str:
         return pct(v) if as_pct and number(v) is not None and not isinstance(v, str) else plain(v)
 
     if isinstance(value, dict):
-        return "; ".join(f"{k} {one(v)}" for k, v in value.items()) or DASH
+        return _("; ").join(f"{k} {one(v)}" for k, v in value.items()) or DASH
     return one(value)
 
 
@@ -177,7 +183,7 @@ def claimed_text(claim: Claim) -> str:
         return text
     op = _COMPARISONS.get(str(claim.raw.get("comparison") or ""), "")
     tol = number(claim.raw.get("tolerance"))
-    return op + text + (f" ±{tol:.2%}" if tol is not None else "")
+    return op + text + (f" ±{pct(tol, signed=False)}" if tol is not None else "")
 
 
 def claimed_short(claim: Claim) -> str:
@@ -365,6 +371,24 @@ def source_label(data_source: str, data_label: str | None) -> str:
     if not data_label or data_label == data_source:
         return source
     return data_label if data_label.startswith(data_source) else f"{source} — {data_label}"
+
+
+def origin_label(origin: str | None) -> str:
+    """Where bars came from, in words: a provider (eastmoney), a data source (demo, the
+    cache, local files); anything else (a file's path) as it is; None as a dash."""
+    if origin is None:
+        return DASH
+    name = ORIGINS.get(origin) or DATA_SOURCES.get(origin)
+    return _(name) if name else origin
+
+
+def cached_origin_label(origin: str) -> str:
+    """An origin as ``data fetch`` reports it ("cache (eastmoney)", see
+    :data:`CACHED_ORIGIN`), in words."""
+    prefix, suffix = CACHED_ORIGIN.split("{origin}")
+    if origin.startswith(prefix) and origin.endswith(suffix):
+        return _(CACHED_ORIGIN).format(origin=origin_label(origin[len(prefix):-len(suffix)]))
+    return origin_label(origin)
 
 
 def data_line(view: ReportView) -> str:

@@ -184,7 +184,7 @@ def warning_lines(result: ScreenResult, shown: int = 5) -> list[str]:
     lines = []
     for kind, issues in by_kind.items():
         n = len(issues)
-        named = ", ".join(
+        named = _(", ").join(
             _("{symbol} (first {date})").format(symbol=i.symbol, date=i.date) if i.date else i.symbol
             for i in issues[:shown]
         )

@@ -67,7 +67,7 @@ def test_top_cuts_the_table_not_the_cells_and_asc_turns_the_order() -> None:
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0] == "DEMO — synthetic prices"
-    assert "ranked by max_drawdown (lowest first), top 2 of 3" in result.stdout
+    assert "ranked by max drawdown (lowest first), top 2 of 3" in result.stdout
     table = lines[lines.index(next(line for line in lines if line.startswith("#  theme"))):]
     assert [line.split()[0] for line in table[1:3]] == ["1", "2"] and table[3] == ""
     doc = run("compare", "fiber", "green-power", "ai-content", "--demo", "--end", "2026-05-11", "--sort", "max_drawdown",
@@ -166,7 +166,7 @@ def test_grid_values_are_shown_as_the_user_writes_them_not_as_python_values(tmp_
         "about"].iter_rows(min_row=2, values_only=True)}
     assert about["grid: max_participation"] == "default, 0.05" and about["grid: cash"] == "100,000, 200,000"
     zh = CliRunner().invoke(cli, [*args, "--lang", "zh"], env={"COLUMNS": "200"})
-    assert "变化的参数：max_participation = 默认, 0.05; cash = 100,000, 200,000" in zh.stdout
+    assert "变化的参数：max_participation = 默认, 0.05；cash = 100,000, 200,000" in zh.stdout
     doc = run(*args)  # the JSON keeps the values themselves
     assert doc["grid"] == {"max_participation": [None, 0.05], "cash": [100000.0, 200000.0]}
 

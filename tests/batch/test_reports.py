@@ -132,7 +132,7 @@ def test_a_compare_of_themes_with_their_own_benchmarks_names_each_cells(tmp_path
             for i in (2, 3)} == {"光纤": "000300.SH", "绿色": "399438.SZ"}
     table = CliRunner().invoke(cli, [*args, "--lang", "zh"], env={"COLUMNS": "200"})
     assert table.exit_code == 0, table.stderr
-    assert "#  theme        benchmark" in table.stdout and "各目标的基准不同：每组的超额收益相对其自身基准计算" in table.stderr
+    assert "#  主题         基准" in table.stdout and "各目标的基准不同：每组的超额收益相对其自身基准计算" in table.stderr
 
 
 def test_a_benchmark_every_cell_shares_is_named_in_the_settings(tmp_path: Path) -> None:

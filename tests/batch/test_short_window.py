@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -51,3 +52,35 @@ def test_a_short_single_backtest_hides_alpha_and_the_information_ratio():
             if line.strip().startswith(("Alpha (annualised)", "Information ratio", "Beta"))}
     assert rows["Alpha (annualised)"] == rows["Information ratio"] == "—"
     assert rows["Beta"] != "—"
+
+
+def test_a_short_compare_workbook_shows_dashes_with_the_note_while_its_csv_keeps_the_raw_figures(tmp_path):
+    from openpyxl import load_workbook
+
+    res = CliRunner().invoke(cli, [*SHORT, "--export", "xlsx,csv", "--out", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    (book,) = tmp_path.glob("*.xlsx")
+    ws = load_workbook(book)["cells"]
+    header = [c.value for c in ws[1]]
+    annualised = ["annualized_return", "sharpe", "sortino", "calmar", "alpha", "information_ratio"]
+    for name in annualised:
+        column = header.index(name) + 1
+        assert [ws.cell(row=r, column=column).value for r in (2, 3)] == ["—", "—"], name
+        assert "too short to annualise" in ws.cell(row=1, column=column).comment.text
+    total = header.index("total_return") + 1
+    assert isinstance(ws.cell(row=2, column=total).value, float) and ws.cell(row=1, column=total).comment is None
+    (cells,) = tmp_path.glob("*_cells.csv")
+    with cells.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert all(float(r[name]) == float(r[name]) for r in rows for name in annualised)  # numbers, not "—"
+
+
+def test_a_long_compare_workbook_keeps_its_annualised_figures(tmp_path):
+    from openpyxl import load_workbook
+
+    res = CliRunner().invoke(cli, ["compare", "fiber", "green-power", "--demo", "--start", "2026-01-05",
+                                   "--end", "2026-05-11", "--export", "xlsx", "--out", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    ws = load_workbook(next(tmp_path.glob("*.xlsx")))["cells"]
+    column = [c.value for c in ws[1]].index("sharpe") + 1
+    assert isinstance(ws.cell(row=2, column=column).value, float) and ws.cell(row=1, column=column).comment is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime, timedelta
 from importlib import metadata
 
@@ -54,7 +55,7 @@ def test_fetch_from_a_data_dir(tmp_path):
         b.frame.reset_index().to_csv(tmp_path / f"{s}.csv", index=False)
     res = run("data", "fetch", "600487.SH", "000300.SH", "--data-dir", str(tmp_path))
     assert res.exit_code == 0, res.output
-    assert "2 of 2 fetched (dir 2)" in res.output and f"local files in {tmp_path}" in res.output
+    assert "2 of 2 fetched (local files 2)" in res.output and f"local files in {tmp_path}" in res.output
 
 
 def test_no_network_and_no_cache_fails_fast_with_a_hint(rsps, tmp_path):
@@ -102,6 +103,27 @@ def test_status_and_offline_fetch_and_clear(tmp_path):
     res = run("data", "clear", "--cache-dir", str(tmp_path), "--yes")
     assert "removed 1 file" in res.output
     assert "is empty" in run("data", "status", "--cache-dir", str(tmp_path)).output
+
+
+def _rows(output: str) -> list[list[str]]:
+    """The table rows of ``output`` (the lines with a symbol), split on spaces."""
+    return [line.split() for line in output.splitlines() if re.search(r"\b\d{6}\.S[HZ]\b", line)]
+
+
+def test_the_source_column_is_in_chinese(tmp_path):
+    _cache_with(tmp_path)
+    status = run("--lang", "zh", "data", "status", "--cache-dir", str(tmp_path))
+    assert status.exit_code == 0, status.output
+    assert {r[-1] for r in _rows(status.stdout)} == {"东方财富"}
+    fetch = run("--lang", "zh", "data", "fetch", "600487", "--offline", "--cache-dir", str(tmp_path), "--end", "2026-05-11")
+    assert fetch.exit_code == 0, fetch.output
+    (row,) = _rows(fetch.stdout)
+    assert "缓存（东方财富）" in row and "（缓存（东方财富） 1）" in fetch.stdout and "eastmoney" not in fetch.stdout
+    demo = run("--lang", "zh", "data", "status", "--demo")
+    assert demo.exit_code == 0, demo.output
+    assert {r[-1] for r in _rows(demo.stdout)} == {"演示"}
+    demo_fetch = run("--lang", "zh", "data", "fetch", "600487", "--demo")
+    assert [r[2] for r in _rows(demo_fetch.stdout)] == ["演示"] and "（演示 1）" in demo_fetch.stdout
 
 
 def test_status_of_the_demo_set():
@@ -195,7 +217,7 @@ def test_one_bad_file_does_not_stop_the_rest(tmp_path):
     (tmp_path / "600522.SH.csv").write_text(GOOD + "2024-01-03,10,10.5,9.9,10.1,100\n")  # a duplicate date
     res = run("data", "fetch", "600522", "600487", "--data-dir", str(tmp_path))
     assert res.exit_code == 1, res.output
-    assert "1 of 2 fetched (dir 1)" in res.stdout
+    assert "1 of 2 fetched (local files 1)" in res.stdout
     assert "failed: 600522.SH:" in res.stderr and "600522.SH.csv: date 2024-01-03 appears more than once" in res.stderr
 
 
@@ -207,7 +229,7 @@ def test_quality_warnings_are_shown_not_just_counted(tmp_path):
     assert "warning: 600487.SH: 1 row with high below low: 2024-01-04" in res.stderr
     assert "warning: 600487.SH: 1 row with a price <= 0: 2024-01-04" in res.stderr
     assert "warning: 600487.SH: 1 row with zero volume: 2024-01-04" in res.stderr
-    assert "1 of 1 fetched (dir 1), 4 data warnings" in res.stdout  # and close outside [low, high]
+    assert "1 of 1 fetched (local files 1), 4 data warnings" in res.stdout  # and close outside [low, high]
     payload = json.loads(run("data", "fetch", "600487", "--data-dir", str(tmp_path), "--json").stdout)
     (row,) = payload["results"]
     assert "600487.SH: 1 row with high below low: 2024-01-04" in row["warnings"]

@@ -40,7 +40,7 @@ def render(view: EventView) -> None:
     if warnings:
         click.echo(ngettext("Warning ({n}):", "Warnings ({n}):", len(warnings)).format(n=len(warnings)))
         for kind, message in warnings:
-            echo_wrapped(f"- {kind}: {message}" if kind else f"- {message}", indent="  ")
+            echo_wrapped("- " + (_("{label}: {value}").format(label=kind, value=message) if kind else message), indent="  ")
     if view.is_demo:
         click.echo()
         banner(view)
