@@ -86,21 +86,19 @@ def test_ctrl_c_while_importing_exits_130_without_a_traceback():
     assert res.returncode == 130 and res.stderr == b"interrupted\n" and res.stdout == b""
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
-@pytest.mark.parametrize("delay", [0.0, 0.2])
-def test_a_real_sigint_at_any_moment_never_prints_a_traceback(delay):
-    # "up" is written as main() starts importing the command line (a signal during Python's
-    # own start-up is not screener's to handle); from there on, Ctrl-C lands somewhere in the
-    # imports or the command
+def sigint_once_loading(module: str, entry: str, delay: float) -> None:
+    """Run ``screener themes list`` through ``entry`` (``from <entry> import main``), send
+    a real SIGINT ``delay`` seconds after ``module`` starts loading (it writes "up" then),
+    and check the process ends without a traceback: 0 (too late to interrupt) or 130."""
     code = ("import sys\n"
             "class Mark:\n"
             "    def find_spec(self, name, path=None, target=None):\n"
-            "        if name == 'screener.cli':\n"
+            f"        if name == {module!r}:\n"
             "            sys.meta_path.remove(self)\n"
             "            sys.stderr.write('up\\n')\n"
             "            sys.stderr.flush()\n"
             "sys.meta_path.insert(0, Mark())\n"
-            "from screener._main import main\n"
+            f"from {entry} import main\n"
             "main()\n")
     proc = subprocess.Popen([sys.executable, "-c", code, "themes", "list"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
@@ -111,6 +109,14 @@ def test_a_real_sigint_at_any_moment_never_prints_a_traceback(delay):
     assert proc.returncode in (0, 130) and b"Traceback" not in err, err
     if proc.returncode == 130:  # click first ends the terminal's "^C" line
         assert err.strip() == b"interrupted"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+@pytest.mark.parametrize("delay", [0.0, 0.2])
+def test_a_real_sigint_at_any_moment_never_prints_a_traceback(delay):
+    # from the moment main() starts importing the command line (a signal during Python's
+    # own start-up is not screener's to handle), Ctrl-C lands in the imports or the command
+    sigint_once_loading("screener.cli", "screener._main", delay)
 
 
 def test_the_console_script_enters_through_the_module_that_catches_ctrl_c_first():
@@ -141,27 +147,9 @@ def test_ctrl_c_is_caught_before_anything_but_the_package_and_signal_is_imported
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 @pytest.mark.parametrize("delay", [0.0, 0.001, 0.01])
 def test_a_real_sigint_while_the_console_script_imports_never_prints_a_traceback(delay):
-    # "up" is written once the entry point has set its handler, as screener._main loads:
-    # Ctrl-C from there on lands in the imports of screener._main or the command line
-    code = ("import sys\n"
-            "class Mark:\n"
-            "    def find_spec(self, name, path=None, target=None):\n"
-            "        if name == 'screener._main':\n"
-            "            sys.meta_path.remove(self)\n"
-            "            sys.stderr.write('up\\n')\n"
-            "            sys.stderr.flush()\n"
-            "sys.meta_path.insert(0, Mark())\n"
-            "from screener._entry import main\n"
-            "main()\n")
-    proc = subprocess.Popen([sys.executable, "-c", code, "themes", "list"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
-    assert proc.stderr.readline() == b"up\n"
-    time.sleep(delay)  # a real process is being interrupted: this is the point of the test
-    proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=60)
-    assert proc.returncode in (0, 130) and b"Traceback" not in err, err
-    if proc.returncode == 130:
-        assert err.strip() == b"interrupted"
+    # once the entry point has set its handler, as screener._main loads: Ctrl-C from there
+    # on lands in the imports of screener._main or the command line
+    sigint_once_loading("screener._main", "screener._entry", delay)
 
 
 @pytest.mark.parametrize("args", [[], ["themes"], ["data"]])
