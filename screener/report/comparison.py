@@ -249,8 +249,9 @@ def _markdown(view: ComparisonView, template_dir: Path | None) -> dict[str, byte
 
 
 def cell_rows(view: ComparisonView) -> tuple[list[str], list[list[Any]]]:
-    """Every cell flat: rank, params, theme, window, every figure, claims, warnings."""
-    keys = list(view.doc["grid"])
+    """Every cell flat: rank, params, theme, window, every figure, claims, warnings (a
+    compare's ``theme`` grid key is the theme column, not a second one)."""
+    keys = [k for k in view.doc["grid"] if k != "theme"]
     columns = ["rank", *keys, "theme", "theme_name", "start", "base_date", "end", "sessions", *FIGURES,
                "claims_total", "warnings_n", "data_source"]
     rows = [[c["rank"], *(c["params"].get(k) for k in keys), c["theme"], c["theme_name"], *c["window"].values(),

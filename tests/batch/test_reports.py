@@ -122,12 +122,16 @@ def test_a_compare_of_themes_with_their_own_benchmarks_names_each_cells(tmp_path
     assert "| benchmark |" not in md.split("Settings every cell shares")[1] and f"- {note}" in md
     page = (tmp_path / f"{stem}.html").read_text(encoding="utf-8")
     assert ">benchmark</th>" in page and ">399438.SZ</td>" in page and note.replace("'", "&#39;") in page
-    rows = list(csv.DictReader(io.StringIO((tmp_path / f"{stem}_cells.csv").read_text(encoding="utf-8-sig"))))
-    assert {r["theme_name"][:2]: r["benchmark"] for r in rows} == {"光纤": "000300.SH", "绿色": "399438.SZ"}
+    cells_csv = csv.reader(io.StringIO((tmp_path / f"{stem}_cells.csv").read_text(encoding="utf-8-sig")))
+    header, *values = list(cells_csv)
+    assert header[:4] == ["rank", "benchmark", "theme", "theme_name"]  # the theme once, not as a grid key too
+    rows = [dict(zip(header, v)) for v in values]
+    assert {r["theme"]: r["benchmark"] for r in rows} == own
     from openpyxl import load_workbook
 
     sheet = load_workbook(tmp_path / f"{stem}.xlsx")["cells"]
     header = [c.value for c in sheet[1]]
+    assert header.count("theme") == 1
     assert {sheet.cell(i, header.index("theme_name") + 1).value[:2]: sheet.cell(i, header.index("benchmark") + 1).value
             for i in (2, 3)} == {"光纤": "000300.SH", "绿色": "399438.SZ"}
     table = CliRunner().invoke(cli, [*args, "--lang", "zh"], env={"COLUMNS": "200"})
