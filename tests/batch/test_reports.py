@@ -163,3 +163,27 @@ def test_comparison_csv_cells_are_neutralised_like_every_other_csv(exported: tup
     assert len(rows) == doc["n_cells"]
     assert [r["theme_name"] for r in rows[:2]] == ["'\t=HYPERLINK(1)", "ab\r=cmd"]
     assert '"ab\r=cmd"' in text  # quoted: a bare CR read as a row break cannot start a cell with "="
+
+
+def test_a_default_benchmark_in_a_sweep_names_the_symbol_it_resolved_to(tmp_path: Path) -> None:
+    """fiber's theme file names 000300.SH: a grid value "default" stays None in the
+    document (the grid as given) but the table, headline and reports say which index."""
+    stem = "sweep-fiber_2026-01-05_2026-03-30"
+    args = ["sweep", "fiber", "--demo", "--start", "2026-01-05", "--end", "2026-03-30", "--vary",
+            "benchmark=default,000905.SH", "--vary", "rebalance=none,monthly", "--workers", "0"]
+    result = CliRunner().invoke(cli, [*args, "--format", "json", "--export", "md,xlsx", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert doc["grid"]["benchmark"] == [None, "000905.SH"]
+    assert {(c["params"]["benchmark"], c["benchmark"]["symbol"]) for c in doc["cells"]} == {
+        (None, "000300.SH"), ("000905.SH", "000905.SH")}
+    md = (tmp_path / f"{stem}.md").read_text(encoding="utf-8")
+    assert "varying: benchmark = default (000300.SH), 000905.SH; rebalance = none, monthly" in md
+    assert md.count("| default (000300.SH) |") == 2 and md.count("| 000905.SH |") == 2
+    from openpyxl import load_workbook
+
+    about = {r[0]: r[1] for r in load_workbook(tmp_path / f"{stem}.xlsx")["about"].iter_rows(values_only=True)}
+    assert about["grid: benchmark"] == "default (000300.SH), 000905.SH"
+    table = CliRunner().invoke(cli, [*args, "--lang", "zh"], env={"COLUMNS": "200"})
+    assert table.exit_code == 0, table.stderr
+    assert table.stdout.count("默认（000300.SH）") == 3  # the headline and two rows
