@@ -149,6 +149,12 @@ def _read_until(fd: int, pattern: re.Pattern[str], timeout: float) -> str:
     return seen.decode(errors="replace")
 
 
+def _ctrl_c_heard() -> None:
+    """In the child, before it runs: Ctrl-C as a terminal delivers it, even when the tests
+    run in the background of a script (which starts them with SIGINT ignored)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a process group, a pseudo-terminal")
 @pytest.mark.parametrize("signum, status, last", [
     (signal.SIGINT, 130, "interrupted"),  # Ctrl-C
@@ -163,7 +169,8 @@ def test_ctrl_c_stops_the_workers_and_writes_nothing(tmp_path: Path, signum: int
     env.pop("NO_COLOR", None)
     try:
         proc = subprocess.Popen([sys.executable, "-m", "screener", *SLOW_SWEEP, "--out", str(out)], env=env,
-                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=stderr_end)
+                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=stderr_end,
+                                preexec_fn=_ctrl_c_heard)
         os.close(stderr_end)
         shown = _read_until(terminal, STARTED, timeout=120)
         assert STARTED.search(shown) and proc.poll() is None, shown
