@@ -5,7 +5,10 @@ stops the workers and writes nothing."""
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import json
+import logging
 import os
 import pty
 import re
@@ -20,6 +23,7 @@ from pathlib import Path
 import psutil
 import pytest
 from click.testing import CliRunner
+from distributed.diagnostics.plugin import SchedulerPlugin
 
 from screener.cli import cli
 
@@ -120,6 +124,37 @@ def test_an_unreachable_scheduler_is_a_user_error(monkeypatch: pytest.MonkeyPatc
     result = CliRunner().invoke(cli, [*SWEEP, "--scheduler", f"tcp://127.0.0.1:{port}"])
     assert result.exit_code == 2
     assert result.stderr.startswith(f"error: --scheduler tcp://127.0.0.1:{port}: cannot connect")
+
+
+class _FailsOnceAWorkerLeaves(SchedulerPlugin):
+    """On the scheduler, what a scatter cut short by Ctrl-C leaves: a task nobody awaits
+    that fails with KeyError(the worker's address) once the worker is gone."""
+
+    def remove_worker(self, scheduler: object, worker: str, **kwargs: object) -> None:
+        async def replicate() -> None:
+            raise KeyError(worker)
+
+        asyncio.ensure_future(replicate())
+
+
+def _add_plugin(dask_scheduler: object) -> None:
+    dask_scheduler.add_plugin(_FailsOnceAWorkerLeaves())  # type: ignore[attr-defined]
+
+
+def test_closing_the_cluster_does_not_report_a_scatter_cut_short(caplog: pytest.LogCaptureFixture) -> None:
+    """The signal cannot be timed to land inside a scatter; the task that scatter leaves
+    failing on the scheduler is made here, the way it fails (the workers leave as the
+    cluster closes). asyncio's own handler is back afterwards."""
+    from screener.batch.execute import Execution, _close_local, _start_local
+
+    cluster, client = _start_local(Execution(workers=1))
+    loop = client.loop.asyncio_loop
+    client.run_on_scheduler(_add_plugin)
+    with caplog.at_level(logging.ERROR, logger="asyncio"):
+        _close_local(cluster, client)
+        gc.collect()
+    assert not [r for r in caplog.records if "never retrieved" in r.getMessage()], caplog.text
+    assert loop.get_exception_handler() is None
 
 
 # ~36 s of backtrader cells (about 0.5 s each on this machine), so that the sweep is far
