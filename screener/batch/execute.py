@@ -17,8 +17,9 @@ taken as they complete (``as_completed``), so the progress bar moves with the wo
 What travels: the pickled panels (bars of the members and the benchmark over the
 window, the theme) once per worker, then per cell its settings out and its figures and
 equity curve back. Ctrl-C (KeyboardInterrupt; SIGTERM too, which the console script
-raises as one) cancels every task and closes the cluster before it propagates; nothing
-is written until every cell is back.
+raises as one) cancels every task and closes the cluster before it propagates, without
+asyncio's report of the tasks it leaves failing; nothing is written until every cell is
+back.
 """
 
 from __future__ import annotations
@@ -198,9 +199,36 @@ def _start_local(execution: Execution) -> tuple[Any, Any]:
 
 
 def _close_local(cluster: Any, client: Any) -> None:
-    with _interrupt_deferred():
+    with _interrupt_deferred(), _abandoned_tasks_unreported(client):
         client.close()
         cluster.close()
+
+
+ABANDONED = "Task exception was never retrieved"  # asyncio's report of a task nobody awaited
+
+
+@contextmanager
+def _abandoned_tasks_unreported(client: Any) -> Iterator[None]:
+    """While the block runs, the client's event loop (its own, or its local cluster's)
+    does not report tasks that failed unawaited: a scatter cut short by Ctrl-C fails
+    there (KeyError of a worker's address) once the workers are gone. Every other
+    report goes to the loop's handler, restored after the block."""
+    loop = client.loop.asyncio_loop
+    previous = loop.get_exception_handler()
+
+    def handle(loop: Any, context: dict[str, Any]) -> None:
+        if context.get("message") == ABANDONED:
+            return
+        if previous is None:
+            loop.default_exception_handler(context)
+        else:
+            previous(loop, context)
+
+    loop.set_exception_handler(handle)
+    try:
+        yield
+    finally:
+        loop.set_exception_handler(previous)
 
 
 class EarlyCluster:

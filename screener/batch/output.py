@@ -72,6 +72,23 @@ def value_text(key: str, value: Any) -> str:
     return stamp_duty_text(value) if key == "stamp_duty" and isinstance(value, list) else plain(value)
 
 
+def param_text(cell: dict[str, Any], key: str) -> str:
+    """A cell's grid value as tables show it (:func:`value_text`); a benchmark that
+    resolved to another symbol than the value shows names it: "default (000300.SH)"."""
+    value = cell["params"][key]
+    symbol = (cell.get("benchmark") or {}).get("symbol")
+    if key == "benchmark" and symbol and symbol != value:
+        return _("{value} ({symbol})").format(value=value_text(key, value), symbol=symbol)
+    return value_text(key, value)
+
+
+def grid_value_text(doc: dict[str, Any], key: str, value: Any) -> str:
+    """A grid value as the headline and the heat map show it: as its first cell shows it
+    (:func:`param_text`; a sweep's cells resolve a benchmark value alike)."""
+    cell = next((c for c in doc["cells"] if key in c["params"] and c["params"][key] == value), None)
+    return value_text(key, value) if cell is None else param_text(cell, key)
+
+
 def cell_figure(cell: dict[str, Any], name: str) -> Any:
     """A figure of a cell as tables show it: None where the cell's window is too short for
     it to mean anything (the single backtest's rule; the document keeps the raw value)."""
@@ -102,7 +119,7 @@ def ranked_table(doc: dict[str, Any]) -> tuple[list[str], list[list[str]], list[
     columns = ["#", *map(param_label, keys), *([_("name")] if named else []), *titles, _("claims")]
     rows = []
     for c in shown_cells(doc):
-        params = [value_text(k, c["params"][k]) if k in c["params"] else "-" for k in keys]
+        params = [param_text(c, k) if k in c["params"] else "-" for k in keys]
         name = [c["theme_name"]] if named else []
         claims = f"{c['claims_hold']}/{c['claims_total']}" if c["claims_total"] else "-"
         rows.append([str(c["rank"]), *params, *name, *(shown(cell_figure(c, f), figure_format(f)) for f in figures), claims])
@@ -157,7 +174,7 @@ def headline(doc: dict[str, Any]) -> list[str]:
     lines.append(_("{title}, {where}").format(title=title(doc), where=executed_text(doc["executed"])))
     if doc["kind"] == "sweep":
         lines.append(_("varying: {axes}").format(
-            axes=_("; ").join(f"{k} = {', '.join(value_text(k, x) for x in v)}" for k, v in doc["grid"].items())))
+            axes=_("; ").join(f"{k} = {', '.join(grid_value_text(doc, k, x) for x in v)}" for k, v in doc["grid"].items())))
     n, shown_n = doc["n_cells"], len(shown_cells(doc))
     order = _("lowest first") if doc["sort"]["order"] == "ascending" else _("highest first")
     ranked = _("ranked by {figure} ({order})").format(figure=label(doc["sort"]["figure"]), order=order)
@@ -183,7 +200,7 @@ def cell_label(cell: dict[str, Any]) -> str:
     params = cell["params"]
     if set(params) <= {"theme", "board"}:
         return str(cell["theme_name"])
-    return ", ".join(f"{k}={value_text(k, v)}" for k, v in params.items())
+    return ", ".join(f"{k}={param_text(cell, k)}" for k in params)
 
 
 def _param_keys(doc: dict[str, Any]) -> list[str]:

@@ -23,6 +23,7 @@ from screener.batch.document import FIGURES, KINDS, figure
 from screener.batch.output import (
     cell_label,
     figure_format,
+    grid_value_text,
     headline,
     label,
     ranked_table,
@@ -30,7 +31,6 @@ from screener.batch.output import (
     shown,
     spread_table,
     spread_title,
-    value_text,
 )
 from screener.errors import Spell, cli_flag
 from screener.fmt import DASH
@@ -146,9 +146,9 @@ def _draw_heatmap(view: ComparisonView, fig: Any, cjk: bool) -> None:
     span = span or 0.01
     cmap = LinearSegmentedColormap.from_list("a_share", [DOWN, "#ffffff", UP])
     ax.imshow(values, cmap=cmap, norm=TwoSlopeNorm(0.0, -span, span), aspect="auto")
-    ax.set_xticks(range(len(cols)), [value_text(axes[1], c) for c in cols], rotation=45 if len(cols) > 6 else 0,
-                  ha="right" if len(cols) > 6 else "center")
-    ax.set_yticks(range(len(rows)), [value_text(axes[0], r) for r in rows])
+    ax.set_xticks(range(len(cols)), [grid_value_text(view.doc, axes[1], c) for c in cols],
+                  rotation=45 if len(cols) > 6 else 0, ha="right" if len(cols) > 6 else "center")
+    ax.set_yticks(range(len(rows)), [grid_value_text(view.doc, axes[0], r) for r in rows])
     ax.set_xlabel(axes[1])
     ax.set_ylabel(axes[0])
     ax.set_title(_("{figure} over the grid").format(figure=label(view.sort)))
@@ -252,8 +252,9 @@ def _markdown(view: ComparisonView, template_dir: Path | None) -> dict[str, byte
 
 
 def cell_rows(view: ComparisonView) -> tuple[list[str], list[list[Any]]]:
-    """Every cell flat: rank, params, theme, window, every figure, claims, warnings."""
-    keys = list(view.doc["grid"])
+    """Every cell flat: rank, params, theme, window, every figure, claims, warnings (a
+    compare's ``theme`` grid key is the theme column, not a second one)."""
+    keys = [k for k in view.doc["grid"] if k != "theme"]
     columns = ["rank", *keys, "theme", "theme_name", "start", "base_date", "end", "sessions", *FIGURES,
                "claims_total", "warnings_n", "data_source"]
     rows = [[c["rank"], *(c["params"].get(k) for k in keys), c["theme"], c["theme_name"], *c["window"].values(),
@@ -312,7 +313,8 @@ def _xlsx(view: ComparisonView, _template_dir: Path | None) -> dict[str, bytes]:
             cell.number_format = fmt
     about = [[line, ""] for line in headline(view.doc)]
     about += [["data_source", view.doc["data_source"]], ["label", view.doc["label"]]]
-    about += [[f"grid: {k}", ", ".join(value_text(k, x) for x in v)] for k, v in view.doc["grid"].items()]
+    about += [[f"grid: {k}", ", ".join(grid_value_text(view.doc, k, x) for x in v)]
+              for k, v in view.doc["grid"].items()]
     about += [[k, v] for k, v in settings_rows(view.doc["settings"])]
     about += [["note", n] for n in view.doc["notes"]]
     _sheet(wb, "about", ["item", "value"], about, {})

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import json
 import os
+import pty
+import re
+import select
 import signal
 import subprocess
 import sys
@@ -119,29 +122,119 @@ def test_an_unreachable_scheduler_is_a_user_error(monkeypatch: pytest.MonkeyPatc
     assert result.stderr.startswith(f"error: --scheduler tcp://127.0.0.1:{port}: cannot connect")
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a process group")
+# the sweep, with the signal landing while its panel is scattered: once the workers have
+# the panel, the scheduler's broadcast step signals this process and waits for a worker to
+# leave (the cluster closing), then goes on as it would: KeyError(the worker's address)
+CUT_SHORT = """
+import asyncio, os, sys
+
+from distributed.diagnostics.plugin import SchedulerPlugin
+from distributed.scheduler import Scheduler
+
+replicate = Scheduler.replicate
+
+
+class Left(SchedulerPlugin):
+    def __init__(self):
+        self.event = asyncio.Event()
+
+    def remove_worker(self, scheduler, worker, **kwargs):
+        self.event.set()
+
+
+async def cut_short(self, *args, **kwargs):
+    left = Left()
+    self.add_plugin(left)
+    os.kill(os.getpid(), SIGNUM)
+    await left.event.wait()
+    return await replicate(self, *args, **kwargs)
+
+
+if __name__ == "__main__":  # not in the workers, which import this file as they start
+    SIGNUM = int(sys.argv.pop(1))
+    Scheduler.replicate = cut_short
+    from screener._main import main
+
+    main()
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a process")
+@pytest.mark.parametrize("signum, status, said", [(signal.SIGINT, 130, "interrupted\n"), (signal.SIGTERM, 143, "")],
+                         ids=["SIGINT", "SIGTERM"])
+def test_a_signal_during_the_scatter_prints_no_asyncio_traceback(tmp_path: Path, signum: int, status: int,
+                                                                 said: str) -> None:
+    """Not "Task exception was never retrieved ... KeyError(worker address)": the
+    scatter the signal cut short fails as the cluster closes, unreported."""
+    script = tmp_path / "cut_short.py"
+    script.write_text(CUT_SHORT, encoding="utf-8")
+    proc = subprocess.run([sys.executable, str(script), str(int(signum)), *SWEEP, "--workers", "2"], cwd=tmp_path,
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120,
+                          preexec_fn=_ctrl_c_heard)
+    assert (proc.returncode, proc.stderr, proc.stdout) == (status, said, "")
+
+
+# ~36 s of backtrader cells (about 0.5 s each on this machine), so that the sweep is far
+# from done when the signal, sent as soon as the cells are on the workers, arrives
+SLOW_SWEEP = ["sweep", "fiber", "--demo", "--start", "2025-01-02", "--engine", "backtrader",
+              "--vary", "rebalance=none,monthly,quarterly", "--vary", "cash=1e5,2e5,5e5,1e6,2e6,5e6",
+              "--vary", "fill=open,close", "--workers", "2", "--export", "json,csv"]
+STARTED = re.compile(r"\b0/36\b")  # the progress bar's first count: every cell submitted, none back
+
+
+def _read_until(fd: int, pattern: re.Pattern[str], timeout: float) -> str:
+    """What the terminal ``fd`` shows until ``pattern`` appears (or it closes, or
+    ``timeout`` seconds pass): select waits on the output itself, nothing sleeps."""
+    seen = b""
+    deadline = time.monotonic() + timeout
+    while not pattern.search(seen.decode(errors="replace")):
+        left = deadline - time.monotonic()
+        if left <= 0 or not select.select([fd], [], [], left)[0]:
+            break
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:  # EIO: every writer has closed the terminal
+            break
+        if not chunk:
+            break
+        seen += chunk
+    return seen.decode(errors="replace")
+
+
+def _ctrl_c_heard() -> None:
+    """In the child, before it runs: Ctrl-C as a terminal delivers it, even when the tests
+    run in the background of a script (which starts them with SIGINT ignored)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a process group, a pseudo-terminal")
 @pytest.mark.parametrize("signum, status, last", [
     (signal.SIGINT, 130, "interrupted"),  # Ctrl-C
     (signal.SIGTERM, 143, None),  # as Ctrl-C, quietly: no word, no "leaked semaphore objects" warning
 ], ids=["SIGINT", "SIGTERM"])
 def test_ctrl_c_stops_the_workers_and_writes_nothing(tmp_path: Path, signum: int, status: int, last: str | None) -> None:
+    """stderr is a terminal, so the progress bar shows; the signal goes once it shows
+    0/36 (the cells are on the workers), and the cells take far longer than that."""
     out = tmp_path / "reports"
-    cmd = [sys.executable, "-m", "screener", "sweep", "fiber", "--demo", "--start", "2025-01-02",
-           "--vary", "rebalance=none,monthly,quarterly", "--vary", "cash=1e5,2e5,5e5,1e6,2e6,5e6",
-           "--vary", "fill=open,close", "--workers", "2", "--export", "json,csv", "--out", str(out)]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    parent = psutil.Process(proc.pid)
-    deadline = time.monotonic() + 90
-    while len(parent.children(recursive=True)) < 3:  # the two workers are up (and the resource tracker)
-        assert proc.poll() is None, proc.communicate()
-        assert time.monotonic() < deadline, "no workers started"
-        time.sleep(0.1)
-    workers = parent.children(recursive=True)
-    proc.send_signal(signum)
-    _, stderr = proc.communicate(timeout=60)
+    terminal, stderr_end = pty.openpty()
+    env = {**os.environ, "TERM": "xterm", "COLUMNS": "100"}
+    env.pop("NO_COLOR", None)
+    try:
+        proc = subprocess.Popen([sys.executable, "-m", "screener", *SLOW_SWEEP, "--out", str(out)], env=env,
+                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=stderr_end,
+                                preexec_fn=_ctrl_c_heard)
+        os.close(stderr_end)
+        shown = _read_until(terminal, STARTED, timeout=120)
+        assert STARTED.search(shown) and proc.poll() is None, shown
+        workers = psutil.Process(proc.pid).children(recursive=True)
+        proc.send_signal(signum)
+        stderr = shown + _read_until(terminal, re.compile(r"(?!)"), timeout=60)  # to the end
+        proc.wait(timeout=60)
+    finally:
+        os.close(terminal)
     assert proc.returncode == status, stderr
     if last:
-        assert stderr.rstrip().endswith(last)
+        assert stderr.rstrip().endswith(last), stderr
     else:
         assert "interrupted" not in stderr and "leaked" not in stderr, stderr
     gone, alive = psutil.wait_procs(workers, timeout=30)

@@ -122,12 +122,16 @@ def test_a_compare_of_themes_with_their_own_benchmarks_names_each_cells(tmp_path
     assert "| benchmark |" not in md.split("Settings every cell shares")[1] and f"- {note}" in md
     page = (tmp_path / f"{stem}.html").read_text(encoding="utf-8")
     assert ">benchmark</th>" in page and ">399438.SZ</td>" in page and note.replace("'", "&#39;") in page
-    rows = list(csv.DictReader(io.StringIO((tmp_path / f"{stem}_cells.csv").read_text(encoding="utf-8-sig"))))
-    assert {r["theme_name"][:2]: r["benchmark"] for r in rows} == {"光纤": "000300.SH", "绿色": "399438.SZ"}
+    cells_csv = csv.reader(io.StringIO((tmp_path / f"{stem}_cells.csv").read_text(encoding="utf-8-sig")))
+    header, *values = list(cells_csv)
+    assert header[:4] == ["rank", "benchmark", "theme", "theme_name"]  # the theme once, not as a grid key too
+    rows = [dict(zip(header, v)) for v in values]
+    assert {r["theme"]: r["benchmark"] for r in rows} == own
     from openpyxl import load_workbook
 
     sheet = load_workbook(tmp_path / f"{stem}.xlsx")["cells"]
     header = [c.value for c in sheet[1]]
+    assert header.count("theme") == 1
     assert {sheet.cell(i, header.index("theme_name") + 1).value[:2]: sheet.cell(i, header.index("benchmark") + 1).value
             for i in (2, 3)} == {"光纤": "000300.SH", "绿色": "399438.SZ"}
     table = CliRunner().invoke(cli, [*args, "--lang", "zh"], env={"COLUMNS": "200"})
@@ -159,3 +163,27 @@ def test_comparison_csv_cells_are_neutralised_like_every_other_csv(exported: tup
     assert len(rows) == doc["n_cells"]
     assert [r["theme_name"] for r in rows[:2]] == ["'\t=HYPERLINK(1)", "ab\r=cmd"]
     assert '"ab\r=cmd"' in text  # quoted: a bare CR read as a row break cannot start a cell with "="
+
+
+def test_a_default_benchmark_in_a_sweep_names_the_symbol_it_resolved_to(tmp_path: Path) -> None:
+    """fiber's theme file names 000300.SH: a grid value "default" stays None in the
+    document (the grid as given) but the table, headline and reports say which index."""
+    stem = "sweep-fiber_2026-01-05_2026-03-30"
+    args = ["sweep", "fiber", "--demo", "--start", "2026-01-05", "--end", "2026-03-30", "--vary",
+            "benchmark=default,000905.SH", "--vary", "rebalance=none,monthly", "--workers", "0"]
+    result = CliRunner().invoke(cli, [*args, "--format", "json", "--export", "md,xlsx", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert doc["grid"]["benchmark"] == [None, "000905.SH"]
+    assert {(c["params"]["benchmark"], c["benchmark"]["symbol"]) for c in doc["cells"]} == {
+        (None, "000300.SH"), ("000905.SH", "000905.SH")}
+    md = (tmp_path / f"{stem}.md").read_text(encoding="utf-8")
+    assert "varying: benchmark = default (000300.SH), 000905.SH; rebalance = none, monthly" in md
+    assert md.count("| default (000300.SH) |") == 2 and md.count("| 000905.SH |") == 2
+    from openpyxl import load_workbook
+
+    about = {r[0]: r[1] for r in load_workbook(tmp_path / f"{stem}.xlsx")["about"].iter_rows(values_only=True)}
+    assert about["grid: benchmark"] == "default (000300.SH), 000905.SH"
+    table = CliRunner().invoke(cli, [*args, "--lang", "zh"], env={"COLUMNS": "200"})
+    assert table.exit_code == 0, table.stderr
+    assert table.stdout.count("默认（000300.SH）") == 3  # the headline and two rows
