@@ -67,10 +67,10 @@ def scheduler(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def _children() -> list[psutil.Process]:
-    """This process's children but multiprocessing's resource tracker (it lives as long
-    as the process that started it)."""
+    """This process's children but multiprocessing's resource tracker and fork server
+    (each lives as long as the process that started it, idle between clusters)."""
     return [c for c in psutil.Process().children(recursive=True)
-            if "resource_tracker" not in " ".join(c.cmdline())]
+            if not any(helper in " ".join(c.cmdline()) for helper in ("resource_tracker", "forkserver"))]
 
 
 @pytest.fixture(scope="module")
