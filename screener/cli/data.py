@@ -153,8 +153,7 @@ def fetch(targets: tuple[str, ...], with_universe: bool, start: date | None, end
             [_("symbol"), _("name"), _("from"), _("rows"), _("first"), _("last"), _("status")],
             [[r["symbol"], r["name"], cached_origin_label(r["from"]), r["rows"], r["first"], r["last"], _status_text(r)]
              for r in rows],
-            title=_("data: {labels}").format(
-                labels=_("; ").join(sorted(source_label(store.source.value, x) for x in labels)) or store.source.value),
+            title=_data_title(store, labels),
             justify=["left", "left", "left", "right", "left", "left", "left"],
         )
         counts = Counter(r["from"] for r in rows if r["status"] != "failed")
@@ -300,6 +299,12 @@ def _size(n: int) -> str:
     return f"{n} B"  # pragma: no cover
 
 
+def _data_title(store: Any, labels: set[str]) -> str:
+    """A table's title: where its rows came from, each label in the language in use."""
+    named = _("; ").join(sorted(source_label(store.source.value, x) for x in labels))
+    return _("data: {labels}").format(labels=named or store.source.value)
+
+
 def _store_status(store: Any, fmt: str) -> None:
     """Every symbol of the demo set or a --data-dir folder, one row each: a file that cannot
     be used (two files for one symbol, a bad value) is listed with its reason, as the
@@ -323,8 +328,7 @@ def _store_status(store: Any, fmt: str) -> None:
     print_table([_("symbol"), _("name"), _("rows"), _("first"), _("last"), _("origin")],
                 [[r["key"], r["name"], r["rows"], r["first"], r["last"], _("failed") if r["problem"] else origin_label(r["origin"])]
                  for r in rows],
-                title=_("data: {labels}").format(labels=_("; ").join(source_label(store.source.value, x) for x in sorted(labels))
-                                                   or store.source.value),
+                title=_data_title(store, labels),
                 justify=["left", "left", "right", "left", "left", "left"])
     click.echo(ngettext("{n} symbol", "{n} symbols", len(rows)).format(n=len(rows)))
     for note in notes:
