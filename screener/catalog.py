@@ -42,7 +42,7 @@ class Kind:
         return Path(platformdirs.user_config_dir("screener")) / self.plural
 
 
-ORIGINS = {"built-in": N_("built-in"), "user config": N_("user config")}  # the others: flags, $VARIABLES
+ORIGINS = (N_("built-in"), N_("user config"))  # translated; the others (flags, $VARIABLES) as typed
 
 
 def origin_text(origin: str) -> str:
@@ -50,7 +50,7 @@ def origin_text(origin: str) -> str:
     flag or an environment variable as typed."""
     if origin.startswith("plugin "):
         return _("plugin {name}").format(name=origin.removeprefix("plugin "))
-    return _(ORIGINS[origin]) if origin in ORIGINS else origin
+    return _(origin) if origin in ORIGINS else origin
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from typing import Any
 
 import click
 
+from screener.errors import cli_flag
 from screener.i18n import _
 from screener.theme.registry import ThemeRegistry
 
@@ -177,7 +178,7 @@ def _note_ignored(options: dict[str, Any]) -> None:
     ctx = click.get_current_context(silent=True)
     if not options.get("demo") or ctx is None:
         return
-    given = [f"--{name.replace('_', '-')}" for name in ("cache_dir", "offline", "proxy")
+    given = [cli_flag(name) for name in ("cache_dir", "offline", "proxy")
              if options.get(name) and ctx.get_parameter_source(name) is click.core.ParameterSource.COMMANDLINE]
     if given:
         click.echo(_("note: {given} ignored: --demo uses the built-in synthetic data").format(given=', '.join(given)), err=True)

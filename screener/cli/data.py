@@ -195,9 +195,10 @@ def _fetch_summary(fetched: int, total: int, by_origin: str, n_warn: int) -> str
     return line
 
 
-# a row's status (English in --format json, a data contract) as the table shows it
-_STATUS = {s: s for s in (N_("ok"), N_("no rows"), N_("cached (live failed)"), N_("partial"), N_("failed"),
-                          N_("none (this source has no such table)"))}
+# a row's status (English in --format json, a data contract), marked for the catalog: the
+# table shows it translated
+_STATUSES = (N_("ok"), N_("no rows"), N_("cached (live failed)"), N_("partial"), N_("failed"),
+             N_("none (this source has no such table)"))
 
 
 def _status_text(row: dict[str, Any]) -> str:
@@ -205,7 +206,7 @@ def _status_text(row: dict[str, Any]) -> str:
     if board:
         n = int(board.group(1))
         return ngettext("ok, {n} member", "ok, {n} members", n).format(n=n)
-    return _(_STATUS.get(row["status"], row["status"]))
+    return _(row["status"])
 
 
 MAX_WARNINGS = 20  # warning lines printed after a fetch; the rest are counted (all in --format json)

@@ -772,8 +772,10 @@ class Cache:
         Raises DataError when ``root`` holds files but none of the cache's."""
         if symbols is None:
             own = self.own_files()
-            foreign = self.foreign_files()
-            if not own and (foreign or self._beside_layout()):
+            if own:
+                return own
+            foreign = self.foreign_files()  # a walk of the whole folder: only when nothing is the cache's
+            if foreign or self._beside_layout():
                 raise DataError(
                     _(
                         "{root} does not look like a screener cache (none of the files under {base} is "

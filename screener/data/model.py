@@ -25,6 +25,8 @@ from typing import ClassVar, Protocol
 
 import pandas as pd
 
+from screener.i18n import _, language
+
 BAR_COLUMNS: tuple[str, ...] = (
     "open", "high", "low", "close", "volume", "amount", "adj_factor", "turnover",
 )
@@ -89,8 +91,6 @@ class QualityIssue:
         """A finding about ``days`` (sorted, deduplicated): "600487.SH: 2 rows with high
         below low: 2024-01-02, 2024-01-05". ``what`` (translated by the caller) starts with
         a plural noun, made singular for one day in English."""
-        from screener.i18n import _, language
-
         ordered = tuple(sorted(set(days)))
         n = len(ordered)
         said = what
