@@ -307,14 +307,10 @@ class Session:
             return values[:0]
         return values[self.sell if sell else ~self.sell]
 
-    def sells(self) -> int:
-        """How many of the orders sell."""
-        return self.n_sell
-
     def by_side(self, sells: Callable[[], np.ndarray], buys: Callable[[], np.ndarray]) -> np.ndarray:
         """``sells()`` for the sell orders, ``buys()`` for the buy orders; a side without
         orders is not worked out."""
-        n = self.sells()
+        n = self.n_sell
         if n == len(self.sell):
             return sells()
         return buys() if n == 0 else np.where(self.sell, sells(), buys())
@@ -358,9 +354,9 @@ def size(s: Session) -> None:
     step, min_qty = mk.step[s.j], mk.min_qty[s.j]
     s.qty = s.by_side(lambda: rules.sell_quantity(s.held, s.target, step),
                       lambda: rules.buy_quantity(s.target - s.held, min_qty, step))
-    if s.sells() < len(s.sell):  # buys of less than one lot
+    if s.n_sell < len(s.sell):  # buys of less than one lot
         below = s.qty <= 0
-        if s.sells():
+        if s.n_sell:
             below &= ~s.sell
         if np.count_nonzero(below):
             for j in s.j[below & (s.held <= 0)]:
@@ -377,7 +373,7 @@ def t_plus_1(s: Session) -> None:
 
 def board_minimum(s: Session) -> None:
     """The board's smallest sell order (STAR/BSE), no dust: a sell of nothing is done."""
-    if not s.sells():
+    if not s.n_sell:
         return
     mk = s.market
     s.qty = s.by_side(lambda: rules.sell_minimum(s.qty, s.sellable, mk.min_qty[s.j], mk.step[s.j]), lambda: s.qty)
@@ -432,7 +428,7 @@ class Planner:
 
     def due(self, row: int) -> bool:
         """Whether ``row`` has work: a rebalance, or open orders that may fill."""
-        return row in self.market.trade_rows or (self._open and row >= self._idle_until)
+        return self.next_due(row) == row
 
     def next_due(self, row: int) -> int:
         """The first row from ``row`` on that :meth:`due` says has work (the number of

@@ -68,20 +68,7 @@ def settings(base: Mapping[str, Any], options: Mapping[str, Any], *, spell: Spel
         validated = BacktestSettings.model_validate(values)
     except ValidationError as err:
         raise UserError("; ".join(_problem(e, spell) for e in err.errors())) from None
-    _check_window_dates(validated, spell)
     return validated
-
-
-def _check_window_dates(settings: BacktestSettings, spell: Spell) -> None:
-    """Refuse a start or end outside the dates screener works with, as the command
-    line's date options do (:func:`screener.clock.range_problem`)."""
-    from screener.clock import range_problem
-
-    for name in ("start", "end"):
-        day = getattr(settings, name)
-        problem = range_problem(day) if day is not None else None
-        if problem:
-            raise UserError(f"{spell(name)}: {problem}")
 
 
 def _problem(error: Any, spell: Spell) -> str:
