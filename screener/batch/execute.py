@@ -302,7 +302,6 @@ def _interrupt_deferred() -> Iterator[None]:
     to the handler in place before (Ctrl-C: KeyboardInterrupt). Outside the main thread
     signals cannot be caught: the block runs as it is."""
     import signal
-    import threading
 
     if threading.current_thread() is not threading.main_thread():
         yield

@@ -9,7 +9,7 @@ import math
 from datetime import date, datetime
 from typing import Any
 
-from screener.fmt import DASH
+from screener.fmt import DASH, SHARE_DECIMALS
 from screener.i18n import N_, _
 from screener.report import text
 from screener.report.view import ReportView
@@ -19,7 +19,7 @@ RETURN = "[Red]+0.00%;[Green]-0.00%;0.00%"  # A-share colours: red up, green dow
 RATIO = "0.00"
 MONEY = "#,##0.00"
 VALUE = "0.000000"
-SHARES = "#,##0.0000"  # raw shares: fractional after cash dividends reinvested (fmt.SHARE_DECIMALS)
+SHARES = "#,##0." + "0" * SHARE_DECIMALS  # raw shares: fractional after cash dividends reinvested
 SHEETS = {"summary": N_("summary"), "equity": N_("equity"), "members": N_("members"), "claims": N_("claims"),
           "cells": N_("cells"), "about": N_("about")}  # the last two: comparison workbooks (report.comparison)
 
