@@ -4,13 +4,20 @@ hands Ctrl-C back to Python (KeyboardInterrupt, so that writes clean up) once th
 command line is loaded. Only the console script and ``python -m screener`` import this
 module: importing it changes the process's SIGINT handler."""
 
+import os
 import signal
+import sys
 
 
 def _interrupted(signum: int, frame: object) -> None:
-    from screener._main import interrupted
-
-    interrupted()
+    # what screener._main.interrupted does for Ctrl-C, written out here: this handler also
+    # runs while screener._main is half imported, when importing from it fails
+    try:
+        sys.stderr.write("interrupted\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+    os._exit(130)
 
 
 signal.signal(signal.SIGINT, _interrupted)
