@@ -8,11 +8,12 @@
   process (no Dask started);
 * else a ``LocalCluster`` of ``workers`` processes (default: the CPU count), one thread
   each, on 127.0.0.1 without a dashboard, closed when the run ends. When ``workers`` is
-  given, the cluster is started while the data load (:func:`starting`).
+  given, the workers' fork server starts importing as the batch begins
+  (:func:`warm_up`) and the cluster is started while the data load (:func:`starting`).
 
 On a cluster each aligned panel is sent once to every worker (``scatter(...,
 broadcast=True)``), cells are mapped in chunks (a task ``run_cells(panel, [settings...])``
-of up to :data:`CHUNK` cells, about eight tasks per worker thread), and results are
+of up to :data:`CHUNK` cells, smaller towards the end: :func:`chunk_sizes`), and results are
 taken as they complete (``as_completed``), so the progress bar moves with the work.
 What travels: the pickled panels (bars of the members and the benchmark over the
 window, the theme) once per worker, then per cell its settings out and its figures and
@@ -24,6 +25,7 @@ back.
 
 from __future__ import annotations
 
+import itertools
 import os
 import sys
 import threading
@@ -41,6 +43,7 @@ SMALL_GRID = 8  # fewer cells than this run in-process unless --workers says oth
 SMALL_WORK = 2_000_000  # as do fewer member-sessions (members × sessions, summed over the cells)
 CONNECT_TIMEOUT = "10s"  # to reach a --scheduler
 CHUNK = 20  # cells per task at most
+GUIDE = 2  # a task takes at most 1/GUIDE of a worker thread's share of the cells left
 # Dask's nannies start workers with MALLOC_TRIM_THRESHOLD_=65536 (against fragmentation in
 # long-lived workers); with the engine's many short-lived arrays it makes every cell about
 # 30% slower, and a local cluster lives for one command: its workers start without it
@@ -84,6 +87,10 @@ class Execution:
             return "process"
         return "local"
 
+    def surely_local(self) -> bool:
+        """Whether the cells run on a local cluster whatever their number and work."""
+        return bool(self.workers) and not self.scheduler
+
     def n_workers(self) -> int:
         return self.workers or os.cpu_count() or 1
 
@@ -126,7 +133,7 @@ def _in_process(work: list[tuple[Panel, Any]], progress: Progress) -> dict[int, 
 def _on_cluster(client: Any, panels: Sequence[Panel], total: int, progress: Progress) -> dict[int, Outcome]:
     from distributed import as_completed
 
-    size = chunk_size(total, sum(client.nthreads().values()))
+    threads = sum(client.nthreads().values())
     futures: dict[str, list[int]] = {}
     submitted = []
     try:
@@ -134,7 +141,7 @@ def _on_cluster(client: Any, panels: Sequence[Panel], total: int, progress: Prog
             if panel.aligned is None:
                 continue
             shared = client.scatter(panel.aligned, broadcast=True, hash=False)
-            chunks = [panel.cells[i:i + size] for i in range(0, len(panel.cells), size)]
+            chunks = _split(panel.cells, chunk_sizes(len(panel.cells), threads))
             batch = client.map(run_cells, [shared] * len(chunks), [[c.settings for c in chunk] for chunk in chunks],
                                pure=False)
             futures.update({f.key: [c.index for c in chunk] for f, chunk in zip(batch, chunks)})
@@ -150,11 +157,22 @@ def _on_cluster(client: Any, panels: Sequence[Panel], total: int, progress: Prog
         raise
 
 
-def chunk_size(cells: int, threads: int) -> int:
-    """Cells per task: about eight tasks per worker thread (so the load stays balanced
-    and the progress bar moves), at most :data:`CHUNK` (a task per cell costs the
-    scheduler and the client more than a short cell)."""
-    return max(1, min(CHUNK, cells // (8 * max(1, threads))))
+def _split(cells: Sequence[Any], sizes: list[int]) -> list[Sequence[Any]]:
+    ends = list(itertools.accumulate(sizes))
+    return [cells[end - size:end] for size, end in zip(sizes, ends)]
+
+
+def chunk_sizes(cells: int, threads: int) -> list[int]:
+    """Cells per task, in the order the tasks go out: each half a worker thread's share of
+    the cells left (rounded up), at most :data:`CHUNK` (a task per cell costs the
+    scheduler and the client more than a short cell). The tasks shrink towards the
+    end, so the workers finish within about a cell of each other, and the progress bar
+    moves."""
+    sizes, left = [], cells
+    while left:
+        sizes.append(min(CHUNK, -(-left // (GUIDE * max(1, threads)))))  # rounded up: at least 1
+        left -= sizes[-1]
+    return sizes
 
 
 def run_cells(aligned: Any, settings: list[Any]) -> list[Outcome]:
@@ -198,7 +216,7 @@ def _start_local(execution: Execution) -> tuple[Any, Any]:
     environ = {k: v for k, v in dask.config.get("distributed.nanny.pre-spawn-environ").items()
                if k not in WORKER_ENV_DROPPED}
     with _interrupt_deferred(), dask.config.set({**LOCAL_CLUSTER_CONFIG, "distributed.nanny.pre-spawn-environ": environ}):
-        _preload_fork_server()
+        start_fork_server()
         # a cluster half started or half closed cannot be shut down cleanly: Ctrl-C waits
         cluster = LocalCluster(
             n_workers=execution.n_workers(), threads_per_worker=1, processes=True, host="127.0.0.1",
@@ -208,15 +226,27 @@ def _start_local(execution: Execution) -> tuple[Any, Any]:
         return cluster, Client(cluster)
 
 
-def _preload_fork_server() -> None:
-    """Have the fork server (:data:`WORKER_START`) import :data:`WORKER_PRELOAD` when it
-    starts (with the first worker; Dask's own list is only its dependencies), so that
-    workers are forked with ``screener`` loaded. Call with the method configured."""
-    from distributed.utils import get_mp_context
+def start_fork_server() -> None:
+    """Start the fork server (:data:`WORKER_START`) now, importing :data:`WORKER_PRELOAD`
+    (Dask's own list is only its dependencies), so that workers are forked with
+    ``screener`` loaded. It starts in a moment and imports on another core while this
+    process goes on (importing Dask, loading data); once running, it stays until this
+    process ends. Nothing to do where workers are spawned."""
+    if WORKER_START != "forkserver":
+        return
+    import multiprocessing
+    from multiprocessing import forkserver
 
-    context = get_mp_context()  # Dask sets its list on the first call, never again
-    if WORKER_START == "forkserver":
-        context.set_forkserver_preload(WORKER_PRELOAD)
+    multiprocessing.get_context(WORKER_START).set_forkserver_preload(WORKER_PRELOAD)
+    forkserver.ensure_running()
+
+
+def warm_up(execution: Execution) -> None:
+    """Start the fork server (:func:`start_fork_server`) at once when the cells will run
+    on a local cluster (:meth:`Execution.surely_local`), so that the workers' imports
+    overlap with reading the targets and loading the data."""
+    if execution.surely_local():
+        start_fork_server()
 
 
 def _close_local(cluster: Any, client: Any) -> None:
@@ -288,7 +318,7 @@ def starting(execution: Execution) -> Iterator[EarlyCluster | None]:
     """A cluster started early (:class:`EarlyCluster`) when ``execution`` will run on a
     local cluster whatever the data (``workers`` given), else None; closed on leaving.
     Pass it to :func:`run`."""
-    early = EarlyCluster(execution) if execution.workers and not execution.scheduler else None
+    early = EarlyCluster(execution) if execution.surely_local() else None
     try:
         yield early
     finally:

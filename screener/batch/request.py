@@ -44,7 +44,7 @@ def compare(targets: Sequence[Target], options: Mapping[str, Any], run: Run) -> 
     window with the same options. Without ``start``/``end`` options and when the
     targets' own windows differ, the earliest start and the latest end are used."""
     today = _today(run)
-    sort = document.check_sort(run.sort)
+    sort = _begin(run)
     if not targets:
         raise UserError(_("compare: name at least one theme or spec"))
     notes: list[str] = []
@@ -71,7 +71,7 @@ def sweep(target: Target, vary: Mapping[str, Sequence[Any] | str] | None, option
     from screener.backtest.request import SWEEP
     from screener.batch import grid as grid_mod
 
-    sort = document.check_sort(run.sort)
+    sort = _begin(run)
     theme, spec_values = _load_target(target, run)
     spec_grid = dict(spec_values.get(SWEEP) or {})
     given = {grid_mod.key_name(k): v for k, v in (vary or {}).items()}
@@ -88,7 +88,7 @@ def scan_boards(options: Mapping[str, Any], run: Run, source: str = "em") -> dic
     from screener.batch import boards
     from screener.data import open_store
 
-    sort = document.check_sort(run.sort)
+    sort = _begin(run)
     s = _settings({}, options)
     store = open_store(run.data)
     notes: list[str] = []
@@ -103,6 +103,16 @@ def scan_boards(options: Mapping[str, Any], run: Run, source: str = "em") -> dic
 
 
 # -- steps --------------------------------------------------------------------------------
+
+def _begin(run: Run) -> str:
+    """A batch's first steps: its ``--sort`` checked (returned), and the local cluster's
+    workers starting to import when they will surely be needed."""
+    from screener.batch import execute
+
+    sort = document.check_sort(run.sort)
+    execute.warm_up(run.execution)
+    return sort
+
 
 def _run(kind: str, cells: list[plan.Cell], grid: dict[str, list[Any]], settings: dict[str, Any], sort: str,
          run: Run, *, store: Any = None, skip_failed: bool = False, notes: list[str] | None = None) -> dict[str, Any]:

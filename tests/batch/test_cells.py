@@ -95,8 +95,50 @@ def test_where_cells_run(execution: Execution, cells: int, work: int, mode: str)
     assert execution.mode(cells, work) == mode
 
 
-@pytest.mark.parametrize("cells, threads, size", [(1000, 2, 20), (100, 2, 6), (6, 2, 1), (36, 2, 2), (5000, 64, 9)])
-def test_cells_go_to_workers_in_chunks_of_at_most_20_about_eight_per_thread(cells: int, threads: int, size: int) -> None:
-    from screener.batch.execute import chunk_size
+@pytest.mark.parametrize("cells, threads, sizes", [
+    # half a thread's share of what is left, rounded up, at most 20: 1,000 cells on 2
+    # threads go 20 at a time until 80 are left, then 20 (80/4), 15 (60/4 of the 60
+    # left), 12, 9, 6, 5, 4, 3, 2 and single cells once 4 or fewer are left
+    (1000, 2, [20] * 47 + [15, 12, 9, 6, 5, 4, 3, 2, 1, 1, 1, 1]),
+    (36, 2, [9, 7, 5, 4, 3, 2, 2, 1, 1, 1, 1]),
+    (6, 2, [2, 1, 1, 1, 1]),
+    (3, 1, [2, 1]),
+    (0, 2, []),
+])
+def test_cells_go_to_workers_in_chunks_that_shrink_towards_the_end(cells: int, threads: int, sizes: list[int]) -> None:
+    from screener.batch.execute import chunk_sizes
 
-    assert chunk_size(cells, threads) == size
+    assert chunk_sizes(cells, threads) == sizes
+
+
+WARM_UP = """
+import psutil
+from screener.batch import request
+from screener.batch.execute import Execution
+from screener.errors import UserError
+try:
+    request.sweep("no-such-theme", {{"rebalance": ["monthly", "quarterly"]}}, {{}},
+                  request.Run(execution={execution}))
+except UserError:
+    pass
+print(sum("forkserver" in " ".join(c.cmdline()) for c in psutil.Process().children()))
+"""
+
+
+@pytest.mark.parametrize("execution, fork_servers", [
+    ("Execution(workers=2)", 1),  # a local cluster for sure: its workers start importing at once
+    ("Execution(workers=0)", 0),
+    ("Execution()", 0),  # where the cells run depends on the work, known once the data are in
+    ("Execution(workers=2, scheduler='tcp://127.0.0.1:1')", 0),
+])
+def test_the_workers_start_importing_before_the_targets_are_read_only_when_a_local_cluster_is_sure(
+        execution: str, fork_servers: int) -> None:
+    """The theme is unknown: the batch stops before any data or cluster, after the
+    fork server of a sure local cluster has started (a fresh process: one per process)."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", WARM_UP.format(execution=execution)], capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == [str(fork_servers)]
