@@ -17,7 +17,8 @@ of up to :data:`CHUNK` cells, smaller towards the end: :func:`chunk_sizes`), and
 taken as they complete (``as_completed``), so the progress bar moves with the work.
 What travels: the pickled panels (bars of the members and the benchmark over the
 window, the theme) once per worker, then per cell its settings out and its figures and
-equity curve back. Ctrl-C (KeyboardInterrupt; SIGTERM too, which the console script
+equity curve back; a local cluster's client sends and takes them straight from its
+workers, not through the scheduler. Ctrl-C (KeyboardInterrupt; SIGTERM too, which the console script
 raises as one) cancels every task and closes the cluster before it propagates, without
 asyncio's report of the tasks it leaves failing; nothing is written until every cell is
 back.
@@ -223,7 +224,7 @@ def _start_local(execution: Execution) -> tuple[Any, Any]:
             dashboard_address=None, scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},  # no dashboard; the
             silence_logs=logging.CRITICAL,  # scheduler's health endpoint on a free port, not 8787
         )
-        return cluster, Client(cluster)
+        return cluster, Client(cluster, direct_to_workers=True)  # scatter and gather skip the scheduler
 
 
 def start_fork_server() -> None:
