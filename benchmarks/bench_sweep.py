@@ -13,7 +13,8 @@ the cells, the document): the grid rebalance {monthly, quarterly} × fill {open,
 one panel, so one scatter — with ``--workers 0`` (in this process) and with
 ``--workers 2`` (a LocalCluster; its start-up is included). Prints the wall time, the
 speed-up (of the minima, and of the medians, over ``--repeats`` interleaved runs of
-each), the CPU seconds used (client and workers), the peak memory of the client (max
+each; and the median of each repeat's own speed-up, its two runs back to back, which the
+machine's slower spells move least), the CPU seconds used (client and workers), the peak memory of the client (max
 RSS) and of a worker (its RSS sampled every 0.5 s), and checks that both runs give the
 same cells.
 
@@ -159,6 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     same = all(r["cells_doc"] == one[0]["cells_doc"] for r in one + many)
     (one_min, one_med), (many_min, many_med) = _min_median(one), _min_median(many)
     speedup, speedup_med = one_min / many_min, one_med / many_med
+    paired = statistics.median(a["seconds"] / b["seconds"] for a, b in zip(one, many))
     print(f"sweep: {one[0]['cells']} cells of {args.members} members × {args.sessions} sessions, fast engine, costs on;"
           f" {args.repeats} run(s) of each, interleaved (min / median)")
     print(f"  in one process:           {one_min:5.1f} / {one_med:5.1f} s wall, {_peak(one, 'cpu'):5.1f} s CPU at most;"
@@ -167,7 +169,8 @@ def main(argv: list[str] | None = None) -> int:
           f" {_peak(many, 'cpu'):5.1f} s CPU at most (client and workers);"
           f" client peak {_peak(many, 'client_peak') / 2**20:.0f} MiB, worker peak {_peak(many, 'worker_peak') / 2**20:.0f} MiB")
     print(f"  machine load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (other jobs slow the wall times)")
-    print(f"  speed-up {speedup:.2f}× (min) / {speedup_med:.2f}× (median); cells identical: {'yes' if same else 'NO'}")
+    print(f"  speed-up {speedup:.2f}× (min) / {speedup_med:.2f}× (median); median of each repeat's own speed-up"
+          f" {paired:.2f}×; cells identical: {'yes' if same else 'NO'}")
     if ceiling is not None:
         print(f"  ceiling: two in-process halves ({args.cells // 2} cells each, no Dask) at once took {ceiling:.1f} s:"
               f" {one_min / ceiling:.2f}× at best with two processes on this machine")
