@@ -88,13 +88,14 @@ def read_input(path: Path | str, limit: int | None = None) -> bytes:
         raise InputError(_(
             "{path}: cannot read it: {value}"
         ).format(path=path, value=exc.strerror or exc.__class__.__name__)) from None
+    st = os.fstat(fd)
+    kind = special_kind(st.st_mode)
+    if kind is not None:  # checked before os.fdopen, which refuses a folder with its own error
+        os.close(fd)
+        raise InputError(_(
+            "{path} is {kind}, not a regular file: pass a regular file"
+        ).format(path=path, kind=kind))
     with os.fdopen(fd, "rb") as fh:
-        st = os.fstat(fd)
-        kind = special_kind(st.st_mode)
-        if kind is not None:
-            raise InputError(_(
-                "{path} is {kind}, not a regular file: pass a regular file"
-            ).format(path=path, kind=kind))
         if st.st_size > limit:
             raise _too_big(str(path), st.st_size, limit)
         return _read_capped(fh, str(path), limit)

@@ -12,15 +12,13 @@ source of truth; the file is only ever a copy of what it said.
 
 from __future__ import annotations
 
-import json
 import warnings
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from screener import clock
-from screener._cache_folder import SESSIONS_FILE
+from screener._cache_folder import SESSIONS_FILE, read_small_cache, write_small_cache
 
 FIRST_SESSION = "2005-01-04"
 FILE_NAME = SESSIONS_FILE
@@ -29,15 +27,12 @@ FILE_NAME = SESSIONS_FILE
 def xshg_sessions() -> np.ndarray:
     """Every XSHG session from 2005-01-04 to the calendar's end, as sorted datetime64[ns]."""
     key = _key()
-    from screener._cache_folder import cache_folder
-
-    path = cache_folder() / FILE_NAME
-    cached = _read(path, key) if key else None
+    cached = read_small_cache(FILE_NAME, lambda record: _days(record, key)) if key else None
     if cached is not None:
         return cached
     days, dated = _build()
     if key:
-        _write(path, key, days, dated)
+        _write(key, days, dated)
     return days
 
 
@@ -70,33 +65,20 @@ def _build() -> tuple[np.ndarray, bool]:
     return sessions.values.astype("datetime64[ns]"), bound is None
 
 
-def _read(path: Path, key: dict[str, str]) -> np.ndarray | None:
-    from screener._input import InputError, read_input
-
-    try:
-        record: Any = json.loads(read_input(path))  # a regular file only: a FIFO there would hang
-        if record["key"] != key or record["valid_on"] not in (None, clock.today().isoformat()):
-            return None
-        days = np.array(record["days"], dtype="datetime64[D]")
-    except (InputError, ValueError, KeyError, TypeError, RecursionError):
-        return None  # missing, unreadable, not a file or from another layout: build it again
+def _days(record: Any, key: dict[str, str]) -> np.ndarray | None:
+    """The sessions in a stored ``record``; None when it was made for another version or
+    day, or its days are not strictly increasing (a record of another layout raises)."""
+    if record["key"] != key or record["valid_on"] not in (None, clock.today().isoformat()):
+        return None
+    days = np.array(record["days"], dtype="datetime64[D]")
     if len(days) == 0 or np.any(np.diff(days.astype(np.int64)) <= 0):
         return None
     return days.astype("datetime64[ns]")
 
 
-def _write(path: Path, key: dict[str, str], days: np.ndarray, dated: bool) -> None:
-    """Best effort: a cache folder that cannot be written (or a special file in the way)
-    only costs the next run time."""
-    from screener._atomic import WriteError, write_atomic
-
-    record = {
+def _write(key: dict[str, str], days: np.ndarray, dated: bool) -> None:
+    write_small_cache(FILE_NAME, {
         "key": key,
         "valid_on": clock.today().isoformat() if dated else None,
         "days": days.astype("datetime64[D]").astype(np.int64).tolist(),
-    }
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, json.dumps(record, separators=(",", ":")))
-    except (OSError, WriteError):
-        pass
+    })

@@ -101,6 +101,14 @@ def test_unsorted_days_in_a_matching_file_are_not_trusted(cache_dir):
     assert len(cache.xshg_sessions()) > 1000
 
 
+@pytest.mark.parametrize("days", [19723, None, "2024-01-01"])
+def test_days_that_are_not_a_list_in_a_matching_file_are_rebuilt_not_a_crash(cache_dir, days):
+    # they used to pass the read and fail its check: len() of a 0-d array, a TypeError
+    cache.xshg_sessions()
+    rewrite(cache_dir, days=days)
+    np.testing.assert_array_equal(cache.xshg_sessions(), xshg_from_exchange_calendars())
+
+
 def test_an_unwritable_cache_folder_still_gives_the_sessions(tmp_path, monkeypatch):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder", encoding="utf-8")

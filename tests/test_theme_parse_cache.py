@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from screener._cache_folder import cache_folder
 from screener.backtest.settings import load_spec
 from screener.errors import ThemeError
 from screener.theme import _parsed, loader
@@ -25,8 +26,12 @@ def fresh_cache():
     _parsed._entries.cache_clear()
 
 
+def cache_file() -> Path:
+    return cache_folder() / _parsed.FILE_NAME
+
+
 def cached_entries() -> dict:
-    return json.loads((_parsed._path()).read_text(encoding="utf-8"))["entries"]
+    return json.loads(cache_file().read_text(encoding="utf-8"))["entries"]
 
 
 @pytest.mark.parametrize("path", list(theme_files(builtin_themes_dir())), ids=lambda p: p.name)
@@ -92,8 +97,8 @@ def test_data_the_cache_cannot_give_back_exactly_is_not_stored(extra):
 
 @pytest.mark.parametrize("content", ["{broken", "[" * 100_000])  # the second: nested past json's recursion limit
 def test_an_unreadable_cache_file_is_ignored_and_replaced(tmp_path, content):
-    _parsed._path().parent.mkdir(parents=True, exist_ok=True)
-    _parsed._path().write_text(content, encoding="utf-8")
+    cache_file().parent.mkdir(parents=True, exist_ok=True)
+    cache_file().write_text(content, encoding="utf-8")
     path = tmp_path / "tiny.yaml"
     path.write_text(THEME, encoding="utf-8")
 
@@ -106,3 +111,14 @@ def test_the_oldest_entries_go_first(monkeypatch):
     for k in "abcd":
         _parsed.remember(k, {"id": k})
     assert list(cached_entries()) == ["b", "c", "d"]
+
+
+def test_a_cache_folder_that_cannot_be_written_still_loads_the_theme(tmp_path, monkeypatch):
+    (tmp_path / "file").write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv("SCREENER_CACHE_DIR", str(tmp_path / "file" / "sc"))
+    path = tmp_path / "tiny.yaml"
+    path.write_text(THEME, encoding="utf-8")
+
+    assert load_theme(path).id == "tiny"
+    _parsed._entries.cache_clear()  # a new process: nothing was stored, so it parses again
+    assert load_theme(path).id == "tiny"

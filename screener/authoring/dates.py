@@ -26,6 +26,7 @@ _RELATIVE = re.compile(
 )
 _BACK = {"今日": 0, "今天": 0, "昨日": 1, "昨天": 1, "前日": 2, "前天": 2}
 _WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+TOP_LINES = 5  # a masthead or a date line counts as the page's within its first non-empty lines
 _DATE_LINE = re.compile(
     r"\s*(?:(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日|(\d{4})-(\d{1,2})-(\d{1,2}))"
     r"\s*(?:(?:星期|周|礼拜)[一二三四五六日天])?\s*"
@@ -53,10 +54,16 @@ def infer_year(text: str) -> tuple[int | None, str | None]:
     return best if best else (None, None)
 
 
-def date_line(text: str, lines: int = 5) -> date | None:
+def top_lines(text: str, count: int = TOP_LINES) -> list[str]:
+    """The first ``count`` non-empty lines of ``text``: where a page prints its masthead
+    and its date."""
+    return [ln for ln in text.splitlines() if ln.strip()][:count]
+
+
+def date_line(text: str, lines: int = TOP_LINES) -> date | None:
     """A publication date printed on a line of its own near the top of a page
     ("2026年5月12日 星期二", "2026-05-12")."""
-    for line in [ln for ln in text.splitlines() if ln.strip()][:lines]:
+    for line in top_lines(text, lines):
         if m := _DATE_LINE.fullmatch(line):
             y, mo, d = (int(g) for g in (m.groups()[:3] if m.group(1) else m.groups()[3:]))
             return _date(y, mo, d)

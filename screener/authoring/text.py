@@ -12,7 +12,7 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 
-from screener.authoring.dates import date_line
+from screener.authoring.dates import date_line, top_lines
 
 _TERMINAL = "。！？!?…"
 _CLOSERS = "”’」』）)\"'"
@@ -23,7 +23,6 @@ _SENTENCE_END = re.compile(rf"[{_TERMINAL}]+[{_CLOSERS}]*|\.(?<=[A-Za-z0-9)%\]]\
 _FRAGMENT_MIN = 40  # a line this long without a full stop continues on the next line
 _ATTRIBUTION = re.compile(r"(表示|称|说|指出|介绍|透露)[。！]?$")
 MARKS = "■●▲◆□★▼"  # the bullets a page prints before a byline or a masthead
-_TOP_LINES = 5  # a masthead or a date line counts as the page's within its first lines
 _PAPERS_WITHOUT_SUFFIX = ("经济参考报", "经济观察报", "中国经营报", "21世纪经济报道", "每日经济新闻")
 _MASTHEAD = re.compile(
     rf"\s*[{MARKS}]?\s*(?:《(?P<quoted>[^《》\s]{{2,12}}?(?:报|刊|杂志|报道|新闻))》"
@@ -152,8 +151,7 @@ def is_page_furniture(line: str) -> bool:
 def publisher_of(text: str) -> str | None:
     """The newspaper a page is from: its masthead near the top, else the one it cites
     most (《证券日报》 → 证券日报), a guess for its source."""
-    top = [ln for ln in text.splitlines() if ln.strip()][:_TOP_LINES]
-    if name := next(filter(None, map(masthead, top)), None):
+    if name := next(filter(None, map(masthead, top_lines(text))), None):
         return name
     counts = Counter(re.findall(r"《([^《》]{2,12}?(?:报|刊|周刊|杂志))》", text))
     return counts.most_common(1)[0][0] if counts else None

@@ -13,12 +13,10 @@ cached data does not validate, so problems are still reported with their lines.
 from __future__ import annotations
 
 import hashlib
-import json
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-from screener._cache_folder import PARSED_YAML_FILE
+from screener._cache_folder import PARSED_YAML_FILE, read_small_cache, write_small_cache
 
 FILE_NAME = PARSED_YAML_FILE
 FORMAT = 1  # bump when what is stored, or how the loader parses, changes
@@ -50,29 +48,22 @@ def remember(key: str, data: Any) -> None:
     entries[key] = plain
     while len(entries) > MAX_ENTRIES:
         entries.pop(next(iter(entries)))
-    from screener._atomic import WriteError, write_atomic
-
-    path = _path()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, json.dumps({"format": _format(), "entries": entries}, ensure_ascii=False))
-    except (OSError, WriteError):  # e.g. a FIFO in the way: only the next parse costs more
-        pass
+    write_small_cache(FILE_NAME, {"format": _format(), "entries": entries})
 
 
 @lru_cache(maxsize=1)
 def _entries() -> dict[str, Any]:
-    """The stored entries, read once per process (empty when missing, not a regular
-    file — a FIFO there would hang — or unusable)."""
-    from screener._input import InputError, read_input
+    """The stored entries, read once per process (empty when the file is missing or
+    unusable: see :func:`read_small_cache`)."""
+    entries = read_small_cache(FILE_NAME, _stored_entries)
+    return {} if entries is None else entries
 
-    try:
-        stored = json.loads(read_input(_path()))
-        if stored["format"] == _format() and isinstance(stored["entries"], dict):
-            return stored["entries"]
-    except (InputError, ValueError, KeyError, TypeError, RecursionError):
-        pass
-    return {}
+
+def _stored_entries(stored: Any) -> dict[str, Any] | None:
+    """The entries of a stored file of this format and parser, else None."""
+    if stored["format"] == _format() and isinstance(stored["entries"], dict):
+        return stored["entries"]
+    return None
 
 
 def _format() -> str:
@@ -80,12 +71,6 @@ def _format() -> str:
     import ruamel.yaml
 
     return f"{FORMAT}/ruamel.yaml {ruamel.yaml.__version__}"
-
-
-def _path() -> Path:
-    from screener._cache_folder import cache_folder
-
-    return cache_folder() / FILE_NAME
 
 
 def _plain(node: Any) -> Any:

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from screener.authoring.claims import NamedSpan, find_claims
-from screener.authoring.dates import days_in, infer_year
+from screener.authoring.dates import date_line, days_in, infer_year
 from screener.authoring.text import SentenceIndex, first_heading, masthead, publisher_of, sentences
 
 
@@ -79,6 +79,16 @@ def test_the_masthead_is_the_publisher_and_no_heading():
     page = "证券日报\n2026年5月12日 星期二\n\n光纤板块持续走强\n据《人民日报》报道，《人民日报》记者……"
     assert publisher_of(page) == "证券日报"  # the masthead, though the text cites another paper more
     assert first_heading(page) == "光纤板块持续走强"
+
+
+@pytest.mark.parametrize("above, taken", [(4, True), (5, False)])
+def test_the_masthead_and_the_date_line_count_within_the_first_five_non_empty_lines(above, taken):
+    # blank lines between the lines above do not count; the 6th non-empty line is body text
+    lines = "\n\n".join(["光纤板块持续走强", "记者 张三", "本报讯", "图为生产车间", "正文第一段。"][:above])
+    masthead_page = lines + "\n\n证券日报\n正文。"
+    dated_page = lines + "\n\n2026年5月12日 星期二\n正文。"
+    assert publisher_of(masthead_page) == ("证券日报" if taken else None)
+    assert date_line(dated_page) == (date(2026, 5, 12) if taken else None)
 
 
 def _claims(text, named=(), year=2026):

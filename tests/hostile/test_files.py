@@ -144,6 +144,17 @@ def test_the_reader_refuses_a_device_without_reading_it(char_device):
         read_input(char_device("zero.yaml", 1, 5))
 
 
+def test_the_reader_refuses_a_folder_as_it_does_a_fifo_and_keeps_no_descriptor(tmp_path):
+    # os.fdopen used to refuse the folder first, with a bare IsADirectoryError: a folder
+    # named parsed-yaml.json in the cache folder was a traceback from every command
+    folder = tmp_path / "theme.yaml"
+    folder.mkdir()
+    open_before = len(os.listdir("/proc/self/fd")) if Path("/proc/self/fd").is_dir() else None
+    with pytest.raises(InputError, match=r"theme\.yaml is a folder, not a regular file: pass a regular file"):
+        read_input(folder)
+    assert open_before is None or len(os.listdir("/proc/self/fd")) == open_before
+
+
 def test_the_reader_caps_the_size_and_says_how_to_raise_it(tmp_path, monkeypatch):
     big = tmp_path / "big.csv"
     with open(big, "wb") as fh:
