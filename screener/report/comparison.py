@@ -328,25 +328,28 @@ def planned_files(doc: dict[str, Any], formats: list[str]) -> list[str]:
     return [name for fmt in formats for name in _files(view, fmt)]
 
 
-def check_export(doc: dict[str, Any], formats: list[str], out_dir: Any, *, force: bool = False) -> None:
-    """Raise the error :func:`export` would raise for its targets, writing nothing."""
+def check_export(doc: dict[str, Any], formats: list[str], out_dir: Any, *, force: bool = False,
+                 probe: bool = True) -> None:
+    """Raise the error :func:`export` would raise for its targets, writing nothing
+    (``probe`` as :func:`export`'s)."""
     from screener.report import parse_formats
     from screener.report.files import check_targets
 
-    check_targets(Path(out_dir), planned_files(doc, parse_formats(formats)), force=force)
+    check_targets(Path(out_dir), planned_files(doc, parse_formats(formats)), force=force, probe=probe)
 
 
 def export(doc: dict[str, Any], formats: list[str], out_dir: Any, *, force: bool = False,
-           template_dir: Path | None = None, spell: Spell = cli_flag) -> list[Any]:
+           template_dir: Path | None = None, spell: Spell = cli_flag, probe: bool = True) -> list[Any]:
     """Render the comparison in each of ``formats`` into ``out_dir`` (checked first,
     written atomically, as backtest reports are) and return the paths. ``template_dir``
-    may hold a ``comparison.html.j2`` / ``comparison.md.j2`` of your own."""
+    may hold a ``comparison.html.j2`` / ``comparison.md.j2`` of your own; ``probe`` as
+    :func:`screener.report.export`'s."""
     from screener.report import parse_formats
     from screener.report.files import check_targets, write_all
 
     fmts = parse_formats(formats)
     view = ComparisonView(doc)
-    check_targets(Path(out_dir), planned_files(doc, fmts), force=force, spell=spell)
+    check_targets(Path(out_dir), planned_files(doc, fmts), force=force, spell=spell, probe=probe)
     rendered: dict[str, bytes] = {}
     for fmt in fmts:
         produced = _RENDER[fmt](view, template_dir)
