@@ -89,10 +89,11 @@ def grid_value_text(doc: dict[str, Any], key: str, value: Any) -> str:
     return value_text(key, value) if cell is None else param_text(cell, key)
 
 
-def cell_figure(cell: dict[str, Any], name: str) -> Any:
-    """A figure of a cell as tables show it: None where the cell's window is too short for
-    it to mean anything (the single backtest's rule; the document keeps the raw value)."""
-    return None if cell.get("short_window") and name in SHORT_WINDOW_FIGURES else figure(cell, name)
+def cell_figure(cell: dict[str, Any], name: str, hidden: Any = None) -> Any:
+    """A figure of a cell as tables show it: ``hidden`` (None, which tables show as "—")
+    where the cell's window is too short for it to mean anything (the single backtest's
+    rule; the document keeps the raw value)."""
+    return hidden if cell.get("short_window") and name in SHORT_WINDOW_FIGURES else figure(cell, name)
 
 
 def label(name: str) -> str:

@@ -45,11 +45,12 @@ def deliver(result: dict[str, Any], fmt: str, formats: list[str] | None, out_dir
             template_dir: Path | None, table: Callable[[dict[str, Any]], None]) -> None:
     """Print ``result`` (``json``, or ``table`` renders it) and write its reports: the
     export targets are checked first, so a refusal prints nothing; with ``json`` the
-    paths written go to stderr, keeping stdout one JSON document."""
+    paths written go to stderr, keeping stdout one JSON document. ``out_dir`` is not
+    tried again: :func:`export_formats` did before the run."""
     if formats:
         from screener.report import check_export
 
-        check_export(result, formats, out_dir, force=force)
+        check_export(result, formats, out_dir, force=force, probe=False)
     if fmt == "json":
         from screener.cli._output import print_json
 
@@ -59,7 +60,7 @@ def deliver(result: dict[str, Any], fmt: str, formats: list[str] | None, out_dir
     if formats:
         from screener.report import export
 
-        paths = export(result, formats, out_dir, force=force, template_dir=template_dir)
+        paths = export(result, formats, out_dir, force=force, template_dir=template_dir, probe=False)
         click.echo(_("wrote {n} report file(s):").format(n=len(paths)), err=True)
         for p in paths:
             click.echo(str(p), err=fmt == "json")

@@ -71,23 +71,25 @@ def planned_files(stem: str, formats: list[str], package: str = "screener.report
     return [name for fmt in formats for name in _module(fmt, package).files(stem)]
 
 
-def check_export(result: dict[str, Any], formats: list[str], out_dir: Path, *, force: bool = False) -> None:
+def check_export(result: dict[str, Any], formats: list[str], out_dir: Path, *, force: bool = False,
+                 probe: bool = True) -> None:
     """Raise the error :func:`export` would raise for its targets (an existing file
-    without ``force``, a bad ``out_dir`` or theme id), without rendering or writing."""
+    without ``force``, a bad ``out_dir`` or theme id), without rendering or writing;
+    ``probe=False`` skips trying a file in ``out_dir`` (the caller just did)."""
     from screener.report.files import check_targets
 
     if is_comparison(result):
         from screener.report import comparison
 
-        comparison.check_export(result, formats, out_dir, force=force)
+        comparison.check_export(result, formats, out_dir, force=force, probe=probe)
         return
     view, package = _view(result)
-    check_targets(Path(out_dir), planned_files(view.stem, parse_formats(formats), package), force=force)
+    check_targets(Path(out_dir), planned_files(view.stem, parse_formats(formats), package), force=force, probe=probe)
 
 
 def export(
     result: dict[str, Any], formats: list[str], out_dir: Path, *, force: bool = False, template_dir: Path | None = None,
-    spell: Spell = cli_flag,
+    spell: Spell = cli_flag, probe: bool = True,
 ) -> list[Path]:
     """Render ``result`` in each of ``formats`` into ``out_dir`` and return the paths.
 
@@ -96,18 +98,21 @@ def export(
     from the theme id (a slug) and the window dates, so nothing lands outside
     ``out_dir``. Each file is written to a temporary name and renamed into place.
     ``template_dir`` is a folder of templates that replace or extend the built-in ones;
-    errors name ``out``/``force`` as ``spell`` does (``--out``, or the API's keywords)."""
+    errors name ``out``/``force`` as ``spell`` does (``--out``, or the API's keywords).
+    ``out_dir`` is tried with one temporary file first, unless ``probe`` is off (the
+    caller just tried it: :func:`screener.report.files.check_folder`)."""
     from screener.report.files import check_targets, write_all
 
     if is_comparison(result):
         from screener.report import comparison
 
-        return comparison.export(result, formats, out_dir, force=force, template_dir=template_dir, spell=spell)
+        return comparison.export(result, formats, out_dir, force=force, template_dir=template_dir, spell=spell,
+                                 probe=probe)
     fmts = parse_formats(formats)
     view, package = _view(result)
     stem = view.stem
     out_dir = Path(out_dir)
-    check_targets(out_dir, planned_files(stem, fmts, package), force=force, spell=spell)
+    check_targets(out_dir, planned_files(stem, fmts, package), force=force, spell=spell, probe=probe)
     rendered: dict[str, bytes] = {}
     for fmt in fmts:
         module = _module(fmt, package)

@@ -15,12 +15,15 @@ checks and atomic writes are those of :mod:`screener.report`, the CSV cells thos
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from screener import __version__
 from screener.batch.document import FIGURES, KINDS, figure
 from screener.batch.output import (
+    cell_figure,
     cell_label,
     figure_format,
     grid_value_text,
@@ -35,11 +38,11 @@ from screener.batch.output import (
 from screener.errors import Spell, cli_flag
 from screener.fmt import DASH
 from screener.i18n import _
-from screener.report.text import SHORT_WINDOW_FIGURES
 from screener.report.view import ReportError
 from screener.theme.model import SLUG_RE
 
 UP, DOWN = "#c8332b", "#1e8a4c"
+FigureReader = Callable[[dict[str, Any], str], Any]  # (cell, figure name) -> the value a file shows
 
 
 class ComparisonView:
@@ -251,14 +254,15 @@ def _markdown(view: ComparisonView, template_dir: Path | None) -> dict[str, byte
     return files
 
 
-def cell_rows(view: ComparisonView) -> tuple[list[str], list[list[Any]]]:
-    """Every cell flat: rank, params, theme, window, every figure, claims, warnings (a
-    compare's ``theme`` grid key is the theme column, not a second one)."""
+def cell_rows(view: ComparisonView, read: FigureReader = figure) -> tuple[list[str], list[list[Any]]]:
+    """Every cell flat: rank, params, theme, window, every figure as ``read`` gives it (the
+    document's raw value by default), claims, warnings (a compare's ``theme`` grid key is
+    the theme column, not a second one)."""
     keys = [k for k in view.doc["grid"] if k != "theme"]
     columns = ["rank", *keys, "theme", "theme_name", "start", "base_date", "end", "sessions", *FIGURES,
                "claims_total", "warnings_n", "data_source"]
     rows = [[c["rank"], *(c["params"].get(k) for k in keys), c["theme"], c["theme_name"], *c["window"].values(),
-             *(figure(c, f) for f in FIGURES), c["claims_total"], c["warnings_n"], view.doc["data_source"]]
+             *(read(c, f) for f in FIGURES), c["claims_total"], c["warnings_n"], view.doc["data_source"]]
             for c in view.doc["cells"]]
     return columns, rows
 
@@ -278,17 +282,9 @@ def _json(view: ComparisonView, _template_dir: Path | None) -> dict[str, bytes]:
     return {f"{view.stem}.json": (dumps(view.doc) + "\n").encode("utf-8")}
 
 
-def _xlsx_cell_rows(view: ComparisonView) -> tuple[list[str], list[list[Any]], list[int]]:
-    """The CSV's rows with the short-window rule of every shown table: a cell's figures
-    that its window is too short to annualise read "—" (the CSV keeps the raw values);
-    and the indexes of those columns, if any cell is short."""
-    columns, rows = cell_rows(view)
-    short = [i for i, c in enumerate(columns) if c in SHORT_WINDOW_FIGURES]
-    cells = view.doc["cells"]
-    for row, cell in zip(rows, cells):
-        if cell.get("short_window"):
-            row[:] = [DASH if i in short else v for i, v in enumerate(row)]
-    return columns, rows, short if any(c.get("short_window") for c in cells) else []
+def _dashed_columns(columns: list[str], rows: list[list[Any]]) -> list[int]:
+    """The indexes of the figure columns that show "—" in some row."""
+    return [i for i, name in enumerate(columns) if name in FIGURES and any(row[i] == DASH for row in rows)]
 
 
 def _xlsx(view: ComparisonView, _template_dir: Path | None) -> dict[str, bytes]:
@@ -300,10 +296,11 @@ def _xlsx(view: ComparisonView, _template_dir: Path | None) -> dict[str, bytes]:
 
     wb = Workbook()
     wb.remove(wb.active)
-    columns, rows, short = _xlsx_cell_rows(view)
+    # the CSV's rows with the figures as the tables read them: "—" where a cell's window is too short
+    columns, rows = cell_rows(view, partial(cell_figure, hidden=DASH))
     formats = {columns.index(f): {"money": MONEY, "ratio": RATIO}.get(figure_format(f), PCT) for f in FIGURES}
     ws = _sheet(wb, "cells", columns, rows, formats)
-    for i in short:  # the headers of the figures shown as "—" say why
+    for i in _dashed_columns(columns, rows):  # the headers of the figures shown as "—" say why
         ws.cell(row=1, column=i + 1).comment = Comment(short_window_note(), "screener", width=320, height=110)
     summary = [[name, s["min"], s["median"], s["max"]] for name, s in view.doc["summary"].items()]
     ws = _sheet(wb, "summary", ["figure", "min", "median", "max"], summary, {})
@@ -331,25 +328,28 @@ def planned_files(doc: dict[str, Any], formats: list[str]) -> list[str]:
     return [name for fmt in formats for name in _files(view, fmt)]
 
 
-def check_export(doc: dict[str, Any], formats: list[str], out_dir: Any, *, force: bool = False) -> None:
-    """Raise the error :func:`export` would raise for its targets, writing nothing."""
+def check_export(doc: dict[str, Any], formats: list[str], out_dir: Any, *, force: bool = False,
+                 probe: bool = True) -> None:
+    """Raise the error :func:`export` would raise for its targets, writing nothing
+    (``probe`` as :func:`export`'s)."""
     from screener.report import parse_formats
     from screener.report.files import check_targets
 
-    check_targets(Path(out_dir), planned_files(doc, parse_formats(formats)), force=force)
+    check_targets(Path(out_dir), planned_files(doc, parse_formats(formats)), force=force, probe=probe)
 
 
 def export(doc: dict[str, Any], formats: list[str], out_dir: Any, *, force: bool = False,
-           template_dir: Path | None = None, spell: Spell = cli_flag) -> list[Any]:
+           template_dir: Path | None = None, spell: Spell = cli_flag, probe: bool = True) -> list[Any]:
     """Render the comparison in each of ``formats`` into ``out_dir`` (checked first,
     written atomically, as backtest reports are) and return the paths. ``template_dir``
-    may hold a ``comparison.html.j2`` / ``comparison.md.j2`` of your own."""
+    may hold a ``comparison.html.j2`` / ``comparison.md.j2`` of your own; ``probe`` as
+    :func:`screener.report.export`'s."""
     from screener.report import parse_formats
     from screener.report.files import check_targets, write_all
 
     fmts = parse_formats(formats)
     view = ComparisonView(doc)
-    check_targets(Path(out_dir), planned_files(doc, fmts), force=force, spell=spell)
+    check_targets(Path(out_dir), planned_files(doc, fmts), force=force, spell=spell, probe=probe)
     rendered: dict[str, bytes] = {}
     for fmt in fmts:
         produced = _RENDER[fmt](view, template_dir)

@@ -17,10 +17,15 @@ from screener.i18n import _
 from screener.report.view import ReportError
 
 
-def check_targets(out_dir: Path, names: list[str], *, force: bool, spell: Spell = cli_flag) -> list[Path]:
-    """The target paths for ``names`` in ``out_dir``; raise when one would land outside
-    the folder, or exists and ``force`` is off."""
-    check_folder(out_dir, spell)
+def check_targets(out_dir: Path, names: list[str], *, force: bool, spell: Spell = cli_flag,
+                  probe: bool = True) -> list[Path]:
+    """The target paths for ``names`` in ``out_dir``; raise when ``out_dir`` is refused
+    (:func:`check_folder`; with ``probe`` off, without trying a file in it: the caller
+    just did), or a target would land outside the folder, or exists and ``force`` is off."""
+    if probe:
+        check_folder(out_dir, spell)
+    else:
+        _nearest_folder(out_dir, spell)
     targets = []
     for name in names:
         if Path(name).name != name or name in ("", ".", ".."):
@@ -45,8 +50,9 @@ def check_targets(out_dir: Path, names: list[str], *, force: bool, spell: Spell 
 
 
 def write_all(out_dir: Path, files: Mapping[str, bytes], *, force: bool, spell: Spell = cli_flag) -> list[Path]:
-    """Write every file of ``files`` (name -> content) into ``out_dir`` atomically."""
-    targets = check_targets(out_dir, list(files), force=force, spell=spell)
+    """Write every file of ``files`` (name -> content) into ``out_dir`` atomically (the
+    targets checked again, the folder not tried again: the export did before rendering)."""
+    targets = check_targets(out_dir, list(files), force=force, spell=spell, probe=False)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -76,6 +82,13 @@ def check_folder(out_dir: Path, spell: Spell = cli_flag) -> None:
     folder does not take new files (``/proc``, no permission: tried with an empty
     temporary file, removed at once), so that a command can refuse it before any work."""
     out_dir = Path(out_dir)
+    folder = _nearest_folder(out_dir, spell)
+    if folder is not None:
+        _try_a_file_in(folder, out_dir)
+
+
+def _nearest_folder(out_dir: Path, spell: Spell) -> Path | None:
+    """``out_dir`` or its nearest existing parent (None if none exists); raise when that is a file."""
     for folder in (out_dir, *out_dir.parents):
         if folder.exists():
             if not folder.is_dir():
@@ -84,8 +97,8 @@ def check_folder(out_dir: Path, spell: Spell = cli_flag) -> None:
                 else:
                     message = _("{out} {out_dir}: {folder} is a file, not a folder: pass a folder for the reports")
                 raise ReportError(message.format(out=spell("out"), out_dir=out_dir, folder=folder))
-            _try_a_file_in(folder, out_dir)
-            return
+            return folder
+    return None
 
 
 def _try_a_file_in(folder: Path, out_dir: Path) -> None:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import matplotlib
 import pytest
 
 import screener
+from screener.report import ReportError
 
 matplotlib.use("Agg")
 
@@ -37,6 +40,19 @@ def test_plot_overlays_the_curves_with_their_grid_values(result: screener.Compar
     first = result.to_dict()["cells"][0]["params"]
     assert len(labels) == 3 and labels[0] == f"#1 rebalance={first['rebalance']}, fill={first['fill']}"
 
+
+
+def test_export_errors_name_the_keywords(result: screener.ComparisonResult, tmp_path: Path) -> None:
+    (saved,) = result.export(["json"], tmp_path)
+    with pytest.raises(ReportError) as caught:
+        result.export("json", tmp_path)
+    assert str(caught.value) == (  # the API's keywords, not the command's --force / --out
+        f"1 report file(s) already exist in {tmp_path} ({saved.name}): pass force=True to overwrite them or "
+        "choose another out"
+    )
+    with pytest.raises(ReportError) as caught:
+        result.export("json", saved)
+    assert str(caught.value) == f"out {saved} is a file, not a folder: pass a folder for the reports"
 
 def test_compare_takes_loaded_themes_beside_ids() -> None:
     theme = screener.load_theme("fiber")

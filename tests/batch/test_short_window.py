@@ -8,6 +8,7 @@ import csv
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from screener.cli import cli
@@ -84,3 +85,24 @@ def test_a_long_compare_workbook_keeps_its_annualised_figures(tmp_path):
     ws = load_workbook(next(tmp_path.glob("*.xlsx")))["cells"]
     column = [c.value for c in ws[1]].index("sharpe") + 1
     assert isinstance(ws.cell(row=2, column=column).value, float) and ws.cell(row=1, column=column).comment is None
+
+
+def test_a_workbook_of_short_and_long_cells_dashes_only_the_short_cells_figures(tmp_path):
+    from openpyxl import load_workbook
+
+    res = CliRunner().invoke(cli, ["sweep", "fiber", "--demo", "--vary", "start=2026-04-01,2026-05-08", "--end",
+                                   "2026-05-11", "--export", "xlsx,csv", "--out", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    ws = load_workbook(next(tmp_path.glob("*.xlsx")))["cells"]
+    header = [c.value for c in ws[1]]
+    rows = {r[header.index("base_date")]: r for r in ws.iter_rows(min_row=2, values_only=True)}
+    (cells,) = tmp_path.glob("*_cells.csv")
+    with cells.open(encoding="utf-8-sig", newline="") as f:
+        raw = {r[header.index("base_date")]: r for r in list(csv.reader(f))[1:]}
+    short, long = rows["2026-05-07"], rows["2026-03-31"]  # 2 sessions, 25 sessions
+    annualised = {"annualized_return", "sharpe", "sortino", "calmar", "alpha", "information_ratio"}
+    dashed = {name for name, value in zip(header, short) if value == "—"}
+    assert dashed == annualised
+    for name in annualised:  # the long cell keeps its figures (Excel stores 15 digits)
+        assert long[header.index(name)] == pytest.approx(float(raw["2026-03-31"][header.index(name)]), rel=1e-12)
+    assert all(ws.cell(row=1, column=header.index(n) + 1).comment is not None for n in annualised)
