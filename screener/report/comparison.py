@@ -42,6 +42,7 @@ from screener.report.view import ReportError
 from screener.theme.model import SLUG_RE
 
 UP, DOWN = "#c8332b", "#1e8a4c"
+WINDOW_COLUMNS = ("start", "base_date", "end", "sessions")  # a cell's window, as the document has it
 FigureReader = Callable[[dict[str, Any], str], Any]  # (cell, figure name) -> the value a file shows
 
 
@@ -257,11 +258,13 @@ def _markdown(view: ComparisonView, template_dir: Path | None) -> dict[str, byte
 def cell_rows(view: ComparisonView, read: FigureReader = figure) -> tuple[list[str], list[list[Any]]]:
     """Every cell flat: rank, params, theme, window, every figure as ``read`` gives it (the
     document's raw value by default), claims, warnings (a compare's ``theme`` grid key is
-    the theme column, not a second one)."""
+    the theme column, not a second one; a varied ``start`` or ``end`` is ``grid_start`` or
+    ``grid_end`` beside the window's own, as given)."""
     keys = [k for k in view.doc["grid"] if k != "theme"]
-    columns = ["rank", *keys, "theme", "theme_name", "start", "base_date", "end", "sessions", *FIGURES,
-               "claims_total", "warnings_n", "data_source"]
-    rows = [[c["rank"], *(c["params"].get(k) for k in keys), c["theme"], c["theme_name"], *c["window"].values(),
+    columns = ["rank", *(f"grid_{k}" if k in WINDOW_COLUMNS else k for k in keys), "theme", "theme_name",
+               *WINDOW_COLUMNS, *FIGURES, "claims_total", "warnings_n", "data_source"]
+    rows = [[c["rank"], *(c["params"].get(k) for k in keys), c["theme"], c["theme_name"],
+             *(c["window"][k] for k in WINDOW_COLUMNS),
              *(read(c, f) for f in FIGURES), c["claims_total"], c["warnings_n"], view.doc["data_source"]]
             for c in view.doc["cells"]]
     return columns, rows

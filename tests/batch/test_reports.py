@@ -38,11 +38,15 @@ def test_every_format_is_written_with_the_charts_beside_the_markdown(exported: t
 def test_the_json_file_is_the_document_and_the_csv_has_every_cell(exported: tuple[Path, dict]) -> None:
     out, doc = exported
     assert json.loads((out / f"{STEM}.json").read_text(encoding="utf-8")) == doc
-    rows = list(csv.DictReader(io.StringIO((out / f"{STEM}_cells.csv").read_text(encoding="utf-8-sig"))))
+    text = (out / f"{STEM}_cells.csv").read_text(encoding="utf-8-sig")
+    header = text.splitlines()[0].split(",")
+    assert len(header) == len(set(header))  # the varied start is not a second "start" column
+    rows = list(csv.DictReader(io.StringIO(text)))
     assert len(rows) == doc["n_cells"] == 6  # all cells, not just --top 4
     for row, cell in zip(rows, doc["cells"]):
-        assert (row["rank"], row["rebalance"], row["start"]) == (str(cell["rank"]), cell["params"]["rebalance"],
-                                                                  cell["params"]["start"])
+        assert (row["rank"], row["rebalance"], row["grid_start"]) == (str(cell["rank"]), cell["params"]["rebalance"],
+                                                                       cell["params"]["start"])
+        assert (row["start"], row["base_date"]) == (cell["window"]["start"], cell["window"]["base_date"])
         assert float(row["total_return"]) == cell["basket"]["total_return"]
         assert float(row["excess_return"]) == cell["benchmark"]["excess_return"]
         assert row["data_source"] == "demo"
