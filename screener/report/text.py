@@ -109,11 +109,11 @@ def sessions_text(n: int) -> str:
 
 
 # -- figures ----------------------------------------------------------------------------
-def figure(view: ReportView, side: dict[str, Any], key: str) -> Any:
-    """A figure of the basket, benchmark or relative block, or None where a short window makes it
-    meaningless (annualised figures below :data:`MIN_SESSIONS` sessions)."""
+def figure(view: ReportView, side: dict[str, Any], key: str, hidden: Any = None) -> Any:
+    """A figure of the basket, benchmark or relative block, or ``hidden`` where a short
+    window makes it meaningless (annualised figures below :data:`MIN_SESSIONS` sessions)."""
     if view.short_window and key in SHORT_WINDOW_FIGURES:
-        return None
+        return hidden
     return side.get(key)
 
 

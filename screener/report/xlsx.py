@@ -119,10 +119,8 @@ def _summary(wb: Any, view: ReportView) -> None:
         formats.append(fmt)
 
     def fig(src: dict[str, Any], key: str) -> Any:
-        v = text.figure(view, src, key)
-        if v is None and key in text.SHORT_WINDOW_FIGURES and view.short_window:
-            return DASH
-        return v if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+        v = text.figure(view, src, key, hidden=DASH)
+        return v if v == DASH or (isinstance(v, (int, float)) and not isinstance(v, bool)) else None
 
     if view.is_demo:
         add(_("WARNING"), text.demo_banner()[0])
