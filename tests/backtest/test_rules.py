@@ -85,6 +85,25 @@ def test_costs_by_side_and_date() -> None:
     np.testing.assert_allclose(sells.total, [0.0, 5.51, 76.0])
 
 
+@pytest.mark.parametrize("costs", [Costs(), Costs(commission=0.0003, min_commission=0.0, transfer_fee=0.0),
+                                   Costs(enabled=False)])
+def test_the_planners_fast_order_total_is_the_charges_total_to_the_last_bit(costs: Costs) -> None:
+    """``order_total`` repeats ``charges(...).total`` in fewer numpy calls: by hand, buys
+    of 1,000 at the defaults cost 5 (the minimum) + 0.01, and 100,000 cost 25 + 1; a drift
+    between the two formulas (another order of the additions, a missed minimum or zero
+    order) fails on some of these values."""
+    model = CostModel(costs)
+    rng = np.random.default_rng(7)
+    value = np.concatenate([[0.0, 1_000.0, 100_000.0, 19_999.99, 20_000.01], rng.uniform(0, 2e6, 500),
+                            np.round(rng.uniform(0, 5e4, 500), 2)])
+    for stamp in (None, 0.001, 0.0005):
+        fast = model.order_total(value, stamp)
+        full = model.charges(value, stamp is not None, stamp or 0.0).total
+        assert fast.tobytes() == np.asarray(full, dtype=float).tobytes()
+    if costs.enabled and costs.min_commission:
+        np.testing.assert_allclose(model.order_total(value[:3]), [0.0, 5.01, 26.0])
+
+
 def test_costs_settings_accept_a_flat_or_dated_stamp_duty() -> None:
     flat = Costs(stamp_duty=0.002)
     assert flat.stamp_duty_on(date(2010, 1, 4)) == flat.stamp_duty_on(date(2025, 1, 2)) == 0.002
