@@ -33,12 +33,14 @@ import threading
 from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
-from screener.batch.cell import Outcome, run_cell
-from screener.batch.plan import Panel
 from screener.errors import UserError
 from screener.i18n import _
+
+if TYPE_CHECKING:  # the engine is imported when cells run: the CLI warms the workers up first
+    from screener.batch.cell import Outcome
+    from screener.batch.plan import Panel
 
 SMALL_GRID = 8  # fewer cells than this run in-process unless --workers says otherwise
 SMALL_WORK = 2_000_000  # as do fewer member-sessions (members × sessions, summed over the cells)
@@ -123,6 +125,8 @@ def _run(mode: str, execution: Execution, panels: Sequence[Panel], work: list[tu
 
 
 def _in_process(work: list[tuple[Panel, Any]], progress: Progress) -> dict[int, Outcome]:
+    from screener.batch.cell import run_cell
+
     out: dict[int, Outcome] = {}
     progress(0, len(work))
     for panel, cell in work:
@@ -177,7 +181,10 @@ def chunk_sizes(cells: int, threads: int) -> list[int]:
 
 
 def run_cells(aligned: Any, settings: list[Any]) -> list[Outcome]:
-    """What a worker runs: :func:`run_cell` for each of a chunk's settings."""
+    """What a worker runs: :func:`~screener.batch.cell.run_cell` for each of a chunk's
+    settings."""
+    from screener.batch.cell import run_cell
+
     return [run_cell(aligned, s) for s in settings]
 
 

@@ -75,6 +75,7 @@ def compare(targets: tuple[str, ...], **kwargs: Any) -> None:
     shown when they differ). Without --start/--end, when the targets' windows differ,
     all run from the earliest start to the latest end.
     """
+    _warm_up(kwargs)
     from screener.batch import request
 
     _main(lambda options, run: request.compare(targets, options, run), **kwargs)
@@ -97,6 +98,7 @@ def sweep(target: str, vary: tuple[str, ...], **kwargs: Any) -> None:
     block); every other option is shared. The spread (min / median / max) of each
     figure shows how much a result depends on the choices.
     """
+    _warm_up(kwargs)
     from screener.batch import request
     from screener.batch.grid import parse_vary
 
@@ -121,9 +123,19 @@ def scan_boards(source: str, **kwargs: Any) -> None:
     """Every concept board (the demo's, or the boards in the cache) as an equal-weight
     basket of its stocks, ranked by return and excess over one benchmark (--benchmark,
     default CSI 300). Default window: 1 January of this year to the latest session."""
+    _warm_up(kwargs)
     from screener.batch import request
 
     _main(lambda options, run: request.scan_boards(options, run, source=source), **kwargs)
+
+
+def _warm_up(options: dict[str, Any]) -> None:
+    """When the cells will surely run on a local cluster, its workers' fork server starts
+    importing now, on the other core, before this command imports the engine
+    (:func:`screener.batch.execute.warm_up`; that module is light to import)."""
+    from screener.batch.execute import Execution, warm_up
+
+    warm_up(Execution(workers=options["workers"], scheduler=options["scheduler"] or None))
 
 
 def _main(work: Callable[[dict[str, Any], Any], dict[str, Any]], *, data: Any, themes_dirs: tuple[Path, ...],

@@ -60,3 +60,15 @@ def test_a_demo_backtest_in_json_loads_no_library_it_does_not_use():
     xshg_sessions()  # into this test's cache folder, which the command inherits
     out = subprocess.run([sys.executable, "-c", DEMO_BACKTEST_JSON], capture_output=True, text=True, check=True)
     assert json.loads(out.stdout) == []
+
+
+def test_the_batch_executor_imports_light_so_the_cli_warms_the_workers_up_before_the_engine():
+    """`screener sweep|compare|scan --workers N` starts the workers' fork server first
+    (it imports the engine on the other core meanwhile): reaching it loads no engine."""
+    heavy = ("pandas", "numpy", "pydantic", "dask", "distributed", "screener.backtest.run", "screener.batch.cell")
+    code = (
+        "import sys; from screener.batch.execute import Execution, warm_up; warm_up(Execution(workers=0)); "
+        f"print(sorted(m for m in {heavy!r} if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
