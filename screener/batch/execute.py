@@ -9,7 +9,8 @@
 * else a ``LocalCluster`` of ``workers`` processes (default: the CPU count), one thread
   each, on 127.0.0.1 without a dashboard, closed when the run ends. When ``workers`` is
   given, the workers' fork server starts importing as the batch begins
-  (:func:`warm_up`) and the cluster is started while the data load (:func:`starting`).
+  (:func:`warm_up`) and the cluster is started while the data load (:func:`starting`);
+  when not, the fork server starts once the cells are counted, if they are enough.
 
 On a cluster each aligned panel is sent once to every worker (``scatter(...,
 broadcast=True)``), cells are mapped in chunks (a task ``run_cells(panel, [settings...])``
@@ -249,11 +250,13 @@ def start_fork_server() -> None:
     forkserver.ensure_running()
 
 
-def warm_up(execution: Execution) -> None:
-    """Start the fork server (:func:`start_fork_server`) at once when the cells will run
-    on a local cluster (:meth:`Execution.surely_local`), so that the workers' imports
-    overlap with reading the targets and loading the data."""
-    if execution.surely_local():
+def warm_up(execution: Execution, n_cells: int | None = None) -> None:
+    """Start the fork server (:func:`start_fork_server`) now when the cells may run on a
+    local cluster, so that the workers' imports overlap with reading the targets and
+    loading the data: when one is sure (:meth:`Execution.surely_local`; ``n_cells`` None,
+    not known yet), or when ``n_cells`` alone would put the cells on one (the work, known
+    once the data are in, may still keep them in this process: the fork server idles)."""
+    if execution.surely_local() if n_cells is None else execution.mode(n_cells) == "local":
         start_fork_server()
 
 

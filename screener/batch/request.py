@@ -120,6 +120,7 @@ def _run(kind: str, cells: list[plan.Cell], grid: dict[str, list[Any]], settings
     from screener.data import open_store
 
     notes = [] if notes is None else notes
+    execute.warm_up(run.execution, len(cells))  # enough cells for a local cluster: its workers start importing
     panels = plan.resolve(cells, _today(run))
     with execute.starting(run.execution) as early:  # workers start while the data load
         md = plan.align(panels, store or open_store(run.data), skip_failed=skip_failed, note=notes.append)

@@ -125,6 +125,36 @@ print(sum("forkserver" in " ".join(c.cmdline()) for c in psutil.Process().childr
 """
 
 
+WARM_UP_COUNTED = """
+from datetime import date
+import psutil
+from screener.batch import request
+from screener.batch.execute import Execution
+from screener.data.model import DataOptions
+grid = {{"fill": ["open", "close"], "rebalance": ["none", "monthly"], "cash": [1e6, 2e6][:{cash_levels}]}}
+doc = request.sweep("fiber", grid, {{"start": "2026-01-05", "end": "2026-03-31"}},
+                    request.Run(data=DataOptions(demo=True), execution=Execution(), today=date(2026, 11, 30)))
+servers = sum("forkserver" in " ".join(c.cmdline()) for c in psutil.Process().children())
+print(doc["n_cells"], doc["executed"]["mode"], servers)
+"""
+
+
+@pytest.mark.parametrize("cash_levels, expected", [
+    (2, "8 process 1"),  # 8 cells: a local cluster by their count, so its workers start importing; the
+                         # work (10 members × 60 sessions each) then keeps them in this process
+    (1, "4 process 0"),  # fewer than 8 cells: this process, nothing started
+])
+def test_without_workers_the_fork_server_starts_once_the_cells_are_enough_for_a_local_cluster(
+        cash_levels: int, expected: str) -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", WARM_UP_COUNTED.format(cash_levels=cash_levels)], capture_output=True,
+                          text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == expected
+
+
 @pytest.mark.parametrize("execution, fork_servers", [
     ("Execution(workers=2)", 1),  # a local cluster for sure: its workers start importing at once
     ("Execution(workers=0)", 0),
