@@ -12,7 +12,7 @@ from typing import Any
 
 from screener import clock
 from screener.backtest.settings import BacktestSettings
-from screener.batch import document, plan
+from screener.batch import document, execute, plan
 from screener.batch.execute import Execution, Progress
 from screener.data.model import DataOptions
 from screener.errors import UserError
@@ -107,8 +107,6 @@ def scan_boards(options: Mapping[str, Any], run: Run, source: str = "em") -> dic
 def _begin(run: Run) -> str:
     """A batch's first steps: its ``--sort`` checked (returned), and the local cluster's
     workers starting to import when they will surely be needed."""
-    from screener.batch import execute
-
     sort = document.check_sort(run.sort)
     execute.warm_up(run.execution)
     return sort
@@ -116,7 +114,6 @@ def _begin(run: Run) -> str:
 
 def _run(kind: str, cells: list[plan.Cell], grid: dict[str, list[Any]], settings: dict[str, Any], sort: str,
          run: Run, *, store: Any = None, skip_failed: bool = False, notes: list[str] | None = None) -> dict[str, Any]:
-    from screener.batch import execute
     from screener.data import open_store
 
     notes = [] if notes is None else notes
